@@ -1,0 +1,102 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { configSchema, type Env, SECRET_VARIABLES } from "./schema.ts";
+
+export type LogLevel = Env["LOG_LEVEL"];
+
+export type DatabaseConfig =
+  | { kind: "postgres"; url: string }
+  | { kind: "pglite"; dataDir: string };
+
+/** The program's settings, parsed and checked once at start. */
+export interface Config {
+  botToken: string | undefined;
+  telegramApiRoot: string;
+  database: DatabaseConfig;
+  adminIds: readonly bigint[];
+  staffChatId: bigint | undefined;
+  languages: readonly string[];
+  defaultLanguage: string;
+  webhook: { url: string; secret: string } | undefined;
+  http: { host: string; port: number };
+  supportEmail: string;
+  timeZone: string;
+  holidays: readonly string[];
+  unrefundablePaymentMethods: readonly string[];
+  conversationIdleMinutes: number;
+  logLevel: LogLevel;
+}
+
+/** One problem per bad variable: its name, what it got and what it expects. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Shown when no support address is configured and no real bot runs (tests, playground). */
+const PLACEHOLDER_SUPPORT_EMAIL = "support@example.com";
+
+export const LOCALES_DIR = path.resolve(import.meta.dirname, "../../locales");
+
+/** The supported languages are the folders under locales/. */
+export function discoverLanguages(localesDir: string = LOCALES_DIR): string[] {
+  if (!existsSync(localesDir)) return [];
+  return readdirSync(localesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+function describeValue(name: string, raw: unknown): string {
+  if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) return "nothing";
+  if (SECRET_VARIABLES.has(name)) return `a value of ${String(raw).length} characters (hidden)`;
+  return JSON.stringify(raw);
+}
+
+function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? "configuration");
+  return `${name}: got ${describeValue(name, env[name])}; expected ${issue.message}`;
+}
+
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  languages: readonly string[] = discoverLanguages(),
+): Config {
+  const parsed = configSchema(languages).safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describe(i, env)));
+  const e = parsed.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    database:
+      e.DATABASE_URL !== undefined
+        ? { kind: "postgres", url: e.DATABASE_URL }
+        : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
+    adminIds: e.ADMIN_IDS,
+    staffChatId: e.STAFF_CHAT_ID,
+    languages,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    webhook:
+      e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET !== undefined
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
+        : undefined,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    supportEmail: e.SUPPORT_EMAIL ?? PLACEHOLDER_SUPPORT_EMAIL,
+    timeZone: e.TIME_ZONE,
+    holidays: e.HOLIDAYS,
+    unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
+    conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` (when present) under the real environment, then parses. */
+export function loadConfig(envFile = ".env"): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}

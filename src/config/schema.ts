@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+/**
+ * Every setting the program reads, as one zod schema over the environment.
+ * README.md and .env.example document the same variables; a test keeps the
+ * three in step.
+ */
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(blankToUndefined, schema.optional());
+
+/** "1, 2,3" → ["1","2","3"]; unset or blank → []. */
+const commaList = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "")
+        : (v ?? []),
+    z.array(item),
+  );
+
+const telegramUserId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, "a Telegram user id (a positive whole number)")
+  .transform((s) => BigInt(s));
+
+const telegramChatId = z
+  .string()
+  .regex(/^-?[1-9]\d{0,15}$/, "a Telegram chat id (a whole number, negative for groups)")
+  .transform((s) => BigInt(s));
+
+const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "an IANA time zone such as Europe/Berlin or UTC" },
+);
+
+const port = z.coerce
+  .number({ message: "a port number" })
+  .int("a whole number")
+  .min(1, "a port from 1 to 65535")
+  .max(65535, "a port from 1 to 65535");
+
+const slug = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case ids such as card, paypal");
+
+const positiveMinutes = z.coerce
+  .number({ message: "a number of minutes" })
+  .int("a whole number of minutes")
+  .positive("a positive number of minutes");
+
+export function configSchema(languages: readonly string[]) {
+  return z
+    .object({
+      BOT_TOKEN: optional(
+        z
+          .string()
+          .regex(/^\d{5,16}:[A-Za-z0-9_-]{30,}$/, "a bot token from @BotFather (digits:letters)"),
+      ),
+      TELEGRAM_API_ROOT: z.preprocess(
+        blankToUndefined,
+        z
+          .url({ protocol: /^https?$/, message: "an http(s) URL" })
+          .default("https://api.telegram.org"),
+      ),
+      DATABASE_URL: optional(
+        z
+          .string()
+          .regex(
+            /^postgres(ql)?:\/\/\S+$/,
+            "a postgresql:// URL, or unset for the embedded database",
+          ),
+      ),
+      DATA_DIR: z.preprocess(blankToUndefined, z.string().default("./data")),
+      ADMIN_IDS: commaList(telegramUserId),
+      STAFF_CHAT_ID: optional(telegramChatId),
+      DEFAULT_LANGUAGE: z.preprocess(
+        blankToUndefined,
+        z
+          .string()
+          .refine((l) => languages.includes(l), {
+            message: `one of the languages under locales/: ${languages.join(", ")}`,
+          })
+          .default(languages.includes("en") ? "en" : (languages[0] ?? "en")),
+      ),
+      WEBHOOK_URL: optional(
+        z.url({ protocol: /^https?$/, message: "an https URL that Telegram can reach" }),
+      ),
+      WEBHOOK_SECRET: optional(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{16,256}$/, "16 to 256 characters of A-Z, a-z, 0-9, _ and -"),
+      ),
+      HTTP_HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
+      HTTP_PORT: z.preprocess(blankToUndefined, port.default(8080)),
+      SUPPORT_EMAIL: optional(z.email({ message: "an e-mail address" })),
+      TIME_ZONE: z.preprocess(blankToUndefined, timeZone.default("UTC")),
+      HOLIDAYS: commaList(isoDate),
+      UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
+      CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
+      LOG_LEVEL: z.preprocess(
+        blankToUndefined,
+        z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+      ),
+    })
+    .superRefine((c, ctx) => {
+      if (c.WEBHOOK_URL !== undefined && c.WEBHOOK_SECRET === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["WEBHOOK_SECRET"],
+          message: "a secret token, required when WEBHOOK_URL is set",
+        });
+      }
+      if (c.BOT_TOKEN !== undefined && c.SUPPORT_EMAIL === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SUPPORT_EMAIL"],
+          message: "the support e-mail address customers are shown, required with BOT_TOKEN",
+        });
+      }
+    });
+}
+
+export type Env = z.output<ReturnType<typeof configSchema>>;
+
+/** Variables whose values are never echoed back, not even in an error. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "BOT_TOKEN",
+  "WEBHOOK_SECRET",
+  "DATABASE_URL",
+]);

@@ -1,0 +1,62 @@
+/**
+ * The one place that decides what may reach the logs. Every log record passes
+ * through `scrub` (wired into pino in logger.ts):
+ * - fields that hold secrets or customers' payment details are replaced whole;
+ * - any string that looks like a bot token or a card number is masked, wherever
+ *   it hides (an error message, a URL, free text).
+ */
+
+const SENSITIVE_KEYS = new Set(
+  [
+    "token",
+    "botToken",
+    "secret",
+    "webhookSecret",
+    "password",
+    "authorization",
+    "x-telegram-bot-api-secret-token",
+    "payoutDetails",
+    "details",
+    "card",
+    "cardNumber",
+    "iban",
+    "text",
+    "caption",
+    "databaseUrl",
+    "connectionString",
+  ].map((k) => k.toLowerCase()),
+);
+
+const BOT_TOKEN = /\d{5,16}:[A-Za-z0-9_-]{30,}/g;
+// 12 or more digits, possibly grouped by spaces or dashes: card and account numbers.
+const LONG_NUMBER = /\d(?:[ -]?\d){11,}/g;
+// user:password@ in connection strings.
+const URL_PASSWORD = /(\/\/[^:/@\s]+:)[^@\s]+@/g;
+
+export const REDACTED = "[redacted]";
+
+export function scrubString(s: string): string {
+  return s
+    .replace(BOT_TOKEN, REDACTED)
+    .replace(URL_PASSWORD, `$1${REDACTED}@`)
+    .replace(LONG_NUMBER, REDACTED);
+}
+
+export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return scrubString(value);
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object" || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack === undefined ? undefined : scrubString(value.stack),
+    };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SENSITIVE_KEYS.has(k.toLowerCase()) ? REDACTED : scrub(v, depth + 1);
+  }
+  return out;
+}

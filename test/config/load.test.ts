@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../src/config/load.ts";
+import { configSchema } from "../../src/config/schema.ts";
+
+const LANGS = ["en", "es", "ru", "uk"];
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env, LANGS);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("parseConfig", () => {
+  it("gives working defaults for an empty environment (embedded database)", () => {
+    const c = parseConfig({}, LANGS);
+    expect(c.botToken).toBeUndefined();
+    expect(c.database).toEqual({ kind: "pglite", dataDir: expect.stringMatching(/data$/) });
+    expect(c.defaultLanguage).toBe("en");
+    expect(c.timeZone).toBe("UTC");
+    expect(c.adminIds).toEqual([]);
+    expect(c.webhook).toBeUndefined();
+    expect(c.http).toEqual({ host: "127.0.0.1", port: 8080 });
+  });
+
+  it("parses a full production environment", () => {
+    const c = parseConfig(
+      {
+        BOT_TOKEN: TOKEN,
+        DATABASE_URL: "postgresql://bot@db.internal:5432/refunds",
+        ADMIN_IDS: "11, 22,33",
+        STAFF_CHAT_ID: "-1001234567890",
+        DEFAULT_LANGUAGE: "ru",
+        WEBHOOK_URL: "https://bot.example.com/telegram",
+        WEBHOOK_SECRET: "s3cret-s3cret-s3cret",
+        SUPPORT_EMAIL: "refunds@example.com",
+        TIME_ZONE: "Europe/Kyiv",
+        HOLIDAYS: "2026-12-25,2027-01-01",
+        UNREFUNDABLE_PAYMENT_METHODS: "crypto,qiwi",
+        LOG_LEVEL: "warn",
+      },
+      LANGS,
+    );
+    expect(c.database).toEqual({
+      kind: "postgres",
+      url: "postgresql://bot@db.internal:5432/refunds",
+    });
+    expect(c.adminIds).toEqual([11n, 22n, 33n]);
+    expect(c.staffChatId).toBe(-1001234567890n);
+    expect(c.webhook).toEqual({
+      url: "https://bot.example.com/telegram",
+      secret: "s3cret-s3cret-s3cret",
+    });
+    expect(c.holidays).toEqual(["2026-12-25", "2027-01-01"]);
+    expect(c.unrefundablePaymentMethods).toEqual(["crypto", "qiwi"]);
+  });
+
+  it("names every bad variable once, with what it got and what it expects", () => {
+    const p = problems({
+      ADMIN_IDS: "12,abc",
+      DEFAULT_LANGUAGE: "fr",
+      TIME_ZONE: "Mars/Olympus",
+      HTTP_PORT: "99999",
+      HOLIDAYS: "2026-13-01",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "mysql://x",
+    });
+    const byName = (n: string) => p.filter((x) => x.startsWith(`${n}:`));
+    for (const n of [
+      "ADMIN_IDS",
+      "DEFAULT_LANGUAGE",
+      "TIME_ZONE",
+      "HTTP_PORT",
+      "HOLIDAYS",
+      "LOG_LEVEL",
+      "DATABASE_URL",
+    ]) {
+      expect(byName(n), n).toHaveLength(1);
+    }
+    expect(byName("DEFAULT_LANGUAGE")[0]).toBe(
+      'DEFAULT_LANGUAGE: got "fr"; expected one of the languages under locales/: en, es, ru, uk',
+    );
+    expect(byName("TIME_ZONE")[0]).toContain('got "Mars/Olympus"');
+  });
+
+  it("never echoes a secret in an error", () => {
+    const p = problems({
+      BOT_TOKEN: "not-a-token-but-secret",
+      WEBHOOK_URL: "https://x.example",
+      WEBHOOK_SECRET: "short",
+    });
+    expect(p.join("\n")).not.toContain("not-a-token-but-secret");
+    expect(p.join("\n")).not.toContain('short"');
+    expect(p.find((x) => x.startsWith("BOT_TOKEN:"))).toContain(
+      "a value of 22 characters (hidden)",
+    );
+  });
+
+  it("requires a webhook secret with a webhook URL, and a support e-mail with a bot token", () => {
+    const p = problems({ WEBHOOK_URL: "https://bot.example.com/hook", BOT_TOKEN: TOKEN });
+    expect(p.some((x) => x.startsWith("WEBHOOK_SECRET: got nothing"))).toBe(true);
+    expect(p.some((x) => x.startsWith("SUPPORT_EMAIL: got nothing"))).toBe(true);
+  });
+
+  it("treats blank values as unset", () => {
+    expect(parseConfig({ BOT_TOKEN: " ", DATABASE_URL: "" }, LANGS).database.kind).toBe("pglite");
+  });
+});
+
+describe("documentation", () => {
+  const variables = Object.keys(configSchema(LANGS).shape);
+
+  it(".env.example documents every variable", () => {
+    const example = readFileSync(".env.example", "utf8");
+    for (const v of variables) expect(example, v).toMatch(new RegExp(`^#? ?${v}=`, "m"));
+  });
+
+  it("README.md has every variable in its configuration table", () => {
+    const readme = readFileSync("README.md", "utf8");
+    for (const v of variables) expect(readme, v).toContain(`| \`${v}\``);
+  });
+});
