@@ -1,0 +1,81 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { DatabaseConfig } from "../config/load.ts";
+import type { Logger } from "../logging/logger.ts";
+import { lockDataFolder } from "./folder-lock.ts";
+import { PrismaClient } from "./generated/client.ts";
+import { applyMigrations, MIGRATIONS_DIR } from "./migrations/index.ts";
+
+export type { PrismaClient } from "./generated/client.ts";
+
+/** An open, migrated database and the Prisma client over it. */
+export interface Database {
+  readonly kind: "pglite" | "postgres";
+  readonly prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database, applies pending migrations, and returns it. */
+export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
+  if (config.kind === "postgres") return connectPostgres(config.url, logger);
+  const release = lockDataFolder(config.dataDir);
+  try {
+    const db = await connectPglite(new PGlite(config.dataDir), logger);
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** Migrates an embedded PGlite instance and puts Prisma over it; closes it on close(). */
+export async function connectPglite(pglite: PGlite, logger?: Logger): Promise<Database> {
+  try {
+    await pglite.waitReady;
+    await applyMigrations(
+      { kind: "pglite", db: pglite },
+      { migrationsDir: MIGRATIONS_DIR, logger },
+    );
+  } catch (e) {
+    await pglite.close();
+    throw e;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: "pglite",
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+/** Migrates a PostgreSQL database (one connection) and puts Prisma over a pool. */
+export async function connectPostgres(url: string, logger?: Logger): Promise<Database> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await applyMigrations({ kind: "postgres", client }, { migrationsDir: MIGRATIONS_DIR, logger });
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../../src/database/open.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+describe("openDatabase (embedded)", () => {
+  const opened: Database[] = [];
+  afterEach(async () => {
+    for (const d of opened.splice(0)) await d.close();
+  });
+
+  it("creates the data folder, migrates it, and refuses a second opener", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "db-")), "data");
+    const db = await openDatabase({ kind: "pglite", dataDir: dir });
+    opened.push(db);
+    await db.prisma.user.create({ data: { id: 42n, language: "uk" } });
+    await expect(openDatabase({ kind: "pglite", dataDir: dir })).rejects.toThrow(
+      /in use by another process/,
+    );
+    await opened.pop()?.close();
+    const again = await openDatabase({ kind: "pglite", dataDir: dir });
+    opened.push(again);
+    expect((await again.prisma.user.findUnique({ where: { id: 42n } }))?.language).toBe("uk");
+  });
+});
+
+describe.each(databaseKinds)("the data model on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("keeps amounts as exact decimals and clause lists as arrays", async () => {
+    db = await createTestDatabase(kind);
+    await db.prisma.user.create({ data: { id: 1n } });
+    const c = await db.prisma.refundCase.create({
+      data: {
+        customerId: 1n,
+        chatId: 1n,
+        kind: "balance",
+        clauses: ["A1", "E1"],
+        service: "rented_number",
+        accountId: "a@example.com",
+        serviceRef: "+4915112345678",
+        amount: "0.10",
+        currency: "EUR",
+        reason: "A1",
+        dueAt: new Date(),
+      },
+    });
+    const read = await db.prisma.refundCase.findUniqueOrThrow({ where: { id: c.id } });
+    expect(read.amount.plus("0.20").toString()).toBe("0.3");
+    expect(read.clauses).toEqual(["A1", "E1"]);
+  });
+
+  it("drops a second delivery of an update at the door", async () => {
+    db = await createTestDatabase(kind);
+    const store = () =>
+      db.prisma.inboundUpdate.createMany({
+        data: [{ updateId: 7n, chatId: 1n, payload: {} }],
+        skipDuplicates: true,
+      });
+    expect((await store()).count).toBe(1);
+    expect((await store()).count).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { connectPglite, connectPostgres, type Database } from "../../src/database/open.ts";
+
+/**
+ * Databases for integration tests: the embedded one always, PostgreSQL as
+ * well when TEST_DATABASE_URL is set. Each test gets a database of its own.
+ */
+export type DatabaseKind = "pglite" | "postgres";
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+export const databaseKinds: readonly DatabaseKind[] =
+  TEST_DATABASE_URL === undefined ? ["pglite"] : ["pglite", "postgres"];
+
+export interface TestDatabase extends Database {
+  /** Set for PostgreSQL: the URL of this test's own database (for a second process). */
+  readonly url: string | undefined;
+}
+
+// initdb in PGlite takes seconds; a migrated data folder dumped once per worker
+// loads in a fraction of that.
+let template: Promise<Blob> | undefined;
+
+function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const seed = new PGlite();
+    const migrated = await connectPglite(seed);
+    const blob = await seed.dumpDataDir("none");
+    await migrated.close();
+    return blob;
+  })();
+  return template;
+}
+
+/** A new URL on the same server, with another database name. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === "pglite") {
+    const db = await connectPglite(new PGlite({ loadDataDir: await pgliteTemplate() }));
+    return { ...db, url: undefined };
+  }
+  if (TEST_DATABASE_URL === undefined) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(TEST_DATABASE_URL, name);
+  const db = await connectPostgres(url);
+  return {
+    ...db,
+    url,
+    async close() {
+      await db.close();
+      const drop = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop.end();
+    },
+  };
+}
