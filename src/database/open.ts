@@ -69,6 +69,9 @@ export async function connectPostgres(url: string, logger?: Logger): Promise<Dat
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server closes (restart, failover) must not
+  // crash the process; the pool replaces it on next use.
+  pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

@@ -1,0 +1,159 @@
+import { z } from "zod";
+
+/**
+ * The part of a Telegram Update the bot acts on, as zod schemas: an update is
+ * untrusted input, and anything it does not recognise becomes `ignored`.
+ */
+
+const user = z.object({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+
+const chat = z.object({
+  id: z.number().int(),
+  type: z.enum(["private", "group", "supergroup", "channel"]),
+});
+
+const message = z.object({
+  message_id: z.number().int(),
+  date: z.number(),
+  chat,
+  from: user.optional(),
+  text: z.string().optional(),
+  sticker: z.unknown().optional(),
+  photo: z.unknown().optional(),
+  voice: z.unknown().optional(),
+  video: z.unknown().optional(),
+  document: z.unknown().optional(),
+});
+
+const update = z.object({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  edited_message: message.optional(),
+  callback_query: z
+    .object({
+      id: z.string(),
+      from: user,
+      message: z.object({ message_id: z.number().int(), chat }).optional(),
+      data: z.string().optional(),
+    })
+    .optional(),
+  my_chat_member: z
+    .object({
+      chat,
+      from: user,
+      new_chat_member: z.object({ status: z.string() }),
+    })
+    .optional(),
+});
+
+export type ChatType = z.infer<typeof chat>["type"];
+
+export interface Sender {
+  id: bigint;
+  firstName: string | undefined;
+  username: string | undefined;
+  languageCode: string | undefined;
+}
+
+interface Base {
+  updateId: bigint;
+  chatId: bigint;
+  chatType: ChatType;
+  from: Sender;
+}
+
+export type Inbound =
+  | (Base & { kind: "command"; name: string; args: string })
+  | (Base & { kind: "text"; text: string })
+  | (Base & {
+      kind: "media";
+      media: "sticker" | "photo" | "voice" | "video" | "document" | "other";
+    })
+  | (Base & { kind: "edited" })
+  | (Base & { kind: "callback"; callbackQueryId: string; messageId: number; data: string })
+  | (Base & { kind: "blocked"; blocked: boolean });
+
+export type Ignored = { kind: "ignored"; updateId: bigint | undefined; reason: string };
+
+const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/;
+
+function sender(u: z.infer<typeof user>): Sender {
+  return {
+    id: BigInt(u.id),
+    firstName: u.first_name,
+    username: u.username,
+    languageCode: u.language_code,
+  };
+}
+
+function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ignored {
+  if (m.from === undefined || m.from.is_bot === true) {
+    return { kind: "ignored", updateId, reason: "message without a human sender" };
+  }
+  const base = { updateId, chatId: BigInt(m.chat.id), chatType: m.chat.type, from: sender(m.from) };
+  if (m.text !== undefined) {
+    const c = COMMAND.exec(m.text);
+    if (c?.[1] !== undefined) {
+      return { ...base, kind: "command", name: c[1].toLowerCase(), args: (c[2] ?? "").trim() };
+    }
+    return { ...base, kind: "text", text: m.text };
+  }
+  const media = (["sticker", "photo", "voice", "video", "document"] as const).find(
+    (k) => m[k] !== undefined,
+  );
+  return { ...base, kind: "media", media: media ?? "other" };
+}
+
+/** Turns a raw Telegram Update into what the bot acts on, or says why it is ignored. */
+export function parseUpdate(raw: unknown): Inbound | Ignored {
+  const parsed = update.safeParse(raw);
+  if (!parsed.success) {
+    const id = z.object({ update_id: z.number().int() }).safeParse(raw);
+    return {
+      kind: "ignored",
+      updateId: id.success ? BigInt(id.data.update_id) : undefined,
+      reason: "unrecognised update",
+    };
+  }
+  const u = parsed.data;
+  const updateId = BigInt(u.update_id);
+  if (u.message !== undefined) return fromMessage(updateId, u.message);
+  if (u.edited_message !== undefined) {
+    const m = fromMessage(updateId, u.edited_message);
+    return m.kind === "ignored" ? m : { ...m, kind: "edited" };
+  }
+  const q = u.callback_query;
+  if (q !== undefined) {
+    if (q.message === undefined || q.data === undefined) {
+      return { kind: "ignored", updateId, reason: "callback without a message or data" };
+    }
+    return {
+      kind: "callback",
+      updateId,
+      chatId: BigInt(q.message.chat.id),
+      chatType: q.message.chat.type,
+      from: sender(q.from),
+      callbackQueryId: q.id,
+      messageId: q.message.message_id,
+      data: q.data,
+    };
+  }
+  const member = u.my_chat_member;
+  if (member !== undefined && member.chat.type === "private") {
+    return {
+      kind: "blocked",
+      updateId,
+      chatId: BigInt(member.chat.id),
+      chatType: member.chat.type,
+      from: sender(member.from),
+      blocked: member.new_chat_member.status === "kicked",
+    };
+  }
+  return { kind: "ignored", updateId, reason: "update kind not handled" };
+}

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logging/logger.ts";
+import { Pace } from "../../src/outbox/pace.ts";
+import { OutboxSender } from "../../src/outbox/sender.ts";
+import { BotApiError, RecordingBotApi } from "../support/bot-api.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+const logger = createLogger("silent");
+const noPace = () =>
+  new Pace({
+    chat: { burst: 1e9, perSecond: 1e9 },
+    group: { burst: 1e9, perSecond: 1e9 },
+    global: { burst: 1e9, perSecond: 1e9 },
+  });
+
+describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  async function enqueue(chatId: bigint, text: string) {
+    await db.prisma.outboxMessage.create({
+      data: { chatId, method: "sendMessage", payload: { chat_id: chatId.toString(), text } },
+    });
+  }
+
+  async function drain(sender: OutboxSender) {
+    while ((await sender.sendDue()) > 0) {}
+  }
+
+  it("delivers each chat's messages in order, once", async () => {
+    db = await createTestDatabase(kind);
+    for (const t of ["a1", "b1", "a2", "b2", "a3"]) await enqueue(t.startsWith("a") ? 1n : 2n, t);
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual(["a1", "a2", "a3"]);
+    expect(api.textsTo(2)).toEqual(["b1", "b2"]);
+    expect(await db.prisma.outboxMessage.count({ where: { status: "sent" } })).toBe(5);
+  });
+
+  it("honours retry_after on 429 and keeps the chat's later messages behind it", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "first");
+    await enqueue(1n, "second");
+    const api = new RecordingBotApi();
+    api.failNext(new BotApiError(429, "Too Many Requests: retry after 30", 30));
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    await drain(sender);
+    expect(api.calls).toHaveLength(0);
+    const first = await db.prisma.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
+    expect(first.status).toBe("pending");
+    expect(first.attempts).toBe(0);
+    expect(first.notBefore.getTime() - Date.now()).toBeGreaterThan(25_000);
+    // Once the wait is over, both leave in order.
+    await db.prisma.outboxMessage.updateMany({ data: { notBefore: new Date(0) } });
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual(["first", "second"]);
+  });
+
+  it("drops a chat's pending messages when the user blocked the bot, and says so", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "x");
+    await enqueue(1n, "y");
+    await enqueue(2n, "z");
+    const api = new RecordingBotApi();
+    api.failNext(
+      new BotApiError(403, "Forbidden: bot was blocked by the user"),
+      (c) => c.payload.chat_id === "1",
+    );
+    const unreachable: bigint[] = [];
+    const sender = new OutboxSender({
+      prisma: db.prisma,
+      api,
+      logger,
+      pace: noPace(),
+      onChatUnreachable: async (id) => {
+        unreachable.push(id);
+      },
+    });
+    await drain(sender);
+    expect(api.textsTo(2)).toEqual(["z"]);
+    expect(unreachable).toEqual([1n]);
+    expect(await db.prisma.outboxMessage.count({ where: { chatId: 1n, status: "failed" } })).toBe(
+      2,
+    );
+  });
+
+  it("retries a transient failure later and gives up on a permanent one", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "flaky");
+    await enqueue(2n, "bad");
+    const api = new RecordingBotApi();
+    api.failNext(new BotApiError(0, "socket hang up"), (c) => c.payload.chat_id === "1");
+    api.failNext(
+      new BotApiError(400, "Bad Request: message text is empty"),
+      (c) => c.payload.chat_id === "2",
+    );
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    await drain(sender);
+    const flaky = await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 1n } });
+    expect(flaky).toMatchObject({ status: "pending", attempts: 1, lastError: "socket hang up" });
+    expect(flaky.notBefore.getTime()).toBeGreaterThan(Date.now());
+    expect((await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 2n } })).status).toBe(
+      "failed",
+    );
+    await db.prisma.outboxMessage.updateMany({ data: { notBefore: new Date(0) } });
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual(["flaky"]);
+  });
+
+  it("paces a chat: a burst beyond the chat's allowance waits", async () => {
+    db = await createTestDatabase(kind);
+    for (const t of ["1", "2", "3"]) await enqueue(5n, t);
+    const api = new RecordingBotApi();
+    const pace = new Pace({
+      chat: { burst: 2, perSecond: 0.001 },
+      group: { burst: 1, perSecond: 1 },
+      global: { burst: 100, perSecond: 100 },
+    });
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace });
+    await drain(sender);
+    expect(api.textsTo(5)).toEqual(["1", "2"]);
+    const third = await db.prisma.outboxMessage.findFirstOrThrow({ where: { status: "pending" } });
+    expect(third.notBefore.getTime()).toBeGreaterThan(Date.now() + 60_000);
+  });
+
+  it("never sends a message twice with several senders at once", async () => {
+    db = await createTestDatabase(kind);
+    for (let i = 0; i < 60; i++) await enqueue(BigInt(i % 6), `m${i}`);
+    const api = new RecordingBotApi();
+    const senders = [0, 1, 2].map(
+      () => new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() }),
+    );
+    await Promise.all(senders.map(drain));
+    expect(api.calls).toHaveLength(60);
+    for (let c = 0; c < 6; c++) {
+      const want = Array.from({ length: 10 }, (_, k) => `m${c + 6 * k}`);
+      expect(api.textsTo(c)).toEqual(want);
+    }
+  });
+});
