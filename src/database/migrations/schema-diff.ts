@@ -16,7 +16,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { DiffTarget, MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
-import { PGliteMigrationAdapterFactory } from "./pglite-migration-adapter.ts";
+import { PGliteMigrationAdapterFactory } from "./migration-adapters.ts";
 
 /** Where the engine starts from. */
 export type DiffSource = { kind: "empty" } | { kind: "migrations"; migrationsDir: string };
@@ -177,7 +177,14 @@ export async function diffDatabaseToSchema(
   schemaPath: string,
 ): Promise<DiffOutcome> {
   const toTarget = await readSchemaTarget(schemaPath);
-  return runDiff({ tag: "url", url: "driver-adapter://main" }, toTarget, adapterFactory);
+  // `schemaDatasource`: the live database the engine is connected to (the adapter's
+  // main connection); the Wasm engine refuses `url` targets.
+  const fromTarget: DiffTarget = {
+    tag: "schemaDatasource",
+    files: toTarget.tag === "schemaDatamodel" ? toTarget.files : [],
+    configDir: path.dirname(path.resolve(schemaPath)),
+  };
+  return runDiff(fromTarget, toTarget, adapterFactory);
 }
 
 async function runDiff(
