@@ -1,0 +1,63 @@
+// The shape of locales/<lang>/faq.json, checked with zod when the FAQ starts.
+import { z } from "zod";
+import { FAQ_ENTRIES, FAQ_TOPICS } from "./entries.ts";
+
+const text = z.string().trim().min(1);
+
+export const faqEntryText = z.object({
+  /** Short question: the button label of a suggestion and of the /faq topic list. */
+  question: text,
+  /** The answer; cites the clause ids. May use {{email}}. */
+  answer: text,
+  /** Other ways people ask it: indexed for matching, never shown. */
+  phrasings: z.array(text).min(1),
+  /** Extra words and synonyms: indexed, never shown. */
+  keywords: z.string().optional(),
+});
+
+export const faqLocale = z.object({
+  ui: z.object({
+    topicsTitle: text,
+    topicEntries: text,
+    suggestions: text,
+    outOfScope: text,
+    talkToHuman: text,
+    startRequest: text,
+    clauseRef: text,
+  }),
+  topics: z.record(z.string(), text),
+  entries: z.record(z.string(), faqEntryText),
+});
+
+export type FaqEntryText = z.infer<typeof faqEntryText>;
+export type FaqLocale = z.infer<typeof faqLocale>;
+
+/** Validates one language's faq.json and that it has every entry and topic. */
+export function parseFaqLocale(lang: string, raw: unknown): FaqLocale {
+  const parsed = faqLocale.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`locales/${lang}/faq.json: ${z.prettifyError(parsed.error)}`);
+  }
+  const missing = [
+    ...FAQ_ENTRIES.filter((e) => !(e.id in parsed.data.entries)).map((e) => `entries.${e.id}`),
+    ...FAQ_TOPICS.filter((t) => !(t in parsed.data.topics)).map((t) => `topics.${t}`),
+  ];
+  if (missing.length > 0) {
+    throw new Error(`locales/${lang}/faq.json: missing ${missing.join(", ")}`);
+  }
+  return parsed.data;
+}
+
+/** i18next keys of the faq namespace, for the bot. */
+export const FAQ_KEYS = {
+  topicsTitle: "faq:ui.topicsTitle",
+  topicEntries: "faq:ui.topicEntries",
+  suggestions: "faq:ui.suggestions",
+  outOfScope: "faq:ui.outOfScope",
+  talkToHuman: "faq:ui.talkToHuman",
+  startRequest: "faq:ui.startRequest",
+  clauseRef: "faq:ui.clauseRef",
+  topic: (id: string) => `faq:topics.${id}`,
+  question: (entryId: string) => `faq:entries.${entryId}.question`,
+  answer: (entryId: string) => `faq:entries.${entryId}.answer`,
+} as const;

@@ -1,0 +1,86 @@
+// Which language a question is written in, from its script and a few cues. The FAQ combines
+// this with which language's index matches best (see matcher.ts).
+import { normalize } from "./text.ts";
+
+export interface LanguageGuess {
+  /** Languages the text may be in, most likely first (all of them when nothing tells). */
+  candidates: string[];
+  /** True when a cue settled it (a letter only one language uses, or clearly more cue words). */
+  certain: boolean;
+}
+
+const UK_LETTERS = /[іїєґ]/;
+const RU_LETTERS = /[ыэъё]/;
+const ES_MARKS = /[ñ¿¡áéíóú]/;
+
+const cueWords = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
+
+// Frequent words that exist in one language of a script and not in the other.
+const CUES: Record<string, Set<string>> = {
+  ru: cueWords(`что как мой моя мои мне меня где когда почему можно нужно деньги номер
+    работает пришло пришла пришел вернуть возврат баланс счет карту карта сколько это
+    или если нет уже еще хочу получить почему`),
+  uk: cueWords(`що як мій моя мої мені мене де коли чому можна треба потрібно гроші номер
+    працює прийшло прийшла прийшов повернути повернення баланс рахунок картку картка
+    скільки це або якщо немає вже ще хочу отримати чому та ви`),
+  en: cueWords(`the my is are how what when can i you do does not to of and it refund
+    money number balance card back get why where have was will`),
+  es: cueWords(`el la los las mi mis que como cuando por para del un una es no y se me
+    puedo dinero numero saldo tarjeta reembolso devolucion cuanto tiempo donde quiero
+    tengo hay con`),
+};
+
+function countCues(lang: string, words: string[]): number {
+  const set = CUES[lang];
+  if (!set) return 0;
+  let n = 0;
+  for (const w of words) if (set.has(w)) n++;
+  return n;
+}
+
+/**
+ * Guesses the language of `text` among `languages`. Cyrillic with і/ї/є/ґ is Ukrainian,
+ * with ы/э/ъ/ё Russian; Latin with ñ/¿/¡/accents is Spanish; otherwise cue words decide,
+ * and `preferred` (the user's setting) breaks ties.
+ */
+export function detectLanguage(
+  text: string,
+  languages: readonly string[],
+  preferred?: string,
+): LanguageGuess {
+  const lower = text.toLowerCase();
+  const words = normalize(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const cyrillic = (lower.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+  const latin = (lower.match(/\p{Script=Latin}/gu) ?? []).length;
+  const has = (l: string): boolean => languages.includes(l);
+
+  let group: string[];
+  if (cyrillic > 0 && cyrillic >= latin) {
+    if (has("uk") && UK_LETTERS.test(lower)) return { candidates: ["uk"], certain: true };
+    if (has("ru") && RU_LETTERS.test(lower)) return { candidates: ["ru"], certain: true };
+    group = ["ru", "uk"].filter(has);
+  } else if (latin > 0) {
+    if (has("es") && ES_MARKS.test(lower)) return { candidates: ["es"], certain: true };
+    group = ["en", "es"].filter(has);
+  } else {
+    group = [];
+  }
+
+  const scored = group
+    .map((lang) => ({ lang, n: countCues(lang, words) }))
+    .sort((a, b) => b.n - a.n || rank(a.lang, preferred) - rank(b.lang, preferred));
+  const [first, second] = scored;
+  const others = languages.filter((l) => !group.includes(l));
+  if (first && (!second || first.n > second.n)) {
+    const certain = first.n > 0 && (!second || first.n >= second.n + 2 || second.n === 0);
+    return { candidates: [...scored.map((s) => s.lang), ...others], certain };
+  }
+  const ordered = [...group.sort((a, b) => rank(a, preferred) - rank(b, preferred)), ...others];
+  return { candidates: ordered, certain: false };
+}
+
+function rank(lang: string, preferred: string | undefined): number {
+  return lang === preferred ? 0 : 1;
+}

@@ -1,0 +1,25 @@
+export { FAQ_KEYS, type FaqEntryText, type FaqLocale, parseFaqLocale } from "./content.ts";
+export { detectLanguage, type LanguageGuess } from "./detect.ts";
+export {
+  ALL_CLAUSES,
+  type ClauseId,
+  entriesOfTopic,
+  FAQ_ENTRIES,
+  FAQ_ENTRY_IDS,
+  FAQ_TOPICS,
+  type FaqEntry,
+  type FaqStart,
+  type FaqTopicId,
+  faqEntry,
+} from "./entries.ts";
+export {
+  createFaq,
+  createFaqFromLocales,
+  DEFAULT_THRESHOLDS,
+  type Faq,
+  type FaqMatch,
+  type FaqThresholds,
+  type FaqTopic,
+  type RankedEntry,
+  type Ranking,
+} from "./matcher.ts";
