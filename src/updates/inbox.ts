@@ -1,0 +1,199 @@
+import { Prisma } from "../database/generated/client.ts";
+import type { PrismaClient } from "../database/open.ts";
+import type { Logger } from "../logging/logger.ts";
+import { type Inbound, parseUpdate } from "./parse.ts";
+
+/** The transaction every effect of an update is written in. */
+export type Tx = Prisma.TransactionClient;
+
+/** Acts on one update inside the transaction that marks it processed. */
+export type UpdateHandler = (tx: Tx, inbound: Inbound) => Promise<void>;
+
+export interface InboxOptions {
+  prisma: PrismaClient;
+  handle: UpdateHandler;
+  /** writes what the customer is told when their update could not be processed */
+  onGiveUp?: UpdateHandler;
+  logger: Logger;
+  /** called after a transaction that may have written outbox messages committed */
+  onCommitted?: () => void;
+}
+
+/** Tries before an update that keeps failing is set aside. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The inbox: every update is stored before it is acted on, then each chat's
+ * updates are processed in update_id order, one at a time — in this process
+ * by a queue per chat, across processes by a transaction-scoped advisory lock
+ * on the chat. Processing an update and writing everything it causes is one
+ * transaction, so a crash either loses nothing or leaves the update to be
+ * processed again (by `sweep` at the next start).
+ */
+export class Inbox {
+  readonly #o: InboxOptions;
+  /** the tail of each chat's in-process queue */
+  readonly #chains = new Map<bigint, Promise<void>>();
+  /** chats whose queued drain has not started yet: one is enough */
+  readonly #pending = new Set<bigint>();
+
+  constructor(options: InboxOptions) {
+    this.#o = options;
+  }
+
+  /** Stores an update; false when it was a second delivery or concerns no chat. */
+  async store(raw: unknown): Promise<{ chatId: bigint } | undefined> {
+    const inbound = parseUpdate(raw);
+    if (inbound.kind === "ignored") {
+      this.#o.logger.debug(
+        { updateId: inbound.updateId, reason: inbound.reason },
+        "update ignored",
+      );
+      return undefined;
+    }
+    const { count } = await this.#o.prisma.inboundUpdate.createMany({
+      data: [
+        {
+          updateId: inbound.updateId,
+          chatId: inbound.chatId,
+          payload: raw as Prisma.InputJsonValue,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (count === 0) {
+      this.#o.logger.info({ updateId: inbound.updateId }, "duplicate update dropped");
+      return undefined;
+    }
+    return { chatId: inbound.chatId };
+  }
+
+  /** Stores an update and processes its chat's queue; resolves when done. */
+  async receive(raw: unknown): Promise<void> {
+    const stored = await this.store(raw);
+    if (stored !== undefined) await this.drain(stored.chatId);
+  }
+
+  /** Processes every stored update of a chat, in order; serialised per chat. */
+  drain(chatId: bigint): Promise<void> {
+    const tail = this.#chains.get(chatId);
+    if (tail !== undefined && this.#pending.has(chatId)) return tail;
+    this.#pending.add(chatId);
+    const next = (tail ?? Promise.resolve()).then(async () => {
+      this.#pending.delete(chatId);
+      while (await this.#processNext(chatId)) {}
+    });
+    const settled = next.catch((err: unknown) => {
+      this.#o.logger.error({ err, chatId }, "processing a chat's updates failed");
+    });
+    this.#chains.set(chatId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(chatId) === settled) this.#chains.delete(chatId);
+    });
+    return settled;
+  }
+
+  /** Processes what earlier runs left behind (a crash, a restart). */
+  async sweep(): Promise<number> {
+    const chats = await this.#o.prisma.inboundUpdate.findMany({
+      where: { processedAt: null, chatId: { not: null } },
+      distinct: ["chatId"],
+      select: { chatId: true },
+    });
+    await Promise.all(chats.map((c) => (c.chatId === null ? undefined : this.drain(c.chatId))));
+    return chats.length;
+  }
+
+  /** Waits until every queued chat is drained (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.all(this.#chains.values());
+  }
+
+  /** One update of the chat, in its own transaction; false when none is left. */
+  async #processNext(chatId: bigint): Promise<boolean> {
+    const { prisma, logger } = this.#o;
+    let next: { updateId: bigint; attempts: number } | undefined;
+    try {
+      const done = await prisma.$transaction(
+        async (tx) => {
+          await lockChat(tx, chatId);
+          const row = await tx.inboundUpdate.findFirst({
+            where: { chatId, processedAt: null },
+            orderBy: { updateId: "asc" },
+            select: { updateId: true, payload: true, attempts: true },
+          });
+          if (row === null) return false;
+          next = row;
+          const inbound = parseUpdate(row.payload);
+          if (inbound.kind !== "ignored") await this.#o.handle(tx, inbound);
+          await markProcessed(tx, row.updateId, null);
+          return true;
+        },
+        { timeout: 15_000, maxWait: 15_000 },
+      );
+      if (done) this.#o.onCommitted?.();
+      return done;
+    } catch (err) {
+      if (next === undefined) throw err;
+      return this.#failed(chatId, next, err);
+    }
+  }
+
+  /** Counts a failed attempt; after the last, sets the update aside and tells the customer. */
+  async #failed(
+    chatId: bigint,
+    row: { updateId: bigint; attempts: number },
+    err: unknown,
+  ): Promise<boolean> {
+    const { prisma, logger } = this.#o;
+    const attempts = row.attempts + 1;
+    logger.error({ err, chatId, updateId: row.updateId, attempts }, "processing an update failed");
+    const message = err instanceof Error ? err.message.slice(0, 500) : "unknown error";
+    if (attempts < MAX_ATTEMPTS) {
+      await prisma.inboundUpdate.update({
+        where: { updateId: row.updateId },
+        data: { attempts, error: message },
+      });
+      return true;
+    }
+    await prisma.$transaction(async (tx) => {
+      const stored = await tx.inboundUpdate.findUniqueOrThrow({
+        where: { updateId: row.updateId },
+      });
+      const inbound = parseUpdate(stored.payload);
+      if (inbound.kind !== "ignored") await this.#o.onGiveUp?.(tx, inbound);
+      await markProcessed(tx, row.updateId, message, attempts);
+    });
+    this.#o.onCommitted?.();
+    return true;
+  }
+}
+
+/**
+ * One chat's updates are processed by one transaction at a time, across
+ * processes. The two-int form of the advisory lock keeps chat ids apart from
+ * the single-key locks (the migration runner's).
+ */
+async function lockChat(tx: Tx, chatId: bigint): Promise<void> {
+  const hi = Number(BigInt.asIntN(32, chatId >> 32n));
+  const lo = Number(BigInt.asIntN(32, chatId));
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${hi}::int4, ${lo}::int4)`;
+}
+
+async function markProcessed(
+  tx: Tx,
+  updateId: bigint,
+  error: string | null,
+  attempts?: number,
+): Promise<void> {
+  // The payload may hold what a customer typed: it is not kept once acted on.
+  await tx.inboundUpdate.update({
+    where: { updateId },
+    data: {
+      processedAt: new Date(),
+      payload: Prisma.DbNull,
+      error,
+      ...(attempts === undefined ? {} : { attempts }),
+    },
+  });
+}

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { connectPostgres, type Database } from "../../src/database/open.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+const logger = createLogger("silent");
+
+function textUpdate(updateId: number, chatId: number, text: string) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: 0,
+      chat: { id: chatId, type: "private" },
+      from: { id: chatId, first_name: "T" },
+      text,
+    },
+  };
+}
+
+/** A handler that records, in the database, the order it saw each chat's texts. */
+const record: UpdateHandler = async (tx, inbound) => {
+  if (inbound.kind !== "text") return;
+  if (inbound.text === "boom") throw new Error("handler bug");
+  await tx.outboxMessage.create({
+    data: { chatId: inbound.chatId, method: "sendMessage", payload: { text: inbound.text } },
+  });
+};
+
+async function seen(db: Database, chatId: number): Promise<string[]> {
+  const rows = await db.prisma.outboxMessage.findMany({
+    where: { chatId: BigInt(chatId) },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((r) => (r.payload as { text: string }).text);
+}
+
+describe.each(databaseKinds)("Inbox on %s", (kind) => {
+  let db: TestDatabase;
+  const extra: Database[] = [];
+  afterEach(async () => {
+    for (const d of extra.splice(0)) await d.close();
+    await db.close();
+  });
+
+  it("processes each chat in update order, even when a burst arrives at once", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = new Inbox({ prisma: db.prisma, handle: record, logger });
+    const updates = Array.from({ length: 40 }, (_, i) =>
+      textUpdate(i + 1, (i % 4) + 1, `t${i + 1}`),
+    );
+    await Promise.all(updates.map((u) => inbox.receive(u)));
+    await inbox.idle();
+    for (let c = 1; c <= 4; c++) {
+      expect(await seen(db, c)).toEqual(
+        updates.filter((u) => u.message.chat.id === c).map((u) => u.message.text),
+      );
+    }
+  });
+
+  it("acts on an update delivered twice only once, and erases its payload", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = new Inbox({ prisma: db.prisma, handle: record, logger });
+    await Promise.all([
+      inbox.receive(textUpdate(1, 9, "once")),
+      inbox.receive(textUpdate(1, 9, "once")),
+    ]);
+    await inbox.receive(textUpdate(1, 9, "once"));
+    expect(await seen(db, 9)).toEqual(["once"]);
+    const row = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+    expect(row.processedAt).not.toBeNull();
+    expect(row.payload).toBeNull();
+  });
+
+  it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {
+    db = await createTestDatabase(kind);
+    const before = new Inbox({ prisma: db.prisma, handle: record, logger });
+    await before.store(textUpdate(1, 3, "a"));
+    await before.store(textUpdate(2, 3, "b"));
+    const after = new Inbox({ prisma: db.prisma, handle: record, logger });
+    expect(await after.sweep()).toBe(1);
+    expect(await seen(db, 3)).toEqual(["a", "b"]);
+  });
+
+  it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      onGiveUp: async (tx, inbound) => {
+        await tx.outboxMessage.create({
+          data: { chatId: inbound.chatId, method: "sendMessage", payload: { text: "sorry" } },
+        });
+      },
+    });
+    await inbox.receive(textUpdate(1, 5, "boom"));
+    await inbox.receive(textUpdate(2, 5, "next"));
+    expect(await seen(db, 5)).toEqual(["sorry", "next"]);
+    const failed = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+    expect(failed).toMatchObject({ attempts: 3, error: "handler bug" });
+  });
+});
+
+// Only where PostgreSQL is (CI always): PGlite is one process's by design.
+if (databaseKinds.includes("postgres")) {
+  describe("Inbox on two processes sharing PostgreSQL", () => {
+    let db: TestDatabase;
+    const extra: Database[] = [];
+    afterEach(async () => {
+      for (const d of extra.splice(0)) await d.close();
+      await db.close();
+    });
+
+    it("keepsps one chat in order across two processes sharing the database", async () => {
+      db = await createTestDatabase("postgres");
+      const second = await connectPostgres(db.url ?? "");
+      extra.push(second);
+      const a = new Inbox({ prisma: db.prisma, handle: record, logger });
+      const b = new Inbox({ prisma: second.prisma, handle: record, logger });
+      const updates = Array.from({ length: 60 }, (_, i) =>
+        textUpdate(i + 1, (i % 3) + 1, `t${i + 1}`),
+      );
+      // Every update is delivered to both processes, interleaved.
+      await Promise.all(
+        updates.flatMap((u, i) =>
+          i % 2 ? [a.receive(u), b.receive(u)] : [b.receive(u), a.receive(u)],
+        ),
+      );
+      await Promise.all([a.idle(), b.idle()]);
+      for (let c = 1; c <= 3; c++) {
+        expect(await seen(db, c)).toEqual(
+          updates.filter((u) => u.message.chat.id === c).map((u) => u.message.text),
+        );
+      }
+    });
+  });
+}
