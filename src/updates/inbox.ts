@@ -111,7 +111,7 @@ export class Inbox {
 
   /** One update of the chat, in its own transaction; false when none is left. */
   async #processNext(chatId: bigint): Promise<boolean> {
-    const { prisma, logger } = this.#o;
+    const { prisma } = this.#o;
     let next: { updateId: bigint; attempts: number } | undefined;
     try {
       const done = await prisma.$transaction(

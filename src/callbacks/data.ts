@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+/**
+ * Callback data: what an inline button sends back when pressed. Telegram
+ * allows at most 64 bytes, and anyone can forge it, so it is versioned, kept
+ * short, and parsed by this schema before anything acts on it. A press on a
+ * button from an older version of the bot fails to parse and is answered
+ * politely, changing nothing.
+ *
+ *   1|r|<json>        an event for the refund conversation (its own schema checks it)
+ *   1|m|<action>      a main-menu action
+ *   1|l|<lang>        a language choice
+ *   1|f|<entry>       an FAQ entry
+ *   1|w|<case>        the customer withdraws their case
+ *   1|s|<action>|<case>  a staff action on a case
+ */
+export const CALLBACK_VERSION = "1";
+export const MAX_CALLBACK_BYTES = 64;
+
+export const MENU_ACTIONS = ["refund", "faq", "status", "language", "human"] as const;
+export const STAFF_ACTIONS = [
+  "claim",
+  "approve",
+  "reject",
+  "ask",
+  "done",
+  "release",
+  "next",
+] as const;
+
+const token = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
+const caseId = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().int().positive().max(2_147_483_647));
+
+export const callbackSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("refund"), event: z.string().min(2).max(60) }),
+  z.object({ kind: z.literal("menu"), action: z.enum(MENU_ACTIONS) }),
+  z.object({ kind: z.literal("language"), language: z.string().regex(/^[a-z]{2,3}$/) }),
+  z.object({ kind: z.literal("faq"), entry: token }),
+  z.object({ kind: z.literal("withdraw"), caseId }),
+  z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
+]);
+
+export type Callback = z.output<typeof callbackSchema>;
+
+const TAGS = {
+  refund: "r",
+  menu: "m",
+  language: "l",
+  faq: "f",
+  withdraw: "w",
+  staff: "s",
+} as const;
+const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
+  string,
+  Callback["kind"] | undefined
+>;
+
+export function encodeCallback(c: Callback): string {
+  const parts: string[] = [CALLBACK_VERSION, TAGS[c.kind]];
+  switch (c.kind) {
+    case "refund":
+      parts.push(c.event);
+      break;
+    case "menu":
+      parts.push(c.action);
+      break;
+    case "language":
+      parts.push(c.language);
+      break;
+    case "faq":
+      parts.push(c.entry);
+      break;
+    case "withdraw":
+      parts.push(String(c.caseId));
+      break;
+    case "staff":
+      parts.push(c.action, String(c.caseId));
+      break;
+  }
+  const data = parts.join("|");
+  if (Buffer.byteLength(data, "utf8") > MAX_CALLBACK_BYTES) {
+    throw new Error(`callback data over ${MAX_CALLBACK_BYTES} bytes: ${data}`);
+  }
+  return data;
+}
+
+/** Parses untrusted callback data; undefined for anything stale, foreign or forged. */
+export function decodeCallback(data: string): Callback | undefined {
+  if (Buffer.byteLength(data, "utf8") > MAX_CALLBACK_BYTES) return undefined;
+  const [version, tag, ...rest] = data.split("|");
+  if (version !== CALLBACK_VERSION || tag === undefined) return undefined;
+  const kind = KINDS[tag];
+  const fields: Record<string, unknown> = { kind };
+  switch (kind) {
+    case "refund":
+      // The event is JSON and may itself contain "|".
+      fields.event = rest.join("|");
+      break;
+    case "menu":
+      fields.action = rest[0];
+      break;
+    case "language":
+      fields.language = rest[0];
+      break;
+    case "faq":
+      fields.entry = rest[0];
+      break;
+    case "withdraw":
+      fields.caseId = rest[0];
+      break;
+    case "staff":
+      fields.action = rest[0];
+      fields.caseId = rest[1];
+      break;
+    default:
+      return undefined;
+  }
+  const arity = kind === "refund" ? rest.length > 0 : rest.length === (kind === "staff" ? 2 : 1);
+  if (!arity) return undefined;
+  const parsed = callbackSchema.safeParse(fields);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,57 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type Callback,
+  decodeCallback,
+  encodeCallback,
+  MAX_CALLBACK_BYTES,
+} from "../../src/callbacks/data.ts";
+
+const samples: Callback[] = [
+  { kind: "refund", event: '{"type":"choose","value":"one_time"}' },
+  { kind: "menu", action: "status" },
+  { kind: "language", language: "uk" },
+  { kind: "faq", entry: "balance_expiry" },
+  { kind: "withdraw", caseId: 12 },
+  { kind: "staff", action: "approve", caseId: 2_000_000_000 },
+];
+
+describe("callback data", () => {
+  it.each(samples)("round-trips %o within 64 bytes", (c) => {
+    const data = encodeCallback(c);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(MAX_CALLBACK_BYTES);
+    expect(decodeCallback(data)).toEqual(c);
+  });
+
+  it.each([
+    "",
+    "1",
+    "0|m|status", // an older version
+    "2|m|status", // a newer one
+    "1|m|delete_everything",
+    "1|s|approve",
+    "1|s|approve|-1",
+    "1|s|approve|12|extra",
+    "1|w|1e3",
+    "1|x|1",
+    `1|r|${"x".repeat(70)}`,
+  ])("refuses stale or forged data %j", (data) => {
+    expect(decodeCallback(data)).toBeUndefined();
+  });
+
+  it("never throws on arbitrary input, and never accepts what it cannot re-encode", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (s) => {
+        const c = decodeCallback(s);
+        if (c !== undefined) expect(decodeCallback(encodeCallback(c))).toEqual(c);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("refuses to build data longer than Telegram allows", () => {
+    expect(() => encodeCallback({ kind: "refund", event: "y".repeat(61) })).toThrow(
+      /over 64 bytes/,
+    );
+  });
+});
