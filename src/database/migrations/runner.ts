@@ -304,7 +304,8 @@ function failedMigrationMessage(failed: MigrationRow[]): string {
   return [
     "Migrations found failed migrations in the target database; new migrations will not be applied (P3009).",
     ...lines,
-    "The failed migration was rolled back, so the database is as it was before it.",
+    "This program runs each migration in a transaction, so a migration that failed here was rolled back",
+    "and left the database as it was (one applied by `prisma migrate deploy` may be partly applied).",
     "To resolve: fix the migration's SQL (or the data it trips on), then mark the failed attempt as rolled back",
     ...names.map((name) => `  npm run db:migrate -- --resolve-rolled-back ${name}`),
     `(the same as \`prisma migrate resolve --rolled-back ${names[0] ?? "<name>"}\`), and start again.`,
