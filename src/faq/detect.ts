@@ -19,12 +19,15 @@ const cueWords = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boole
 const CUES: Record<string, Set<string>> = {
   ru: cueWords(`что как мой моя мои мне меня где когда почему можно нужно деньги номер
     работает пришло пришла пришел вернуть возврат баланс счет карту карта сколько это
-    или если нет уже еще хочу получить почему`),
+    или если нет уже еще хочу получить почему какая какой какое какие ли
+    моего ничего`),
   uk: cueWords(`що як мій моя мої мені мене де коли чому можна треба потрібно гроші номер
     працює прийшло прийшла прийшов повернути повернення баланс рахунок картку картка
-    скільки це або якщо немає вже ще хочу отримати чому та ви`),
+    скільки це або якщо немає вже ще хочу отримати чому та ви яка який яке які чи
+    мого вам нічого`),
   en: cueWords(`the my is are how what when can i you do does not to of and it refund
-    money number balance card back get why where have was will`),
+    money number balance card back get why where have was will me a about with
+    in on for this that your there want need please`),
   es: cueWords(`el la los las mi mis que como cuando por para del un una es no y se me
     puedo dinero numero saldo tarjeta reembolso devolucion cuanto tiempo donde quiero
     tengo hay con`),
@@ -77,7 +80,8 @@ export function detectLanguage(
     const certain = first.n > 0 && (!second || first.n >= second.n + 2 || second.n === 0);
     return { candidates: [...scored.map((s) => s.lang), ...others], certain };
   }
-  const ordered = [...group.sort((a, b) => rank(a, preferred) - rank(b, preferred)), ...others];
+  const byPreference = (a: string, b: string) => rank(a, preferred) - rank(b, preferred);
+  const ordered = [...group.sort(byPreference), ...others.sort(byPreference)];
   return { candidates: ordered, certain: false };
 }
 

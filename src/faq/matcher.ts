@@ -31,14 +31,17 @@ export interface Ranking {
   language: string;
   /** Distinct meaningful terms of the question (stop words removed, stemmed). */
   termCount: number;
-  /** Share of the question's terms found anywhere in the FAQ (0–1). */
+  /** Share of the question's terms found anywhere in the FAQ, fuzzy matches included (0–1). */
   domainCoverage: number;
+  /** Share of the question's terms that are FAQ words or prefixes of them, no fuzziness (0–1). */
+  vocabularyCoverage: number;
   entries: RankedEntry[];
 }
 
 export interface FaqThresholds {
-  /** Below this domain coverage (and score) a question is out of scope. */
-  outOfScopeCoverage: number;
+  /** No FAQ word at all in the question and a best score under this: out of scope. */
+  outOfScopeFuzzyScore: number;
+  /** A best score under this with at most half the words known: out of scope. */
   outOfScopeScore: number;
   /** An answer needs at least this score and coverage… */
   answerScore: number;
@@ -48,9 +51,9 @@ export interface FaqThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: FaqThresholds = {
-  outOfScopeCoverage: 0.34,
-  outOfScopeScore: 6,
-  answerScore: 4,
+  outOfScopeFuzzyScore: 12,
+  outOfScopeScore: 7.5,
+  answerScore: 9,
   answerCoverage: 0.5,
   answerMargin: 1.15,
 };
@@ -83,7 +86,14 @@ interface Doc {
 
 const DOC_BOOST = { question: 1.2, phrasing: 1, keywords: 0.6 } as const;
 
-function buildIndex(lang: string, content: FaqLocale): { index: MiniSearch<Doc>; docs: Doc[] } {
+interface LanguageIndex {
+  index: MiniSearch<Doc>;
+  docs: Doc[];
+  /** Every term of the index, and every prefix of 4+ letters of each (for vocabulary checks). */
+  vocabulary: Set<string>;
+}
+
+function buildIndex(lang: string, content: FaqLocale): LanguageIndex {
   const docs: Doc[] = [];
   const add = (entryId: string, text: string, boost: number) =>
     docs.push({ id: docs.length, entryId, text, boost });
@@ -109,7 +119,14 @@ function buildIndex(lang: string, content: FaqLocale): { index: MiniSearch<Doc>;
     },
   });
   index.addAll(docs);
-  return { index, docs };
+  const vocabulary = new Set<string>();
+  for (const d of docs) {
+    for (const t of terms(lang, d.text)) {
+      vocabulary.add(t);
+      for (let n = 4; n < t.length; n++) vocabulary.add(t.slice(0, n));
+    }
+  }
+  return { index, docs, vocabulary };
 }
 
 /** Builds the FAQ from already-parsed faq.json of each language. */
@@ -119,7 +136,7 @@ export function createFaqFromLocales(
 ): Faq {
   const languages = Object.keys(locales).sort();
   const contents = new Map<string, FaqLocale>();
-  const indexes = new Map<string, { index: MiniSearch<Doc>; docs: Doc[] }>();
+  const indexes = new Map<string, LanguageIndex>();
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
@@ -130,7 +147,13 @@ export function createFaqFromLocales(
     const built = indexes.get(language);
     const queryTerms = [...new Set(terms(language, text))];
     if (!built || queryTerms.length === 0) {
-      return { language, termCount: queryTerms.length, domainCoverage: 0, entries: [] };
+      return {
+        language,
+        termCount: queryTerms.length,
+        domainCoverage: 0,
+        vocabularyCoverage: 0,
+        entries: [],
+      };
     }
     const results = built.index.search(text);
     const best = new Map<string, RankedEntry>();
@@ -152,10 +175,14 @@ export function createFaqFromLocales(
       }
     }
     const entries = [...best.values()].sort((a, b) => b.score - a.score);
+    const known = queryTerms.filter(
+      (t) => built.vocabulary.has(t) || (t.length > 4 && built.vocabulary.has(t.slice(0, -1))),
+    ).length;
     return {
       language,
       termCount: queryTerms.length,
       domainCoverage: Math.min(1, seen.size / queryTerms.length),
+      vocabularyCoverage: known / queryTerms.length,
       entries,
     };
   }
@@ -164,10 +191,10 @@ export function createFaqFromLocales(
     const { language } = r;
     const [top, second] = r.entries;
     if (!top) return { kind: "out_of_scope", language };
-    if (
-      r.domainCoverage < thresholds.outOfScopeCoverage &&
-      top.score < thresholds.outOfScopeScore
-    ) {
+    if (r.vocabularyCoverage === 0 && top.score < thresholds.outOfScopeFuzzyScore) {
+      return { kind: "out_of_scope", language };
+    }
+    if (r.vocabularyCoverage <= 0.5 && top.score < thresholds.outOfScopeScore) {
       return { kind: "out_of_scope", language };
     }
     const margin = second ? top.score / second.score : Number.POSITIVE_INFINITY;
@@ -183,9 +210,15 @@ export function createFaqFromLocales(
     return { kind: "suggestions", language, entryIds: close.map((e) => e.entryId) };
   }
 
-  /** How well a ranking fits: the best entry's coverage first, then its score. */
-  const fitness = (r: Ranking): number =>
-    (r.entries[0]?.coverage ?? 0) * r.domainCoverage * 100 + (r.entries[0]?.score ?? 0);
+  /** Whether ranking `b` fits the question clearly better than `a` (more known words, or a much stronger match). */
+  const fitsBetter = (b: Ranking, a: Ranking): boolean => {
+    const sa = a.entries[0]?.score ?? 0;
+    const sb = b.entries[0]?.score ?? 0;
+    if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.5) return true;
+    if (sb < thresholds.outOfScopeScore) return false;
+    if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.2) return true;
+    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.5;
+  };
 
   return {
     languages,
@@ -199,9 +232,20 @@ export function createFaqFromLocales(
       let chosen = rank(text, first);
       for (const lang of guess.candidates.slice(1)) {
         const other = rank(text, lang);
-        if (fitness(other) > fitness(chosen) * 1.1) chosen = other;
+        if (fitsBetter(other, chosen)) chosen = other;
       }
-      return decide(chosen);
+      const result = decide(chosen);
+      // Nothing in the text tells its language: reply to an off-topic message in the chat's.
+      if (
+        result.kind === "out_of_scope" &&
+        options?.userLanguage &&
+        languages.includes(options.userLanguage) &&
+        !guess.certain &&
+        guess.candidates.slice(0, 2).includes(options.userLanguage)
+      ) {
+        return { kind: "out_of_scope", language: options.userLanguage };
+      }
+      return result;
     },
     topics(language) {
       const content = contents.get(language) ?? contents.get(languages[0] ?? "");

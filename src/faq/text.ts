@@ -36,6 +36,35 @@ function suffixStripper(suffixes: string[], min: number): Stemmer {
 
 const RU_REFLEXIVE = ["ся", "сь"];
 const RU_ENDINGS = [
+  // past forms and participles of -ировать/-овать verbs: заблокировали, заблокирован → заблок
+  "ированного",
+  "ированный",
+  "ированная",
+  "ированные",
+  "ировали",
+  "ировала",
+  "ировало",
+  "ирована",
+  "ировано",
+  "ированы",
+  "ирован",
+  "ировал",
+  "ованный",
+  "ованная",
+  "овали",
+  "овала",
+  "овано",
+  "ована",
+  "ованы",
+  "ован",
+  "овал",
+  "енный",
+  "енная",
+  "енные",
+  "енного",
+  "анный",
+  "анная",
+  "анные",
   // participles, adjectives
   "ующими",
   "ющими",
@@ -165,6 +194,32 @@ const RU_ENDINGS = [
 ];
 
 const UK_ENDINGS = [
+  // past forms and participles of -увати verbs: заблокували, заблоковано → заблок
+  "ованого",
+  "ований",
+  "ована",
+  "оване",
+  "овані",
+  "овано",
+  "ували",
+  "увала",
+  "увало",
+  "ував",
+  "ювали",
+  "ював",
+  "ений",
+  "ена",
+  "ене",
+  "ені",
+  "ено",
+  "аний",
+  "ана",
+  "ане",
+  "ані",
+  "ано",
+  "єте",
+  "єш",
+  "ється",
   "ування",
   "ювання",
   "ування",
@@ -364,23 +419,29 @@ const STOP_WORDS: Record<string, Set<string>> = {
     should can could may might must to of in on at by for from with about as into over
     and or but if so than then that this these those there here what which who whom whose
     how why where please pls hi hello hey thanks thank ok okay just also any some
-    get got im ive dont doesnt didnt cant wont isnt its yes there is it s t`),
+    get got im ive dont doesnt didnt cant wont isnt its yes s t whats hows wheres whos
+    id ill youre thats theres would`),
   ru: words(`а и но или да нет не ни же ли бы то это этот эта эти тот та те что чтобы
     как так где когда кто чей мой моя мое мои мне меня мной я ты вы вас вам ваш ваша ваше
     ваши он она оно они его ее их им нам нас мы у в во на с со к ко о об от до по за из
     для при под над про без уже еще ну вот там тут здесь если есть был была было были быть
     будет можно пожалуйста привет здравствуйте спасибо подскажите скажите вообще очень
-    все всё весь свой свою своих свои меня мою`),
+    все всё весь свой свою своих свои меня мою какой какая какое какие каких
+    какую каким который которая которое которые ли либо бы чем моего моей моему
+    моих моим вашего вашей ку ка то нибудь`),
   uk: words(`а і й та але або чи так ні не ж б би це цей ця ці той те ті що щоб як де коли
     хто чий мій моя моє мої мені мене мною я ти ви вас вам ваш ваша ваше ваші він вона воно
     вони його її їх їм нам нас ми у в на з зі із к до по за від для при під над про без
     вже ще ну ось там тут якщо є був була було були бути буде можна будь ласка привіт
-    вітаю дякую підкажіть скажіть дуже все всі весь свій свою своїх свої мою`),
+    вітаю дякую підкажіть скажіть дуже все всі весь свій свою своїх свої мою
+    який яка яке які якої якого якому яку котрий котра котре котрі чим уже хто
+    мого моєї моєму моїх моїм моєю твого вашого вашої`),
   es: words(`a al ante con de del desde en entre hacia hasta para por segun sin sobre tras
     el la lo los las un una unos unas y o u e ni que como cuando donde quien cual cuales
     yo me mi mis tu te ti tus usted ustedes su sus nos nosotros vosotros ellos ellas ella el
     es son soy fue ser estar esta estoy esto este ese esa eso hay ha he han haber hola
-    gracias por favor porfa pueden puedo puede se si ya muy tambien mas pero le les`),
+    gracias por favor porfa pueden puedo puede se si ya muy tambien mas pero le les
+    cual cuales algo alguna alguno esto estos estas cuanto cuanta cuantos cuantas`),
 };
 
 /** Stems one normalised word for `lang`; the word itself for unknown languages. */

@@ -1,0 +1,62 @@
+// Accuracy floors on the labelled set, a few points under what the matcher reaches, so that a
+// regression fails. The figures themselves are reported by `npm run bench` (faq.bench.ts).
+import { describe, expect, it } from "vitest";
+import { EVAL_SET, OUT_OF_SCOPE } from "./eval-set.ts";
+import { EVAL_LANGUAGES, evaluate } from "./evaluate.ts";
+import { projectFaq } from "./setup.ts";
+
+const { faq } = projectFaq();
+
+/** Floors per language: top-1 accuracy, answered outright, out-of-scope precision and recall. */
+const FLOORS = {
+  en: { top1: 0.93, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.8 },
+  ru: { top1: 0.93, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.8 },
+  uk: { top1: 0.9, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.7 },
+  es: { top1: 0.9, answered: 0.75, oosPrecision: 0.95, oosRecall: 0.8 },
+} as const;
+
+describe("the labelled set", () => {
+  it("has at least 25 questions and 15 out-of-scope ones per language", () => {
+    for (const lang of EVAL_LANGUAGES) {
+      expect(EVAL_SET[lang].length).toBeGreaterThanOrEqual(25);
+      expect(OUT_OF_SCOPE[lang].length).toBeGreaterThanOrEqual(15);
+    }
+  });
+
+  it("labels only existing entries, and is not the FAQ's own wording", () => {
+    for (const lang of EVAL_LANGUAGES) {
+      const own = new Set<string>();
+      const content = faq.content(lang);
+      for (const e of Object.values(content.entries)) {
+        for (const t of [e.question, ...e.phrasings]) own.add(t.toLowerCase());
+      }
+      for (const c of EVAL_SET[lang]) {
+        expect(faq.entry(c.expected), c.expected).toBeDefined();
+        expect(own.has(c.text.toLowerCase()), c.text).toBe(false);
+      }
+    }
+  });
+});
+
+describe.each(EVAL_LANGUAGES)("FAQ accuracy in %s", (lang) => {
+  const score = evaluate(faq, lang);
+  const floor = FLOORS[lang];
+
+  it(`top-1 accuracy ≥ ${floor.top1}`, () => {
+    expect(score.top1, score.misses.join("\n")).toBeGreaterThanOrEqual(floor.top1);
+  });
+
+  it(`answers outright ≥ ${floor.answered}`, () => {
+    expect(score.answered, score.misses.join("\n")).toBeGreaterThanOrEqual(floor.answered);
+  });
+
+  it("answers in the language of the question, whatever the chat's setting", () => {
+    expect(score.languageRight).toBe(1);
+  });
+
+  it("calls out of scope only what is, and most of what is", () => {
+    expect(score.outOfScopePrecision).toBeGreaterThanOrEqual(floor.oosPrecision);
+    expect(score.outOfScopeRecall, score.misses.join("\n")).toBeGreaterThanOrEqual(floor.oosRecall);
+    expect(score.outOfScopeAnswered).toBe(0);
+  });
+});

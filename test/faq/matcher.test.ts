@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { createFaqFromLocales, detectLanguage, FAQ_ENTRIES } from "../../src/faq/index.ts";
+import { normalize, stem, terms } from "../../src/faq/text.ts";
+import { projectFaq } from "./setup.ts";
+
+const { faq, i18n } = projectFaq();
+
+describe("language detection", () => {
+  const langs = ["en", "es", "ru", "uk"];
+  const lang = (text: string, preferred?: string) => detectLanguage(text, langs, preferred);
+
+  it("tells Ukrainian by і/ї/є/ґ and Russian by ы/э/ъ/ё", () => {
+    expect(lang("Чи згорає баланс?")).toEqual({ candidates: ["uk"], certain: true });
+    expect(lang("Сгорает ли баланс? ы")).toEqual({ candidates: ["ru"], certain: true });
+  });
+
+  it("tells Spanish by ñ, ¿ and accents", () => {
+    expect(lang("¿Caduca mi saldo?").candidates[0]).toBe("es");
+    expect(lang("mañana").candidates[0]).toBe("es");
+  });
+
+  it("uses cue words when no letter tells", () => {
+    expect(lang("как вернуть деньги на карту").candidates[0]).toBe("ru");
+    expect(lang("як повернути гроші на картку").candidates[0]).toBe("uk");
+    expect(lang("como recupero mi dinero").candidates[0]).toBe("es");
+    expect(lang("how do I get my money back").candidates[0]).toBe("en");
+  });
+
+  it("lets the chat's language break a tie", () => {
+    expect(lang("номер", "uk").candidates[0]).toBe("uk");
+    expect(lang("номер", "ru").candidates[0]).toBe("ru");
+    expect(lang("номер", "uk").certain).toBe(false);
+  });
+
+  it("only proposes languages it has", () => {
+    expect(detectLanguage("Чи згорає баланс?", ["en", "ru"]).candidates).not.toContain("uk");
+  });
+});
+
+describe("text processing", () => {
+  it("normalises case, ё, Latin accents and apostrophes but keeps й and ї", () => {
+    expect(normalize("Ёлка ÁRBOL й ї пам’ять")).toBe("елка arbol й ї память");
+  });
+
+  it("stems inflected forms to the same term", () => {
+    expect(stem("ru", "заблокировали")).toBe(stem("ru", "заблокирован"));
+    expect(stem("ru", "номера")).toBe(stem("ru", "номером"));
+    expect(stem("uk", "заблокували")).toBe(stem("uk", "заблоковано"));
+    expect(stem("uk", "картку")).toBe(stem("uk", "картка"));
+    expect(stem("es", "números")).toBe(stem("es", "número"));
+    expect(stem("en", "refunds")).toBe(stem("en", "refund"));
+    expect(stem("en", "blocked")).toBe(stem("en", "block"));
+  });
+
+  it("drops stop words", () => {
+    expect(terms("en", "what is my balance")).toEqual(["balanc"]);
+    expect(terms("ru", "какой у меня баланс")).toEqual(["баланс"]);
+  });
+});
+
+describe("match", () => {
+  it("answers a clear question with its entry, in the question's language", () => {
+    const m = faq.match("Сгорают ли деньги на балансе?", { userLanguage: "en" });
+    expect(m).toMatchObject({ kind: "answer", entryId: "balance_expiry", language: "ru" });
+  });
+
+  it("hands a request for a person to staff", () => {
+    expect(faq.match("I want to talk to a human")).toMatchObject({
+      kind: "handoff",
+      entryId: "contact_human",
+      language: "en",
+    });
+    expect(faq.match("Хочу поговорити з живою людиною")).toMatchObject({
+      kind: "handoff",
+      language: "uk",
+    });
+  });
+
+  it("matches typos and inflections", () => {
+    expect(faq.match("sms nevr arived")).toMatchObject({ entryId: "sms_not_received" });
+    expect(faq.match("смски на номер не приходят")).toMatchObject({ entryId: "sms_not_received" });
+    expect(faq.match("мої гроші на балансі згорять?")).toMatchObject({
+      entryId: "balance_expiry",
+      language: "uk",
+    });
+  });
+
+  it("suggests two or three entries when unsure", () => {
+    const m = faq.match("refund");
+    expect(m.kind).toBe("suggestions");
+    if (m.kind === "suggestions") {
+      expect(m.entryIds.length).toBeGreaterThanOrEqual(2);
+      expect(m.entryIds.length).toBeLessThanOrEqual(3);
+      expect(new Set(m.entryIds).size).toBe(m.entryIds.length);
+    }
+  });
+
+  it("calls plainly unrelated questions out of scope", () => {
+    expect(faq.match("what's the weather like in Paris")).toEqual({
+      kind: "out_of_scope",
+      language: "en",
+    });
+    expect(faq.match("¿Cuál es la capital de Francia?").kind).toBe("out_of_scope");
+    expect(faq.match("   ").kind).toBe("out_of_scope");
+    expect(faq.match("!!!", { userLanguage: "uk" })).toEqual({
+      kind: "out_of_scope",
+      language: "uk",
+    });
+  });
+
+  it("offers the refund start of the entry it answers with", () => {
+    const m = faq.match("the verification code never came to the one-time number");
+    expect(m.kind).toBe("answer");
+    if (m.kind === "answer") expect(faq.entry(m.entryId)?.start).toBe("sms_not_received");
+  });
+
+  it("ranks every language's own questions first", () => {
+    for (const lang of faq.languages) {
+      const r = faq.rank(faq.content(lang).entries.caller_id?.question ?? "", lang);
+      expect(r.entries[0]?.entryId).toBe("caller_id");
+      expect(r.vocabularyCoverage).toBe(1);
+    }
+  });
+});
+
+describe("a language added as a folder", () => {
+  it("is indexed unstemmed and matched", () => {
+    const en = i18n.resources("en", "faq");
+    const de = structuredClone(en) as { entries: Record<string, { question: string }> };
+    for (const e of FAQ_ENTRIES) {
+      const entry = de.entries[e.id];
+      if (entry) entry.question = `${entry.question} (de)`;
+    }
+    const entry = de.entries.balance_expiry;
+    if (entry) entry.question = "Verfällt mein Guthaben?";
+    const withDe = createFaqFromLocales({ en, de });
+    expect(withDe.languages).toEqual(["de", "en"]);
+    expect(withDe.rank("verfällt guthaben", "de").entries[0]?.entryId).toBe("balance_expiry");
+  });
+});
