@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
-import { type BotApi, BotApiError } from "../telegram/bot-api.ts";
+import { type BotApi, BotApiError } from "../transport/bot-api.ts";
 import { Pace } from "./pace.ts";
 
 /**

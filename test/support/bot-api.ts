@@ -1,4 +1,4 @@
-import { type BotApi, BotApiError } from "../../src/telegram/bot-api.ts";
+import { type BotApi, BotApiError } from "../../src/transport/bot-api.ts";
 
 export interface Call {
   method: string;

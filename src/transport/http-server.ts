@@ -1,0 +1,78 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "../logging/logger.ts";
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HealthReport {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; ms: number; error?: string }>;
+}
+
+export type HealthCheck = () => Promise<void>;
+
+/** Runs each named check with a time limit and reports them together. */
+export async function checkHealth(
+  checks: Record<string, HealthCheck>,
+  timeoutMs = 3000,
+): Promise<HealthReport> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      const t = performance.now();
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error("timed out")), timeoutMs).unref(),
+          ),
+        ]);
+        return [name, { ok: true, ms: Math.round(performance.now() - t) }] as const;
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        return [name, { ok: false, ms: Math.round(performance.now() - t), error }] as const;
+      }
+    }),
+  );
+  return { ok: entries.every(([, r]) => r.ok), checks: Object.fromEntries(entries) };
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** POST handlers by path (the webhook) */
+  routes: Map<string, RequestHandler>;
+  health: Record<string, HealthCheck>;
+}
+
+/** The HTTP side: the webhook (when configured) and GET /healthz. */
+export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method === "GET" && path === "/healthz") {
+      void checkHealth(o.health).then((report) => {
+        res.writeHead(report.ok ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify(report));
+      });
+      return;
+    }
+    const route = req.method === "POST" ? o.routes.get(path) : undefined;
+    if (route === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    Promise.resolve(route(req, res)).catch((err: unknown) => {
+      // Telegram retries a failed webhook request: nothing is lost.
+      o.logger.error({ err, path }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}
