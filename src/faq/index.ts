@@ -18,6 +18,7 @@ export {
   DEFAULT_THRESHOLDS,
   type Faq,
   type FaqMatch,
+  type FaqOptions,
   type FaqThresholds,
   type FaqTopic,
   type RankedEntry,

@@ -93,7 +93,21 @@ interface LanguageIndex {
   vocabulary: Set<string>;
 }
 
-function buildIndex(lang: string, content: FaqLocale): LanguageIndex {
+/** How the FAQ is built; the defaults are what ships, the switches exist for the benchmark. */
+export interface FaqOptions {
+  thresholds?: Partial<FaqThresholds>;
+  /** Per-language suffix stemming (default true). */
+  stemming?: boolean;
+  /** Fuzzy (typo) and prefix search (default true). */
+  fuzzy?: boolean;
+}
+
+function buildIndex(
+  lang: string,
+  content: FaqLocale,
+  stemming: boolean,
+  fuzzy: boolean,
+): LanguageIndex {
   const docs: Doc[] = [];
   const add = (entryId: string, text: string, boost: number) =>
     docs.push({ id: docs.length, entryId, text, boost });
@@ -108,11 +122,11 @@ function buildIndex(lang: string, content: FaqLocale): LanguageIndex {
     fields: ["text"],
     idField: "id",
     tokenize: (text) => tokenize(text),
-    processTerm: (word) => processWord(lang, word),
+    processTerm: (word) => processWord(lang, word, stemming),
     searchOptions: {
       combineWith: "OR",
-      prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 5 ? 0.25 : term.length === 4 ? 1 : false),
+      prefix: (term) => fuzzy && term.length >= 4,
+      fuzzy: (term) => (!fuzzy ? false : term.length >= 5 ? 0.25 : term.length === 4 ? 1 : false),
       maxFuzzy: 2,
       weights: { fuzzy: 0.5, prefix: 0.6 },
       boostDocument: (id) => docs[id as number]?.boost ?? 1,
@@ -121,7 +135,7 @@ function buildIndex(lang: string, content: FaqLocale): LanguageIndex {
   index.addAll(docs);
   const vocabulary = new Set<string>();
   for (const d of docs) {
-    for (const t of terms(lang, d.text)) {
+    for (const t of terms(lang, d.text, stemming)) {
       vocabulary.add(t);
       for (let n = 4; n < t.length; n++) vocabulary.add(t.slice(0, n));
     }
@@ -132,20 +146,23 @@ function buildIndex(lang: string, content: FaqLocale): LanguageIndex {
 /** Builds the FAQ from already-parsed faq.json of each language. */
 export function createFaqFromLocales(
   locales: Record<string, unknown>,
-  thresholds: FaqThresholds = DEFAULT_THRESHOLDS,
+  options: FaqOptions = {},
 ): Faq {
+  const thresholds: FaqThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const stemming = options.stemming ?? true;
+  const fuzzy = options.fuzzy ?? true;
   const languages = Object.keys(locales).sort();
   const contents = new Map<string, FaqLocale>();
   const indexes = new Map<string, LanguageIndex>();
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
-    indexes.set(lang, buildIndex(lang, content));
+    indexes.set(lang, buildIndex(lang, content, stemming, fuzzy));
   }
 
   function rank(text: string, language: string): Ranking {
     const built = indexes.get(language);
-    const queryTerms = [...new Set(terms(language, text))];
+    const queryTerms = [...new Set(terms(language, text, stemming))];
     if (!built || queryTerms.length === 0) {
       return {
         language,
@@ -269,8 +286,8 @@ export function createFaqFromLocales(
 }
 
 /** Builds the FAQ from the `faq` namespace of every language the i18n instance loaded. */
-export function createFaq(i18n: I18n, thresholds?: FaqThresholds): Faq {
+export function createFaq(i18n: I18n, options?: FaqOptions): Faq {
   const locales: Record<string, unknown> = {};
   for (const lang of i18n.languages) locales[lang] = i18n.resources(lang, "faq");
-  return createFaqFromLocales(locales, thresholds);
+  return createFaqFromLocales(locales, options);
 }

@@ -455,18 +455,18 @@ export function isStopWord(lang: string, word: string): boolean {
 }
 
 /** Normalised, stop-word-free, stemmed terms of a text (what the index sees). */
-export function terms(lang: string, text: string): string[] {
+export function terms(lang: string, text: string, stemming = true): string[] {
   const out: string[] = [];
   for (const w of tokenize(text)) {
-    const t = processWord(lang, w);
+    const t = processWord(lang, w, stemming);
     if (t !== null) out.push(t);
   }
   return out;
 }
 
 /** One token → its index term, or null for stop words and noise. */
-export function processWord(lang: string, word: string): string | null {
+export function processWord(lang: string, word: string, stemming = true): string | null {
   if (word.length < 2 && !/\d/.test(word)) return null;
   if (isStopWord(lang, word)) return null;
-  return stem(lang, word);
+  return stemming ? stem(lang, word) : word;
 }

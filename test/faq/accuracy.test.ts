@@ -1,8 +1,10 @@
 // Accuracy floors on the labelled set, a few points under what the matcher reaches, so that a
 // regression fails. The figures themselves are reported by `npm run bench` (faq.bench.ts).
 import { describe, expect, it } from "vitest";
+import { BLIND_OUT_OF_SCOPE, BLIND_SET } from "./blind-set.ts";
 import { EVAL_SET, OUT_OF_SCOPE } from "./eval-set.ts";
 import { EVAL_LANGUAGES, evaluate } from "./evaluate.ts";
+import { HELD_OUT_OUT_OF_SCOPE, HELD_OUT_SET } from "./held-out-set.ts";
 import { projectFaq } from "./setup.ts";
 
 const { faq } = projectFaq();
@@ -58,5 +60,20 @@ describe.each(EVAL_LANGUAGES)("FAQ accuracy in %s", (lang) => {
     expect(score.outOfScopePrecision).toBeGreaterThanOrEqual(floor.oosPrecision);
     expect(score.outOfScopeRecall, score.misses.join("\n")).toBeGreaterThanOrEqual(floor.oosRecall);
     expect(score.outOfScopeAnswered).toBe(0);
+  });
+});
+
+describe.each(EVAL_LANGUAGES)("FAQ accuracy on the later sets, %s", (lang) => {
+  it("second set: top-1 ≥ 0.9", () => {
+    const s = evaluate(faq, lang, HELD_OUT_SET[lang], HELD_OUT_OUT_OF_SCOPE[lang]);
+    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(0.9);
+    expect(s.outOfScopeAnswered).toBe(0);
+  });
+
+  it("blind set (never tuned against): top-1 ≥ 0.6, answered or suggested ≥ 0.75", () => {
+    const s = evaluate(faq, lang, BLIND_SET[lang], BLIND_OUT_OF_SCOPE[lang]);
+    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(0.6);
+    expect(s.answeredOrSuggested, s.misses.join("\n")).toBeGreaterThanOrEqual(0.75);
+    expect(s.outOfScopeAnswered).toBe(0);
   });
 });

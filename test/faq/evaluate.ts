@@ -1,6 +1,6 @@
 // Scores the FAQ matcher on the labelled set; shared by the accuracy tests and the benchmark.
 import type { Faq, FaqMatch } from "../../src/faq/index.ts";
-import { EVAL_SET, OUT_OF_SCOPE } from "./eval-set.ts";
+import { EVAL_SET, type EvalCase, OUT_OF_SCOPE } from "./eval-set.ts";
 
 export type EvalLanguage = keyof typeof EVAL_SET;
 export const EVAL_LANGUAGES = Object.keys(EVAL_SET) as EvalLanguage[];
@@ -34,9 +34,12 @@ const entryOf = (m: FaqMatch): string | undefined =>
 // The user's setting is deliberately another language: the question's language must win.
 const OTHER: Record<EvalLanguage, string> = { en: "ru", ru: "en", uk: "ru", es: "en" };
 
-export function evaluate(faq: Faq, language: EvalLanguage): LanguageScore {
-  const cases = EVAL_SET[language];
-  const oos = OUT_OF_SCOPE[language];
+export function evaluate(
+  faq: Faq,
+  language: EvalLanguage,
+  cases: EvalCase[] = EVAL_SET[language],
+  oos: string[] = OUT_OF_SCOPE[language],
+): LanguageScore {
   let top1 = 0;
   let answered = 0;
   let either = 0;
