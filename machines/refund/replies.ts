@@ -1,0 +1,242 @@
+/**
+ * What the conversation says: locale keys (namespace `conversation`) and
+ * parameters, never words. See machines/README.md for the key scheme.
+ */
+import { addDays, HOUR_MS } from "./dates.ts";
+import type { ButtonEvent } from "./events.ts";
+import {
+  a1Figures,
+  e1StartDate,
+  type Grant,
+  type RefundContext,
+  type Refusal,
+  today,
+  walk,
+} from "./flow.ts";
+import type { QuestionId, ServiceId } from "./ids.ts";
+import type { AnswerError } from "./questions.ts";
+import { isUnrefundable, KIND, options, payoutMethod } from "./questions.ts";
+
+export type Params = Record<string, string | number>;
+
+export interface Button {
+  labelKey: string;
+  labelParams?: Params;
+  event: ButtonEvent;
+}
+
+/** One line of the summary: a field's label and its value (both locale keys). */
+export interface Line {
+  labelKey: string;
+  valueKey: string;
+  valueParams?: Params;
+}
+
+export interface Reply {
+  key: string;
+  params?: Params;
+  lines?: Line[];
+  buttons?: Button[][];
+}
+
+const YES_NO_QUESTIONS = new Set<QuestionId>([
+  "was_working",
+  "docs_shown",
+  "own_activity",
+  "code_shown",
+  "restrictions",
+  "no_stock",
+  "replacement",
+  "still_down",
+]);
+
+/** Locale key of a choice's label. */
+export function optionKey(q: QuestionId, v: string): string {
+  if (YES_NO_QUESTIONS.has(q)) return `option.${v}`;
+  if (q === "paid_with" || q === "payout_to") return `method.${v}`;
+  return `option.${q}.${v}`;
+}
+
+function promptKey(ctx: RefundContext, q: QuestionId): string {
+  if (q === "reference") {
+    const s = ctx.answers.service as ServiceId | undefined;
+    if (s === "rented" || s === "caller_id") return "ask.reference_phone";
+    if (s === "top_up") return "ask.reference_order";
+    return "ask.reference_any";
+  }
+  if (q === "details") return `ask.details_${payoutMethod(ctx) ?? "other"}`;
+  return `ask.${q}`;
+}
+
+function navRow(ctx: RefundContext): Button[] {
+  const row: Button[] = [];
+  if (ctx.trail.length > 0 || ctx.focus !== null) {
+    row.push({ labelKey: "button.back", event: { type: "back" } });
+  }
+  row.push({ labelKey: "button.cancel", event: { type: "cancel" } });
+  return row;
+}
+
+function pairs(buttons: Button[]): Button[][] {
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return rows;
+}
+
+export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
+  const rows: Button[][] = [];
+  const kind = KIND[q];
+  const params: Params = {};
+  if (kind === "choice") {
+    for (const v of options(q, ctx)) {
+      rows.push([{ labelKey: optionKey(q, v), event: { type: "choose", q, v } }]);
+    }
+  } else if (kind === "date" || kind === "datetime") {
+    const t = today(ctx);
+    const dates: Button[] = [0, 1, 2, 3].map((n) => ({
+      labelKey: n === 0 ? "button.today" : n === 1 ? "button.yesterday" : "button.days_ago",
+      ...(n > 1 ? { labelParams: { count: n } } : {}),
+      event: { type: "choose", q, v: addDays(t, -n) },
+    }));
+    rows.push(...pairs(dates));
+    params.example = t;
+  } else if (q === "comment") {
+    rows.push([{ labelKey: "button.skip", event: { type: "choose", q, v: "skip" } }]);
+  }
+  if (kind === "time") {
+    const d = (q === "reported_time" ? ctx.answers.reported : ctx.answers.restored) ?? "";
+    params.date = d.slice(0, 10);
+  }
+  if (q === "offer") params.clause = offerClause(ctx);
+  rows.push(navRow(ctx));
+  return Object.keys(params).length > 0
+    ? { key: promptKey(ctx, q), params, buttons: rows }
+    : { key: promptKey(ctx, q), buttons: rows };
+}
+
+function offerClause(ctx: RefundContext): string {
+  // The clause of the A rule being offered: evaluate as if accepted.
+  const w = walk({ ...ctx, focus: null, answers: { ...ctx.answers, offer: "accept" } });
+  return w.decision.kind === "grant" ? w.decision.clause : "";
+}
+
+export function errorReply(error: AnswerError | "nothing_back"): Reply {
+  return { key: `error.${error}` };
+}
+
+function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
+  const labelKey = `field.${q}`;
+  const kind = KIND[q];
+  if (kind === "choice") return { labelKey, valueKey: optionKey(q, v) };
+  if (kind === "date" || kind === "datetime") {
+    const [date = "", time] = v.split("T");
+    return time === undefined
+      ? { labelKey, valueKey: "value.date", valueParams: { date } }
+      : { labelKey, valueKey: "value.datetime", valueParams: { date, time } };
+  }
+  if (kind === "time") return { labelKey, valueKey: "value.time", valueParams: { time: v } };
+  if (q === "amount") {
+    const [amount = "", currency = ""] = v.split(" ");
+    return { labelKey, valueKey: "value.amount", valueParams: { amount, currency } };
+  }
+  if (q === "comment" && v === "") return { labelKey, valueKey: "value.none" };
+  if (q === "details" && payoutMethod(ctx) === "card") {
+    return { labelKey, valueKey: "value.card_last4", valueParams: { last4: v } };
+  }
+  return { labelKey, valueKey: "value.text", valueParams: { text: v } };
+}
+
+export function summaryReply(ctx: RefundContext, grant: Grant): Reply {
+  const w = walk({ ...ctx, focus: null });
+  const lines: Line[] = [];
+  const edits: Button[] = [];
+  for (const q of w.used) {
+    const v = ctx.answers[q];
+    if (v === undefined) continue;
+    lines.push(valueLine(ctx, q, v));
+    edits.push({ labelKey: `field.${q}`, event: { type: "edit", q } });
+  }
+  const params: Params = { clause: grant.clause };
+  if (grant.clause === "A1") {
+    const fig = a1Figures(ctx);
+    if (fig !== undefined) {
+      params.days = fig.days;
+      lines.push({
+        labelKey: "field.a1_days",
+        valueKey: "value.days",
+        valueParams: { count: fig.days },
+      });
+    }
+  }
+  const flagged = grant.refund === "payout" && isUnrefundable(ctx.answers.paid_with, ctx);
+  const key =
+    grant.refund === "payout"
+      ? flagged
+        ? "summary.payout_cstar"
+        : "summary.payout"
+      : grant.viaOffer
+        ? "summary.balance_offer"
+        : "summary.balance";
+  return {
+    key,
+    params,
+    lines,
+    buttons: [
+      ...pairs(edits),
+      [{ labelKey: "button.submit", event: { type: "submit" } }],
+      [
+        { labelKey: "button.back", event: { type: "back" } },
+        { labelKey: "button.cancel", event: { type: "cancel" } },
+      ],
+    ],
+  };
+}
+
+export function refusedReply(ctx: RefundContext, d: Refusal): Reply {
+  const params: Params = {};
+  let key: string;
+  if (d.kind === "refuse") {
+    key = `refused.${d.clause}`;
+    params.clause = d.clause;
+    if (d.clause === "E1") {
+      params.near = d.near ?? "";
+      params.since = e1StartDate(ctx);
+    }
+  } else if (d.why === "a1_short") {
+    key = "refused.none_a1_short";
+    const fig = a1Figures(ctx);
+    params.clause = "A1";
+    params.hours = fig === undefined ? 0 : Math.max(0, Math.floor(fig.spanMs / HOUR_MS));
+  } else if (d.why === "offer_declined") {
+    key = "refused.none_offer_declined";
+    params.clause = d.near ?? "";
+  } else {
+    key = ctx.answers.want === "payout" ? "refused.none_payout" : "refused.none_balance";
+  }
+  return {
+    key,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    buttons: [
+      [{ labelKey: "button.human", event: { type: "human" } }],
+      [
+        { labelKey: "button.back", event: { type: "back" } },
+        { labelKey: "button.close", event: { type: "cancel" } },
+      ],
+    ],
+  };
+}
+
+export function submittedReply(
+  refund: "balance" | "payout",
+  clause: string,
+  flagged: boolean,
+): Reply {
+  if (refund === "balance") return { key: "done.submitted_balance", params: { clause } };
+  return {
+    key: flagged ? "done.submitted_payout_cstar" : "done.submitted_payout",
+    params: { clause },
+  };
+}
+
+/** Every key the conversation can use, for the locale tests. Plural keys are listed by their base. */
+export const PLURAL_KEYS = ["button.days_ago", "value.days"] as const;
