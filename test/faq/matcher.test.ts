@@ -78,7 +78,9 @@ describe("match", () => {
 
   it("matches typos and inflections", () => {
     expect(faq.match("sms nevr arived")).toMatchObject({ entryId: "sms_not_received" });
-    expect(faq.match("одноразовому номеру кодов не приходило")).toMatchObject({ entryId: "sms_not_received" });
+    expect(faq.match("одноразовому номеру кодов не приходило")).toMatchObject({
+      entryId: "sms_not_received",
+    });
     expect(faq.match("мої гроші на балансі згорять?")).toMatchObject({
       entryId: "balance_expiry",
       language: "uk",
