@@ -10,7 +10,9 @@ import { z } from "zod";
  *   1|r|<json>        an event for the refund conversation (its own schema checks it)
  *   1|m|<action>      a main-menu action
  *   1|l|<lang>        a language choice
+ *   1|t|<topic>       an FAQ topic
  *   1|f|<entry>       an FAQ entry
+ *   1|b|<start>       begin a refund request at a starting point (from an FAQ answer)
  *   1|w|<case>        the customer withdraws their case
  *   1|s|<action>|<case>  a staff action on a case
  */
@@ -43,7 +45,9 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("refund"), event: z.string().min(2).max(60) }),
   z.object({ kind: z.literal("menu"), action: z.enum(MENU_ACTIONS) }),
   z.object({ kind: z.literal("language"), language: z.string().regex(/^[a-z]{2,3}$/) }),
+  z.object({ kind: z.literal("topic"), topic: token }),
   z.object({ kind: z.literal("faq"), entry: token }),
+  z.object({ kind: z.literal("begin"), start: token }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
 ]);
@@ -54,7 +58,9 @@ const TAGS = {
   refund: "r",
   menu: "m",
   language: "l",
+  topic: "t",
   faq: "f",
+  begin: "b",
   withdraw: "w",
   staff: "s",
 } as const;
@@ -75,8 +81,14 @@ export function encodeCallback(c: Callback): string {
     case "language":
       parts.push(c.language);
       break;
+    case "topic":
+      parts.push(c.topic);
+      break;
     case "faq":
       parts.push(c.entry);
+      break;
+    case "begin":
+      parts.push(c.start);
       break;
     case "withdraw":
       parts.push(String(c.caseId));
@@ -110,8 +122,14 @@ export function decodeCallback(data: string): Callback | undefined {
     case "language":
       fields.language = rest[0];
       break;
+    case "topic":
+      fields.topic = rest[0];
+      break;
     case "faq":
       fields.entry = rest[0];
+      break;
+    case "begin":
+      fields.start = rest[0];
       break;
     case "withdraw":
       fields.caseId = rest[0];

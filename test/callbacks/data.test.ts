@@ -11,7 +11,9 @@ const samples: Callback[] = [
   { kind: "refund", event: '{"type":"choose","value":"one_time"}' },
   { kind: "menu", action: "status" },
   { kind: "language", language: "uk" },
+  { kind: "topic", topic: "sms" },
   { kind: "faq", entry: "balance_expiry" },
+  { kind: "begin", start: "sms_not_received" },
   { kind: "withdraw", caseId: 12 },
   { kind: "staff", action: "approve", caseId: 2_000_000_000 },
 ];

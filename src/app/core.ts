@@ -1,0 +1,66 @@
+import type { Config } from "../config/load.ts";
+import { LOCALES_DIR } from "../config/load.ts";
+import { createRefundService } from "../conversation/refunds.ts";
+import type { Database } from "../database/open.ts";
+import { createFaq, type Faq } from "../faq/index.ts";
+import { createI18n, type I18n } from "../i18n/index.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { Pace } from "../outbox/pace.ts";
+import { OutboxSender } from "../outbox/sender.ts";
+import type { BotApi } from "../transport/bot-api.ts";
+import { Inbox } from "../updates/inbox.ts";
+import { createUpdateHandlers } from "./handler.ts";
+
+/** The bot without its transport: what every adapter (Telegraf, grammY) mounts. */
+export interface Core {
+  readonly i18n: I18n;
+  readonly faq: Faq;
+  readonly inbox: Inbox;
+  readonly sender: OutboxSender;
+}
+
+export interface CoreOptions {
+  config: Config;
+  db: Database;
+  /** where the outbox sends (the transport's Bot API client) */
+  api: BotApi;
+  logger: Logger;
+  pace?: Pace;
+  /** built once and shared (tests build them once per file) */
+  i18n?: I18n;
+  faq?: Faq;
+}
+
+export function createI18nFor(config: Config): I18n {
+  return createI18n({ localesDir: LOCALES_DIR, fallbackLanguage: config.defaultLanguage });
+}
+
+export function createCore(o: CoreOptions): Core {
+  const i18n = o.i18n ?? createI18nFor(o.config);
+  const faq = o.faq ?? createFaq(i18n);
+  const refunds = createRefundService({ config: o.config });
+  const { handle, giveUp } = createUpdateHandlers({
+    config: o.config,
+    i18n,
+    faq,
+    refunds,
+    logger: o.logger,
+  });
+  const sender = new OutboxSender({
+    prisma: o.db.prisma,
+    api: o.api,
+    logger: o.logger,
+    ...(o.pace === undefined ? {} : { pace: o.pace }),
+    onChatUnreachable: async (chatId) => {
+      await o.db.prisma.user.updateMany({ where: { id: chatId }, data: { blockedAt: new Date() } });
+    },
+  });
+  const inbox = new Inbox({
+    prisma: o.db.prisma,
+    handle,
+    onGiveUp: giveUp,
+    logger: o.logger,
+    onCommitted: () => sender.kick(),
+  });
+  return { i18n, faq, inbox, sender };
+}

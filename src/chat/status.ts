@@ -1,0 +1,42 @@
+import { WITHDRAWABLE } from "../cases/withdraw.ts";
+import type { Button } from "../outbox/write.ts";
+import type { ChatContext } from "./context.ts";
+
+/** How many of a customer's latest cases /status shows. */
+const SHOWN = 10;
+
+/** /status: the customer's own cases, never anyone else's, with a withdraw button while allowed. */
+export async function showStatus(ctx: ChatContext): Promise<void> {
+  const cases = await ctx.tx.refundCase.findMany({
+    where: { customerId: ctx.user.id },
+    orderBy: { id: "desc" },
+    take: SHOWN,
+  });
+  if (cases.length === 0) {
+    ctx.say("bot:status.none");
+    return;
+  }
+  const lines = [ctx.t("bot:status.header")];
+  const buttons: Button[][] = [];
+  for (const c of cases) {
+    let line = ctx.t("bot:status.item", {
+      id: c.id,
+      service: ctx.t(`bot:service.${c.service}`),
+      amount: c.amount.toFixed(2),
+      currency: c.currency,
+      state: ctx.t(`bot:caseState.${c.status}`),
+      submitted: ctx.date(c.submittedAt),
+    });
+    if (WITHDRAWABLE.includes(c.status)) {
+      line += ` ${ctx.t("bot:status.due", { due: ctx.date(c.dueAt) })}`;
+      buttons.push([
+        {
+          text: ctx.t("bot:status.withdraw", { id: c.id }),
+          callback: { kind: "withdraw", caseId: c.id },
+        },
+      ]);
+    }
+    lines.push(line);
+  }
+  ctx.send(lines.join("\n\n"), buttons);
+}

@@ -1,0 +1,198 @@
+import { ButtonEventSchema, type RefundEvent } from "../../machines/refund/events.ts";
+import type { Outcome } from "../../machines/refund/flow.ts";
+import type { Reply } from "../../machines/refund/replies.ts";
+import {
+  REFUND_MACHINE_ID,
+  REFUND_MACHINE_VERSION,
+  type StepResult,
+  start as startMachine,
+  step as stepMachine,
+} from "../../machines/refund/step.ts";
+import { submitCase } from "../cases/submit.ts";
+import type { ChatContext } from "../chat/context.ts";
+import type { RefundConversations } from "../chat/customer.ts";
+import type { Config } from "../config/load.ts";
+import type { Prisma } from "../database/generated/client.ts";
+import type { Button } from "../outbox/write.ts";
+
+/** Thrown when the conversation row changed under us; the inbox retries the update. */
+export class ConversationConflictError extends Error {
+  constructor(chatId: bigint) {
+    super(`conversation of chat ${chatId} changed concurrently`);
+    this.name = "ConversationConflictError";
+  }
+}
+
+export interface RefundServiceDeps {
+  config: Config;
+  /** told of every case the conversation submits (the staff queue posts its card) */
+  onSubmitted?: (ctx: ChatContext, caseId: number) => Promise<void>;
+  /** told when the customer asks for a person during or after the conversation */
+  onHandoff?: (ctx: ChatContext, outcome: Extract<Outcome, { kind: "handoff" }>) => Promise<void>;
+}
+
+/** Renders one of the machine's replies in the reader's language. */
+export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons: Button[][] } {
+  const ns = (key: string) => `conversation:${key}`;
+  const parts = [ctx.t(ns(r.key), r.params)];
+  for (const line of r.lines ?? []) {
+    parts.push(`${ctx.t(ns(line.labelKey))}: ${ctx.t(ns(line.valueKey), line.valueParams)}`);
+  }
+  const buttons = (r.buttons ?? []).map((row) =>
+    row.map((b) => ({
+      text: ctx.t(ns(b.labelKey), b.labelParams),
+      callback: { kind: "refund" as const, event: JSON.stringify(b.event) },
+    })),
+  );
+  return { text: parts.join("\n"), buttons };
+}
+
+/**
+ * The refund conversation of a chat, stored as a persisted XState snapshot
+ * (the Conversation row) and advanced one event per update inside the
+ * update's transaction: the new snapshot, the recorded decision or the queued
+ * case, and the replies all commit together.
+ */
+export function createRefundService(deps: RefundServiceDeps): RefundConversations {
+  const { config } = deps;
+
+  function input(ctx: ChatContext) {
+    return {
+      lang: ctx.lang,
+      timeZone: config.timeZone,
+      unrefundableMethods: config.unrefundablePaymentMethods,
+    };
+  }
+
+  async function load(ctx: ChatContext) {
+    return ctx.tx.conversation.findUnique({ where: { chatId: ctx.chatId } });
+  }
+
+  async function outcome(ctx: ChatContext, o: Outcome): Promise<void> {
+    switch (o.kind) {
+      case "submitted": {
+        const c = await submitCase(ctx.tx, {
+          customerId: ctx.user.id,
+          chatId: ctx.chatId,
+          request: o.request,
+          now: ctx.now,
+          calendar: { timeZone: config.timeZone, holidays: config.holidays },
+        });
+        const key = c.kind === "balance" ? "bot:case.submittedBalance" : "bot:case.submittedPayout";
+        ctx.say(key, { id: c.id, due: ctx.date(c.dueAt) });
+        await deps.onSubmitted?.(ctx, c.id);
+        return;
+      }
+      case "not_eligible":
+        // Settled reading 2: a refusal is recorded with its clause, not queued.
+        await ctx.tx.decision.create({
+          data: {
+            userId: ctx.user.id,
+            chatId: ctx.chatId,
+            outcome: "not_eligible",
+            clauses: o.clause === "none" ? [] : [o.clause],
+            at: ctx.now,
+          },
+        });
+        return;
+      case "handoff":
+        await deps.onHandoff?.(ctx, o);
+        return;
+      case "cancelled":
+        return;
+    }
+  }
+
+  /** Applies a step's result: replies, outcome, and the stored snapshot. */
+  async function apply(
+    ctx: ChatContext,
+    r: Extract<StepResult, { kind: "ok" }>,
+    readVersion: number | null,
+  ) {
+    for (const reply of r.replies) {
+      const { text, buttons } = renderReply(ctx, reply);
+      ctx.send(text, buttons);
+    }
+    if (r.outcome !== null) await outcome(ctx, r.outcome);
+    const where = { chatId: ctx.chatId };
+    if (r.done) {
+      if (readVersion !== null)
+        await ctx.tx.conversation.deleteMany({ where: { ...where, version: readVersion } });
+      return;
+    }
+    const data = {
+      machineId: REFUND_MACHINE_ID,
+      machineVersion: REFUND_MACHINE_VERSION,
+      snapshot: r.persisted as unknown as Prisma.InputJsonObject,
+      lastActivityAt: ctx.now,
+      remindedAt: null,
+    };
+    if (readVersion === null) {
+      await ctx.tx.conversation.create({ data: { ...where, userId: ctx.user.id, ...data } });
+      return;
+    }
+    const { count } = await ctx.tx.conversation.updateMany({
+      where: { ...where, version: readVersion },
+      data: { ...data, version: readVersion + 1 },
+    });
+    if (count !== 1) throw new ConversationConflictError(ctx.chatId);
+  }
+
+  async function begin(
+    ctx: ChatContext,
+    apologise: boolean,
+    readVersion: number | null,
+  ): Promise<void> {
+    const r = startMachine(input(ctx), ctx.now.getTime(), { apologise });
+    if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
+    await apply(ctx, r, readVersion);
+  }
+
+  async function advance(ctx: ChatContext, event: RefundEvent): Promise<"ok" | "stale"> {
+    const row = await load(ctx);
+    if (row === null) return "stale";
+    const r = stepMachine(
+      row.machineVersion === REFUND_MACHINE_VERSION ? row.snapshot : null,
+      event,
+    );
+    if (r.kind === "incompatible") {
+      await begin(ctx, true, row.version);
+      return "ok";
+    }
+    if (r.kind === "ended") {
+      await ctx.tx.conversation.deleteMany({ where: { chatId: ctx.chatId, version: row.version } });
+      return "stale";
+    }
+    await apply(ctx, r, row.version);
+    return "ok";
+  }
+
+  return {
+    async active(ctx) {
+      return (await load(ctx)) !== null;
+    },
+    async start(ctx) {
+      const row = await load(ctx);
+      await begin(ctx, false, row?.version ?? null);
+    },
+    async send(ctx, given) {
+      const now = ctx.now.getTime();
+      if (given.type === "text") return advance(ctx, { type: "text", text: given.text, now });
+      let json: unknown;
+      try {
+        json = JSON.parse(given.json);
+      } catch {
+        return "stale";
+      }
+      const parsed = ButtonEventSchema.safeParse(json);
+      if (!parsed.success) return "stale";
+      return advance(ctx, { ...parsed.data, now });
+    },
+    async cancel(ctx) {
+      const row = await load(ctx);
+      if (row === null) return false;
+      await advance(ctx, { type: "cancel", now: ctx.now.getTime() });
+      return true;
+    },
+  };
+}

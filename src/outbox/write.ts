@@ -1,0 +1,56 @@
+import { type Callback, encodeCallback } from "../callbacks/data.ts";
+import type { Prisma } from "../database/generated/client.ts";
+import type { Tx } from "../updates/inbox.ts";
+
+/** Telegram's limit on a message's text. */
+export const MAX_MESSAGE_LENGTH = 4096;
+
+export interface Button {
+  text: string;
+  callback: Callback;
+}
+
+/** What a step asks to send; written to the outbox in the step's transaction. */
+export type Outgoing =
+  | { kind: "message"; chatId: bigint; text: string; buttons?: Button[][] }
+  | { kind: "answer"; chatId: bigint; callbackQueryId: string; text?: string };
+
+/** Long texts are cut where Telegram would refuse them (the bot never writes such, but a customer's echo might). */
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+export function toBotApiCall(o: Outgoing): { method: string; payload: Record<string, unknown> } {
+  if (o.kind === "answer") {
+    return {
+      method: "answerCallbackQuery",
+      payload: {
+        callback_query_id: o.callbackQueryId,
+        ...(o.text === undefined ? {} : { text: o.text }),
+      },
+    };
+  }
+  const payload: Record<string, unknown> = { chat_id: o.chatId.toString(), text: clip(o.text) };
+  if (o.buttons !== undefined && o.buttons.length > 0) {
+    payload.reply_markup = {
+      inline_keyboard: o.buttons.map((row) =>
+        row.map((b) => ({ text: b.text, callback_data: encodeCallback(b.callback) })),
+      ),
+    };
+  }
+  return { method: "sendMessage", payload };
+}
+
+export async function enqueue(tx: Tx, messages: readonly Outgoing[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((m) => {
+      const call = toBotApiCall(m);
+      return {
+        chatId: m.chatId,
+        method: call.method,
+        payload: call.payload as Prisma.InputJsonObject,
+      };
+    }),
+  });
+}
