@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { ButtonEventSchema } from "../../../machines/refund/events.ts";
+import {
+  REFUND_MACHINE_ID,
+  REFUND_MACHINE_VERSION,
+  start,
+  step,
+} from "../../../machines/refund/step.ts";
+import { choose, converse, INPUT, lastReply, NOW, text } from "./helpers.ts";
+
+describe("persistence", () => {
+  const first = start(INPUT, NOW);
+  if (first.kind !== "ok") throw new Error("start failed");
+  const ok = first.persisted;
+
+  it("start greets and asks the first question", () => {
+    expect(first.replies.map((r) => r.key)).toEqual(["intro", "ask.want"]);
+    expect(ok.machine).toBe(REFUND_MACHINE_ID);
+    expect(ok.version).toBe(REFUND_MACHINE_VERSION);
+  });
+
+  it("an incompatible or garbage snapshot gives 'incompatible', never a throw", () => {
+    const e = { type: "back" as const, now: NOW };
+    const bad: unknown[] = [
+      null,
+      undefined,
+      "garbage",
+      42,
+      [],
+      {},
+      { ...ok, version: REFUND_MACHINE_VERSION + 1 },
+      { ...ok, version: 0 },
+      { ...ok, machine: "other" },
+      { ...ok, snapshot: null },
+      { ...ok, snapshot: { ...(ok.snapshot as object), value: { ask: "nope" } } },
+      { ...ok, snapshot: { ...(ok.snapshot as object), value: "route" } },
+      { ...ok, snapshot: { ...(ok.snapshot as object), value: "summary" } },
+      { ...ok, snapshot: { ...(ok.snapshot as object), context: { lang: "en" } } },
+      JSON.parse(JSON.stringify(ok).replace('"Europe/Berlin"', '"Mars/Olympus"')),
+    ];
+    for (const b of bad) {
+      const r = step(b, e);
+      expect(r.kind, JSON.stringify(b)).toBe("incompatible");
+    }
+  });
+
+  it("the service restarts with an apology", () => {
+    const r = start(INPUT, NOW, { apologise: true });
+    expect(r.kind === "ok" && r.replies.map((x) => x.key)).toEqual([
+      "restart.apology",
+      "intro",
+      "ask.want",
+    ]);
+  });
+
+  it("a finished conversation answers 'ended'", () => {
+    const c = converse([{ type: "cancel" }]);
+    expect(c.outcomes).toEqual([{ kind: "cancelled", at: "want", atMs: NOW + 60_000 }]);
+    if (c.last.kind !== "ok") throw new Error();
+    expect(c.last.done).toBe(true);
+    expect(step(c.last.persisted, { type: "back", now: NOW })).toEqual({ kind: "ended" });
+  });
+
+  it("a malformed event changes nothing and says so", () => {
+    const r = step(ok, { type: "choose", q: "want", v: "x".repeat(100), now: NOW } as never);
+    expect(r.kind === "ok" && r.replies.map((x) => x.key)).toEqual(["error.stale_button"]);
+    expect(r.kind === "ok" && r.persisted).toEqual(ok);
+  });
+});
+
+describe("conversation mechanics", () => {
+  it("a bad answer is re-asked with the reason", () => {
+    const c = converse([choose("want", "balance"), choose("service", "rented"), text("hello")]);
+    expect(c.replies.slice(-2).map((r) => r.key)).toEqual(["error.use_buttons", "ask.what"]);
+  });
+  it("a button of an earlier question is not taken as an answer to this one", () => {
+    const c = converse([choose("want", "balance"), choose("want", "payout")]);
+    expect(c.replies.slice(-2).map((r) => r.key)).toEqual(["error.stale_button", "ask.service"]);
+  });
+  it("back undoes the last answer; at the first question there is nothing to undo", () => {
+    const c = converse([{ type: "back" }, choose("want", "balance"), { type: "back" }]);
+    expect(c.replies.map((r) => r.key)).toEqual([
+      "intro",
+      "ask.want",
+      "error.nothing_back",
+      "ask.want",
+      "ask.service",
+      "ask.want",
+    ]);
+  });
+  it("editing a field from the summary returns to the summary; back cancels an edit", () => {
+    const c = converse([
+      choose("want", "balance"),
+      choose("service", "one_time"),
+      choose("what", "not_provided"),
+      text("today"),
+      text("12345"),
+      text("ORD-1"),
+      text("3 USD"),
+      choose("comment", "skip"),
+      { type: "edit", q: "amount" },
+      { type: "back" },
+      { type: "edit", q: "service" },
+      choose("service", "rented"),
+      text("+49 30 1234567"),
+    ]);
+    expect(c.at.slice(-6)).toEqual([
+      "summary",
+      "ask.amount",
+      "summary",
+      "ask.service",
+      "ask.reference",
+      "summary",
+    ]);
+    expect(lastReply(c)?.key).toBe("summary.balance");
+  });
+  it("a full card number as payout details is refused, and why is said", () => {
+    const c = converse([
+      choose("want", "payout"),
+      choose("service", "rented"),
+      choose("what", "not_provided"),
+      choose("no_stock", "yes"),
+      text("today"),
+      text("me@example.com"),
+      text("+49 30 1234567"),
+      text("5 EUR"),
+      choose("paid_with", "card"),
+      text("4111 1111 1111 1111"),
+    ]);
+    expect(c.replies.slice(-2).map((r) => r.key)).toEqual([
+      "error.card_number",
+      "ask.details_card",
+    ]);
+  });
+  it("button events are small and parse with the exported schema", () => {
+    const c = converse([
+      choose("want", "balance"),
+      choose("service", "rented"),
+      choose("what", "not_working"),
+    ]);
+    for (const r of c.replies) {
+      for (const b of r.buttons?.flat() ?? []) {
+        expect(ButtonEventSchema.parse(JSON.parse(JSON.stringify(b.event)))).toEqual(b.event);
+      }
+    }
+    expect(
+      ButtonEventSchema.safeParse({ type: "choose", q: "want", v: "balance", now: 1 }).success,
+    ).toBe(false);
+    expect(ButtonEventSchema.safeParse({ type: "edit", q: "password" }).success).toBe(false);
+  });
+});
