@@ -46,6 +46,33 @@ export type AnswerError =
   | "use_buttons"
   | "stale_button";
 
+/** Every reason an answer can be refused (locale keys `error.<reason>`). */
+export const ANSWER_ERRORS = [
+  "text_empty",
+  "text_too_long",
+  "card_number",
+  "account_format",
+  "phone_format",
+  "reference_format",
+  "amount_format",
+  "amount_currency",
+  "amount_precision",
+  "amount_range",
+  "card_last4",
+  "email_format",
+  "wallet_format",
+  "iban_format",
+  "details_format",
+  "date_format",
+  "date_future",
+  "date_too_old",
+  "date_ambiguous",
+  "time_format",
+  "restored_before_reported",
+  "use_buttons",
+  "stale_button",
+] as const satisfies readonly AnswerError[];
+
 export type Accepted = { ok: true; value: string } | { ok: false; error: AnswerError };
 
 export type QuestionKind = "choice" | "date" | "datetime" | "time" | "text";

@@ -60,11 +60,9 @@ export function optionKey(q: QuestionId, v: string): string {
 function promptKey(ctx: RefundContext, q: QuestionId): string {
   if (q === "reference") {
     const s = ctx.answers.service as ServiceId | undefined;
-    if (s === "rented" || s === "caller_id") return "ask.reference_phone";
-    if (s === "top_up") return "ask.reference_order";
-    return "ask.reference_any";
+    return s === "rented" || s === "caller_id" ? "ask.reference_phone" : "ask.reference_any";
   }
-  if (q === "details") return `ask.details_${payoutMethod(ctx) ?? "other"}`;
+  if (q === "details") return `ask.details.${payoutMethod(ctx) ?? "other"}`;
   return `ask.${q}`;
 }
 

@@ -129,7 +129,7 @@ describe("conversation mechanics", () => {
     ]);
     expect(c.replies.slice(-2).map((r) => r.key)).toEqual([
       "error.card_number",
-      "ask.details_card",
+      "ask.details.card",
     ]);
   });
   it("button events are small and parse with the exported schema", () => {
