@@ -1,8 +1,13 @@
-// The program's entry point: configuration, logging, database, then the bot.
+// The program's entry point: configuration, logging, database, the bot and
+// its transport (long polling, or a webhook when WEBHOOK_URL is set).
+import { registerCommandMenu } from "./app/commands-menu.ts";
+import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
 import { createLogger } from "./logging/logger.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
+import { type RequestHandler, startHttpServer } from "./transport/http-server.ts";
+import { createTelegrafTransport } from "./transport/telegraf.ts";
 
 /** sysexits.h EX_CONFIG: the configuration is wrong. */
 const EXIT_CONFIG = 78;
@@ -20,7 +25,8 @@ try {
   throw e;
 }
 
-if (config.botToken === undefined) {
+const token = config.botToken;
+if (token === undefined) {
   fail(
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and put its token in BOT_TOKEN " +
       "(in the environment or in .env; see .env.example for every setting).",
@@ -35,7 +41,57 @@ shutdown.listen();
 try {
   const db = await openDatabase(config.database, logger);
   shutdown.add("database", () => db.close());
-  logger.info({ database: db.kind }, "database ready");
+
+  // The outbox sends through the transport's Bot API client; the transport
+  // feeds the inbox.
+  const transport = createTelegrafTransport({ token, apiRoot: config.telegramApiRoot, logger });
+  const core = createCore({ config, db, api: transport.api, logger });
+  const { inbox, sender } = core;
+  transport.mount(inbox, { awaitProcessing: config.webhook === undefined });
+
+  sender.start();
+  shutdown.add("outbox", () => sender.stop());
+  shutdown.add("inbox", () => inbox.idle());
+  await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
+
+  const routes = new Map<string, RequestHandler>();
+  if (config.webhook !== undefined) {
+    routes.set(
+      new URL(config.webhook.url).pathname,
+      await transport.startWebhook(config.webhook.url, config.webhook.secret),
+    );
+  }
+  const server = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    routes,
+    health: {
+      database: async () => {
+        await db.prisma.$queryRaw`SELECT 1`;
+      },
+      telegram: async () => {
+        await transport.api.call("getMe", {});
+      },
+    },
+  });
+  shutdown.add("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  // What a crash or a restart left stored but unprocessed goes first.
+  await inbox.sweep();
+  if (config.webhook === undefined) {
+    await transport.startPolling();
+    shutdown.add("polling", () => transport.stop());
+  }
+  logger.info(
+    {
+      database: db.kind,
+      mode: config.webhook === undefined ? "polling" : "webhook",
+      port: config.http.port,
+    },
+    "refund assistant running",
+  );
 } catch (e) {
+  logger.fatal({ err: e }, "cannot start");
   fail(`Cannot start: ${e instanceof Error ? e.message : String(e)}`, 1);
 }

@@ -1,7 +1,7 @@
 import { Bot, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logging/logger.ts";
-import type { Inbox } from "../updates/inbox.ts";
+import type { UpdateSink } from "../updates/inbox.ts";
 import { type BotApi, BotApiError } from "./bot-api.ts";
 
 /**
@@ -12,13 +12,14 @@ import { type BotApi, BotApiError } from "./bot-api.ts";
 export interface GrammyTransportOptions {
   token: string;
   apiRoot: string;
-  inbox: Inbox;
   logger: Logger;
   botInfo?: UserFromGetMe;
 }
 
 export interface GrammyTransport {
   readonly api: BotApi;
+  /** Hands every update to the inbox; processed before grammY's handler returns. */
+  mount(sink: UpdateSink): void;
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
   stop(): Promise<void>;
@@ -36,7 +37,6 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
     client: { apiRoot: o.apiRoot },
     ...(o.botInfo === undefined ? {} : { botInfo: o.botInfo }),
   });
-  bot.use((ctx) => o.inbox.receive(ctx.update));
   bot.catch((e) => o.logger.error({ err: e.error }, "update failed"));
 
   const raw = bot.api.raw as unknown as Record<
@@ -57,6 +57,9 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
 
   return {
     api,
+    mount(sink) {
+      bot.use((ctx) => sink.receive(ctx.update));
+    },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {
       void bot.start({ drop_pending_updates: false }).catch((err: unknown) => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
 import type { Logger } from "../logging/logger.ts";
-import type { Inbox } from "../updates/inbox.ts";
+import type { UpdateSink } from "../updates/inbox.ts";
 import { type BotApi, BotApiError } from "./bot-api.ts";
 
 /**
@@ -13,20 +13,20 @@ import { type BotApi, BotApiError } from "./bot-api.ts";
 export interface TelegrafTransportOptions {
   token: string;
   apiRoot: string;
-  inbox: Inbox;
   logger: Logger;
   /** skip getMe (tests, or a known bot) */
   botInfo?: UserFromGetMe;
-  /**
-   * true: an update is processed before the handler returns (in-process tests).
-   * false: it is stored, then processed in the background, so a webhook answers
-   * at once and Telegram's retries never double anything.
-   */
-  awaitProcessing: boolean;
 }
 
 export interface TelegrafTransport {
   readonly api: BotApi;
+  /**
+   * Hands every update to the inbox. awaitProcessing true: an update is
+   * processed before Telegraf's handler returns (polling, in-process tests).
+   * false: it is stored, then processed in the background, so a webhook
+   * answers at once and Telegram's retries never double anything.
+   */
+  mount(sink: UpdateSink, options: { awaitProcessing: boolean }): void;
   /** feeds one raw update through Telegraf (tests drive the bot this way) */
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
@@ -49,12 +49,6 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   const bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot }, handlerTimeout: 60_000 });
   if (o.botInfo !== undefined) bot.botInfo = o.botInfo;
 
-  bot.use(async (ctx) => {
-    if (o.awaitProcessing) return o.inbox.receive(ctx.update);
-    const stored = await o.inbox.store(ctx.update);
-    if (stored !== undefined) void o.inbox.drain(stored.chatId);
-  });
-
   const callApi = bot.telegram.callApi.bind(bot.telegram) as unknown as (
     method: string,
     payload: Record<string, unknown>,
@@ -72,6 +66,13 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   let polling = false;
   return {
     api,
+    mount(sink, { awaitProcessing }) {
+      bot.use(async (ctx) => {
+        if (awaitProcessing) return sink.receive(ctx.update);
+        const stored = await sink.store(ctx.update);
+        if (stored !== undefined) void sink.drain(stored.chatId);
+      });
+    },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {
       polling = true;

@@ -19,6 +19,9 @@ export interface InboxOptions {
   onCommitted?: () => void;
 }
 
+/** What a transport (Telegraf, grammY) hands updates to. */
+export type UpdateSink = Pick<Inbox, "store" | "receive" | "drain">;
+
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
 

@@ -65,11 +65,10 @@ export class TestBot {
     this.transport = createTelegrafTransport({
       token: TOKEN,
       apiRoot: "http://127.0.0.1:9",
-      inbox: this.core.inbox,
       logger,
       botInfo: BOT_INFO,
-      awaitProcessing: true,
     });
+    this.transport.mount(this.core.inbox, { awaitProcessing: true });
   }
 
   static async create(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestBot> {
@@ -120,7 +119,12 @@ export class TestUser {
   }
 
   get from() {
-    return { id: this.id, is_bot: false, first_name: this.firstName, language_code: this.languageCode };
+    return {
+      id: this.id,
+      is_bot: false,
+      first_name: this.firstName,
+      language_code: this.languageCode,
+    };
   }
 
   message(fields: Record<string, unknown>, updateId = this.bot.nextUpdateId()) {
@@ -141,7 +145,10 @@ export class TestUser {
   }
 
   /** Presses a button of a message the bot sent to this chat. */
-  async press(data: string, messageId = 1): Promise<{ replies: Reply[]; answer: Call | undefined }> {
+  async press(
+    data: string,
+    messageId = 1,
+  ): Promise<{ replies: Reply[]; answer: Call | undefined }> {
     const calls = await this.bot.deliver({
       update_id: this.bot.nextUpdateId(),
       callback_query: {
@@ -152,7 +159,10 @@ export class TestUser {
         data,
       },
     });
-    return { replies: replies(calls), answer: calls.find((c) => c.method === "answerCallbackQuery") };
+    return {
+      replies: replies(calls),
+      answer: calls.find((c) => c.method === "answerCallbackQuery"),
+    };
   }
 }
 
@@ -165,10 +175,14 @@ export function replies(calls: Call[]): Reply[] {
   return calls
     .filter((c) => c.method === "sendMessage")
     .map((c) => {
-      const markup = c.payload.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined;
+      const markup = c.payload.reply_markup as
+        | { inline_keyboard?: { text: string; callback_data: string }[][] }
+        | undefined;
       return {
         text: String(c.payload.text),
-        buttons: (markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data })),
+        buttons: (markup?.inline_keyboard ?? [])
+          .flat()
+          .map((b) => ({ text: b.text, data: b.callback_data })),
       };
     });
 }
@@ -176,8 +190,12 @@ export function replies(calls: Call[]): Reply[] {
 /** The button whose label contains `label` in the last reply that has buttons. */
 export function button(rs: Reply[], label: string | RegExp): string {
   for (const r of [...rs].reverse()) {
-    const b = r.buttons.find((x) => (typeof label === "string" ? x.text.includes(label) : label.test(x.text)));
+    const b = r.buttons.find((x) =>
+      typeof label === "string" ? x.text.includes(label) : label.test(x.text),
+    );
     if (b !== undefined) return b.data;
   }
-  throw new Error(`no button ${label} in ${JSON.stringify(rs.map((r) => r.buttons.map((b) => b.text)))}`);
+  throw new Error(
+    `no button ${label} in ${JSON.stringify(rs.map((r) => r.buttons.map((b) => b.text)))}`,
+  );
 }
