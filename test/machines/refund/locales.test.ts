@@ -36,7 +36,8 @@ const locales = Object.fromEntries(LANGS.map((l) => [l, load(l)])) as Record<
 >;
 const en = locales.en;
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
-const placeholders = (s: string) => new Set([...s.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]));
+const placeholders = (s: string) =>
+  new Set([...s.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1] ?? ""));
 
 /** Every reply a reachable state can show, plus the fixed ones. */
 function everyReply(): Reply[] {
