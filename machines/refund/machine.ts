@@ -14,7 +14,7 @@
 import { assign, emit, enqueueActions, setup } from "xstate";
 import type { RefundEvent } from "./events.ts";
 import { atOf, buildRequest, notEligible, type Outcome, type RefundContext, walk } from "./flow.ts";
-import { LANGS, type Lang, QUESTION_IDS, type QuestionId } from "./ids.ts";
+import { type Answers, LANGS, type Lang, QUESTION_IDS, type QuestionId } from "./ids.ts";
 import { acceptChoice, acceptText, CLEARS } from "./questions.ts";
 import {
   errorReply,
@@ -32,6 +32,11 @@ export interface RefundInput {
   timeZone: string;
   /** Payment method ids that do not support refunds (C*; config UNREFUNDABLE_PAYMENT_METHODS). */
   unrefundableMethods: readonly string[];
+  /**
+   * Answers already known when the conversation starts (an FAQ answer's "start
+   * a request" button). They count as answered, so "back" can undo them.
+   */
+  answers?: Answers;
 }
 
 export type Emitted = { type: "reply"; reply: Reply } | { type: "outcome"; outcome: Outcome };
@@ -45,8 +50,8 @@ function initialContext(input: RefundInput & { now: number }): RefundContext {
     timeZone: input.timeZone,
     unrefundable: [...input.unrefundableMethods],
     now: input.now,
-    answers: {},
-    trail: [],
+    answers: { ...input.answers },
+    trail: QUESTION_IDS.filter((q) => input.answers?.[q] !== undefined),
     focus: null,
     at: "want",
   };

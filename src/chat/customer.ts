@@ -12,8 +12,8 @@ import { showStatus } from "./status.ts";
 export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
   active(ctx: ChatContext): Promise<boolean>;
-  /** Starts a new request (dropping one in progress), optionally at an FAQ's starting point. */
-  start(ctx: ChatContext, at?: string): Promise<void>;
+  /** Starts a new request (dropping one in progress), optionally at an FAQ's starting point; false for an unknown one. */
+  start(ctx: ChatContext, at?: string): Promise<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
@@ -170,8 +170,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         showEntry(ctx, c.entry);
         return true;
       case "begin":
-        await refunds.start(ctx, c.start);
-        return true;
+        return refunds.start(ctx, c.start);
       case "withdraw": {
         const r = await withdrawCase(ctx.tx, ctx.user.id, c.caseId, ctx.now);
         if (r.kind === "not_found") return false;

@@ -5,6 +5,14 @@ import path from "node:path";
 import { MIGRATIONS_DIR, SCHEMA_PATH } from "../database/migrations/index.ts";
 import { createMigration } from "../database/migrations/new-migration.ts";
 
+// The Wasm schema engine is loaded as a Wasm ES module, which Node flags as
+// experimental on every run; keep every other warning.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name === "ExperimentalWarning" && /WebAssembly/.test(warning.message)) return;
+  process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 const name = process.argv[2];
 if (!name || name.startsWith("-")) {
   process.stderr.write("Usage: npm run db:new-migration <name>   (e.g. add_case_notes)\n");

@@ -1,5 +1,6 @@
 import { ButtonEventSchema, type RefundEvent } from "../../machines/refund/events.ts";
 import type { Outcome } from "../../machines/refund/flow.ts";
+import type { Answers } from "../../machines/refund/ids.ts";
 import type { Reply } from "../../machines/refund/replies.ts";
 import {
   REFUND_MACHINE_ID,
@@ -13,7 +14,19 @@ import type { ChatContext } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
 import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
+import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
+
+/** Where an FAQ answer's "start a request" button begins: the answers it already implies. */
+export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
+  sms_not_received: { service: "one_time", what: "no_sms" },
+  number_down: { service: "rented", what: "not_working" },
+  payout: { want: "payout" },
+};
+
+function isStart(at: string): at is keyof typeof FAQ_STARTS {
+  return Object.hasOwn(FAQ_STARTS, at);
+}
 
 /** Thrown when the conversation row changed under us; the inbox retries the update. */
 export class ConversationConflictError extends Error {
@@ -56,11 +69,12 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
 
-  function input(ctx: ChatContext) {
+  function input(ctx: ChatContext, answers: Answers = {}) {
     return {
       lang: ctx.lang,
       timeZone: config.timeZone,
       unrefundableMethods: config.unrefundablePaymentMethods,
+      answers,
     };
   }
 
@@ -94,6 +108,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
             at: ctx.now,
           },
         });
+        ctx.say("bot:decision.recorded", { email: config.supportEmail });
         return;
       case "handoff":
         await deps.onHandoff?.(ctx, o);
@@ -142,8 +157,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     ctx: ChatContext,
     apologise: boolean,
     readVersion: number | null,
+    answers: Answers = {},
   ): Promise<void> {
-    const r = startMachine(input(ctx), ctx.now.getTime(), { apologise });
+    const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
     await apply(ctx, r, readVersion);
   }
@@ -171,9 +187,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     async active(ctx) {
       return (await load(ctx)) !== null;
     },
-    async start(ctx) {
+    async start(ctx, at) {
+      if (at !== undefined && !isStart(at)) return false;
       const row = await load(ctx);
-      await begin(ctx, false, row?.version ?? null);
+      await begin(ctx, false, row?.version ?? null, at === undefined ? {} : FAQ_STARTS[at]);
+      return true;
     },
     async send(ctx, given) {
       const now = ctx.now.getTime();

@@ -1,4 +1,5 @@
-import { Bot, GrammyError, HttpError } from "grammy";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Bot, GrammyError, HttpError, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logging/logger.ts";
 import type { UpdateSink } from "../updates/inbox.ts";
@@ -18,8 +19,13 @@ export interface GrammyTransportOptions {
 
 export interface GrammyTransport {
   readonly api: BotApi;
-  /** Hands every update to the inbox; processed before grammY's handler returns. */
-  mount(sink: UpdateSink): void;
+  /** Hands every update to the inbox (see Inbox.accept for awaitProcessing). */
+  mount(sink: UpdateSink, options: { awaitProcessing: boolean }): void;
+  /** registers the webhook with its secret; returns the request handler */
+  startWebhook(
+    url: string,
+    secret: string,
+  ): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>>;
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
   stop(): Promise<void>;
@@ -57,8 +63,16 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
 
   return {
     api,
-    mount(sink) {
-      bot.use((ctx) => sink.receive(ctx.update));
+    mount(sink, { awaitProcessing }) {
+      bot.use((ctx) => sink.accept(ctx.update, { wait: awaitProcessing }));
+    },
+    async startWebhook(url, secret) {
+      await bot.init();
+      await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
+      const callback = webhookCallback(bot, "http", { secretToken: secret });
+      return async (req, res) => {
+        await callback(req, res);
+      };
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {

@@ -67,11 +67,7 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   return {
     api,
     mount(sink, { awaitProcessing }) {
-      bot.use(async (ctx) => {
-        if (awaitProcessing) return sink.receive(ctx.update);
-        const stored = await sink.store(ctx.update);
-        if (stored !== undefined) void sink.drain(stored.chatId);
-      });
+      bot.use((ctx) => sink.accept(ctx.update, { wait: awaitProcessing }));
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {

@@ -20,7 +20,7 @@ export interface InboxOptions {
 }
 
 /** What a transport (Telegraf, grammY) hands updates to. */
-export type UpdateSink = Pick<Inbox, "store" | "receive" | "drain">;
+export type UpdateSink = Pick<Inbox, "accept">;
 
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
@@ -75,6 +75,18 @@ export class Inbox {
   async receive(raw: unknown): Promise<void> {
     const stored = await this.store(raw);
     if (stored !== undefined) await this.drain(stored.chatId);
+  }
+
+  /**
+   * What a transport calls for each update. wait: processed before this
+   * resolves (polling, in-process tests). Otherwise stored, then processed in
+   * the background, so a webhook answers at once and Telegram's retries of a
+   * slow request never double anything.
+   */
+  async accept(raw: unknown, options: { wait: boolean }): Promise<void> {
+    if (options.wait) return this.receive(raw);
+    const stored = await this.store(raw);
+    if (stored !== undefined) void this.drain(stored.chatId);
   }
 
   /** Processes every stored update of a chat, in order; serialised per chat. */

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCallback } from "../../src/callbacks/data.ts";
+import { button, type Reply, TestBot, type TestUser } from "../support/bot.ts";
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await TestBot.create("pglite");
+});
+afterAll(async () => {
+  await bot.close();
+});
+
+/** The button whose callback data contains `fragment`, in the newest reply that has one. */
+function data(rs: Reply[], fragment: string): string {
+  for (const r of [...rs].reverse()) {
+    const b = r.buttons.find((x) => x.data.includes(fragment));
+    if (b !== undefined) return b.data;
+  }
+  throw new Error(`no button ${fragment} in ${JSON.stringify(rs)}`);
+}
+
+async function pressing(u: TestUser, rs: Reply[], ...fragments: string[]): Promise<Reply[]> {
+  let current = rs;
+  for (const f of fragments) current = (await u.press(data(current, f))).replies;
+  return current;
+}
+
+async function submitSmsRequest(u: TestUser): Promise<Reply[]> {
+  let rs = await u.send("/refund");
+  rs = await pressing(
+    u,
+    rs,
+    '"v":"balance"',
+    '"v":"one_time"',
+    '"v":"no_sms"',
+    '"q":"code_shown","v":"no"',
+  );
+  rs = await pressing(u, rs, '"q":"restrictions","v":"yes"', '"q":"problem_date"');
+  await u.send("ann@example.com");
+  await u.send("+44 7700 900123");
+  rs = await u.send("2.50 EUR");
+  return pressing(u, rs, '"v":"skip"', '"type":"submit"');
+}
+
+describe("the refund conversation in the chat", () => {
+  it("queues an eligible request as a case citing its clauses, with its F1 deadline and audit entry", async () => {
+    const u = bot.customer(2001, "en");
+    const done = await submitSmsRequest(u);
+    expect(done.at(-1)?.text).toMatch(
+      /^Your request #\d+ is in\. A refund to your balance is made within 5 business days/,
+    );
+    const c = await bot.db.prisma.refundCase.findFirstOrThrow({
+      where: { customerId: 2001n },
+      include: { events: true },
+    });
+    expect(c).toMatchObject({
+      kind: "balance",
+      status: "submitted",
+      service: "one_time",
+      currency: "EUR",
+    });
+    expect(c.clauses).toEqual(expect.arrayContaining(["A4", "E1", "F1"]));
+    expect(c.amount.toString()).toBe("2.5");
+    expect(c.dueAt.getTime()).toBeGreaterThan(c.submittedAt.getTime() + 5 * 86_400_000);
+    expect(c.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([[null, "submitted"]]);
+    expect(await bot.db.prisma.conversation.count({ where: { chatId: 2001n } })).toBe(0);
+  });
+
+  it("records a refusal with its clause, explains it, and queues nothing", async () => {
+    const u = bot.customer(2002, "en");
+    let rs = await u.send("/refund");
+    rs = await pressing(
+      u,
+      rs,
+      '"v":"balance"',
+      '"v":"one_time"',
+      '"v":"no_sms"',
+      '"q":"code_shown","v":"yes"',
+    );
+    expect(rs.map((r) => r.text).join("\n")).toMatch(/B2/);
+    expect(rs.map((r) => r.text).join("\n")).toContain("refunds@example.com");
+    const d = await bot.db.prisma.decision.findFirstOrThrow({ where: { userId: 2002n } });
+    expect(d).toMatchObject({ outcome: "not_eligible", clauses: ["B2"] });
+    expect(await bot.db.prisma.refundCase.count({ where: { customerId: 2002n } })).toBe(0);
+  });
+
+  it("speaks the customer's language all the way", async () => {
+    const u = bot.customer(2003, "ru");
+    const rs = await u.send("/refund");
+    expect(rs.at(-1)?.text).toMatch(/[а-я]/);
+    expect(rs.at(-1)?.buttons[0]?.text).toMatch(/[а-я]/i);
+  });
+
+  it("starts at the right place from an FAQ answer's button", async () => {
+    const u = bot.customer(2004, "en");
+    const answer = await u.send("I never received the SMS code on my one-time number");
+    const rs = (await u.press(button(answer, "Start a refund request"))).replies;
+    // Service and what happened are known: it asks only what is left.
+    expect(rs.at(-1)?.buttons.some((b) => b.data.includes('"q":"want"'))).toBe(true);
+    const next = await pressing(u, rs, '"v":"balance"');
+    expect(next.at(-1)?.buttons.some((b) => b.data.includes('"q":"code_shown"'))).toBe(true);
+  });
+
+  it("/cancel stops the request at any point, and nothing is queued", async () => {
+    const u = bot.customer(2005, "en");
+    const rs = await u.send("/refund");
+    await pressing(u, rs, '"v":"balance"');
+    const cancelled = await u.send("/cancel");
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(await bot.db.prisma.conversation.count({ where: { chatId: 2005n } })).toBe(0);
+    expect((await u.send("/cancel"))[0]?.text).toBe("There's nothing to cancel right now.");
+  });
+
+  it("answers a button of an earlier question politely and changes nothing", async () => {
+    const u = bot.customer(2006, "en");
+    const first = await u.send("/refund");
+    await pressing(u, first, '"v":"balance"');
+    const before = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2006n } });
+    const { answer } = await u.press(data(first, '"v":"payout"'));
+    expect(answer).toBeDefined();
+    const after = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2006n } });
+    expect(
+      (after.snapshot as { snapshot: { context: { answers: object } } }).snapshot.context.answers,
+    ).toEqual(
+      (before.snapshot as { snapshot: { context: { answers: object } } }).snapshot.context.answers,
+    );
+  });
+
+  it("restarts with an apology when the stored conversation is from an incompatible version", async () => {
+    const u = bot.customer(2007, "en");
+    await u.send("/refund");
+    await bot.db.prisma.conversation.update({
+      where: { chatId: 2007n },
+      data: { snapshot: { garbage: true } },
+    });
+    const rs = await u.send("hello");
+    expect(rs[0]?.text).toMatch(/^Sorry/);
+    expect(rs.at(-1)?.buttons.some((b) => b.data.includes('"q":"want"'))).toBe(true);
+  });
+
+  it("lets a customer withdraw their own case, and tells another customer nothing about it", async () => {
+    const owner = bot.customer(2008, "en");
+    await submitSmsRequest(owner);
+    const c = await bot.db.prisma.refundCase.findFirstOrThrow({ where: { customerId: 2008n } });
+    const status = await owner.send("/status");
+    expect(status[0]?.text).toContain(`#${c.id}`);
+    const stranger = bot.customer(2009, "en");
+    const forged = await stranger.press(encodeCallback({ kind: "withdraw", caseId: c.id }));
+    expect(forged.answer?.payload.text).toBe("This button is no longer active.");
+    expect(forged.replies).toEqual([]);
+    expect((await stranger.send("/status"))[0]?.text).toBe(
+      "You have no refund requests yet. Send /refund to start one.",
+    );
+    const { replies } = await owner.press(button(status, `Withdraw #${c.id}`));
+    expect(replies[0]?.text).toBe(
+      `Request #${c.id} is withdrawn. Nothing more will happen with it.`,
+    );
+    const again = await owner.press(button(status, `Withdraw #${c.id}`));
+    expect(again.replies[0]?.text).toBe(
+      `Request #${c.id} can no longer be withdrawn: it has already been decided.`,
+    );
+    const events = await bot.db.prisma.caseEvent.findMany({
+      where: { caseId: c.id },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.toStatus)).toEqual(["submitted", "withdrawn"]);
+  });
+
+  it("keeps one chat's burst in order when Telegraf hands over updates concurrently", async () => {
+    const u = bot.customer(2010, "en");
+    const updates = ["/refund", "/cancel", "/status", "/help"].map((text) => u.message({ text }));
+    const before = bot.api.calls.length;
+    await Promise.all(updates.map((x) => bot.transport.handleUpdate(x)));
+    await bot.flush();
+    const texts = bot.api.calls.slice(before).map((c) => String(c.payload.text));
+    expect(texts.at(-1)).toContain("What I can do:");
+    expect(texts.at(-2)).toBe("You have no refund requests yet. Send /refund to start one.");
+    expect(await bot.db.prisma.conversation.count({ where: { chatId: 2010n } })).toBe(0);
+  });
+});

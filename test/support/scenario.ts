@@ -1,0 +1,122 @@
+import { expect } from "vitest";
+import { type BotMessage, botMessages, type Emulator } from "./emulator.ts";
+
+/** A customer in the Bot API emulator: sends messages, presses buttons, waits for replies. */
+export class EmulatedCustomer {
+  readonly emulator: Emulator;
+  readonly id: number;
+  readonly lang: string;
+  readonly client: ReturnType<Emulator["getClient"]>;
+  seen = 0;
+
+  constructor(emulator: Emulator, token: string, id: number, lang: string) {
+    this.emulator = emulator;
+    this.id = id;
+    this.lang = lang;
+    this.client = emulator.getClient(token, {
+      userId: id,
+      chatId: id,
+      firstName: `C${id}`,
+      type: "private",
+    });
+  }
+
+  get from() {
+    return { id: this.id, first_name: `C${this.id}`, is_bot: false, language_code: this.lang };
+  }
+
+  /** Waits until the bot has sent `count` new messages to this chat, and returns them. */
+  async replies(count = 1, timeoutMs = 10_000): Promise<BotMessage[]> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const all = botMessages(this.emulator, this.id);
+      if (all.length >= this.seen + count) {
+        const fresh = all.slice(this.seen);
+        this.seen += fresh.length;
+        return fresh;
+      }
+      if (Date.now() > until) throw new Error(`no reply; last: ${JSON.stringify(all.slice(-2))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async say(text: string, count = 1): Promise<BotMessage[]> {
+    const from = this.from;
+    if (text.startsWith("/"))
+      await this.client.sendCommand(this.client.makeCommand(text, { from }));
+    else await this.client.sendMessage(this.client.makeMessage(text, { from }));
+    return this.replies(count);
+  }
+
+  /** Presses the button whose callback data contains `fragment`, on the newest message that has one. */
+  async press(fragment: string, count = 1): Promise<BotMessage[]> {
+    const messages = botMessages(this.emulator, this.id).reverse();
+    const m = messages.find((x) => x.buttons.some((b) => b.data.includes(fragment)));
+    const b = m?.buttons.find((x) => x.data.includes(fragment));
+    if (m === undefined || b === undefined) throw new Error(`no button ${fragment}`);
+    await this.client.sendCallback(
+      this.client.makeCallbackQuery(b.data, {
+        from: this.from,
+        message: { message_id: m.messageId },
+      }),
+    );
+    return this.replies(count);
+  }
+}
+
+/**
+ * A refund to the balance for an SMS that never came (A4), start to finish.
+ * `midway` runs between two answers (a restart of the bot, say).
+ */
+export async function balanceRequestScenario(
+  c: EmulatedCustomer,
+  midway?: () => Promise<void>,
+): Promise<void> {
+  expect((await c.say("/start", 2))[0]?.text).toBe(`Hello, C${c.id}! I'm the refund assistant.`);
+  await c.say("/refund", 2);
+  await c.press('"v":"balance"');
+  await c.press('"v":"one_time"');
+  await c.press('"v":"no_sms"');
+  await c.press('"q":"code_shown","v":"no"');
+  await midway?.();
+  await c.press('"q":"restrictions","v":"yes"');
+  await c.press('"q":"problem_date"');
+  await c.say("ann@example.com");
+  await c.say("+44 7700 900123");
+  await c.say("2.50 EUR");
+  const summary = await c.press('"v":"skip"');
+  expect(summary.at(-1)?.text).toContain("2.50 EUR");
+  const done = await c.press('"type":"submit"', 2);
+  expect(done.map((m) => m.text).join("\n")).toMatch(
+    /request #\d+ is in\..*5 business days \(clause F1\)/s,
+  );
+  expect((await c.say("/status"))[0]?.text).toMatch(
+    /#\d+ — one-time SMS number, 2\.50 EUR: waiting for review/,
+  );
+}
+
+/** A payout for a rented number that stopped working with no replacement (C2), refusing a full card number. */
+export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> {
+  await c.say("/refund", 2);
+  await c.press('"v":"payout"');
+  await c.press('"v":"rented"');
+  await c.press('"v":"not_working"');
+  await c.press('"q":"replacement","v":"no"');
+  await c.press('"q":"paid_date"');
+  await c.say("bob@example.com");
+  await c.say("+44 7700 900456");
+  await c.say("12.00 USD");
+  await c.press('"v":"card"');
+  const refused = await c.say("4111 1111 1111 1111", 2);
+  expect(refused[0]?.text).toContain("never store card numbers");
+  await c.say("1111");
+  const summary = await c.press('"v":"skip"');
+  expect(summary.at(-1)?.text).not.toContain("4111 1111");
+  const done = await c.press('"type":"submit"', 2);
+  expect(done.map((m) => m.text).join("\n")).toMatch(
+    /request #\d+ is in\..*2 working days \(clause F2\)/s,
+  );
+  expect((await c.say("/status"))[0]?.text).toMatch(
+    /#\d+ — rented number, 12\.00 USD: waiting for review/,
+  );
+}
