@@ -35,7 +35,12 @@ describe("customer chat", () => {
   it("/language changes the language, and it is kept", async () => {
     const u = bot.customer(1004, "en");
     const menu = await u.send("/language");
-    expect(menu[0]?.buttons.map((b) => b.text)).toEqual(["English", "Español", "Русский", "Українська"]);
+    expect(menu[0]?.buttons.map((b) => b.text)).toEqual([
+      "English",
+      "Español",
+      "Русский",
+      "Українська",
+    ]);
     const { replies, answer } = await u.press(button(menu, "Українська"));
     expect(answer?.payload.text).toBeUndefined();
     expect(replies[0]?.text).toBe("Готово — тепер я розмовлятиму українською.");
@@ -57,7 +62,11 @@ describe("customer chat", () => {
 
   it("answers a forged, stale or foreign button without changing anything", async () => {
     const u = bot.customer(1006, "en");
-    for (const data of ["garbage", "0|m|status", encodeCallback({ kind: "staff", action: "approve", caseId: 1 })]) {
+    for (const data of [
+      "garbage",
+      "0|m|status",
+      encodeCallback({ kind: "staff", action: "approve", caseId: 1 }),
+    ]) {
       const { replies, answer } = await u.press(data);
       expect(replies).toEqual([]);
       expect(answer?.payload.text).toBe("This button is no longer active.");
@@ -85,7 +94,9 @@ describe("customer chat", () => {
 
   it("/status with no requests says how to start one; /cancel with nothing running says so", async () => {
     const u = bot.customer(1009, "en");
-    expect((await u.send("/status"))[0]?.text).toBe("You have no refund requests yet. Send /refund to start one.");
+    expect((await u.send("/status"))[0]?.text).toBe(
+      "You have no refund requests yet. Send /refund to start one.",
+    );
     expect((await u.send("/cancel"))[0]?.text).toBe("There's nothing to cancel right now.");
   });
 
