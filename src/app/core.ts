@@ -7,6 +7,8 @@ import { createI18n, type I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { Pace } from "../outbox/pace.ts";
 import { OutboxSender } from "../outbox/sender.ts";
+import { createDeadlineScheduler, type DeadlineScheduler } from "../staff/deadlines.ts";
+import { createStaffDesk } from "../staff/desk.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { Inbox } from "../updates/inbox.ts";
 import { createUpdateHandlers } from "./handler.ts";
@@ -17,6 +19,8 @@ export interface Core {
   readonly faq: Faq;
   readonly inbox: Inbox;
   readonly sender: OutboxSender;
+  /** deadline reminders and missed-deadline alerts: the entry point starts and stops it */
+  readonly deadlines: DeadlineScheduler;
 }
 
 export interface CoreOptions {
@@ -38,13 +42,20 @@ export function createI18nFor(config: Config): I18n {
 export function createCore(o: CoreOptions): Core {
   const i18n = o.i18n ?? createI18nFor(o.config);
   const faq = o.faq ?? createFaq(i18n);
-  const refunds = createRefundService({ config: o.config });
+  const staffDeps = { config: o.config, i18n, logger: o.logger };
+  const staff = createStaffDesk(staffDeps);
+  const refunds = createRefundService({
+    config: o.config,
+    onSubmitted: staff.onSubmitted,
+    onHandoff: staff.onHandoff,
+  });
   const { handle, giveUp } = createUpdateHandlers({
     config: o.config,
     i18n,
     faq,
     refunds,
     logger: o.logger,
+    staff,
   });
   const sender = new OutboxSender({
     prisma: o.db.prisma,
@@ -61,6 +72,12 @@ export function createCore(o: CoreOptions): Core {
     onGiveUp: giveUp,
     logger: o.logger,
     onCommitted: () => sender.kick(),
+    lockAcrossProcesses: o.db.kind === "postgres",
   });
-  return { i18n, faq, inbox, sender };
+  const deadlines = createDeadlineScheduler({
+    ...staffDeps,
+    prisma: o.db.prisma,
+    onCommitted: () => sender.kick(),
+  });
+  return { i18n, faq, inbox, sender, deadlines };
 }

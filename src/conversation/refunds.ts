@@ -13,7 +13,7 @@ import { submitCase } from "../cases/submit.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
 import type { Config } from "../config/load.ts";
-import type { Prisma } from "../database/generated/client.ts";
+import type { Conversation, Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
 
@@ -78,8 +78,15 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
-  async function load(ctx: ChatContext) {
-    return ctx.tx.conversation.findUnique({ where: { chatId: ctx.chatId } });
+  // One read of the conversation row per update, however many times the chat asks.
+  const loaded = new WeakMap<ChatContext, Promise<Conversation | null>>();
+  function load(ctx: ChatContext): Promise<Conversation | null> {
+    let row = loaded.get(ctx);
+    if (row === undefined) {
+      row = ctx.tx.conversation.findUnique({ where: { chatId: ctx.chatId } });
+      loaded.set(ctx, row);
+    }
+    return row;
   }
 
   async function outcome(ctx: ChatContext, o: Outcome): Promise<void> {
@@ -129,6 +136,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       ctx.send(text, buttons);
     }
     if (r.outcome !== null) await outcome(ctx, r.outcome);
+    loaded.delete(ctx);
     const where = { chatId: ctx.chatId };
     if (r.done) {
       if (readVersion !== null)

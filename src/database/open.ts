@@ -17,6 +17,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Observes every statement sent to the database (benchmarks count round trips with it). */
+export interface QueryObserver {
+  onQuery(): void;
+}
+
 /** Opens the configured database, applies pending migrations, and returns it. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   if (config.kind === "postgres") return connectPostgres(config.url, logger);
@@ -37,7 +42,11 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
 }
 
 /** Migrates an embedded PGlite instance and puts Prisma over it; closes it on close(). */
-export async function connectPglite(pglite: PGlite, logger?: Logger): Promise<Database> {
+export async function connectPglite(
+  pglite: PGlite,
+  logger?: Logger,
+  observer?: QueryObserver,
+): Promise<Database> {
   try {
     await pglite.waitReady;
     await applyMigrations(
@@ -47,6 +56,18 @@ export async function connectPglite(pglite: PGlite, logger?: Logger): Promise<Da
   } catch (e) {
     await pglite.close();
     throw e;
+  }
+  if (observer !== undefined) {
+    const query = pglite.query.bind(pglite);
+    const exec = pglite.exec.bind(pglite);
+    pglite.query = ((...args: Parameters<typeof query>) => {
+      observer.onQuery();
+      return query(...args);
+    }) as typeof pglite.query;
+    pglite.exec = ((...args: Parameters<typeof exec>) => {
+      observer.onQuery();
+      return exec(...args);
+    }) as typeof pglite.exec;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
@@ -60,7 +81,11 @@ export async function connectPglite(pglite: PGlite, logger?: Logger): Promise<Da
 }
 
 /** Migrates a PostgreSQL database (one connection) and puts Prisma over a pool. */
-export async function connectPostgres(url: string, logger?: Logger): Promise<Database> {
+export async function connectPostgres(
+  url: string,
+  logger?: Logger,
+  observer?: QueryObserver,
+): Promise<Database> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -72,6 +97,15 @@ export async function connectPostgres(url: string, logger?: Logger): Promise<Dat
   // An idle connection that the server closes (restart, failover) must not
   // crash the process; the pool replaces it on next use.
   pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));
+  if (observer !== undefined) {
+    pool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        observer.onQuery();
+        return query(...args);
+      };
+    });
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

@@ -17,6 +17,12 @@ export interface InboxOptions {
   logger: Logger;
   /** called after a transaction that may have written outbox messages committed */
   onCommitted?: () => void;
+  /**
+   * Serialise each chat across processes with an advisory lock (PostgreSQL,
+   * where several processes may share the database). The embedded database
+   * belongs to one process, whose per-chat queue is enough.
+   */
+  lockAcrossProcesses: boolean;
 }
 
 /** What a transport (Telegraf, grammY) hands updates to. */
@@ -124,30 +130,36 @@ export class Inbox {
     while (this.#chains.size > 0) await Promise.all(this.#chains.values());
   }
 
-  /** One update of the chat, in its own transaction; false when none is left. */
+  /**
+   * Processes the chat's oldest pending update in its own transaction.
+   * Returns whether another one is waiting (read in the same query, which
+   * spares a transaction that would find nothing).
+   */
   async #processNext(chatId: bigint): Promise<boolean> {
     const { prisma } = this.#o;
     let next: { updateId: bigint; attempts: number } | undefined;
     try {
-      const done = await prisma.$transaction(
+      const more = await prisma.$transaction(
         async (tx) => {
-          await lockChat(tx, chatId);
-          const row = await tx.inboundUpdate.findFirst({
+          if (this.#o.lockAcrossProcesses) await lockChat(tx, chatId);
+          const rows = await tx.inboundUpdate.findMany({
             where: { chatId, processedAt: null },
             orderBy: { updateId: "asc" },
             select: { updateId: true, payload: true, attempts: true },
+            take: 2,
           });
-          if (row === null) return false;
+          const row = rows[0];
+          if (row === undefined) return false;
           next = row;
           const inbound = parseUpdate(row.payload);
           if (inbound.kind !== "ignored") await this.#o.handle(tx, inbound);
           await markProcessed(tx, row.updateId, null);
-          return true;
+          return rows.length > 1;
         },
         { timeout: 15_000, maxWait: 15_000 },
       );
-      if (done) this.#o.onCommitted?.();
-      return done;
+      if (next !== undefined) this.#o.onCommitted?.();
+      return more;
     } catch (err) {
       if (next === undefined) throw err;
       return this.#failed(chatId, next, err);

@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { connectPglite, connectPostgres, type Database } from "../../src/database/open.ts";
+import {
+  connectPglite,
+  connectPostgres,
+  type Database,
+  type QueryObserver,
+} from "../../src/database/open.ts";
 
 /**
  * Databases for integration tests: the embedded one always, PostgreSQL as
@@ -41,9 +46,16 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  observer?: QueryObserver,
+): Promise<TestDatabase> {
   if (kind === "pglite") {
-    const db = await connectPglite(new PGlite({ loadDataDir: await pgliteTemplate() }));
+    const db = await connectPglite(
+      new PGlite({ loadDataDir: await pgliteTemplate() }),
+      undefined,
+      observer,
+    );
     return { ...db, url: undefined };
   }
   if (TEST_DATABASE_URL === undefined) throw new Error("TEST_DATABASE_URL is not set");
@@ -53,7 +65,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(TEST_DATABASE_URL, name);
-  const db = await connectPostgres(url);
+  const db = await connectPostgres(url, undefined, observer);
   return {
     ...db,
     url,

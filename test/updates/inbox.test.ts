@@ -46,7 +46,12 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("processes each chat in update order, even when a burst arrives at once", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({ prisma: db.prisma, handle: record, logger });
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
     const updates = Array.from({ length: 40 }, (_, i) =>
       textUpdate(i + 1, (i % 4) + 1, `t${i + 1}`),
     );
@@ -61,7 +66,12 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("acts on an update delivered twice only once, and erases its payload", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({ prisma: db.prisma, handle: record, logger });
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
     await Promise.all([
       inbox.receive(textUpdate(1, 9, "once")),
       inbox.receive(textUpdate(1, 9, "once")),
@@ -75,10 +85,20 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {
     db = await createTestDatabase(kind);
-    const before = new Inbox({ prisma: db.prisma, handle: record, logger });
+    const before = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
     await before.store(textUpdate(1, 3, "a"));
     await before.store(textUpdate(2, 3, "b"));
-    const after = new Inbox({ prisma: db.prisma, handle: record, logger });
+    const after = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
     expect(await after.sweep()).toBe(1);
     expect(await seen(db, 3)).toEqual(["a", "b"]);
   });
@@ -89,6 +109,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
+      lockAcrossProcesses: kind === "postgres",
       onGiveUp: async (tx, inbound) => {
         await tx.outboxMessage.create({
           data: { chatId: inbound.chatId, method: "sendMessage", payload: { text: "sorry" } },
@@ -117,8 +138,13 @@ if (databaseKinds.includes("postgres")) {
       db = await createTestDatabase("postgres");
       const second = await connectPostgres(db.url ?? "");
       extra.push(second);
-      const a = new Inbox({ prisma: db.prisma, handle: record, logger });
-      const b = new Inbox({ prisma: second.prisma, handle: record, logger });
+      const a = new Inbox({ prisma: db.prisma, handle: record, logger, lockAcrossProcesses: true });
+      const b = new Inbox({
+        prisma: second.prisma,
+        handle: record,
+        logger,
+        lockAcrossProcesses: true,
+      });
       const updates = Array.from({ length: 60 }, (_, i) =>
         textUpdate(i + 1, (i % 3) + 1, `t${i + 1}`),
       );
