@@ -51,6 +51,8 @@ try {
 
   sender.start();
   shutdown.add("outbox", () => sender.stop());
+  core.idle.start();
+  shutdown.add("idle conversations", () => core.idle.stop());
   shutdown.add("inbox", () => inbox.idle());
   await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
 

@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.ts";
 import { LOCALES_DIR } from "../config/load.ts";
+import { IdleConversations } from "../conversation/expiry.ts";
 import { createRefundService } from "../conversation/refunds.ts";
 import type { Database } from "../database/open.ts";
 import { createFaq, type Faq } from "../faq/index.ts";

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IdleConversations } from "../../src/conversation/expiry.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { TestBot } from "../support/bot.ts";
+import { databaseKinds } from "../support/database.ts";
+
+describe.each(databaseKinds)("idle conversations on %s", (kind) => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await TestBot.create(kind, { CONVERSATION_IDLE_MINUTES: "60" });
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  // A second instance stands for a second process.
+  function idle(): IdleConversations {
+    return new IdleConversations({
+      prisma: bot.db.prisma,
+      i18n: bot.core.i18n,
+      defaultLanguage: "en",
+      idleMinutes: bot.config.conversationIdleMinutes,
+      logger: createLogger("silent"),
+    });
+  }
+
+  it("reminds once halfway, expires at the end, in the customer's language, even from two processes", async () => {
+    const u = bot.customer(3001, "es");
+    await u.send("/refund");
+    const started = (
+      await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3001n } })
+    ).lastActivityAt;
+    const at = (minutes: number) => new Date(started.getTime() + minutes * 60_000);
+
+    expect(await idle().tick(at(20))).toEqual({ reminded: 0, expired: 0 });
+    const both = await Promise.all([idle().tick(at(31)), idle().tick(at(31))]);
+    expect(both.reduce((n, r) => n + r.reminded, 0)).toBe(1);
+    expect(await idle().tick(at(45))).toEqual({ reminded: 0, expired: 0 });
+    expect(await idle().tick(at(61))).toEqual({ reminded: 0, expired: 1 });
+    await bot.flush();
+    const texts = bot.api.textsTo(3001).slice(-2);
+    expect(texts[0]).toMatch(/^¿Sigues ahí\?/);
+    expect(texts[1]).toMatch(/^He cerrado tu solicitud/);
+    expect(await bot.db.prisma.conversation.count({ where: { chatId: 3001n } })).toBe(0);
+  });
+
+  it("starts the clock again when the customer answers", async () => {
+    const u = bot.customer(3002, "en");
+    await u.send("/refund");
+    const ago = new Date(Date.now() - 31 * 60_000);
+    await bot.db.prisma.conversation.update({
+      where: { chatId: 3002n },
+      data: { lastActivityAt: ago },
+    });
+    expect(await idle().tick(new Date())).toEqual({ reminded: 1, expired: 0 });
+    await u.send("/refund");
+    const after = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3002n } });
+    expect(after.remindedAt).toBeNull();
+    expect(await idle().tick(new Date(Date.now() + 29 * 60_000))).toEqual({
+      reminded: 0,
+      expired: 0,
+    });
+  });
+});
