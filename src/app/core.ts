@@ -22,6 +22,8 @@ export interface Core {
   readonly sender: OutboxSender;
   /** deadline reminders and missed-deadline alerts: the entry point starts and stops it */
   readonly deadlines: DeadlineScheduler;
+  /** reminds and expires idle refund conversations: the entry point starts and stops it */
+  readonly idle: IdleConversations;
 }
 
 export interface CoreOptions {
@@ -80,5 +82,13 @@ export function createCore(o: CoreOptions): Core {
     prisma: o.db.prisma,
     onCommitted: () => sender.kick(),
   });
-  return { i18n, faq, inbox, sender, deadlines };
+  const idle = new IdleConversations({
+    prisma: o.db.prisma,
+    i18n,
+    defaultLanguage: o.config.defaultLanguage,
+    idleMinutes: o.config.conversationIdleMinutes,
+    logger: o.logger,
+    onCommitted: () => sender.kick(),
+  });
+  return { i18n, faq, inbox, sender, deadlines, idle };
 }
