@@ -3,57 +3,15 @@
 // each database. Reports updates/s, latency per update, and database round
 // trips per update (statements sent, BEGIN/COMMIT included).
 import { type Core, createCore, createI18nFor } from "../../src/app/core.ts";
-import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createFaq } from "../../src/faq/index.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
+import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, databaseKinds } from "../support/database.ts";
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
-const TIME_ZONE = "Europe/Berlin";
-
-function today(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
-}
-
-/** One customer's whole conversation, as the updates Telegram would deliver. */
-function conversation(userId: number, nextId: () => number): Record<string, unknown>[] {
-  const from = { id: userId, is_bot: false, first_name: "Load", language_code: "en" };
-  const chat = { id: userId, type: "private" };
-  const text = (t: string) => ({
-    update_id: nextId(),
-    message: { message_id: nextId(), date: 0, chat, from, text: t },
-  });
-  const press = (event: object) => ({
-    update_id: nextId(),
-    callback_query: {
-      id: String(nextId()),
-      from,
-      chat_instance: "x",
-      message: { message_id: 1, date: 0, chat },
-      data: encodeCallback({ kind: "refund", event: JSON.stringify(event) }),
-    },
-  });
-  const choose = (q: string, v: string) => press({ type: "choose", q, v });
-  return [
-    text("/start"),
-    text("/refund"),
-    choose("want", "balance"),
-    choose("service", "one_time"),
-    choose("what", "no_sms"),
-    choose("code_shown", "no"),
-    choose("restrictions", "yes"),
-    choose("problem_date", today()),
-    text("load@example.com"),
-    text("+44 7700 900123"),
-    text("2.50 EUR"),
-    choose("comment", "skip"),
-    press({ type: "submit" }),
-  ];
-}
-
 export async function bench(): Promise<BenchSection[]> {
   const rows: BenchSection["rows"] = [];
   const config = testConfig({ TIME_ZONE });
