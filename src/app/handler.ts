@@ -6,6 +6,7 @@ import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
+import type { StaffDesk } from "../staff/desk.ts";
 import type { Tx, UpdateHandler } from "../updates/inbox.ts";
 import type { Inbound } from "../updates/parse.ts";
 
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   faq: Faq;
   refunds: RefundConversations;
   logger: Logger;
+  /** the staff side: commands, buttons, the staff group, hand-off */
+  staff?: StaffDesk;
 }
 
 /**
@@ -27,7 +30,10 @@ export function createUpdateHandlers(deps: HandlerDeps): {
   giveUp: UpdateHandler;
 } {
   const { config, i18n, logger } = deps;
-  const customer = createCustomerChat(deps);
+  const customer = createCustomerChat({
+    ...deps,
+    ...(deps.staff === undefined ? {} : { hooks: deps.staff.customerHooks }),
+  });
 
   async function userOf(tx: Tx, inbound: Inbound) {
     const f = inbound.from;
@@ -63,7 +69,12 @@ export function createUpdateHandlers(deps: HandlerDeps): {
 
   return {
     async handle(tx, inbound) {
-      if (inbound.chatType !== "private") {
+      // The staff group is the one group the bot works in; every other group is ignored.
+      const staffGroup =
+        inbound.chatType !== "private" &&
+        config.staffChatId !== undefined &&
+        inbound.chatId === config.staffChatId;
+      if (inbound.chatType !== "private" && !staffGroup) {
         logger.debug(
           { chatId: inbound.chatId, chatType: inbound.chatType },
           "non-private chat ignored",
@@ -77,7 +88,9 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       if (inbound.kind === "callback" && callback === undefined) {
         logger.info({ chatId: inbound.chatId, userId: user.id }, "stale or forged callback data");
       }
-      await customer.handle(ctx, inbound, callback);
+      const place = staffGroup ? "staff_group" : "private";
+      const handled = (await deps.staff?.handle(ctx, inbound, callback, place)) ?? false;
+      if (!handled && !staffGroup) await customer.handle(ctx, inbound, callback);
       await enqueue(tx, ctx.out);
     },
 

@@ -14,7 +14,8 @@ import { z } from "zod";
  *   1|f|<entry>       an FAQ entry
  *   1|b|<start>       begin a refund request at a starting point (from an FAQ answer)
  *   1|w|<case>        the customer withdraws their case
- *   1|s|<action>|<case>  a staff action on a case
+ *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
+ *   1|q|<page>        a page of the staff queue
  */
 export const CALLBACK_VERSION = "1";
 export const MAX_CALLBACK_BYTES = 64;
@@ -28,6 +29,8 @@ export const STAFF_ACTIONS = [
   "done",
   "release",
   "next",
+  "confirm",
+  "view",
 ] as const;
 
 const token = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
@@ -50,6 +53,14 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("begin"), start: token }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
+  z.object({
+    kind: z.literal("queue"),
+    page: z
+      .string()
+      .regex(/^(0|[1-9]\d{0,3})$/)
+      .transform(Number)
+      .or(z.number().int().min(0).max(9999)),
+  }),
 ]);
 
 export type Callback = z.output<typeof callbackSchema>;
@@ -63,6 +74,7 @@ const TAGS = {
   begin: "b",
   withdraw: "w",
   staff: "s",
+  queue: "q",
 } as const;
 const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
   string,
@@ -95,6 +107,9 @@ export function encodeCallback(c: Callback): string {
       break;
     case "staff":
       parts.push(c.action, String(c.caseId));
+      break;
+    case "queue":
+      parts.push(String(c.page));
       break;
   }
   const data = parts.join("|");
@@ -137,6 +152,9 @@ export function decodeCallback(data: string): Callback | undefined {
     case "staff":
       fields.action = rest[0];
       fields.caseId = rest[1];
+      break;
+    case "queue":
+      fields.page = rest[0];
       break;
     default:
       return undefined;

@@ -23,11 +23,20 @@ export interface RefundConversations {
   cancel(ctx: ChatContext): Promise<boolean>;
 }
 
+/** What the staff side takes from the customer chat (src/staff/desk.ts). */
+export interface CustomerHooks {
+  /** The customer asked for a person (the menu button or an FAQ "handoff" match). */
+  human(ctx: ChatContext, origin: "menu" | "faq"): Promise<void>;
+  /** Text outside a refund conversation: true when it was an answer or a question for staff. */
+  text(ctx: ChatContext, text: string): Promise<boolean>;
+}
+
 export interface CustomerDeps {
   config: Config;
   i18n: I18n;
   faq: Faq;
   refunds: RefundConversations;
+  hooks?: CustomerHooks;
 }
 
 export type CustomerInbound = Exclude<Inbound, { kind: "blocked" }>;
@@ -93,7 +102,8 @@ export function createCustomerChat(deps: CustomerDeps) {
         showEntry(ctx, m.entryId, m.language);
         return;
       case "handoff":
-        ctx.send(i18n.t(m.language, "bot:human.prompt"));
+        if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
+        else ctx.send(i18n.t(m.language, "bot:human.prompt"));
         return;
       case "suggestions":
         ctx.send(i18n.t(m.language, "faq:ui.suggestions"), [
@@ -147,8 +157,9 @@ export function createCustomerChat(deps: CustomerDeps) {
       case "refund":
         return (await refunds.send(ctx, { type: "button", json: c.event })) === "ok";
       case "menu":
-        if (c.action === "human") ctx.say("bot:human.prompt");
-        else await command(ctx, c.action);
+        if (c.action !== "human") await command(ctx, c.action);
+        else if (deps.hooks !== undefined) await deps.hooks.human(ctx, "menu");
+        else ctx.say("bot:human.prompt");
         return true;
       case "language":
         if (!i18n.languages.includes(c.language)) return false;
@@ -180,6 +191,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         return true;
       }
       case "staff":
+      case "queue":
         return false;
     }
   }
@@ -197,7 +209,8 @@ export function createCustomerChat(deps: CustomerDeps) {
         case "text":
           if (await refunds.active(ctx))
             await refunds.send(ctx, { type: "text", text: inbound.text });
-          else await answerQuestion(ctx, inbound.text);
+          else if (!(await deps.hooks?.text(ctx, inbound.text)))
+            await answerQuestion(ctx, inbound.text);
           return;
         case "media":
           ctx.say("bot:errors.textOnly");

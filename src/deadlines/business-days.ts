@@ -106,3 +106,22 @@ export function addBusinessDays(from: Date, days: number, cal: BusinessCalendar)
 
 /** Business days an F clause allows from submission. */
 export const DEADLINE_DAYS = { balance: 5, payout: 2 } as const;
+
+/** Monday 00:00 of the week that contains `at`, in `timeZone` (for "this week" figures). */
+export function startOfWeek(at: Date, timeZone: string): Date {
+  const l = localParts(at, timeZone);
+  const weekday = new Date(Date.UTC(l.year, l.month - 1, l.day)).getUTCDay();
+  const monday = new Date(Date.UTC(l.year, l.month - 1, l.day - ((weekday + 6) % 7)));
+  return fromLocal(
+    {
+      year: monday.getUTCFullYear(),
+      month: monday.getUTCMonth() + 1,
+      day: monday.getUTCDate(),
+      hour: 0,
+      minute: 0,
+      second: 0,
+      ms: 0,
+    },
+    timeZone,
+  );
+}

@@ -95,6 +95,11 @@ export class TestBot {
     return new TestUser(this, id, languageCode, firstName);
   }
 
+  /** A person writing in a group chat (the staff group). */
+  member(id: number, groupId: number, languageCode = "en", firstName = `S${id}`): TestUser {
+    return new TestUser(this, id, languageCode, firstName, { id: groupId, type: "supergroup" });
+  }
+
   newMessageId(): number {
     return this.#messageId++;
   }
@@ -104,18 +109,26 @@ export class TestBot {
   }
 }
 
-/** A person in a private chat with the bot. */
+/** A person in a private chat with the bot (or, made by `member`, in a group). */
 export class TestUser {
   readonly bot: TestBot;
   readonly id: number;
   readonly languageCode: string;
   readonly firstName: string;
+  readonly chat: { id: number; type: "private" | "supergroup" };
 
-  constructor(bot: TestBot, id: number, languageCode: string, firstName: string) {
+  constructor(
+    bot: TestBot,
+    id: number,
+    languageCode: string,
+    firstName: string,
+    chat?: { id: number; type: "private" | "supergroup" },
+  ) {
     this.bot = bot;
     this.id = id;
     this.languageCode = languageCode;
     this.firstName = firstName;
+    this.chat = chat ?? { id, type: "private" };
   }
 
   get from() {
@@ -133,7 +146,7 @@ export class TestUser {
       message: {
         message_id: this.bot.newMessageId(),
         date: Math.floor(Date.now() / 1000),
-        chat: { id: this.id, type: "private" },
+        chat: this.chat,
         from: this.from,
         ...fields,
       },
@@ -155,7 +168,7 @@ export class TestUser {
         id: `cq${this.bot.nextUpdateId()}`,
         from: this.from,
         chat_instance: "x",
-        message: { message_id: messageId, date: 0, chat: { id: this.id, type: "private" } },
+        message: { message_id: messageId, date: 0, chat: this.chat },
         data,
       },
     });

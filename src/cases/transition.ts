@@ -1,0 +1,135 @@
+import type { CaseStatus, RefundCase } from "../database/generated/client.ts";
+import type { Tx } from "../updates/inbox.ts";
+
+/**
+ * The staff side of a case's lifecycle (issue 5):
+ *
+ *   submitted ─claim─▶ in_review ─approve─▶ approved ─done─▶ done
+ *       ▲  ◀─release─     │   ▲      └──reject──▶ rejected
+ *       │                 ask │answer (the customer's reply)
+ *       │                 ▼   │
+ *       └──────────────  needs_info
+ *
+ * approve, reject and ask also work on an unclaimed case (the actor claims it
+ * by acting); a case claimed by someone else is theirs unless an admin acts.
+ * Each transition is one UPDATE conditional on the version read plus one
+ * CaseEvent row, in the caller's transaction: of two staff acting at once
+ * exactly one UPDATE matches, and the other is told who got there first.
+ */
+export type CaseAction = "claim" | "release" | "approve" | "reject" | "ask" | "answer" | "done";
+
+const RULES: Record<CaseAction, { from: readonly CaseStatus[]; to: CaseStatus }> = {
+  claim: { from: ["submitted"], to: "in_review" },
+  release: { from: ["in_review", "needs_info"], to: "submitted" },
+  approve: { from: ["submitted", "in_review", "needs_info"], to: "approved" },
+  reject: { from: ["submitted", "in_review", "needs_info"], to: "rejected" },
+  ask: { from: ["submitted", "in_review"], to: "needs_info" },
+  answer: { from: ["needs_info"], to: "in_review" },
+  done: { from: ["approved"], to: "done" },
+};
+
+export function allowedFrom(action: CaseAction): readonly CaseStatus[] {
+  return RULES[action].from;
+}
+
+/** Who acts: a staff member (with their role, read from the database this update) or the customer. */
+export type Actor =
+  | { kind: "staff"; id: bigint; admin: boolean }
+  | { kind: "customer"; id: bigint };
+
+export type TransitionRequest =
+  | { action: "claim" | "release" | "done"; note?: string | null }
+  /** D3 (settled reading 3): staff confirm there is no law-enforcement or provider complaint. */
+  | { action: "approve"; d3Confirmed: true; note?: string | null }
+  | { action: "reject"; note: string }
+  | { action: "ask"; note: string }
+  | { action: "answer"; note: string };
+
+export interface LastEvent {
+  actorId: bigint | null;
+  at: Date;
+  toStatus: CaseStatus;
+}
+
+export type TransitionResult =
+  | { kind: "ok"; from: CaseStatus; case: RefundCase }
+  | { kind: "not_found" }
+  /** the case is not in a state the action applies to; `last` is who put it there */
+  | { kind: "wrong_state"; status: CaseStatus; last: LastEvent | null }
+  /** claimed by another staff member */
+  | { kind: "taken"; status: CaseStatus; assigneeId: bigint };
+
+async function lastEvent(tx: Tx, caseId: number): Promise<LastEvent | null> {
+  return tx.caseEvent.findFirst({
+    where: { caseId },
+    orderBy: { id: "desc" },
+    select: { actorId: true, at: true, toStatus: true },
+  });
+}
+
+export async function transition(
+  tx: Tx,
+  caseId: number,
+  actor: Actor,
+  req: TransitionRequest,
+  now: Date,
+): Promise<TransitionResult> {
+  const rule = RULES[req.action];
+  for (;;) {
+    const c = await tx.refundCase.findUnique({
+      where: { id: caseId },
+      select: { status: true, version: true, assigneeId: true, customerId: true },
+    });
+    if (c === null) return { kind: "not_found" };
+    // The customer may only answer their own case's question; someone else's
+    // case looks the same as one that does not exist.
+    if (actor.kind === "customer" && (req.action !== "answer" || c.customerId !== actor.id)) {
+      return { kind: "not_found" };
+    }
+    if (!rule.from.includes(c.status)) {
+      return { kind: "wrong_state", status: c.status, last: await lastEvent(tx, caseId) };
+    }
+    if (
+      actor.kind === "staff" &&
+      !actor.admin &&
+      c.assigneeId !== null &&
+      c.assigneeId !== actor.id &&
+      c.status !== "submitted" &&
+      // whoever moved the money confirms it, not only the one who decided
+      req.action !== "done"
+    ) {
+      return { kind: "taken", status: c.status, assigneeId: c.assigneeId };
+    }
+    const assigneeId =
+      req.action === "release"
+        ? null
+        : actor.kind === "staff" && req.action !== "done"
+          ? actor.id
+          : c.assigneeId;
+    const decided = req.action === "approve" || req.action === "reject";
+    const { count } = await tx.refundCase.updateMany({
+      where: { id: caseId, version: c.version },
+      data: {
+        status: rule.to,
+        version: { increment: 1 },
+        assigneeId,
+        ...(decided ? { decidedAt: now } : {}),
+      },
+    });
+    // Someone changed the case between our read and write: read again and
+    // decide on what is there now.
+    if (count === 0) continue;
+    await tx.caseEvent.create({
+      data: {
+        caseId,
+        actorId: actor.id,
+        at: now,
+        fromStatus: c.status,
+        toStatus: rule.to,
+        note: req.note ?? null,
+      },
+    });
+    const updated = await tx.refundCase.findUniqueOrThrow({ where: { id: caseId } });
+    return { kind: "ok", from: c.status, case: updated };
+  }
+}

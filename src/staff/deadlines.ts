@@ -1,0 +1,201 @@
+import type { CaseStatus, RefundKind } from "../database/generated/client.ts";
+import type { PrismaClient } from "../database/open.ts";
+import type { Outgoing } from "../outbox/write.ts";
+import { enqueue } from "../outbox/write.ts";
+import type { Tx } from "../updates/inbox.ts";
+import { deadlineClause } from "./card.ts";
+import type { StaffDeps } from "./deps.ts";
+import { staffDestinations } from "./roles.ts";
+import { languageOf, speaker } from "./words.ts";
+
+/**
+ * Deadline reminders and missed-deadline alerts (F1, F2). Everything the job
+ * needs is in the database (RefundCase.dueAt, remindedAt, overdueAt), so a
+ * restart loses nothing; each tick runs in one transaction holding a
+ * transaction-scoped advisory lock, so with several processes one ticks and
+ * the others skip; and each notice is sent only if its conditional UPDATE
+ * (… WHERE remindedAt IS NULL) matched, so nothing is sent twice.
+ */
+
+/** Single-key advisory lock of the deadline job (the migration runner's is 72707369). */
+export const DEADLINE_LOCK_KEY = 72707370;
+
+/** Until when a case's deadline is still running: what the F clause promises is not yet done. */
+const OPEN_UNTIL_MET: Record<RefundKind, readonly CaseStatus[]> = {
+  // F1: the refund to balance is carried out (done) within 5 business days.
+  balance: ["submitted", "in_review", "needs_info", "approved"],
+  // F2: the payout request is considered (decided) within 2 working days.
+  payout: ["submitted", "in_review", "needs_info"],
+};
+
+const BATCH = 100;
+
+export type TickResult = { kind: "ran"; reminded: number; alerted: number } | { kind: "busy" };
+
+export interface DeadlineScheduler {
+  /** Runs a tick now and then every `intervalMs`; calling it twice does nothing. */
+  start(): void;
+  /** Stops the timer and waits for a running tick to finish. */
+  stop(): Promise<void>;
+  /** One pass: reminders due by `now`, alerts for deadlines missed by `now`. */
+  tick(now?: Date): Promise<TickResult>;
+}
+
+export interface DeadlineSchedulerOptions extends StaffDeps {
+  prisma: PrismaClient;
+  /** how often to look (default one minute) */
+  intervalMs?: number;
+  /** how long before a deadline staff are reminded (default 4 hours) */
+  remindBeforeMs?: number;
+  /** told after a tick wrote messages (the outbox sender's kick) */
+  onCommitted?: () => void;
+}
+
+export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
+  const intervalMs = o.intervalMs ?? 60_000;
+  const remindBeforeMs = o.remindBeforeMs ?? 4 * 60 * 60 * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+
+  function openWhere() {
+    return {
+      OR: (Object.keys(OPEN_UNTIL_MET) as RefundKind[]).map((kind) => ({
+        kind,
+        status: { in: [...OPEN_UNTIL_MET[kind]] },
+      })),
+    };
+  }
+
+  async function notices(
+    tx: Tx,
+    c: { id: number; kind: RefundKind; status: CaseStatus; dueAt: Date; assigneeId: bigint | null },
+    key: "staff:deadline.reminder" | "staff:deadline.missed",
+  ): Promise<Outgoing[]> {
+    const assignee =
+      c.assigneeId === null ? null : await tx.user.findUnique({ where: { id: c.assigneeId } });
+    // The staff group sees everything; without one, the case's owner, or everyone when unclaimed.
+    const destinations =
+      o.config.staffChatId === undefined && assignee !== null
+        ? [{ chatId: assignee.id, user: assignee }]
+        : await staffDestinations(tx, o.config);
+    return destinations.map((d) => {
+      const s = speaker(
+        o.i18n,
+        o.config,
+        d.user === null ? o.config.defaultLanguage : languageOf(o.i18n, o.config, d.user),
+      );
+      return {
+        kind: "message",
+        chatId: d.chatId,
+        text: s.t(key, {
+          id: c.id,
+          due: s.date(c.dueAt),
+          clause: deadlineClause(c),
+          state: s.t(`staff:state.${c.status}`),
+        }),
+        buttons: [
+          [
+            {
+              text: s.t("staff:buttons.view"),
+              callback: { kind: "staff", action: "view", caseId: c.id },
+            },
+          ],
+        ],
+      };
+    });
+  }
+
+  async function tick(now: Date = new Date()): Promise<TickResult> {
+    const result = await o.prisma.$transaction(
+      async (tx): Promise<TickResult> => {
+        const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(${DEADLINE_LOCK_KEY}::int8) AS locked`;
+        if (lock?.locked !== true) return { kind: "busy" };
+        const select = {
+          id: true,
+          kind: true,
+          status: true,
+          dueAt: true,
+          assigneeId: true,
+        } as const;
+        const out: Outgoing[] = [];
+        let alerted = 0;
+        const missed = await tx.refundCase.findMany({
+          where: { ...openWhere(), overdueAt: null, dueAt: { lte: now } },
+          orderBy: { dueAt: "asc" },
+          take: BATCH,
+          select,
+        });
+        for (const c of missed) {
+          const { count } = await tx.refundCase.updateMany({
+            where: { id: c.id, overdueAt: null },
+            // A missed deadline needs no reminder any more.
+            data: { overdueAt: now, remindedAt: now },
+          });
+          if (count === 0) continue;
+          out.push(...(await notices(tx, c, "staff:deadline.missed")));
+          alerted++;
+        }
+        let reminded = 0;
+        const soon = await tx.refundCase.findMany({
+          where: {
+            ...openWhere(),
+            remindedAt: null,
+            dueAt: { gt: now, lte: new Date(now.getTime() + remindBeforeMs) },
+          },
+          orderBy: { dueAt: "asc" },
+          take: BATCH,
+          select,
+        });
+        for (const c of soon) {
+          const { count } = await tx.refundCase.updateMany({
+            where: { id: c.id, remindedAt: null },
+            data: { remindedAt: now },
+          });
+          if (count === 0) continue;
+          out.push(...(await notices(tx, c, "staff:deadline.reminder")));
+          reminded++;
+        }
+        await enqueue(tx, out);
+        return { kind: "ran", reminded, alerted };
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+    if (result.kind === "ran" && result.reminded + result.alerted > 0) o.onCommitted?.();
+    return result;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((err: unknown) => o.logger.error({ err }, "deadline tick failed"))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, intervalMs);
+    timer.unref();
+  }
+
+  return {
+    tick,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      running = tick()
+        .catch((err: unknown) => o.logger.error({ err }, "deadline tick failed"))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

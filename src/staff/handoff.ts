@@ -1,0 +1,125 @@
+import type { Outcome } from "../../machines/refund/flow.ts";
+import type { ChatContext } from "../chat/context.ts";
+import type { Handoff } from "../database/generated/client.ts";
+import type { Outgoing } from "../outbox/write.ts";
+import type { Tx } from "../updates/inbox.ts";
+import type { StaffDeps } from "./deps.ts";
+import { customerSpeaker } from "./notify.ts";
+import { staffDestinations } from "./roles.ts";
+import { languageOf, nameOf, speaker } from "./words.ts";
+
+/**
+ * Hand-off to a person (issue 6, item 4). The customer asks for a person (the
+ * menu button, an FAQ "handoff" match, or the refund conversation's "talk to
+ * a person"); their question goes to the staff chat as a numbered request;
+ * staff answer with `/reply <n> text`, and the answer reaches the customer
+ * through the outbox.
+ */
+
+/** How long the bot waits for the question after "Talk to a person". */
+const AWAIT_MS = 24 * 60 * 60 * 1000;
+
+/** The customer asked for a person: their next message is the question. */
+export async function requestHuman(ctx: ChatContext, origin: "menu" | "faq"): Promise<void> {
+  // One waiting request per customer: asking twice does not make two.
+  await ctx.tx.handoff.deleteMany({ where: { customerId: ctx.user.id, status: "awaiting" } });
+  await ctx.tx.handoff.create({
+    data: { customerId: ctx.user.id, chatId: ctx.chatId, origin, createdAt: ctx.now },
+  });
+  ctx.say("bot:human.prompt");
+}
+
+/** Takes the customer's message as the question they were asked for; false when none was asked. */
+export async function takeQuestion(
+  ctx: ChatContext,
+  deps: StaffDeps,
+  text: string,
+): Promise<boolean> {
+  const waiting = await ctx.tx.handoff.findFirst({
+    where: {
+      customerId: ctx.user.id,
+      status: "awaiting",
+      createdAt: { gt: new Date(ctx.now.getTime() - AWAIT_MS) },
+    },
+    orderBy: { id: "desc" },
+  });
+  if (waiting === null) return false;
+  const { count } = await ctx.tx.handoff.updateMany({
+    where: { id: waiting.id, status: "awaiting" },
+    data: { status: "open", question: text, sentAt: ctx.now },
+  });
+  if (count === 0) return false;
+  ctx.out.push(...(await staffNotices(ctx.tx, deps, { ...waiting, question: text }, ctx)));
+  ctx.say("bot:human.sent", { email: deps.config.supportEmail });
+  return true;
+}
+
+/** The refund conversation ended in "talk to a person": staff get where the customer was. */
+export async function handoffFromConversation(
+  ctx: ChatContext,
+  deps: StaffDeps,
+  o: Extract<Outcome, { kind: "handoff" }>,
+): Promise<void> {
+  const origin = o.after !== null ? `refused:${o.after.clause}` : `conversation:${o.at}`;
+  const h = await ctx.tx.handoff.create({
+    data: {
+      customerId: ctx.user.id,
+      chatId: ctx.chatId,
+      origin,
+      status: "open",
+      createdAt: ctx.now,
+      sentAt: ctx.now,
+    },
+  });
+  ctx.out.push(...(await staffNotices(ctx.tx, deps, h, ctx)));
+}
+
+async function staffNotices(
+  tx: Tx,
+  deps: StaffDeps,
+  h: Handoff,
+  ctx: ChatContext,
+): Promise<Outgoing[]> {
+  const out: Outgoing[] = [];
+  for (const d of await staffDestinations(tx, deps.config)) {
+    const lang =
+      d.user === null ? deps.config.defaultLanguage : languageOf(deps.i18n, deps.config, d.user);
+    const s = speaker(deps.i18n, deps.config, lang);
+    const [where, clause = ""] = h.origin.split(":");
+    const params = {
+      id: h.id,
+      name: nameOf(ctx.user),
+      userId: String(ctx.user.id),
+      lang: ctx.lang,
+      where: s.t(`staff:handoff.where.${where}`, { at: clause, clause }),
+      text: h.question ?? "",
+    };
+    out.push({
+      kind: "message",
+      chatId: d.chatId,
+      text: s.t(h.question === null ? "staff:handoff.request" : "staff:handoff.question", params),
+    });
+  }
+  return out;
+}
+
+export type ReplyResult = "sent" | "not_found";
+
+/** Staff answer a hand-off: the text reaches the customer's chat, framed in their language. */
+export async function replyToHandoff(
+  ctx: ChatContext,
+  deps: StaffDeps,
+  id: number,
+  text: string,
+): Promise<ReplyResult> {
+  const h = await ctx.tx.handoff.findUnique({ where: { id } });
+  if (h === null || h.status === "awaiting") return "not_found";
+  // Kept open to further replies: a conversation may need more than one.
+  await ctx.tx.handoff.update({
+    where: { id },
+    data: { status: "answered", answeredAt: ctx.now, answeredById: ctx.user.id },
+  });
+  const s = await customerSpeaker(ctx.tx, deps, h.customerId);
+  ctx.out.push({ kind: "message", chatId: h.chatId, text: s.t("bot:human.reply", { id, text }) });
+  return "sent";
+}

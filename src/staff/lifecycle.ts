@@ -1,0 +1,102 @@
+import type { CaseAction } from "../cases/transition.ts";
+import { type Actor, type TransitionRequest, transition } from "../cases/transition.ts";
+import type { ChatContext } from "../chat/context.ts";
+import { cardButtons } from "./card.ts";
+import type { StaffDeps } from "./deps.ts";
+import { customerNotice } from "./notify.ts";
+import { isAdmin } from "./roles.ts";
+import { nameOf } from "./words.ts";
+
+export function actorOf(ctx: ChatContext): Actor {
+  return { kind: "staff", id: ctx.user.id, admin: isAdmin(ctx.user) };
+}
+
+/** What the customer is told after each staff transition (bot namespace). */
+function customerKey(action: CaseAction, kind: "balance" | "payout"): string | null {
+  switch (action) {
+    case "approve":
+      return kind === "balance" ? "bot:caseNews.approvedBalance" : "bot:caseNews.approvedPayout";
+    case "reject":
+      return "bot:caseNews.rejected";
+    case "ask":
+      return "bot:caseNews.question";
+    case "done":
+      return kind === "balance" ? "bot:caseNews.doneBalance" : "bot:caseNews.donePayout";
+    case "claim":
+    case "release":
+    case "answer":
+      return null;
+  }
+}
+
+const RESULT_KEYS: Record<Exclude<CaseAction, "answer">, string> = {
+  claim: "staff:result.claimed",
+  release: "staff:result.released",
+  approve: "staff:result.approved",
+  reject: "staff:result.rejected",
+  ask: "staff:result.asked",
+  done: "staff:result.done",
+};
+
+/**
+ * Runs one staff action on a case in the update's transaction and says what
+ * happened: to the staff member (with the buttons of the new state), to the
+ * customer when they are concerned, or — when the action lost a race or does
+ * not apply — who did what to the case, and when.
+ */
+export async function performAction(
+  ctx: ChatContext,
+  deps: StaffDeps,
+  caseId: number,
+  req: TransitionRequest & { action: Exclude<CaseAction, "answer"> },
+): Promise<void> {
+  const r = await transition(ctx.tx, caseId, actorOf(ctx), req, ctx.now);
+  switch (r.kind) {
+    case "not_found":
+      ctx.say("staff:refusal.notFound", { id: caseId });
+      return;
+    case "taken": {
+      const who = await ctx.tx.user.findUnique({ where: { id: r.assigneeId } });
+      ctx.say("staff:refusal.taken", { id: caseId, name: nameOf(who) });
+      return;
+    }
+    case "wrong_state": {
+      const state = ctx.t(`staff:state.${r.status}`);
+      // "Already approved by X" only when someone moved the case; a case
+      // still as submitted just is not in a state the action applies to.
+      if (r.last === null || r.last.actorId === null || r.status === "submitted") {
+        ctx.say("staff:refusal.wrongState", { id: caseId, state });
+        return;
+      }
+      const who =
+        r.last.actorId === ctx.user.id
+          ? ctx.user
+          : await ctx.tx.user.findUnique({ where: { id: r.last.actorId } });
+      ctx.say("staff:refusal.alreadyBy", {
+        id: caseId,
+        state,
+        name: nameOf(who),
+        at: ctx.date(r.last.at),
+      });
+      return;
+    }
+    case "ok": {
+      const c = r.case;
+      ctx.say(RESULT_KEYS[req.action], { id: c.id, name: nameOf(ctx.user) }, cardButtons(ctx, c));
+      const key = customerKey(req.action, c.kind);
+      if (key !== null) {
+        ctx.out.push(
+          await customerNotice(ctx.tx, deps, c, key, {
+            reason: req.note ?? "",
+            question: req.note ?? "",
+          }),
+        );
+      }
+      deps.logger.info(
+        { caseId: c.id, actorId: ctx.user.id, from: r.from, to: c.status },
+        "case transition",
+      );
+      return;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { ChatContext } from "../chat/context.ts";
+import type { CaseStatus } from "../database/generated/client.ts";
+import type { Button } from "../outbox/write.ts";
+import { nameOf } from "./words.ts";
+
+/** Cases that still need staff: undecided, or approved and waiting for the money to move. */
+export const OPEN: readonly CaseStatus[] = ["submitted", "in_review", "needs_info", "approved"];
+
+export const PAGE_SIZE = 8;
+
+/** /queue: open cases, oldest deadline first, a page at a time, each with a button to open it. */
+export async function showQueue(ctx: ChatContext, page: number): Promise<void> {
+  const where = { status: { in: [...OPEN] } };
+  const total = await ctx.tx.refundCase.count({ where });
+  if (total === 0) {
+    ctx.say("staff:queue.empty", {}, [[nextButton(ctx)]]);
+    return;
+  }
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const cases = await ctx.tx.refundCase.findMany({
+    where,
+    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+    skip: p * PAGE_SIZE,
+    take: PAGE_SIZE,
+    include: { assignee: { select: { id: true, firstName: true, username: true } } },
+  });
+  const lines = [ctx.t("staff:queue.header", { page: p + 1, pages, total })];
+  for (const c of cases) {
+    lines.push(
+      ctx.t("staff:queue.item", {
+        id: c.id,
+        state: ctx.t(`staff:state.${c.status}`),
+        amount: c.amount.toFixed(2),
+        currency: c.currency,
+        due: ctx.date(c.dueAt),
+      }) +
+        (c.dueAt < ctx.now ? ` ${ctx.t("staff:queue.overdue")}` : "") +
+        (c.assignee === null ? "" : ` · ${nameOf(c.assignee)}`),
+    );
+  }
+  const open: Button[][] = [];
+  for (let i = 0; i < cases.length; i += 4) {
+    open.push(
+      cases.slice(i, i + 4).map((c) => ({
+        text: `#${c.id}`,
+        callback: { kind: "staff", action: "view", caseId: c.id },
+      })),
+    );
+  }
+  const paging: Button[] = [];
+  if (p > 0) {
+    paging.push({
+      text: ctx.t("staff:buttons.previous"),
+      callback: { kind: "queue", page: p - 1 },
+    });
+  }
+  if (p < pages - 1) {
+    paging.push({ text: ctx.t("staff:buttons.more"), callback: { kind: "queue", page: p + 1 } });
+  }
+  ctx.send(lines.join("\n"), [...open, ...(paging.length > 0 ? [paging] : []), [nextButton(ctx)]]);
+}
+
+export function nextButton(ctx: ChatContext): Button {
+  // The case id is unused for "next"; the schema wants a positive number.
+  return {
+    text: ctx.t("staff:buttons.next"),
+    callback: { kind: "staff", action: "next", caseId: 1 },
+  };
+}

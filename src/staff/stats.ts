@@ -1,0 +1,74 @@
+import type { ChatContext } from "../chat/context.ts";
+import type { CaseStatus } from "../database/generated/client.ts";
+import { startOfWeek } from "../deadlines/business-days.ts";
+import type { Tx } from "../updates/inbox.ts";
+
+export const STATUSES: readonly CaseStatus[] = [
+  "submitted",
+  "in_review",
+  "needs_info",
+  "approved",
+  "rejected",
+  "done",
+  "withdrawn",
+];
+
+export interface Stats {
+  byState: Record<CaseStatus, number>;
+  /** median of submission → decision, over decided cases; null when none */
+  medianDecisionMs: number | null;
+  /** cases whose deadline fell this week (Monday 00:00 local) before now and was not met */
+  missedThisWeek: number;
+}
+
+/**
+ * A deadline is met when what the clause promises happened in time: F2 (payout)
+ * asks for a decision, F1 (balance) for the money on the balance (done).
+ */
+export async function computeStats(tx: Tx, now: Date, timeZone: string): Promise<Stats> {
+  const groups = await tx.refundCase.groupBy({ by: ["status"], _count: { _all: true } });
+  const byState = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
+  for (const g of groups) byState[g.status] = g._count._all;
+
+  const [median] = await tx.$queryRaw<{ ms: number | null }[]>`
+    SELECT (percentile_cont(0.5) WITHIN GROUP (
+      ORDER BY EXTRACT(EPOCH FROM ("decidedAt" - "submittedAt")) * 1000))::float8 AS ms
+    FROM "RefundCase" WHERE "decidedAt" IS NOT NULL`;
+
+  const weekStart = startOfWeek(now, timeZone);
+  const due = await tx.refundCase.findMany({
+    where: { dueAt: { gte: weekStart, lt: now }, status: { not: "withdrawn" } },
+    select: {
+      kind: true,
+      status: true,
+      dueAt: true,
+      decidedAt: true,
+      events: { where: { toStatus: "done" }, select: { at: true } },
+    },
+  });
+  let missed = 0;
+  for (const c of due) {
+    const metAt =
+      c.kind === "payout" || c.status === "rejected" ? c.decidedAt : (c.events[0]?.at ?? null);
+    if (metAt === null || metAt > c.dueAt) missed++;
+  }
+  return { byState, medianDecisionMs: median?.ms ?? null, missedThisWeek: missed };
+}
+
+/** /stats */
+export async function showStats(ctx: ChatContext, timeZone: string): Promise<void> {
+  const s = await computeStats(ctx.tx, ctx.now, timeZone);
+  const lines = [ctx.t("staff:stats.header")];
+  for (const status of STATUSES) {
+    lines.push(
+      ctx.t("staff:stats.state", { state: ctx.t(`staff:state.${status}`), n: s.byState[status] }),
+    );
+  }
+  lines.push(
+    s.medianDecisionMs === null
+      ? ctx.t("staff:stats.noDecisions")
+      : ctx.t("staff:stats.median", { hours: (s.medianDecisionMs / 3_600_000).toFixed(1) }),
+  );
+  lines.push(ctx.t("staff:stats.missed", { n: s.missedThisWeek }));
+  ctx.send(lines.join("\n"));
+}

@@ -1,0 +1,140 @@
+import { expect } from "vitest";
+import type { RefundKind } from "../../src/database/generated/client.ts";
+import type { PrismaClient } from "../../src/database/open.ts";
+import type { Reply, TestBot, TestUser } from "../support/bot.ts";
+import { replies } from "../support/bot.ts";
+
+export const STAFF_GROUP = -1001234567890;
+export const ADMIN = 900;
+
+/** The test bot's configuration for the staff side: one config admin and a staff group. */
+export const STAFF_ENV = { ADMIN_IDS: String(ADMIN), STAFF_CHAT_ID: String(STAFF_GROUP) };
+
+/** Texts the bot sent to one chat since `from` calls ago. */
+export function textsTo(bot: TestBot, chatId: number, from = 0): string[] {
+  return bot.api.calls
+    .slice(from)
+    .filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chatId))
+    .map((c) => String(c.payload.text));
+}
+
+/** Replies (with buttons) sent to one chat since `from` calls ago. */
+export function repliesTo(bot: TestBot, chatId: number, from = 0): Reply[] {
+  return replies(
+    bot.api.calls
+      .slice(from)
+      .filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chatId)),
+  );
+}
+
+/** What the bot answered in the writer's own chat (messages to other chats leave in any order). */
+export async function send(u: TestUser, text: string): Promise<Reply[]> {
+  const from = u.bot.api.calls.length;
+  await u.send(text);
+  return repliesTo(u.bot, u.chat.id, from);
+}
+
+/** Presses a button; the replies are those in the presser's own chat. */
+export async function press(u: TestUser, data: string) {
+  const from = u.bot.api.calls.length;
+  const r = await u.press(data);
+  return { replies: repliesTo(u.bot, u.chat.id, from), answer: r.answer };
+}
+
+/** Presses the button whose callback data contains `part` in the latest of `rs` that has one. */
+export async function pressWith(u: TestUser, rs: Reply[], part: string) {
+  for (const r of [...rs].reverse()) {
+    const b = r.buttons.find((x) => x.data.includes(part));
+    if (b !== undefined) return press(u, b.data);
+  }
+  throw new Error(`no button with ${part} in ${JSON.stringify(rs.map((r) => r.buttons))}`);
+}
+
+/**
+ * Drives a customer's refund conversation to submission by buttons (matched by
+ * their callback data, which stays put when labels change): an SMS that never
+ * came, refunded to the balance (A4, F1). Returns the new case's id.
+ */
+export async function submitBalanceRequest(u: TestUser): Promise<number> {
+  let rs = await send(u, "/refund");
+  const step = async (part: string) => {
+    rs = (await pressWith(u, rs, part)).replies;
+  };
+  await step('"v":"balance"');
+  await step('"v":"one_time"');
+  await step('"v":"no_sms"');
+  await step('"q":"code_shown","v":"no"');
+  await step('"q":"restrictions","v":"yes"');
+  await step('"q":"problem_date"');
+  rs = await send(u, "ann@example.com");
+  rs = await send(u, "+44 7700 900123");
+  rs = await send(u, "2.50 EUR");
+  await step('"v":"skip"');
+  await step('"type":"submit"');
+  const m = /[#№]\s?(\d+)/.exec(rs.map((r) => r.text).join("\n"));
+  expect(m).not.toBeNull();
+  return Number(m?.[1]);
+}
+
+let seq = 0;
+
+/** A case straight in the database, as submitCase leaves it (for tests of the queue itself). */
+export async function makeCase(
+  prisma: PrismaClient,
+  o: {
+    customerId: number;
+    kind?: RefundKind;
+    dueAt?: Date;
+    submittedAt?: Date;
+    language?: string;
+    payoutDetails?: string;
+  },
+): Promise<number> {
+  const customerId = BigInt(o.customerId);
+  await prisma.user.upsert({
+    where: { id: customerId },
+    create: { id: customerId, firstName: "Cus", language: o.language ?? "en" },
+    update: {},
+  });
+  const kind = o.kind ?? "balance";
+  const submittedAt = o.submittedAt ?? new Date();
+  const c = await prisma.refundCase.create({
+    data: {
+      customerId,
+      chatId: customerId,
+      kind,
+      clauses: [kind === "balance" ? "A4" : "C2"],
+      service: kind === "balance" ? "one_time" : "rented",
+      accountId: "ann@example.com",
+      serviceRef: `+44 7700 9${String(++seq).padStart(5, "0")}`,
+      amount: "2.50",
+      currency: "EUR",
+      reason: "reason.A4",
+      payoutMethod: kind === "payout" ? "paypal" : null,
+      payoutDetails:
+        kind === "payout"
+          ? (o.payoutDetails ?? JSON.stringify({ method: "paypal", email: "bob@example.com" }))
+          : null,
+      submittedAt,
+      dueAt: o.dueAt ?? new Date(submittedAt.getTime() + 5 * 86_400_000),
+    },
+  });
+  await prisma.caseEvent.create({
+    data: { caseId: c.id, actorId: customerId, at: submittedAt, toStatus: "submitted" },
+  });
+  return c.id;
+}
+
+/** Makes `id` a staff member (or admin) directly in the database. */
+export async function makeStaff(
+  prisma: PrismaClient,
+  id: number,
+  role: "staff" | "admin" = "staff",
+  language = "en",
+): Promise<void> {
+  await prisma.user.upsert({
+    where: { id: BigInt(id) },
+    create: { id: BigInt(id), role, language, firstName: `S${id}` },
+    update: { role },
+  });
+}
