@@ -136,7 +136,8 @@ export function referenceSchema(service: ServiceId) {
       if (wantsPhone || looksLikePhone) {
         const phone = toE164(s);
         if (phone !== undefined) return phone;
-        if (!looksLikePhone && containsCardNumber(s)) ctx.addIssue(issue("card_number"));
+        // Not a valid phone number: if a card number hides in it, say so first.
+        if (containsCardNumber(s)) ctx.addIssue(issue("card_number"));
         else ctx.addIssue(issue("phone_format"));
         return z.NEVER;
       }

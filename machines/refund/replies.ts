@@ -14,6 +14,7 @@ import {
   walk,
 } from "./flow.ts";
 import type { QuestionId, ServiceId } from "./ids.ts";
+import { maskDetails } from "./mask.ts";
 import type { AnswerError } from "./questions.ts";
 import { isUnrefundable, KIND, options, payoutMethod } from "./questions.ts";
 
@@ -138,8 +139,13 @@ function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
     return { labelKey, valueKey: "value.amount", valueParams: { amount, currency } };
   }
   if (q === "comment" && v === "") return { labelKey, valueKey: "value.none" };
-  if (q === "details" && payoutMethod(ctx) === "card") {
+  const method = q === "details" ? payoutMethod(ctx) : undefined;
+  if (method === "card") {
     return { labelKey, valueKey: "value.card_last4", valueParams: { last4: v } };
+  }
+  if (method !== undefined) {
+    // Shown back masked: the chat's history is no place for an IBAN or a wallet.
+    return { labelKey, valueKey: "value.text", valueParams: { text: maskDetails(method, v) } };
   }
   return { labelKey, valueKey: "value.text", valueParams: { text: v } };
 }

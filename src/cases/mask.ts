@@ -1,29 +1,18 @@
 import type { PayoutDetails } from "../../machines/refund/flow.ts";
+import { maskDetails as mask } from "../../machines/refund/mask.ts";
 
-/**
- * Payout details as anyone but the staff member paying them out sees them:
- * enough to recognise, not enough to use.
- */
-const DOT = "•";
-
-function tail(s: string, keep: number): string {
-  const clean = s.replace(/\s+/g, "");
-  return `${DOT.repeat(Math.max(3, Math.min(8, clean.length - keep)))}${clean.slice(-keep)}`;
-}
-
+/** A case's stored payout details, masked as everywhere they are shown (see machines/refund/mask.ts). */
 export function maskDetails(d: PayoutDetails): string {
   switch (d.method) {
     case "card":
-      return `${DOT.repeat(4)} ${d.last4}`;
-    case "paypal": {
-      const [local = "", domain = ""] = d.email.split("@");
-      return `${local.slice(0, 1)}${DOT.repeat(3)}@${domain}`;
-    }
+      return mask("card", d.last4);
+    case "paypal":
+      return mask("paypal", d.email);
     case "crypto":
-      return `${d.wallet.slice(0, 4)}…${d.wallet.slice(-4)}`;
+      return mask("crypto", d.wallet);
     case "bank":
-      return `${d.iban.slice(0, 2)}${tail(d.iban.slice(2), 4)}`;
+      return mask("bank", d.iban);
     case "other":
-      return tail(d.text, 3);
+      return mask("other", d.text);
   }
 }

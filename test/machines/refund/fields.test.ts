@@ -77,6 +77,15 @@ describe("card numbers are never accepted", () => {
       ),
     );
   });
+  it("a card number that starts like an international prefix is still called a card number", () => {
+    // Found by the property below: 18 zeros pass the Luhn check and start with "00".
+    for (const service of SERVICES) {
+      expect(check(referenceSchema(service), "000000000000000000")).toEqual({
+        ok: false,
+        error: "card_number",
+      });
+    }
+  });
   it("a card number typed at every free-text question is refused and never stored", () => {
     const upTo: Say[] = [
       choose("want", "payout"),
