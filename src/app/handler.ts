@@ -46,6 +46,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         username: f.username ?? null,
         language: i18n.pickLanguage(f.languageCode, config.defaultLanguage),
         role: admin ? "admin" : "customer",
+        blockedAt: inbound.kind === "blocked" && inbound.blocked ? new Date() : null,
       },
       update: {
         firstName: f.firstName ?? null,
