@@ -53,6 +53,8 @@ try {
   shutdown.add("outbox", () => sender.stop());
   core.idle.start();
   shutdown.add("idle conversations", () => core.idle.stop());
+  core.deadlines.start();
+  shutdown.add("deadline reminders", () => core.deadlines.stop());
   shutdown.add("inbox", () => inbox.idle());
   await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
 
