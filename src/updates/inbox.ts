@@ -65,7 +65,7 @@ export class Inbox {
         {
           updateId: inbound.updateId,
           chatId: inbound.chatId,
-          payload: raw as Prisma.InputJsonValue,
+          payload: storable(raw) as Prisma.InputJsonValue,
         },
       ],
       skipDuplicates: true,
@@ -194,6 +194,24 @@ export class Inbox {
     this.#o.onCommitted?.();
     return true;
   }
+}
+
+/**
+ * The update as PostgreSQL can keep it: jsonb refuses U+0000 and unpaired
+ * surrogates, and one such character would make the update unstorable (the
+ * webhook answering 500 to every retry). NUL is dropped and an unpaired
+ * surrogate becomes U+FFFD, as any UTF-8 decoder would make it.
+ */
+export function storable(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replaceAll("\0", "").toWellFormed();
+  if (value === null || typeof value !== "object" || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => storable(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      storable(k, depth + 1) as string,
+      storable(v, depth + 1),
+    ]),
+  );
 }
 
 /**

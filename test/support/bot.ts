@@ -3,7 +3,7 @@ import { type Core, createCore, createI18nFor } from "../../src/app/core.ts";
 import { type Config, parseConfig } from "../../src/config/load.ts";
 import { createFaq, type Faq } from "../../src/faq/index.ts";
 import type { I18n } from "../../src/i18n/index.ts";
-import { createLogger } from "../../src/logging/logger.ts";
+import { createLogger, type Logger } from "../../src/logging/logger.ts";
 import { Pace } from "../../src/outbox/pace.ts";
 import { createTelegrafTransport, type TelegrafTransport } from "../../src/transport/telegraf.ts";
 import { type Call, RecordingBotApi } from "./bot-api.ts";
@@ -54,10 +54,9 @@ export class TestBot {
   readonly db: TestDatabase;
   readonly config: Config;
 
-  private constructor(db: TestDatabase, config: Config) {
+  private constructor(db: TestDatabase, config: Config, logger: Logger) {
     this.db = db;
     this.config = config;
-    const logger = createLogger("silent");
     const i18n = shared?.i18n ?? createI18nFor(config);
     const faq = shared?.faq ?? createFaq(i18n);
     shared ??= { i18n, faq };
@@ -71,8 +70,17 @@ export class TestBot {
     this.transport.mount(this.core.inbox, { awaitProcessing: true });
   }
 
-  static async create(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestBot> {
-    return new TestBot(await createTestDatabase(kind), testConfig(env));
+  /** options.logger: where the core and the transport log (silent unless a test captures it) */
+  static async create(
+    kind: DatabaseKind,
+    env: Record<string, string> = {},
+    options: { logger?: Logger } = {},
+  ): Promise<TestBot> {
+    return new TestBot(
+      await createTestDatabase(kind),
+      testConfig(env),
+      options.logger ?? createLogger("silent"),
+    );
   }
 
   nextUpdateId(): number {

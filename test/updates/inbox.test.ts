@@ -44,6 +44,18 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     await db.close();
   });
 
+  it("stores and processes a text holding U+0000 and an unpaired surrogate (found by fuzzing)", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
+    await inbox.receive(textUpdate(1, 1, "a\u0000b\ud800c"));
+    expect(await seen(db, 1)).toEqual(["ab\ufffdc"]);
+  });
+
   it("processes each chat in update order, even when a burst arrives at once", async () => {
     db = await createTestDatabase(kind);
     const inbox = new Inbox({
