@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BotProcess,
+  botMessages,
   type Emulator,
   freePort,
   startEmulator,
@@ -19,6 +20,8 @@ import {
 // telegram-test-api emulator, over HTTP, on its own embedded database.
 const TOKEN = "987654321:AAFakeTokenForTheEmulatorOnly_abcdefg";
 const SECRET = "e2e-secret-token-0123456789";
+const STAFF_GROUP = -1001234567;
+const STAFF_MEMBER = 7001;
 
 let emulator: Emulator;
 let relay: Awaited<ReturnType<typeof startSecretRelay>>;
@@ -38,6 +41,8 @@ async function startBot(): Promise<void> {
       DATA_DIR: dataDir,
       SUPPORT_EMAIL: "refunds@example.com",
       UNREFUNDABLE_PAYMENT_METHODS: "crypto",
+      ADMIN_IDS: String(STAFF_MEMBER),
+      STAFF_CHAT_ID: String(STAFF_GROUP),
       LOG_LEVEL: "info",
     },
     path.dirname(dataDir),
@@ -86,4 +91,34 @@ describe("a customer against the Bot API emulator (webhook mode)", () => {
   it("completes a payout request, refusing a full card number and keeping only the last four digits", async () => {
     await payoutRequestScenario(new EmulatedCustomer(emulator, TOKEN, 5002, "en"));
   });
+
+  it("a case is posted to the staff group, claimed and approved there, and the customer is told", async () => {
+    const customer = new EmulatedCustomer(emulator, TOKEN, 5003, "en");
+    await balanceRequestScenario(customer);
+    const c = await waitForCard();
+    const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
+      chatId: STAFF_GROUP,
+      type: "supergroup",
+    });
+    await staff.press(`1|s|claim|${c}`);
+    await staff.press(`1|s|approve|${c}`);
+    await staff.press(`1|s|confirm|${c}`);
+    const told = await customer.replies(1);
+    expect(told.map((m) => m.text).join("\n")).toContain(
+      `Good news: your request #${c} is approved.`,
+    );
+  }, 120_000);
+
+  /** The number of the newest case card in the staff group. */
+  async function waitForCard(): Promise<number> {
+    for (let i = 0; i < 200; i++) {
+      const card = botMessages(emulator, STAFF_GROUP)
+        .reverse()
+        .flatMap((m) => m.buttons)
+        .find((b) => b.data.startsWith("1|s|claim|"));
+      if (card !== undefined) return Number(card.data.split("|")[3]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("no case card in the staff group");
+  }
 });

@@ -9,15 +9,25 @@ export class EmulatedCustomer {
   readonly client: ReturnType<Emulator["getClient"]>;
   seen = 0;
 
-  constructor(emulator: Emulator, token: string, id: number, lang: string) {
+  /** The chat this person writes in: their private chat, unless a group is given. */
+  readonly chatId: number;
+
+  constructor(
+    emulator: Emulator,
+    token: string,
+    id: number,
+    lang: string,
+    chat: { chatId: number; type: "group" | "supergroup" } | undefined = undefined,
+  ) {
     this.emulator = emulator;
     this.id = id;
     this.lang = lang;
+    this.chatId = chat?.chatId ?? id;
     this.client = emulator.getClient(token, {
       userId: id,
-      chatId: id,
+      chatId: this.chatId,
       firstName: `C${id}`,
-      type: "private",
+      type: chat?.type ?? "private",
     });
   }
 
@@ -29,7 +39,7 @@ export class EmulatedCustomer {
   async replies(count = 1, timeoutMs = 10_000): Promise<BotMessage[]> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const all = botMessages(this.emulator, this.id);
+      const all = botMessages(this.emulator, this.chatId);
       if (all.length >= this.seen + count) {
         const fresh = all.slice(this.seen);
         this.seen += fresh.length;
@@ -48,19 +58,29 @@ export class EmulatedCustomer {
     return this.replies(count);
   }
 
-  /** Presses the button whose callback data contains `fragment`, on the newest message that has one. */
-  async press(fragment: string, count = 1): Promise<BotMessage[]> {
-    const messages = botMessages(this.emulator, this.id).reverse();
-    const m = messages.find((x) => x.buttons.some((b) => b.data.includes(fragment)));
-    const b = m?.buttons.find((x) => x.data.includes(fragment));
-    if (m === undefined || b === undefined) throw new Error(`no button ${fragment}`);
-    await this.client.sendCallback(
-      this.client.makeCallbackQuery(b.data, {
-        from: this.from,
-        message: { message_id: m.messageId },
-      }),
-    );
-    return this.replies(count);
+  /**
+   * Presses the button whose callback data contains `fragment`, on the newest
+   * message that has one (waiting for it to arrive), then waits for `count` replies.
+   */
+  async press(fragment: string, count = 1, timeoutMs = 10_000): Promise<BotMessage[]> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const messages = botMessages(this.emulator, this.chatId).reverse();
+      const m = messages.find((x) => x.buttons.some((b) => b.data.includes(fragment)));
+      const b = m?.buttons.find((x) => x.data.includes(fragment));
+      if (m !== undefined && b !== undefined) {
+        this.seen = botMessages(this.emulator, this.chatId).length;
+        await this.client.sendCallback(
+          this.client.makeCallbackQuery(b.data, {
+            from: this.from,
+            message: { message_id: m.messageId },
+          }),
+        );
+        return this.replies(count);
+      }
+      if (Date.now() > until) throw new Error(`no button ${fragment}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 
