@@ -7,22 +7,25 @@
 import { z } from "zod";
 import type { Lang, MethodId, ServiceId } from "./ids.ts";
 
-export type FieldError =
-  | "text_empty"
-  | "text_too_long"
-  | "card_number"
-  | "account_format"
-  | "phone_format"
-  | "reference_format"
-  | "amount_format"
-  | "amount_currency"
-  | "amount_precision"
-  | "amount_range"
-  | "card_last4"
-  | "email_format"
-  | "wallet_format"
-  | "iban_format"
-  | "details_format";
+/** Every reason a typed field can be refused (locale keys `error.<reason>`). */
+export const FIELD_ERRORS = [
+  "text_empty",
+  "text_too_long",
+  "card_number",
+  "account_format",
+  "phone_format",
+  "reference_format",
+  "amount_format",
+  "amount_currency",
+  "amount_precision",
+  "amount_range",
+  "card_last4",
+  "email_format",
+  "wallet_format",
+  "iban_format",
+  "details_format",
+] as const;
+export type FieldError = (typeof FIELD_ERRORS)[number];
 
 export const COMMENT_MAX = 500;
 export const DETAILS_MAX = 200;
@@ -358,23 +361,7 @@ export function check<T>(
   }
 }
 
-const FIELD_ERRORS = new Set<string>([
-  "text_empty",
-  "text_too_long",
-  "card_number",
-  "account_format",
-  "phone_format",
-  "reference_format",
-  "amount_format",
-  "amount_currency",
-  "amount_precision",
-  "amount_range",
-  "card_last4",
-  "email_format",
-  "wallet_format",
-  "iban_format",
-  "details_format",
-]);
+const FIELD_ERROR_SET: ReadonlySet<string> = new Set(FIELD_ERRORS);
 function isFieldError(x: string | undefined): x is FieldError {
-  return x !== undefined && FIELD_ERRORS.has(x);
+  return x !== undefined && FIELD_ERROR_SET.has(x);
 }

@@ -15,6 +15,7 @@ import {
   check,
   commentSchema,
   detailsSchema,
+  FIELD_ERRORS,
   type FieldError,
   referenceSchema,
 } from "./fields.ts";
@@ -48,21 +49,7 @@ export type AnswerError =
 
 /** Every reason an answer can be refused (locale keys `error.<reason>`). */
 export const ANSWER_ERRORS = [
-  "text_empty",
-  "text_too_long",
-  "card_number",
-  "account_format",
-  "phone_format",
-  "reference_format",
-  "amount_format",
-  "amount_currency",
-  "amount_precision",
-  "amount_range",
-  "card_last4",
-  "email_format",
-  "wallet_format",
-  "iban_format",
-  "details_format",
+  ...FIELD_ERRORS,
   "date_format",
   "date_future",
   "date_too_old",

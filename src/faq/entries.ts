@@ -3,53 +3,12 @@
 // and which /faq topic it belongs to. Every word of an entry lives in locales/<lang>/faq.json
 // under `entries.<id>`.
 
-/** Clause ids of clauses.md. "C*" is the note on payment methods without refunds. */
-export type ClauseId =
-  | "A1"
-  | "A2"
-  | "A3"
-  | "A4"
-  | "B1"
-  | "B2"
-  | "C1"
-  | "C2"
-  | "C*"
-  | "D1"
-  | "D2"
-  | "D3"
-  | "D4"
-  | "D5"
-  | "D6"
-  | "D7"
-  | "D8"
-  | "E1"
-  | "F1"
-  | "F2"
-  | "F3";
+import { CLAUSE_IDS, type ClauseId } from "../../machines/refund/ids.ts";
 
-export const ALL_CLAUSES: readonly ClauseId[] = [
-  "A1",
-  "A2",
-  "A3",
-  "A4",
-  "B1",
-  "B2",
-  "C1",
-  "C2",
-  "C*",
-  "D1",
-  "D2",
-  "D3",
-  "D4",
-  "D5",
-  "D6",
-  "D7",
-  "D8",
-  "E1",
-  "F1",
-  "F2",
-  "F3",
-];
+export type { ClauseId };
+
+/** Clause ids of clauses.md ("C*" is the note on payment methods without refunds). */
+export const ALL_CLAUSES: readonly ClauseId[] = CLAUSE_IDS;
 
 /**
  * Where an entry's button starts the refund conversation; the bot maps these ids to its

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addBusinessDays, isBusinessDay } from "../../src/deadlines/business-days.ts";
+import { addBusinessDays, isBusinessDay, startOfWeek } from "../../src/deadlines/business-days.ts";
 
 const utc = { timeZone: "UTC", holidays: [] };
 
@@ -63,24 +63,26 @@ describe("addBusinessDays", () => {
           const cal = { timeZone, holidays: [] };
           const due = addBusinessDays(from, days, cal);
           expect(due.getTime()).toBeGreaterThan(from.getTime());
-          const local = new Intl.DateTimeFormat("en-CA", {
-            timeZone,
-            year: "numeric",
-            month: "2-digit",
-            day: "2-digit",
-          })
-            .format(due)
-            .split("-")
-            .map(Number);
-          expect(
-            isBusinessDay({ year: local[0] ?? 0, month: local[1] ?? 0, day: local[2] ?? 0 }, cal),
-          ).toBe(true);
+          const local = new Intl.DateTimeFormat("en-CA", { timeZone }).format(due);
+          expect(isBusinessDay(local, cal)).toBe(true);
           expect(due.getTime() - from.getTime()).toBeLessThan(
             ((days * 7) / 5) * 86_400_000 + 4 * 86_400_000,
           );
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("startOfWeek", () => {
+  it("is Monday 00:00 in the configured time zone", () => {
+    // Sunday 23:30 UTC is already Monday in Kyiv: that Monday starts the week there.
+    expect(startOfWeek(new Date("2026-11-22T23:30:00Z"), "Europe/Kyiv").toISOString()).toBe(
+      "2026-11-22T22:00:00.000Z",
+    );
+    expect(startOfWeek(new Date("2026-11-22T23:30:00Z"), "UTC").toISOString()).toBe(
+      "2026-11-16T00:00:00.000Z",
     );
   });
 });
