@@ -25,14 +25,10 @@ try {
   throw e;
 }
 
-const token = config.botToken;
-if (token === undefined) {
-  fail(
-    "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and put its token in BOT_TOKEN " +
-      "(in the environment or in .env; see .env.example for every setting).",
-    EXIT_CONFIG,
-  );
-}
+// Without a token, the playground instead: this program as a child against a local Bot
+// API, and a page acting as Telegram. runPlayground never resolves (signals end it).
+const token =
+  config.botToken ?? (await (await import("./playground/run.ts")).runPlayground(config));
 
 const logger = createLogger(config.logLevel);
 const shutdown = new Shutdown(logger);

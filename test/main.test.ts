@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,11 +18,41 @@ function start(env: Record<string, string>) {
 }
 
 describe("npm start", () => {
-  it("without a bot token says what to set and exits non-zero", () => {
-    const r = start({});
-    expect(r.code).toBe(78);
-    expect(r.stderr).toMatch(/^BOT_TOKEN is not set\. Create a bot with @BotFather/);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  it("without a bot token starts the playground, prints its address, and stops on SIGTERM", async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "start-"));
+    const child = spawn(process.execPath, [path.resolve("src/main.ts")], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += String(c);
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err += String(c);
+    });
+    const exited = once(child, "exit") as Promise<[number | null]>;
+    try {
+      let address: string | undefined;
+      for (let i = 0; i < 600 && address === undefined; i++) {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}:\n${out}\n${err}`);
+        address = /Playground running: open (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (address === undefined) throw new Error(`no address printed:\n${out}\n${err}`);
+      expect(out).toMatch(/playground/i);
+      const page = await fetch(address);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("playground");
+      // The bot's database is the playground's folder, nothing else under data/.
+      expect(readdirSync(path.join(cwd, "data"))).toEqual(["playground"]);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
   });
 
   it("names each bad variable and exits with EX_CONFIG", () => {
