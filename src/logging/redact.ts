@@ -28,9 +28,8 @@ const SENSITIVE_KEYS = new Set(
 );
 
 const BOT_TOKEN = /\d{5,16}:[A-Za-z0-9_-]{30,}/g;
-// 12 or more digits, possibly grouped by spaces or dashes: card and account
-// numbers. A run glued to "_" is a migration's timestamp, not a secret.
-const LONG_NUMBER = /\d(?:[ -]?\d){11,}(?![\d_])/g;
+// 12 or more digits, possibly grouped by spaces or dashes: card and account numbers.
+const LONG_NUMBER = /\d(?:[ -]?\d){11,}/g;
 // user:password@ in connection strings.
 const URL_PASSWORD = /(\/\/[^:/@\s]+:)[^@\s]+@/g;
 
