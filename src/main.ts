@@ -5,6 +5,7 @@ import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
 import { createLogger } from "./logging/logger.ts";
+import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
 import { type RequestHandler, startHttpServer } from "./transport/http-server.ts";
 import { createTelegrafTransport } from "./transport/telegraf.ts";
@@ -41,7 +42,8 @@ try {
   // The outbox sends through the transport's Bot API client; the transport
   // feeds the inbox.
   const transport = createTelegrafTransport({ token, apiRoot: config.telegramApiRoot, logger });
-  const core = createCore({ config, db, api: transport.api, logger });
+  const metrics = createMetrics({ prisma: db.prisma });
+  const core = createCore({ config, db, api: transport.api, logger, metrics });
   const { inbox, sender } = core;
   transport.mount(inbox, { awaitProcessing: config.webhook === undefined });
 
@@ -66,6 +68,7 @@ try {
     port: config.http.port,
     logger,
     routes,
+    metrics: metrics.scrape,
     health: {
       database: async () => {
         await db.prisma.$queryRaw`SELECT 1`;

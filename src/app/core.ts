@@ -6,6 +6,7 @@ import type { Database } from "../database/open.ts";
 import { createFaq, type Faq } from "../faq/index.ts";
 import { createI18n, type I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { Metrics } from "../metrics/index.ts";
 import type { Pace } from "../outbox/pace.ts";
 import { OutboxSender } from "../outbox/sender.ts";
 import { createDeadlineScheduler, type DeadlineScheduler } from "../staff/deadlines.ts";
@@ -36,6 +37,8 @@ export interface CoreOptions {
   /** built once and shared (tests build them once per file) */
   i18n?: I18n;
   faq?: Faq;
+  /** counts updates, sends and missed deadlines for GET /metrics */
+  metrics?: Metrics;
 }
 
 export function createI18nFor(config: Config): I18n {
@@ -68,6 +71,9 @@ export function createCore(o: CoreOptions): Core {
     onChatUnreachable: async (chatId) => {
       await o.db.prisma.user.updateMany({ where: { id: chatId }, data: { blockedAt: new Date() } });
     },
+    ...(o.metrics === undefined
+      ? {}
+      : { onSent: o.metrics.sent, onSendFailed: o.metrics.sendFailed }),
   });
   const inbox = new Inbox({
     prisma: o.db.prisma,
@@ -76,11 +82,13 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     onCommitted: () => sender.kick(),
     lockAcrossProcesses: o.db.kind === "postgres",
+    ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
   });
   const deadlines = createDeadlineScheduler({
     ...staffDeps,
     prisma: o.db.prisma,
     onCommitted: () => sender.kick(),
+    ...(o.metrics === undefined ? {} : { onAlerted: o.metrics.deadlinesMissed }),
   });
   const idle = new IdleConversations({
     prisma: o.db.prisma,

@@ -35,6 +35,9 @@ export interface OutboxSenderOptions {
   pollMs?: number;
   /** told when a chat turns out unreachable (the user blocked the bot) */
   onChatUnreachable?: (chatId: bigint) => Promise<void>;
+  /** told of every call Telegram accepted, and of every failed one with its code (the metrics) */
+  onSent?: (method: string) => void;
+  onSendFailed?: (method: string, code: number) => void;
 }
 
 function backoffSeconds(attempts: number): number {
@@ -86,6 +89,7 @@ export class OutboxSender {
     }
     try {
       await api.call(m.method, m.payload);
+      this.#o.onSent?.(m.method);
       await prisma.$executeRaw`
         UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
          WHERE "id" = ${m.id}`;
@@ -105,6 +109,7 @@ export class OutboxSender {
       code: err.code,
       attempts: m.attempts,
     };
+    this.#o.onSendFailed?.(m.method, err.code);
     if (err.retryAfter !== undefined) {
       logger.warn({ ...log, retryAfter: err.retryAfter }, "rate limited by Telegram");
       await prisma.$executeRaw`

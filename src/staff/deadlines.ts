@@ -49,6 +49,8 @@ export interface DeadlineSchedulerOptions extends StaffDeps {
   remindBeforeMs?: number;
   /** told after a tick wrote messages (the outbox sender's kick) */
   onCommitted?: () => void;
+  /** told how many missed-deadline alerts a tick sent (the metrics) */
+  onAlerted?: (count: number) => void;
 }
 
 export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
@@ -163,6 +165,7 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
       { timeout: 30_000, maxWait: 30_000 },
     );
     if (result.kind === "ran" && result.reminded + result.alerted > 0) o.onCommitted?.();
+    if (result.kind === "ran") o.onAlerted?.(result.alerted);
     return result;
   }
 

@@ -42,9 +42,11 @@ export interface HttpServerOptions {
   /** POST handlers by path (the webhook) */
   routes: Map<string, RequestHandler>;
   health: Record<string, HealthCheck>;
+  /** GET /metrics: the Prometheus exposition (absent: 404) */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
-/** The HTTP side: the webhook (when configured) and GET /healthz. */
+/** The HTTP side: the webhook (when configured), GET /healthz and GET /metrics. */
 export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -53,6 +55,20 @@ export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
         res.writeHead(report.ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify(report));
       });
+      return;
+    }
+    const metrics = o.metrics;
+    if (req.method === "GET" && path === "/metrics" && metrics !== undefined) {
+      metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { "content-type": contentType });
+          res.end(body);
+        },
+        (err: unknown) => {
+          o.logger.error({ err }, "metrics scrape failed");
+          res.writeHead(500).end();
+        },
+      );
       return;
     }
     const route = req.method === "POST" ? o.routes.get(path) : undefined;

@@ -17,6 +17,8 @@ export interface InboxOptions {
   logger: Logger;
   /** called after a transaction that may have written outbox messages committed */
   onCommitted?: () => void;
+  /** told how each processing attempt ended and how long it took (the metrics) */
+  onHandled?: (kind: string, outcome: "ok" | "failed" | "given_up", seconds: number) => void;
   /**
    * Serialise each chat across processes with an advisory lock (PostgreSQL,
    * where several processes may share the database). The embedded database
@@ -138,6 +140,8 @@ export class Inbox {
   async #processNext(chatId: bigint): Promise<boolean> {
     const { prisma } = this.#o;
     let next: { updateId: bigint; attempts: number } | undefined;
+    let kind = "ignored";
+    const started = performance.now();
     try {
       const more = await prisma.$transaction(
         async (tx) => {
@@ -152,16 +156,22 @@ export class Inbox {
           if (row === undefined) return false;
           next = row;
           const inbound = parseUpdate(row.payload);
+          kind = inbound.kind;
           if (inbound.kind !== "ignored") await this.#o.handle(tx, inbound);
           await markProcessed(tx, row.updateId, null);
           return rows.length > 1;
         },
         { timeout: 15_000, maxWait: 15_000 },
       );
-      if (next !== undefined) this.#o.onCommitted?.();
+      if (next !== undefined) {
+        this.#o.onCommitted?.();
+        this.#o.onHandled?.(kind, "ok", (performance.now() - started) / 1000);
+      }
       return more;
     } catch (err) {
       if (next === undefined) throw err;
+      const last = next.attempts + 1 >= MAX_ATTEMPTS;
+      this.#o.onHandled?.(kind, last ? "given_up" : "failed", (performance.now() - started) / 1000);
       return this.#failed(chatId, next, err);
     }
   }

@@ -145,7 +145,7 @@ describe("no secret reaches the logs", () => {
 });
 
 describe("the entry point's own logging", () => {
-  it("starts, refuses a forged webhook request and stops at level trace without logging the token or the secret", async () => {
+  it("starts, refuses a forged webhook request, serves /metrics and stops at level trace without logging the token or the secret", async () => {
     const emulator = await startEmulator();
     let botPort = 0;
     const relay = await startSecretRelay(() => botPort, WEBHOOK_SECRET);
@@ -171,6 +171,11 @@ describe("the entry point's own logging", () => {
         body: JSON.stringify({ update_id: 1 }),
       });
       expect(forged.status).toBe(403);
+      const scraped = await fetch(`http://127.0.0.1:${botPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      const metrics = await scraped.text();
+      expect(metrics).toContain("refund_outbox_pending 0");
+      expect(FORBIDDEN.filter((s) => metrics.includes(s))).toEqual([]);
     } finally {
       expect(await bot.stop()).toBe(0);
       relay.server.close();

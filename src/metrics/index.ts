@@ -1,0 +1,129 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { PrismaClient } from "../database/open.ts";
+
+/**
+ * What the bot exposes to Prometheus on GET /metrics. One registry per
+ * process, created by the entry point and handed to the parts that count
+ * (the inbox, the outbox sender, the deadline scheduler) as small hooks, so
+ * none of them imports prom-client. Figures that live in the database (the
+ * outbox backlog, open cases) are read from it at each scrape, so they are
+ * right with several processes sharing one database.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  /** one update processed: its kind, how it ended, and how long its transaction took */
+  updateHandled(kind: string, outcome: UpdateOutcome, seconds: number): void;
+  /** the Bot API refused or could not take a message (code 0: not reached) */
+  sendFailed(method: string, code: number): void;
+  /** a message was accepted by Telegram */
+  sent(method: string): void;
+  /** missed-deadline alerts this process sent */
+  deadlinesMissed(count: number): void;
+  /** the Prometheus text exposition of every metric */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+/** ok: processed; failed: an attempt threw (retried); given_up: set aside after the last try. */
+export type UpdateOutcome = "ok" | "failed" | "given_up";
+
+/** Open means: not decided yet, or approved and not carried out yet. */
+const OPEN = ["submitted", "in_review", "needs_info", "approved"] as const;
+
+export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (o.defaults ?? true) collectDefaultMetrics({ register: registry });
+  const updates = new Counter({
+    name: "refund_updates_handled_total",
+    help: "Telegram updates processed, by kind and outcome",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "refund_update_handler_seconds",
+    help: "Time to process one update (its whole transaction), by kind",
+    labelNames: ["kind"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const sentTotal = new Counter({
+    name: "refund_outbox_sent_total",
+    help: "Messages and calls the outbox delivered to the Bot API, by method",
+    labelNames: ["method"] as const,
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: "refund_outbox_send_failures_total",
+    help: "Bot API calls from the outbox that failed, by method and error code (0: not reached)",
+    labelNames: ["method", "code"] as const,
+    registers: [registry],
+  });
+  const missed = new Counter({
+    name: "refund_deadlines_missed_total",
+    help: "Missed-deadline alerts sent to staff by this process",
+    registers: [registry],
+  });
+  const prisma = o.prisma;
+  if (prisma !== undefined) {
+    new Gauge({
+      name: "refund_outbox_pending",
+      help: "Outbox messages waiting to be sent (read from the database at each scrape)",
+      registers: [registry],
+      async collect() {
+        this.set(await prisma.outboxMessage.count({ where: { status: "pending" } }));
+      },
+    });
+    new Gauge({
+      name: "refund_cases_open",
+      help: "Cases not closed yet, by status (read from the database at each scrape)",
+      labelNames: ["status"] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await prisma.refundCase.groupBy({
+          by: ["status"],
+          where: { status: { in: [...OPEN] } },
+          _count: true,
+        });
+        for (const s of OPEN) this.set({ status: s }, 0);
+        for (const r of rows) this.set({ status: r.status }, r._count);
+      },
+    });
+    new Gauge({
+      name: "refund_cases_overdue",
+      help: "Open cases whose deadline has passed and was alerted (read from the database at each scrape)",
+      registers: [registry],
+      async collect() {
+        this.set(
+          await prisma.refundCase.count({
+            where: {
+              overdueAt: { not: null },
+              // F2 is met once a payout is decided: an approved payout is no longer late.
+              OR: [
+                { kind: "balance", status: { in: [...OPEN] } },
+                { kind: "payout", status: { in: ["submitted", "in_review", "needs_info"] } },
+              ],
+            },
+          }),
+        );
+      },
+    });
+  }
+  return {
+    registry,
+    updateHandled(kind, outcome, seconds) {
+      updates.inc({ kind, outcome });
+      latency.observe({ kind }, seconds);
+    },
+    sendFailed(method, code) {
+      failures.inc({ method, code: String(code) });
+    },
+    sent(method) {
+      sentTotal.inc({ method });
+    },
+    deadlinesMissed(count) {
+      if (count > 0) missed.inc(count);
+    },
+    async scrape() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
