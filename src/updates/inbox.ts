@@ -30,6 +30,9 @@ export interface InboxOptions {
 /** What a transport (Telegraf, grammY) hands updates to. */
 export type UpdateSink = Pick<Inbox, "accept">;
 
+/** Tries to store an update (polling) before giving it up: about a minute of backoff. */
+const STORE_ATTEMPTS = 9;
+
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
 
@@ -92,9 +95,28 @@ export class Inbox {
    * slow request never double anything.
    */
   async accept(raw: unknown, options: { wait: boolean }): Promise<void> {
-    if (options.wait) return this.receive(raw);
+    if (options.wait) {
+      // With polling, an update whose store fails is gone once the next
+      // getUpdates confirms it: hold the batch and retry while the database
+      // is away (a webhook instead answers 500 and Telegram retries).
+      const stored = await this.#storeRetrying(raw);
+      if (stored !== undefined) await this.drain(stored.chatId);
+      return;
+    }
     const stored = await this.store(raw);
     if (stored !== undefined) void this.drain(stored.chatId);
+  }
+
+  async #storeRetrying(raw: unknown): Promise<{ chatId: bigint } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store(raw);
+      } catch (err) {
+        if (attempt >= STORE_ATTEMPTS) throw err;
+        this.#o.logger.warn({ err, attempt }, "storing an update failed; retrying");
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+      }
+    }
   }
 
   /** Processes every stored update of a chat, in order; serialised per chat. */

@@ -115,6 +115,37 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(await seen(db, 3)).toEqual(["a", "b"]);
   });
 
+  it("holds a polled update while the database refuses to store it, then processes it", async () => {
+    db = await createTestDatabase(kind);
+    let refusals = 2;
+    // The database client, failing its first two inserts as a dropped connection would.
+    const flaky = new Proxy(db.prisma, {
+      get(target, prop, receiver) {
+        if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
+        return new Proxy(target.inboundUpdate, {
+          get(model, name, r) {
+            if (name === "createMany" && refusals > 0) {
+              return async () => {
+                refusals -= 1;
+                throw new Error("Connection terminated unexpectedly");
+              };
+            }
+            return Reflect.get(model, name, r);
+          },
+        });
+      },
+    });
+    const inbox = new Inbox({
+      prisma: flaky,
+      handle: record,
+      logger,
+      lockAcrossProcesses: kind === "postgres",
+    });
+    await inbox.accept(textUpdate(1, 8, "kept"), { wait: true });
+    expect(refusals).toBe(0);
+    expect(await seen(db, 8)).toEqual(["kept"]);
+  });
+
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
     db = await createTestDatabase(kind);
     const inbox = new Inbox({
