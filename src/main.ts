@@ -4,6 +4,7 @@ import { registerCommandMenu } from "./app/commands-menu.ts";
 import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
+import { Retention } from "./database/retention.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
@@ -53,6 +54,9 @@ try {
   shutdown.add("idle conversations", () => core.idle.stop());
   core.deadlines.start();
   shutdown.add("deadline reminders", () => core.deadlines.stop());
+  const retention = new Retention(db.prisma, logger);
+  retention.start();
+  shutdown.add("retention", () => retention.stop());
   shutdown.add("inbox", () => inbox.idle());
   await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
 

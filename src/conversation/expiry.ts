@@ -2,6 +2,7 @@ import type { PrismaClient } from "../database/open.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
+import { Periodic } from "../runtime/periodic.ts";
 
 /**
  * Unfinished refund conversations expire after CONVERSATION_IDLE_MINUTES of
@@ -24,11 +25,11 @@ const BATCH = 100;
 
 export class IdleConversations {
   readonly #o: IdleConversationsOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #periodic: Periodic;
 
   constructor(options: IdleConversationsOptions) {
     this.#o = options;
+    this.#periodic = new Periodic("idle conversations", (now) => this.tick(now), options.logger);
   }
 
   /** One pass at `now`: reminds and expires what is due. */
@@ -88,18 +89,10 @@ export class IdleConversations {
   }
 
   start(everyMs = 60_000): void {
-    this.#timer ??= setInterval(() => {
-      this.#running ??= this.tick(new Date())
-        .catch((err: unknown) => this.#o.logger.error({ err }, "idle conversation pass failed"))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    }, everyMs);
+    this.#periodic.start(everyMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 }

@@ -1,0 +1,59 @@
+import type { Logger } from "../logging/logger.ts";
+import { Periodic } from "../runtime/periodic.ts";
+import type { PrismaClient } from "./open.ts";
+
+/**
+ * Keeps the two tables that grow with traffic bounded:
+ * - processed inbox rows are needed only to drop a late second delivery, and
+ *   Telegram keeps an update for at most 24 hours: they go after KEEP_UPDATES;
+ * - sent or failed outbox rows are kept a month for support questions.
+ * Deletes run in small batches so no pass holds a long transaction.
+ */
+export const KEEP_UPDATES_MS = 48 * 3_600_000;
+export const KEEP_MESSAGES_MS = 30 * 86_400_000;
+const BATCH = 5_000;
+
+export class Retention {
+  readonly #prisma: PrismaClient;
+  readonly #logger: Logger;
+  readonly #periodic: Periodic;
+
+  constructor(prisma: PrismaClient, logger: Logger) {
+    this.#prisma = prisma;
+    this.#logger = logger;
+    this.#periodic = new Periodic("retention", (now) => this.tick(now), logger);
+  }
+
+  async tick(now: Date): Promise<{ updates: number; messages: number }> {
+    const updatesBefore = new Date(now.getTime() - KEEP_UPDATES_MS);
+    const messagesBefore = new Date(now.getTime() - KEEP_MESSAGES_MS);
+    let updates = 0;
+    let messages = 0;
+    for (;;) {
+      const n = await this.#prisma.$executeRaw`
+        DELETE FROM "InboundUpdate" WHERE "updateId" IN (
+          SELECT "updateId" FROM "InboundUpdate"
+           WHERE "processedAt" IS NOT NULL AND "processedAt" < ${updatesBefore} LIMIT ${BATCH})`;
+      updates += n;
+      if (n < BATCH) break;
+    }
+    for (;;) {
+      const n = await this.#prisma.$executeRaw`
+        DELETE FROM "OutboxMessage" WHERE "id" IN (
+          SELECT "id" FROM "OutboxMessage"
+           WHERE "status" IN ('sent', 'failed') AND "createdAt" < ${messagesBefore} LIMIT ${BATCH})`;
+      messages += n;
+      if (n < BATCH) break;
+    }
+    if (updates + messages > 0) this.#logger.info({ updates, messages }, "old rows removed");
+    return { updates, messages };
+  }
+
+  start(everyMs = 3_600_000): void {
+    this.#periodic.start(everyMs);
+  }
+
+  stop(): Promise<void> {
+    return this.#periodic.stop();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Logger } from "../logging/logger.ts";
+
+/**
+ * Runs a pass every `everyMs`, never two at once, and logs (without throwing)
+ * a pass that fails. stop() waits for a running pass to finish.
+ */
+export class Periodic {
+  readonly #name: string;
+  readonly #pass: (now: Date) => Promise<unknown>;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+
+  constructor(name: string, pass: (now: Date) => Promise<unknown>, logger: Logger) {
+    this.#name = name;
+    this.#pass = pass;
+    this.#logger = logger;
+  }
+
+  start(everyMs: number): void {
+    this.#timer ??= setInterval(() => {
+      this.#running ??= this.#pass(new Date())
+        .catch((err: unknown) =>
+          this.#logger.error({ err, pass: this.#name }, "periodic pass failed"),
+        )
+        .finally(() => {
+          this.#running = undefined;
+        });
+    }, everyMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { KEEP_MESSAGES_MS, KEEP_UPDATES_MS, Retention } from "../../src/database/retention.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+describe.each(databaseKinds)("retention on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("removes old processed updates and old delivered messages, and nothing else", async () => {
+    db = await createTestDatabase(kind);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms - 1000);
+    await db.prisma.inboundUpdate.createMany({
+      data: [
+        { updateId: 1n, chatId: 1n, processedAt: ago(KEEP_UPDATES_MS) },
+        { updateId: 2n, chatId: 1n, processedAt: new Date() },
+        // Never processed: kept however old, the next sweep needs it.
+        { updateId: 3n, chatId: 1n, payload: {}, receivedAt: ago(KEEP_UPDATES_MS * 10) },
+      ],
+    });
+    const msg = (status: "sent" | "failed" | "pending", createdAt: Date) => ({
+      chatId: 1n,
+      method: "sendMessage",
+      payload: {},
+      status,
+      createdAt,
+    });
+    await db.prisma.outboxMessage.createMany({
+      data: [
+        msg("sent", ago(KEEP_MESSAGES_MS)),
+        msg("failed", ago(KEEP_MESSAGES_MS)),
+        msg("pending", ago(KEEP_MESSAGES_MS)),
+        msg("sent", new Date()),
+      ],
+    });
+    expect(await new Retention(db.prisma, createLogger("silent")).tick(now)).toEqual({
+      updates: 1,
+      messages: 2,
+    });
+    expect(
+      (await db.prisma.inboundUpdate.findMany({ orderBy: { updateId: "asc" } })).map(
+        (u) => u.updateId,
+      ),
+    ).toEqual([2n, 3n]);
+    expect((await db.prisma.outboxMessage.findMany()).map((m) => m.status).sort()).toEqual([
+      "pending",
+      "sent",
+    ]);
+  });
+});
