@@ -8,7 +8,7 @@ import { Retention } from "./database/retention.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
-import { type RequestHandler, startHttpServer } from "./transport/http-server.ts";
+import { cachedCheck, type RequestHandler, startHttpServer } from "./transport/http-server.ts";
 import { createTelegrafTransport } from "./transport/telegraf.ts";
 
 /** sysexits.h EX_CONFIG: the configuration is wrong. */
@@ -77,9 +77,9 @@ try {
       database: async () => {
         await db.prisma.$queryRaw`SELECT 1`;
       },
-      telegram: async () => {
+      telegram: cachedCheck(async () => {
         await transport.api.call("getMe", {});
-      },
+      }, 30_000),
     },
   });
   shutdown.add("http", () => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -10,6 +10,19 @@ export interface HealthReport {
 
 export type HealthCheck = () => Promise<void>;
 
+/**
+ * A check whose success is remembered for `ttlMs`: /healthz may be polled
+ * every few seconds, and Telegram should not get a getMe for each.
+ */
+export function cachedCheck(check: HealthCheck, ttlMs: number): HealthCheck {
+  let okUntil = 0;
+  return async () => {
+    if (Date.now() < okUntil) return;
+    await check();
+    okUntil = Date.now() + ttlMs;
+  };
+}
+
 /** Runs each named check with a time limit and reports them together. */
 export async function checkHealth(
   checks: Record<string, HealthCheck>,
