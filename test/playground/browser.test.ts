@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/load.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { type Playground, startPlayground } from "../../src/playground/run.ts";
+
+// The whole product in a real browser: the playground page, the local Bot API,
+// and the real bot (node src/main.ts) as a child, on Debian's Chromium.
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = path.resolve("test-results/playground");
+
+let playground: Playground;
+let browser: Browser;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const botMessages = (pane: "customer" | "staff") => page.locator(`#${pane}-messages li.bot`);
+
+/** Runs `act`, then waits for `count` new bot messages in the pane; returns the newest one's text. */
+async function expectReplies(pane: "customer" | "staff", count: number, act: () => Promise<void>) {
+  const before = await botMessages(pane).count();
+  await act();
+  await expect
+    .poll(() => botMessages(pane).count(), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(before + count);
+  return (await botMessages(pane).last().textContent()) ?? "";
+}
+
+async function say(text: string, count = 1) {
+  return expectReplies("customer", count, async () => {
+    await page.getByLabel("Message as the customer").fill(text);
+    await page.getByLabel("Message as the customer").press("Enter");
+  });
+}
+
+/** Presses the newest button of the pane whose callback data contains `fragment`. */
+async function press(pane: "customer" | "staff", fragment: string, count = 1) {
+  const button = page.locator(`#${pane}-messages button[data-callback*='${fragment}']`).last();
+  return expectReplies(pane, count, () => button.click());
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does).`,
+    );
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "playground-")), "data");
+  playground = await startPlayground({
+    config: parseConfig({}),
+    logger: createLogger("silent"),
+    dataDir,
+    port: 0,
+    botLogLevel: "warn",
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await playground?.stop();
+});
+
+describe("the playground in a browser", () => {
+  it("a customer's refund request goes to the staff group, staff approve it with the card's buttons, the customer is told", async () => {
+    await page.goto(playground.url);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("Bot running");
+
+    // The command menu is Telegram's, per language: registered by the bot with setMyCommands.
+    await page.getByRole("button", { name: "Menu" }).first().click();
+    await expect.poll(() => page.locator("#customer-menu").textContent()).toContain("/refund");
+    await page.keyboard.press("Escape");
+
+    expect(await say("/start", 2)).toBeTruthy();
+    expect(await botMessages("customer").first().textContent()).toContain("Hello, Ann!");
+    await say("/refund", 2);
+    await press("customer", '"v":"balance"');
+    await press("customer", '"v":"one_time"');
+    await press("customer", '"v":"no_sms"');
+    await press("customer", '"q":"code_shown","v":"no"');
+    await press("customer", '"q":"restrictions","v":"yes"');
+    await press("customer", '"q":"problem_date"');
+    await say("ann@example.com");
+    await say("+44 7700 900123");
+    await say("2.50 EUR");
+    expect(await press("customer", '"v":"skip"')).toContain("2.50 EUR");
+    await shot("1-customer-summary");
+    const done = await press("customer", '"type":"submit"', 2);
+    expect(await page.locator("#customer-messages").textContent()).toMatch(/request #\d+ is in/);
+    expect(done).toBeTruthy();
+
+    // The case card, with its buttons, in the staff group.
+    await expect
+      .poll(() => page.locator("#staff-messages").textContent(), { timeout: 15_000 })
+      .toContain("New case");
+    await expect.poll(() => page.locator("#staff-messages button").count()).toBeGreaterThan(0);
+    await shot("2-card-in-staff-group");
+
+    // Approve asks for the D3 check first; its button approves.
+    expect(await press("staff", "|s|approve|")).toContain("D3");
+    await shot("3-d3-confirmation");
+    expect(await press("staff", "|s|confirm|")).toMatch(/approved by Sam/);
+
+    // The customer reads the decision in their chat.
+    await expect
+      .poll(() => botMessages("customer").last().textContent(), { timeout: 15_000 })
+      .toMatch(/Good news: your request #\d+ is approved/);
+    await shot("4-customer-told");
+  }, 180_000);
+
+  it("the reset button wipes the playground's database and the chats", async () => {
+    await page.getByRole("button", { name: "Reset" }).click();
+    await expect
+      .poll(() => page.locator("#status").textContent(), { timeout: 60_000 })
+      .toBe("Bot running");
+    await expect.poll(() => page.locator("#customer-messages li").count()).toBe(0);
+    // A fresh database: the customer has no requests.
+    expect(await say("/status")).not.toMatch(/#\d+/);
+  }, 90_000);
+});
