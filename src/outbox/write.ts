@@ -15,9 +15,20 @@ export type Outgoing =
   | { kind: "message"; chatId: bigint; text: string; buttons?: Button[][] }
   | { kind: "answer"; chatId: bigint; callbackQueryId: string; text?: string };
 
+/**
+ * The first `max` UTF-16 units of a text, never half of a surrogate pair: an
+ * unpaired surrogate makes the JSON that PostgreSQL stores invalid, and the
+ * whole update would fail (found by fuzzing with astral-plane text).
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /** Long texts are cut where Telegram would refuse them (the bot never writes such, but a customer's echo might). */
 function clip(text: string): string {
-  return text.length <= MAX_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+  return text.length <= MAX_MESSAGE_LENGTH ? text : `${cutText(text, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
 export function toBotApiCall(o: Outgoing): { method: string; payload: Record<string, unknown> } {

@@ -2,6 +2,7 @@ import type { Outcome } from "../../machines/refund/flow.ts";
 import type { Callback } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { CustomerHooks, CustomerInbound } from "../chat/customer.ts";
+import { cutText } from "../outbox/write.ts";
 import { takeAnswer } from "./answers.ts";
 import { isStaffCommand, parseStaffCommand, type StaffCommand } from "./commands.ts";
 import type { StaffDeps } from "./deps.ts";
@@ -287,7 +288,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
           return answer(ctx, inbound.callbackQueryId, await button(ctx, callback, place));
         }
         case "text": {
-          const text = inbound.text.trim().slice(0, 2000);
+          const text = cutText(inbound.text.trim(), 2000);
           const p = staff && text !== "" ? await takePrompt(ctx, ["reject", "ask"]) : null;
           if (p !== null && (p.action === "reject" || p.action === "ask")) {
             await performAction(ctx, deps, p.caseId, { action: p.action, note: text });
