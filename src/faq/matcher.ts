@@ -6,7 +6,7 @@ import type { I18n } from "../i18n/index.ts";
 import { type FaqLocale, parseFaqLocale } from "./content.ts";
 import { detectLanguage } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
-import { processWord, terms, tokenize } from "./text.ts";
+import { processWord, type StemmerKind, terms, tokenize } from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
@@ -96,8 +96,10 @@ interface LanguageIndex {
 /** How the FAQ is built; the defaults are what ships, the switches exist for the benchmark. */
 export interface FaqOptions {
   thresholds?: Partial<FaqThresholds>;
-  /** Per-language suffix stemming (default true). */
+  /** Per-language stemming (default true). */
   stemming?: boolean;
+  /** Which stemmers: Snowball (default) or the hand-written light ones. */
+  stemmer?: StemmerKind;
   /** Fuzzy (typo) and prefix search (default true). */
   fuzzy?: boolean;
 }
@@ -107,6 +109,7 @@ function buildIndex(
   content: FaqLocale,
   stemming: boolean,
   fuzzy: boolean,
+  stemmer: StemmerKind,
 ): LanguageIndex {
   const docs: Doc[] = [];
   const add = (entryId: string, text: string, boost: number) =>
@@ -122,7 +125,7 @@ function buildIndex(
     fields: ["text"],
     idField: "id",
     tokenize: (text) => tokenize(text),
-    processTerm: (word) => processWord(lang, word, stemming),
+    processTerm: (word) => processWord(lang, word, stemming, stemmer),
     searchOptions: {
       combineWith: "OR",
       prefix: (term) => fuzzy && term.length >= 4,
@@ -135,7 +138,7 @@ function buildIndex(
   index.addAll(docs);
   const vocabulary = new Set<string>();
   for (const d of docs) {
-    for (const t of terms(lang, d.text, stemming)) {
+    for (const t of terms(lang, d.text, stemming, stemmer)) {
       vocabulary.add(t);
       for (let n = 4; n < t.length; n++) vocabulary.add(t.slice(0, n));
     }
@@ -150,6 +153,7 @@ export function createFaqFromLocales(
 ): Faq {
   const thresholds: FaqThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const stemming = options.stemming ?? true;
+  const stemmer = options.stemmer ?? "snowball";
   const fuzzy = options.fuzzy ?? true;
   const languages = Object.keys(locales).sort();
   const contents = new Map<string, FaqLocale>();
@@ -157,12 +161,12 @@ export function createFaqFromLocales(
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
-    indexes.set(lang, buildIndex(lang, content, stemming, fuzzy));
+    indexes.set(lang, buildIndex(lang, content, stemming, fuzzy, stemmer));
   }
 
   function rank(text: string, language: string): Ranking {
     const built = indexes.get(language);
-    const queryTerms = [...new Set(terms(language, text, stemming))];
+    const queryTerms = [...new Set(terms(language, text, stemming, stemmer))];
     if (!built || queryTerms.length === 0) {
       return {
         language,

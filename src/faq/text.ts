@@ -1,7 +1,12 @@
-// Text normalisation, tokenising, stop words and light per-language stemmers for the FAQ index.
-// No stemming package is installed, so each language gets a small suffix-stripping stemmer
-// (in the spirit of Snowball's "light" stemmers); fuzzy and prefix search cover what it misses.
-// A language without an entry here is indexed unstemmed and without stop words.
+// Text normalisation, tokenising, stop words and per-language stemmers for the FAQ index.
+// The shipped stemmers are Snowball's (the @orama/stemmers ports: Russian, Ukrainian, Spanish,
+// English; Ukrainian keeps the hand-written one, see SNOWBALL_STEMMERS), run on normalised
+// words; the small hand-written suffix strippers below are the "light" variant the benchmark
+// compares against. Fuzzy and prefix search cover what a
+// stemmer misses. A language without an entry here is indexed unstemmed and without stop words.
+import { stemmer as snowballEnglish } from "@orama/stemmers/english";
+import { stemmer as snowballRussian } from "@orama/stemmers/russian";
+import { stemmer as snowballSpanish } from "@orama/stemmers/spanish";
 
 /** Lower-cases, folds ё→е, drops accents on Latin letters (not on Cyrillic й/ї) and apostrophes. */
 export function normalize(text: string): string {
@@ -238,6 +243,7 @@ const UK_ENDINGS = [
   "ністю",
   "ами",
   "ями",
+  "има",
   "ові",
   "еві",
   "ому",
@@ -306,6 +312,7 @@ const UK_ENDINGS = [
   "ав",
   "ив",
   "ів",
+  "ов",
   "ла",
   "ли",
   "ло",
@@ -402,11 +409,28 @@ function englishStem(word: string): string {
   return w;
 }
 
-const STEMMERS: Record<string, Stemmer> = {
+/** Which stemmer family to use: Snowball (shipped) or the hand-written light strippers. */
+export type StemmerKind = "snowball" | "light";
+
+const LIGHT_STEMMERS: Record<string, Stemmer> = {
   en: englishStem,
   ru: (w) => ruStrip(ruReflexive(w)),
   uk: (w) => ukStrip(ukReflexive(w)),
   es: esStrip,
+};
+
+const SNOWBALL_STEMMERS: Record<string, Stemmer> = {
+  en: snowballEnglish,
+  ru: snowballRussian,
+  // The Ukrainian port leaves verb endings on (повертають → повертают, працюють → працюют),
+  // so Ukrainian keeps the hand-written stemmer, which folds them.
+  uk: (w) => ukStrip(ukReflexive(w)),
+  es: snowballSpanish,
+};
+
+const STEMMERS: Record<StemmerKind, Record<string, Stemmer>> = {
+  snowball: SNOWBALL_STEMMERS,
+  light: LIGHT_STEMMERS,
 };
 
 const words = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
@@ -420,7 +444,7 @@ const STOP_WORDS: Record<string, Set<string>> = {
     and or but if so than then that this these those there here what which who whom whose
     how why where please pls hi hello hey thanks thank ok okay just also any some
     get got im ive dont doesnt didnt cant wont isnt its yes s t whats hows wheres whos
-    id ill youre thats theres would`),
+    id ill youre thats theres would now today yesterday tomorrow many much`),
   ru: words(`а и но или да нет не ни же ли бы то это этот эта эти тот та те что чтобы
     как так где когда кто чей мой моя мое мои мне меня мной я ты вы вас вам ваш ваша ваше
     ваши он она оно они его ее их им нам нас мы у в во на с со к ко о об от до по за из
@@ -428,25 +452,26 @@ const STOP_WORDS: Record<string, Set<string>> = {
     будет можно пожалуйста привет здравствуйте спасибо подскажите скажите вообще очень
     все всё весь свой свою своих свои меня мою какой какая какое какие каких
     какую каким который которая которое которые ли либо бы чем моего моей моему
-    моих моим вашего вашей ку ка то нибудь`),
+    моих моим вашего вашей ку ка то нибудь сейчас сегодня вчера завтра`),
   uk: words(`а і й та але або чи так ні не ж б би це цей ця ці той те ті що щоб як де коли
     хто чий мій моя моє мої мені мене мною я ти ви вас вам ваш ваша ваше ваші він вона воно
     вони його її їх їм нам нас ми у в на з зі із к до по за від для при під над про без
     вже ще ну ось там тут якщо є був була було були бути буде можна будь ласка привіт
     вітаю дякую підкажіть скажіть дуже все всі весь свій свою своїх свої мою
     який яка яке які якої якого якому яку котрий котра котре котрі чим уже хто
-    мого моєї моєму моїх моїм моєю твого вашого вашої`),
+    мого моєї моєму моїх моїм моєю твого вашого вашої зараз сьогодні вчора учора завтра`),
   es: words(`a al ante con de del desde en entre hacia hasta para por segun sin sobre tras
     el la lo los las un una unos unas y o u e ni que como cuando donde quien cual cuales
     yo me mi mis tu te ti tus usted ustedes su sus nos nosotros vosotros ellos ellas ella el
     es son soy fue ser estar esta estoy esto este ese esa eso hay ha he han haber hola
     gracias por favor porfa pueden puedo puede se si ya muy tambien mas pero le les
-    cual cuales algo alguna alguno esto estos estas cuanto cuanta cuantos cuantas`),
+    cual cuales algo alguna alguno esto estos estas cuanto cuanta cuantos cuantas ahora hoy
+    ayer manana`),
 };
 
 /** Stems one normalised word for `lang`; the word itself for unknown languages. */
-export function stem(lang: string, word: string): string {
-  const s = STEMMERS[lang];
+export function stem(lang: string, word: string, kind: StemmerKind = "snowball"): string {
+  const s = STEMMERS[kind][lang];
   return s ? s(word) : word;
 }
 
@@ -455,18 +480,28 @@ export function isStopWord(lang: string, word: string): boolean {
 }
 
 /** Normalised, stop-word-free, stemmed terms of a text (what the index sees). */
-export function terms(lang: string, text: string, stemming = true): string[] {
+export function terms(
+  lang: string,
+  text: string,
+  stemming = true,
+  kind: StemmerKind = "snowball",
+): string[] {
   const out: string[] = [];
   for (const w of tokenize(text)) {
-    const t = processWord(lang, w, stemming);
+    const t = processWord(lang, w, stemming, kind);
     if (t !== null) out.push(t);
   }
   return out;
 }
 
 /** One token → its index term, or null for stop words and noise. */
-export function processWord(lang: string, word: string, stemming = true): string | null {
+export function processWord(
+  lang: string,
+  word: string,
+  stemming = true,
+  kind: StemmerKind = "snowball",
+): string | null {
   if (word.length < 2 && !/\d/.test(word)) return null;
   if (isStopWord(lang, word)) return null;
-  return stemming ? stem(lang, word) : word;
+  return stemming ? stem(lang, word, kind) : word;
 }

@@ -5,16 +5,37 @@ import { BLIND_OUT_OF_SCOPE, BLIND_SET } from "./blind-set.ts";
 import { EVAL_SET, OUT_OF_SCOPE } from "./eval-set.ts";
 import { EVAL_LANGUAGES, evaluate } from "./evaluate.ts";
 import { HELD_OUT_OUT_OF_SCOPE, HELD_OUT_SET } from "./held-out-set.ts";
+import { HOLDOUT_OUT_OF_SCOPE, HOLDOUT_SET } from "./holdout-set.ts";
 import { projectFaq } from "./setup.ts";
 
 const { faq } = projectFaq();
 
 /** Floors per language: top-1 accuracy, answered outright, out-of-scope precision and recall. */
 const FLOORS = {
-  en: { top1: 0.93, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.8 },
-  ru: { top1: 0.93, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.8 },
-  uk: { top1: 0.9, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.7 },
-  es: { top1: 0.9, answered: 0.75, oosPrecision: 0.95, oosRecall: 0.8 },
+  en: { top1: 0.95, answered: 0.9, oosPrecision: 0.95, oosRecall: 0.9 },
+  ru: { top1: 0.95, answered: 0.88, oosPrecision: 0.95, oosRecall: 0.85 },
+  uk: { top1: 0.95, answered: 0.88, oosPrecision: 0.95, oosRecall: 0.85 },
+  es: { top1: 0.93, answered: 0.85, oosPrecision: 0.95, oosRecall: 0.8 },
+} as const;
+
+/**
+ * Floors on the sets not tuned on, a few points under what they measured after the
+ * generalisation work (blind: en 75.0 %, ru 66.7 %, uk 75.0 %, es 83.3 % top-1; holdout:
+ * en 96.2 %, ru/uk/es 100 %). `either`: the labelled entry answered or among the suggestions.
+ */
+const LATER_FLOORS = {
+  blind: {
+    en: { top1: 0.7, either: 0.75 },
+    ru: { top1: 0.6, either: 0.85 },
+    uk: { top1: 0.7, either: 0.7 },
+    es: { top1: 0.75, either: 0.85 },
+  },
+  holdout: {
+    en: { top1: 0.9, either: 0.85 },
+    ru: { top1: 0.93, either: 0.93 },
+    uk: { top1: 0.93, either: 0.93 },
+    es: { top1: 0.93, either: 0.93 },
+  },
 } as const;
 
 describe("the labelled set", () => {
@@ -32,7 +53,7 @@ describe("the labelled set", () => {
       for (const e of Object.values(content.entries)) {
         for (const t of [e.question, ...e.phrasings]) own.add(t.toLowerCase());
       }
-      for (const c of EVAL_SET[lang]) {
+      for (const c of [...EVAL_SET[lang], ...HOLDOUT_SET[lang]]) {
         expect(faq.entry(c.expected), c.expected).toBeDefined();
         expect(own.has(c.text.toLowerCase()), c.text).toBe(false);
       }
@@ -64,16 +85,25 @@ describe.each(EVAL_LANGUAGES)("FAQ accuracy in %s", (lang) => {
 });
 
 describe.each(EVAL_LANGUAGES)("FAQ accuracy on the later sets, %s", (lang) => {
-  it("second set: top-1 ≥ 0.9", () => {
+  it("second set: top-1 ≥ 0.95", () => {
     const s = evaluate(faq, lang, HELD_OUT_SET[lang], HELD_OUT_OUT_OF_SCOPE[lang]);
-    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(0.9);
+    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(0.95);
     expect(s.outOfScopeAnswered).toBe(0);
   });
 
-  it("blind set (never tuned against): top-1 ≥ 0.6, answered or suggested ≥ 0.75", () => {
+  const blind = LATER_FLOORS.blind[lang];
+  it(`blind set: top-1 ≥ ${blind.top1}, answered or suggested ≥ ${blind.either}`, () => {
     const s = evaluate(faq, lang, BLIND_SET[lang], BLIND_OUT_OF_SCOPE[lang]);
-    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(0.6);
-    expect(s.answeredOrSuggested, s.misses.join("\n")).toBeGreaterThanOrEqual(0.75);
+    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(blind.top1);
+    expect(s.answeredOrSuggested, s.misses.join("\n")).toBeGreaterThanOrEqual(blind.either);
+    expect(s.outOfScopeAnswered).toBe(0);
+  });
+
+  const holdout = LATER_FLOORS.holdout[lang];
+  it(`holdout set: top-1 ≥ ${holdout.top1}, answered or suggested ≥ ${holdout.either}`, () => {
+    const s = evaluate(faq, lang, HOLDOUT_SET[lang], HOLDOUT_OUT_OF_SCOPE[lang]);
+    expect(s.top1, s.misses.join("\n")).toBeGreaterThanOrEqual(holdout.top1);
+    expect(s.answeredOrSuggested, s.misses.join("\n")).toBeGreaterThanOrEqual(holdout.either);
     expect(s.outOfScopeAnswered).toBe(0);
   });
 });
