@@ -8,6 +8,12 @@
 //   answered outright      en 42.3 %  ru  80.8 %  uk  92.3 %  es 84.6 %
 //   answered or suggested  en 88.5 %  ru  96.2 %  uk 100.0 %  es 100.0 %
 //   out-of-scope precision en 85.7 %  ru  85.7 %  uk 100.0 %  es 100.0 %  (recall 100 % in all four)
+// After it (measured once):
+//   top-1                  en 96.2 %  ru 100.0 %  uk 100.0 %  es 100.0 %
+//   answered outright      en 88.5 %  ru  96.2 %  uk  96.2 %  es  92.3 %
+//   out-of-scope precision en 85.7 %  ru 100.0 %  uk 100.0 %  es 100.0 %  (recall 100 % in all four)
+// Caveat: the same author wrote this set and the new phrasings; new phrasings whose words overlap
+// a question here by 40 % or more were removed before measuring, but the gain still flatters.
 import type { EvalCase } from "./eval-set.ts";
 
 export const HOLDOUT_SET: Record<"en" | "ru" | "uk" | "es", EvalCase[]> = {
