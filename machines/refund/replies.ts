@@ -230,6 +230,13 @@ export function refusedReply(ctx: RefundContext, d: Refusal): Reply {
   };
 }
 
+/**
+ * The submission reply names the case number and its deadline, which only the
+ * service knows once the case is queued: it adds these params (the number, and
+ * the F1/F2 deadline as the reader writes dates).
+ */
+export const SUBMISSION_PARAMS = ["id", "due"] as const;
+
 export function submittedReply(
   refund: "balance" | "payout",
   clause: string,

@@ -1,7 +1,7 @@
 import { ButtonEventSchema, type RefundEvent } from "../../machines/refund/events.ts";
 import type { Outcome } from "../../machines/refund/flow.ts";
 import type { Answers } from "../../machines/refund/ids.ts";
-import type { Reply } from "../../machines/refund/replies.ts";
+import type { Params, Reply, SUBMISSION_PARAMS } from "../../machines/refund/replies.ts";
 import {
   REFUND_MACHINE_ID,
   REFUND_MACHINE_VERSION,
@@ -89,7 +89,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     return row;
   }
 
-  async function outcome(ctx: ChatContext, o: Outcome): Promise<void> {
+  /** Records an outcome; for a submission, returns the params its reply needs (the case number, the deadline). */
+  async function outcome(ctx: ChatContext, o: Outcome): Promise<Params> {
     switch (o.kind) {
       case "submitted": {
         const c = await submitCase(ctx.tx, {
@@ -99,10 +100,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
           now: ctx.now,
           calendar: { timeZone: config.timeZone, holidays: config.holidays },
         });
-        const key = c.kind === "balance" ? "bot:case.submittedBalance" : "bot:case.submittedPayout";
-        ctx.say(key, { id: c.id, due: ctx.date(c.dueAt) });
         await deps.onSubmitted?.(ctx, c.id);
-        return;
+        return { id: c.id, due: ctx.date(c.dueAt) } satisfies Record<
+          (typeof SUBMISSION_PARAMS)[number],
+          unknown
+        >;
       }
       case "not_eligible":
         // Settled reading 2: a refusal is recorded with its clause, not queued.
@@ -115,13 +117,12 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
             at: ctx.now,
           },
         });
-        ctx.say("bot:decision.recorded", { email: config.supportEmail });
-        return;
+        return {};
       case "handoff":
         await deps.onHandoff?.(ctx, o);
-        return;
+        return {};
       case "cancelled":
-        return;
+        return {};
     }
   }
 
@@ -131,11 +132,18 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     r: Extract<StepResult, { kind: "ok" }>,
     readVersion: number | null,
   ) {
+    // The outcome first: the submission's reply names the case it queued.
+    const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
     for (const reply of r.replies) {
-      const { text, buttons } = renderReply(ctx, reply);
+      const done = reply.key.startsWith("done.submitted");
+      const { text, buttons } = renderReply(
+        ctx,
+        done ? { ...reply, params: { ...reply.params, ...params } } : reply,
+      );
       ctx.send(text, buttons);
     }
-    if (r.outcome !== null) await outcome(ctx, r.outcome);
+    if (r.outcome?.kind === "not_eligible")
+      ctx.say("bot:decision.recorded", { email: config.supportEmail });
     loaded.delete(ctx);
     const where = { chatId: ctx.chatId };
     if (r.done) {

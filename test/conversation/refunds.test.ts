@@ -47,7 +47,7 @@ describe("the refund conversation in the chat", () => {
     const u = bot.customer(2001, "en");
     const done = await submitSmsRequest(u);
     expect(done.at(-1)?.text).toMatch(
-      /^Your request #\d+ is in\. A refund to your balance is made within 5 business days/,
+      /^Your request #\d+ has been sent \(clause A4\)\. Refunds to the balance are made within 1–5 business days \(clause F1\), by \w+/,
     );
     const c = await bot.db.prisma.refundCase.findFirstOrThrow({
       where: { customerId: 2001n },

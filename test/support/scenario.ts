@@ -106,9 +106,9 @@ export async function balanceRequestScenario(
   await c.say("2.50 EUR");
   const summary = await c.press('"v":"skip"');
   expect(summary.at(-1)?.text).toContain("2.50 EUR");
-  const done = await c.press('"type":"submit"', 2);
+  const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
-    /request #\d+ is in\..*5 business days \(clause F1\)/s,
+    /^Your request #\d+ has been sent \(clause A4\)\. .*within 1–5 business days \(clause F1\), by /,
   );
   expect((await c.say("/status"))[0]?.text).toMatch(
     /#\d+ — one-time SMS number, 2\.50 EUR: waiting for review/,
@@ -132,9 +132,9 @@ export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> 
   await c.say("1111");
   const summary = await c.press('"v":"skip"');
   expect(summary.at(-1)?.text).not.toContain("4111 1111");
-  const done = await c.press('"type":"submit"', 2);
+  const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
-    /request #\d+ is in\..*2 working days \(clause F2\)/s,
+    /^Your request #\d+ has been sent \(clause C2\)\. .*within 2 working days \(clause F2\), by /,
   );
   expect((await c.say("/status"))[0]?.text).toMatch(
     /#\d+ — rented number, 12\.00 USD: waiting for review/,

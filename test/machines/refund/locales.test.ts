@@ -14,6 +14,7 @@ import {
   questionReply,
   type Reply,
   refusedReply,
+  SUBMISSION_PARAMS,
   submittedReply,
   summaryReply,
 } from "../../../machines/refund/replies.ts";
@@ -110,7 +111,11 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
 
 /** (key, params) pairs: the reply, its button labels, its summary lines. */
 function texts(r: Reply): Array<{ key: string; params: Params }> {
-  const out = [{ key: r.key, params: r.params ?? {} }];
+  // The service completes the submission reply with the case number and deadline.
+  const service: Params = r.key.startsWith("done.submitted")
+    ? Object.fromEntries(SUBMISSION_PARAMS.map((p) => [p, "x"]))
+    : {};
+  const out = [{ key: r.key, params: { ...r.params, ...service } }];
   for (const b of r.buttons?.flat() ?? [])
     out.push({ key: b.labelKey, params: b.labelParams ?? {} });
   for (const l of r.lines ?? []) {
