@@ -73,6 +73,8 @@ export class OutboxSender {
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED)
       RETURNING "id", "chatId", "method", "payload", "attempts"`;
+    // RETURNING keeps no order: start the oldest first, as the queue promises.
+    claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
     await Promise.all(claimed.map((m) => this.#deliver(m)));
     return claimed.length;
   }
