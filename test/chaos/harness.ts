@@ -1,0 +1,390 @@
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Database, openDatabase } from "../../src/database/open.ts";
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../support/database.ts";
+import {
+  type BotMessage,
+  BotProcess,
+  botMessages,
+  type Emulator,
+  freePort,
+  startEmulator,
+} from "../support/emulator.ts";
+
+/**
+ * The crash test: scripted customers run whole refund conversations against
+ * the real program (webhook mode, Bot API emulator) while it is killed with
+ * SIGKILL at random moments and restarted. Sizes: CHAOS_CUSTOMERS and
+ * CHAOS_KILLS (small under `npm test`, larger under `npm run test:chaos`).
+ */
+export const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 4);
+export const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
+
+const TOKEN = "555444333:AAChaosTokenForTheEmulatorOnly_xyz12";
+const SECRET = "chaos-secret-token-0123456789";
+/** how long a step may wait for its answer: a restart plus a 30 s outbox lease after a resend */
+const STEP_TIMEOUT_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Telegram's side of the webhook: the emulator's update is taken at once, then
+ * delivered to the bot with the secret header and retried until the bot
+ * answers 200, as Telegram retries a failed webhook request. (The emulator
+ * itself neither retries nor survives an unreachable webhook.)
+ */
+async function startTelegramRelay(
+  target: () => number,
+): Promise<{ port: number; server: Server; acknowledged: Set<number>; reused: number[] }> {
+  /** update_ids the bot answered 200 for: Telegram forgets them */
+  const acknowledged = new Set<number>();
+  /** update_ids the emulator gave to two different updates (its race; see oneAtATime) */
+  const reused: number[] = [];
+  const received = new Map<number, string>();
+  const deliver = (body: Buffer, url: string): Promise<boolean> =>
+    new Promise((resolve) => {
+      const fwd = request(
+        {
+          host: "127.0.0.1",
+          port: target(),
+          path: url,
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-telegram-bot-api-secret-token": SECRET,
+          },
+        },
+        (answer) => {
+          answer.resume();
+          resolve(answer.statusCode === 200);
+        },
+      );
+      fwd.on("error", () => resolve(false));
+      fwd.end(body);
+    });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      res.writeHead(200).end();
+      const body = Buffer.concat(chunks);
+      relayed++;
+      const id = (JSON.parse(body.toString()) as { update_id: number }).update_id;
+      if (received.has(id) && received.get(id) !== body.toString()) reused.push(id);
+      received.set(id, body.toString());
+      void (async () => {
+        while (!(await deliver(body, req.url ?? "/"))) await sleep(100);
+        acknowledged.add(id);
+      })();
+    });
+  });
+  const port = await freePort();
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+  return { port, server, acknowledged, reused };
+}
+
+/**
+ * The emulator numbers an update before it awaits the webhook call and counts
+ * up after (and answers its client before that), so two customers sending at
+ * once get the same update_id (and the bot rightly drops the second as a
+ * duplicate). Telegram never does that: the
+ * customers' sends go through the emulator one at a time.
+ */
+let sending: Promise<unknown> = Promise.resolve();
+/** updates the relay has taken from the emulator */
+let relayed = 0;
+function oneAtATime<T>(send: () => Promise<T>): Promise<T> {
+  // The emulator answers the client before it has posted the update: the
+  // next send waits until the relay has it.
+  const next = sending.then(async () => {
+    const before = relayed;
+    const r = await send();
+    while (relayed === before) await sleep(2);
+    return r;
+  });
+  sending = next.catch(() => undefined);
+  return next;
+}
+
+/** One scripted customer: a refund to the balance, step by step, waiting for each answer. */
+class ChaosCustomer {
+  readonly id: number;
+  readonly emulator: Emulator;
+  readonly client: ReturnType<Emulator["getClient"]>;
+  /** steps answered so far (the last one the bot answered) */
+  answered = 0;
+  caseNumber: number | undefined;
+  finished = false;
+
+  constructor(emulator: Emulator, id: number) {
+    this.id = id;
+    this.emulator = emulator;
+    this.client = emulator.getClient(TOKEN, {
+      userId: id,
+      chatId: id,
+      firstName: `K${id}`,
+      type: "private",
+    });
+  }
+
+  get from() {
+    return { id: this.id, first_name: `K${this.id}`, is_bot: false, language_code: "en" };
+  }
+
+  messages(): BotMessage[] {
+    return botMessages(this.emulator, this.id);
+  }
+
+  async #waitFor(
+    what: string,
+    test: (fresh: BotMessage[]) => boolean,
+    since: number,
+  ): Promise<BotMessage[]> {
+    const until = Date.now() + STEP_TIMEOUT_MS;
+    for (;;) {
+      const fresh = this.messages().slice(since);
+      if (test(fresh)) return fresh;
+      if (Date.now() > until) {
+        throw new Error(
+          `customer ${this.id}: no answer to step ${this.answered + 1} (${what}); last: ${JSON.stringify(this.messages().slice(-2))}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  async say(text: string, until: (fresh: BotMessage[]) => boolean): Promise<BotMessage[]> {
+    const since = this.messages().length;
+    const from = this.from;
+    await oneAtATime(() =>
+      text.startsWith("/")
+        ? this.client.sendCommand(this.client.makeCommand(text, { from }))
+        : this.client.sendMessage(this.client.makeMessage(text, { from })),
+    );
+    const fresh = await this.#waitFor(text, until, since);
+    this.answered++;
+    return fresh;
+  }
+
+  async press(fragment: string, until: (fresh: BotMessage[]) => boolean): Promise<BotMessage[]> {
+    const since = this.messages().length;
+    const m = [...this.messages()]
+      .reverse()
+      .find((x) => x.buttons.some((b) => b.data.includes(fragment)));
+    const b = m?.buttons.find((x) => x.data.includes(fragment));
+    if (m === undefined || b === undefined)
+      throw new Error(`customer ${this.id}: no button ${fragment}`);
+    await oneAtATime(() =>
+      this.client.sendCallback(
+        this.client.makeCallbackQuery(b.data, {
+          from: this.from,
+          message: { message_id: m.messageId },
+        }),
+      ),
+    );
+    const fresh = await this.#waitFor(fragment, until, since);
+    this.answered++;
+    return fresh;
+  }
+
+  /** The whole conversation; each step waits for the answer that proves it was taken. */
+  async run(): Promise<void> {
+    const any = (fresh: BotMessage[]) => fresh.length > 0;
+    const button = (part: string) => (fresh: BotMessage[]) =>
+      fresh.some((m) => m.buttons.some((b) => b.data.includes(part)));
+    const text = (re: RegExp) => (fresh: BotMessage[]) => fresh.some((m) => re.test(m.text));
+    await this.say("/start", text(/refund assistant/));
+    await this.say("/refund", button('"v":"balance"'));
+    await this.press('"v":"balance"', button('"v":"one_time"'));
+    await this.press('"v":"one_time"', button('"v":"no_sms"'));
+    await this.press('"v":"no_sms"', button('"q":"code_shown"'));
+    await this.press('"q":"code_shown","v":"no"', button('"q":"restrictions"'));
+    await this.press('"q":"restrictions","v":"yes"', button('"q":"problem_date"'));
+    await this.press('"q":"problem_date"', any);
+    await this.say(`k${this.id}@example.com`, any);
+    await this.say("+44 7700 900123", any);
+    await this.say("2.50 EUR", button('"v":"skip"'));
+    await this.press('"v":"skip"', button('"type":"submit"'));
+    const done = await this.press('"type":"submit"', text(/request #\d+/));
+    const n = done.map((m) => /request #(\d+)/.exec(m.text)?.[1]).find((x) => x !== undefined);
+    this.caseNumber = Number(n);
+    await this.say("/status", text(/#\d+ — one-time SMS number, 2\.50 EUR: waiting for review/));
+    this.finished = true;
+  }
+}
+
+export interface ChaosReport {
+  database: DatabaseKind;
+  customers: number;
+  kills: number;
+  conversationsChecked: number;
+  messagesChecked: number;
+  /** messages Telegram received twice: a kill between its answer and the 'sent' mark */
+  resends: number;
+  problems: string[];
+}
+
+/** Runs the customers against a bot killed KILLS times, then checks the database against the emulator. */
+export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
+  const emulator = await startEmulator();
+  let botPort = 0;
+  const relay = await startTelegramRelay(() => botPort);
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "chaos-")), "data");
+  const pg: TestDatabase | undefined =
+    kind === "postgres" ? await createTestDatabase("postgres") : undefined;
+  let bot: BotProcess | undefined;
+  /** every process's log lines, kept for the report when something goes wrong */
+  const logs: string[][] = [];
+  const start = async () => {
+    botPort = await freePort();
+    bot = await BotProcess.start(
+      {
+        BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: emulator.config.apiURL,
+        WEBHOOK_URL: `http://127.0.0.1:${relay.port}/telegram`,
+        WEBHOOK_SECRET: SECRET,
+        HTTP_PORT: String(botPort),
+        SUPPORT_EMAIL: "refunds@example.com",
+        TIME_ZONE: "Europe/Berlin",
+        LOG_LEVEL: "info",
+        ...(pg?.url === undefined ? { DATA_DIR: dataDir } : { DATABASE_URL: pg.url }),
+      },
+      path.dirname(dataDir),
+    );
+    logs.push(bot.output);
+  };
+  const report: ChaosReport = {
+    database: kind,
+    customers: CUSTOMERS,
+    kills: 0,
+    conversationsChecked: 0,
+    messagesChecked: 0,
+    resends: 0,
+    problems: [],
+  };
+  try {
+    await start();
+    const customers = Array.from(
+      { length: CUSTOMERS },
+      (_, i) => new ChaosCustomer(emulator, 60_000 + i),
+    );
+    let running = true;
+    const conversations = Promise.allSettled(
+      customers.map(async (c, i) => {
+        await sleep(i * 150);
+        await c.run();
+      }),
+    ).finally(() => {
+      running = false;
+    });
+    // The killer: SIGKILL at a random moment, restart, again, while customers talk.
+    while (running && report.kills < KILLS) {
+      await Promise.race([sleep(300 + Math.random() * 2500), conversations]);
+      if (!running) break;
+      await bot?.stop("SIGKILL");
+      report.kills++;
+      await start();
+    }
+    for (const [i, r] of (await conversations).entries()) {
+      if (r.status === "rejected")
+        report.problems.push(`customer ${customers[i]?.id}: ${String(r.reason)}`);
+    }
+    // Everything the outbox holds is delivered (a resend waits out its 30 s lease).
+    const until = Date.now() + 90_000;
+    for (;;) {
+      const body = await (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text();
+      if (/^refund_outbox_pending 0$/m.test(body)) break;
+      if (Date.now() > until) {
+        report.problems.push("outbox not drained");
+        break;
+      }
+      await sleep(200);
+    }
+    if (relay.reused.length > 0)
+      report.problems.push(`the emulator reused update_ids ${relay.reused.join(", ")}`);
+    await bot?.stop("SIGTERM");
+    bot = undefined;
+    const db: Database = pg ?? (await openDatabase({ kind: "pglite", dataDir }));
+    try {
+      await check(relay.acknowledged, db, customers, emulator, report);
+    } finally {
+      if (pg === undefined) await db.close();
+    }
+  } finally {
+    await bot?.stop("SIGKILL");
+    relay.server.close();
+    await emulator.stop();
+    await pg?.close();
+  }
+  if (report.problems.length > 0) {
+    const errors = logs.flat().filter((l) => /"level":(50|60)/.test(l));
+    report.problems.push(...errors.slice(0, 10).map((l) => `bot log: ${l.slice(0, 400)}`));
+  }
+  return report;
+}
+
+async function check(
+  acknowledged: Set<number>,
+  db: Database,
+  customers: ChaosCustomer[],
+  emulator: Emulator,
+  report: ChaosReport,
+): Promise<void> {
+  const { prisma } = db;
+  const problem = (s: string) => report.problems.push(s);
+  const stored = new Set(
+    (await prisma.inboundUpdate.findMany({ select: { updateId: true } })).map((r) =>
+      Number(r.updateId),
+    ),
+  );
+  const lost = [...acknowledged].filter((id) => !stored.has(id));
+  if (lost.length > 0)
+    problem(`updates acknowledged to Telegram but not in the inbox: ${lost.join(", ")}`);
+  const stuck = await prisma.inboundUpdate.count({
+    where: { OR: [{ processedAt: null }, { error: { not: null } }] },
+  });
+  if (stuck > 0) problem(`${stuck} updates unprocessed or set aside`);
+  for (const c of customers) {
+    const chatId = BigInt(c.id);
+    const cases = await prisma.refundCase.findMany({
+      where: { customerId: chatId },
+      include: { events: true },
+    });
+    // No case lost, none created twice; the audit log has the submission.
+    if (cases.length !== 1) problem(`customer ${c.id}: ${cases.length} cases`);
+    const only = cases[0];
+    if (only !== undefined) {
+      if (c.caseNumber !== only.id)
+        problem(`customer ${c.id}: told #${c.caseNumber}, holds #${only.id}`);
+      const events = only.events.map((e) => `${e.fromStatus ?? ""}>${e.toStatus}:${e.actorId}`);
+      if (events.join() !== `>submitted:${c.id}`)
+        problem(`case ${only.id}: audit log ${events.join()}`);
+    }
+    // Every message a step produced reached Telegram, in order, at most resent right after itself.
+    const rows = await prisma.outboxMessage.findMany({
+      where: { chatId, method: "sendMessage" },
+      orderBy: { id: "asc" },
+    });
+    const notSent = rows.filter((r) => r.status !== "sent").length;
+    if (notSent > 0) problem(`customer ${c.id}: ${notSent} outbox messages not sent`);
+    const expected = rows.map((r) => String((r.payload as { text?: unknown }).text));
+    const got = botMessages(emulator, c.id).map((m) => m.text);
+    let i = 0;
+    for (const t of got) {
+      if (i < expected.length && t === expected[i]) i++;
+      else if (i > 0 && t === expected[i - 1]) report.resends++;
+      else {
+        problem(`customer ${c.id}: received ${JSON.stringify(t.slice(0, 60))} out of order`);
+        break;
+      }
+    }
+    if (i !== expected.length)
+      problem(`customer ${c.id}: ${expected.length - i} messages never arrived`);
+    report.messagesChecked += expected.length;
+    if (c.finished) report.conversationsChecked++;
+  }
+}
