@@ -31,7 +31,7 @@ describe("a long text of astral-plane characters", () => {
       );
       // The hand-off passes the customer's question on to staff, cut to 2,000 units.
       await u.press("1|m|human");
-      const updates = ["a" + "😀".repeat(1500), "𑠈𖧊⚕ⵣ".repeat(1500), "/refund", "😀".repeat(4000)];
+      const updates = [`a${"😀".repeat(1500)}`, "𑠈𖧊⚕ⵣ".repeat(1500), "/refund", "😀".repeat(4000)];
       for (const text of updates) {
         const calls = await bot.deliver(u.message({ text }));
         for (const c of calls) {
