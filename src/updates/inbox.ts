@@ -1,7 +1,7 @@
 import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
-import { type Inbound, parseUpdate } from "./parse.ts";
+import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 
 /** The transaction every effect of an update is written in. */
 export type Tx = Prisma.TransactionClient;
@@ -25,10 +25,22 @@ export interface InboxOptions {
    * belongs to one process, whose per-chat queue is enough.
    */
   lockAcrossProcesses: boolean;
+  /**
+   * Webhook mode: how long a chat must be quiet before its stored updates are
+   * processed (default SETTLE_MS). Telegram sends one chat's updates in order,
+   * but retries and duplicates can arrive as a burst; waiting for the burst to
+   * be stored lets it be processed in update_id order, as if it came one by one.
+   */
+  settleMs?: number;
 }
 
 /** What a transport (Telegraf, grammY) hands updates to. */
 export type UpdateSink = Pick<Inbox, "accept">;
+
+/** Webhook mode: a chat's burst is processed once the chat has been quiet this long. */
+const SETTLE_MS = 100;
+/** …but never later than this after its first update. */
+const MAX_SETTLE_MS = 1_000;
 
 /** Tries to store an update (polling) before giving it up: about a minute of backoff. */
 const STORE_ATTEMPTS = 9;
@@ -50,14 +62,20 @@ export class Inbox {
   readonly #chains = new Map<bigint, Promise<void>>();
   /** chats whose queued drain has not started yet: one is enough */
   readonly #pending = new Set<bigint>();
+  /** webhook mode: chats waiting for their burst to settle */
+  readonly #settling = new Map<bigint, { timer: NodeJS.Timeout; since: number }>();
+  /** webhook mode: how many of each chat's updates are being stored right now */
+  readonly #storing = new Map<bigint, number>();
 
   constructor(options: InboxOptions) {
     this.#o = options;
   }
 
   /** Stores an update; false when it was a second delivery or concerns no chat. */
-  async store(raw: unknown): Promise<{ chatId: bigint } | undefined> {
-    const inbound = parseUpdate(raw);
+  async store(
+    raw: unknown,
+    inbound: Inbound | Ignored = parseUpdate(raw),
+  ): Promise<{ chatId: bigint } | undefined> {
     if (inbound.kind === "ignored") {
       this.#o.logger.debug(
         { updateId: inbound.updateId, reason: inbound.reason },
@@ -103,8 +121,40 @@ export class Inbox {
       if (stored !== undefined) await this.drain(stored.chatId);
       return;
     }
-    const stored = await this.store(raw);
-    if (stored !== undefined) void this.drain(stored.chatId);
+    // A chat's burst is stored in any order; its drain waits until none of
+    // its updates is still being stored here, then for the chat to be quiet.
+    const inbound = parseUpdate(raw);
+    const chatId = inbound.kind === "ignored" ? undefined : inbound.chatId;
+    if (chatId !== undefined) this.#storing.set(chatId, (this.#storing.get(chatId) ?? 0) + 1);
+    try {
+      const stored = await this.store(raw, inbound);
+      if (stored !== undefined) this.#settle(stored.chatId);
+    } finally {
+      if (chatId !== undefined) {
+        const left = (this.#storing.get(chatId) ?? 1) - 1;
+        if (left > 0) this.#storing.set(chatId, left);
+        else this.#storing.delete(chatId);
+      }
+    }
+  }
+
+  /** Drains the chat once no update has come for settleMs (at most MAX_SETTLE_MS after the first). */
+  #settle(chatId: bigint): void {
+    const now = Date.now();
+    const previous = this.#settling.get(chatId);
+    if (previous !== undefined) clearTimeout(previous.timer);
+    const since = previous?.since ?? now;
+    const delay = Math.max(0, Math.min(this.#o.settleMs ?? SETTLE_MS, since + MAX_SETTLE_MS - now));
+    const timer = setTimeout(() => {
+      if (this.#storing.has(chatId) && Date.now() < since + MAX_SETTLE_MS) {
+        this.#settling.delete(chatId);
+        this.#settle(chatId);
+        return;
+      }
+      this.#settling.delete(chatId);
+      void this.drain(chatId);
+    }, delay);
+    this.#settling.set(chatId, { timer, since });
   }
 
   async #storeRetrying(raw: unknown): Promise<{ chatId: bigint } | undefined> {
@@ -151,7 +201,10 @@ export class Inbox {
 
   /** Waits until every queued chat is drained (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#chains.size > 0) await Promise.all(this.#chains.values());
+    while (this.#chains.size > 0 || this.#settling.size > 0) {
+      if (this.#chains.size > 0) await Promise.all(this.#chains.values());
+      else await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /**
