@@ -23,6 +23,10 @@ import {
 export const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 4);
 export const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
 
+/** The staff member (an admin through ADMIN_IDS) and the staff group they review cases in. */
+const STAFF_ID = 7001;
+const STAFF_GROUP = -1009876543;
+
 const TOKEN = "555444333:AAChaosTokenForTheEmulatorOnly_xyz12";
 const SECRET = "chaos-secret-token-0123456789";
 /** how long a step may wait for its answer: a restart plus a 30 s outbox lease after a resend */
@@ -38,6 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 async function startTelegramRelay(
   target: () => number,
+  sends: OneAtATime,
 ): Promise<{ port: number; server: Server; acknowledged: Set<number>; reused: number[] }> {
   /** update_ids the bot answered 200 for: Telegram forgets them */
   const acknowledged = new Set<number>();
@@ -71,7 +76,7 @@ async function startTelegramRelay(
     req.on("end", () => {
       res.writeHead(200).end();
       const body = Buffer.concat(chunks);
-      relayed++;
+      sends.relayed++;
       const id = (JSON.parse(body.toString()) as { update_id: number }).update_id;
       if (received.has(id) && received.get(id) !== body.toString()) reused.push(id);
       received.set(id, body.toString());
@@ -94,20 +99,23 @@ async function startTelegramRelay(
  * duplicate). Telegram never does that: the
  * customers' sends go through the emulator one at a time.
  */
-let sending: Promise<unknown> = Promise.resolve();
-/** updates the relay has taken from the emulator */
-let relayed = 0;
-function oneAtATime<T>(send: () => Promise<T>): Promise<T> {
-  // The emulator answers the client before it has posted the update: the
-  // next send waits until the relay has it.
-  const next = sending.then(async () => {
-    const before = relayed;
-    const r = await send();
-    while (relayed === before) await sleep(2);
-    return r;
-  });
-  sending = next.catch(() => undefined);
-  return next;
+class OneAtATime {
+  #sending: Promise<unknown> = Promise.resolve();
+  /** updates the relay has taken from the emulator */
+  relayed = 0;
+
+  run<T>(send: () => Promise<T>): Promise<T> {
+    // The emulator answers the client before it has posted the update: the
+    // next send waits until the relay has it.
+    const next = this.#sending.then(async () => {
+      const before = this.relayed;
+      const r = await send();
+      while (this.relayed === before) await sleep(2);
+      return r;
+    });
+    this.#sending = next.catch(() => undefined);
+    return next;
+  }
 }
 
 /** One scripted customer: a refund to the balance, step by step, waiting for each answer. */
@@ -120,7 +128,10 @@ class ChaosCustomer {
   caseNumber: number | undefined;
   finished = false;
 
-  constructor(emulator: Emulator, id: number) {
+  readonly sends: OneAtATime;
+
+  constructor(emulator: Emulator, sends: OneAtATime, id: number) {
+    this.sends = sends;
     this.id = id;
     this.emulator = emulator;
     this.client = emulator.getClient(TOKEN, {
@@ -160,7 +171,7 @@ class ChaosCustomer {
   async say(text: string, until: (fresh: BotMessage[]) => boolean): Promise<BotMessage[]> {
     const since = this.messages().length;
     const from = this.from;
-    await oneAtATime(() =>
+    await this.sends.run(() =>
       text.startsWith("/")
         ? this.client.sendCommand(this.client.makeCommand(text, { from }))
         : this.client.sendMessage(this.client.makeMessage(text, { from })),
@@ -178,7 +189,7 @@ class ChaosCustomer {
     const b = m?.buttons.find((x) => x.data.includes(fragment));
     if (m === undefined || b === undefined)
       throw new Error(`customer ${this.id}: no button ${fragment}`);
-    await oneAtATime(() =>
+    await this.sends.run(() =>
       this.client.sendCallback(
         this.client.makeCallbackQuery(b.data, {
           from: this.from,
@@ -217,11 +228,113 @@ class ChaosCustomer {
   }
 }
 
+/**
+ * One scripted staff member in the staff group: takes each finished
+ * customer's case from its card and claims, approves (with the D3
+ * confirmation) and completes it through the buttons, waiting for the
+ * group's answer to each press before the next.
+ */
+class ChaosStaff {
+  readonly emulator: Emulator;
+  readonly client: ReturnType<Emulator["getClient"]>;
+  /** cases claimed, approved and completed */
+  reviewed: number[] = [];
+
+  readonly sends: OneAtATime;
+
+  constructor(emulator: Emulator, sends: OneAtATime) {
+    this.sends = sends;
+    this.emulator = emulator;
+    this.client = emulator.getClient(TOKEN, {
+      userId: STAFF_ID,
+      chatId: STAFF_GROUP,
+      firstName: "Sam",
+      type: "supergroup",
+    });
+  }
+
+  get from() {
+    return { id: STAFF_ID, first_name: "Sam", is_bot: false, language_code: "en" };
+  }
+
+  messages(): BotMessage[] {
+    return botMessages(this.emulator, STAFF_GROUP);
+  }
+
+  /** Presses the newest button whose data is exactly `data`, then waits for the group's answer. */
+  async press(data: string, answer: RegExp): Promise<void> {
+    const until = Date.now() + STEP_TIMEOUT_MS;
+    let m: BotMessage | undefined;
+    for (;;) {
+      m = [...this.messages()].reverse().find((x) => x.buttons.some((b) => b.data === data));
+      if (m !== undefined) break;
+      if (Date.now() > until) throw new Error(`staff: no button ${data}`);
+      await sleep(25);
+    }
+    const since = this.messages().length;
+    const messageId = m.messageId;
+    await this.sends.run(() =>
+      this.client.sendCallback(
+        this.client.makeCallbackQuery(data, {
+          from: this.from,
+          message: { message_id: messageId },
+        }),
+      ),
+    );
+    for (;;) {
+      if (
+        this.messages()
+          .slice(since)
+          .some((x) => answer.test(x.text))
+      )
+        return;
+      if (Date.now() > until) {
+        throw new Error(
+          `staff: no answer to ${data}; last: ${JSON.stringify(this.messages().slice(-2))}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  /** Claim, approve, confirm D3, done: the case's whole review from its card. */
+  async review(id: number): Promise<void> {
+    await this.press(`1|s|claim|${id}`, new RegExp(`^Case #${id} is yours now`));
+    await this.press(`1|s|approve|${id}`, new RegExp(`^Before approving case #${id},`));
+    await this.press(`1|s|confirm|${id}`, new RegExp(`^Case #${id} approved by`));
+    await this.press(`1|s|done|${id}`, new RegExp(`^Case #${id} is done\\.`));
+    this.reviewed.push(id);
+  }
+
+  /** Reviews each customer's case once their conversation has finished, one case at a time. */
+  async run(customers: ChaosCustomer[], conversations: Promise<unknown>): Promise<void> {
+    let over = false;
+    void conversations.finally(() => {
+      over = true;
+    });
+    const taken = new Set<ChaosCustomer>();
+    for (;;) {
+      const c = customers.find((x) => x.finished && !taken.has(x));
+      if (c?.caseNumber !== undefined) {
+        taken.add(c);
+        await this.review(c.caseNumber);
+        continue;
+      }
+      if (over && customers.every((x) => taken.has(x) || !x.finished)) return;
+      await sleep(50);
+    }
+  }
+}
+
 export interface ChaosReport {
   database: DatabaseKind;
   customers: number;
   kills: number;
   conversationsChecked: number;
+  /** cases claimed, approved and completed by staff, then checked */
+  reviewsChecked: number;
+  /** kills while staff were reviewing */
+  killsDuringReviews: number;
   messagesChecked: number;
   /** messages Telegram received twice: a kill between its answer and the 'sent' mark */
   resends: number;
@@ -232,7 +345,8 @@ export interface ChaosReport {
 export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
   const emulator = await startEmulator();
   let botPort = 0;
-  const relay = await startTelegramRelay(() => botPort);
+  const sends = new OneAtATime();
+  const relay = await startTelegramRelay(() => botPort, sends);
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "chaos-")), "data");
   const pg: TestDatabase | undefined =
     kind === "postgres" ? await createTestDatabase("postgres") : undefined;
@@ -251,6 +365,8 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
         SUPPORT_EMAIL: "refunds@example.com",
         TIME_ZONE: "Europe/Berlin",
         LOG_LEVEL: "info",
+        ADMIN_IDS: String(STAFF_ID),
+        STAFF_CHAT_ID: String(STAFF_GROUP),
         ...(pg?.url === undefined ? { DATA_DIR: dataDir } : { DATABASE_URL: pg.url }),
       },
       path.dirname(dataDir),
@@ -262,6 +378,8 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
     customers: CUSTOMERS,
     kills: 0,
     conversationsChecked: 0,
+    reviewsChecked: 0,
+    killsDuringReviews: 0,
     messagesChecked: 0,
     resends: 0,
     problems: [],
@@ -270,7 +388,7 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
     await start();
     const customers = Array.from(
       { length: CUSTOMERS },
-      (_, i) => new ChaosCustomer(emulator, 60_000 + i),
+      (_, i) => new ChaosCustomer(emulator, sends, 60_000 + i),
     );
     let running = true;
     const conversations = Promise.allSettled(
@@ -278,21 +396,31 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
         await sleep(i * 150);
         await c.run();
       }),
-    ).finally(() => {
+    );
+    const staff = new ChaosStaff(emulator, sends);
+    const reviews = staff.run(customers, conversations);
+    const all = Promise.allSettled([conversations, reviews]).finally(() => {
       running = false;
     });
-    // The killer: SIGKILL at a random moment, restart, again, while customers talk.
+    // The killer: SIGKILL at a random moment, restart, again, while customers
+    // talk and staff review; the second half of the kills waits for the reviews.
     while (running && report.kills < KILLS) {
-      await Promise.race([sleep(300 + Math.random() * 2500), conversations]);
+      await Promise.race([sleep(300 + Math.random() * 2500), all]);
+      if (report.kills >= Math.ceil(KILLS / 2)) {
+        while (running && staff.reviewed.length === 0 && !staffBusy(customers)) await sleep(50);
+      }
       if (!running) break;
       await bot?.stop("SIGKILL");
       report.kills++;
+      if (customers.some((c) => c.finished)) report.killsDuringReviews++;
       await start();
     }
     for (const [i, r] of (await conversations).entries()) {
       if (r.status === "rejected")
         report.problems.push(`customer ${customers[i]?.id}: ${String(r.reason)}`);
     }
+    const [, staffRun] = await all;
+    if (staffRun.status === "rejected") report.problems.push(`staff: ${String(staffRun.reason)}`);
     // Everything the outbox holds is delivered (a resend waits out its 30 s lease).
     const until = Date.now() + 90_000;
     for (;;) {
@@ -311,6 +439,7 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
     const db: Database = pg ?? (await openDatabase({ kind: "pglite", dataDir }));
     try {
       await check(relay.acknowledged, db, customers, emulator, report);
+      await checkReviews(db, customers, staff, emulator, report);
     } finally {
       if (pg === undefined) await db.close();
     }
@@ -325,6 +454,116 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
     report.problems.push(...errors.slice(0, 10).map((l) => `bot log: ${l.slice(0, 400)}`));
   }
   return report;
+}
+
+/** Staff are at work once a customer has finished (their case is ready for review). */
+function staffBusy(customers: ChaosCustomer[]): boolean {
+  return customers.some((c) => c.finished);
+}
+
+/**
+ * Messages received in a chat against the outbox rows written for it: each
+ * arrives in order, at most resent right after itself (a kill between
+ * Telegram's answer and the 'sent' mark). Returns the texts received once
+ * each and the number of resends, or a problem.
+ */
+function received(
+  expected: string[],
+  got: string[],
+): { texts: string[]; resends: number; problem?: string } {
+  const texts: string[] = [];
+  let resends = 0;
+  let i = 0;
+  for (const t of got) {
+    if (i < expected.length && t === expected[i]) {
+      texts.push(t);
+      i++;
+    } else if (i > 0 && t === expected[i - 1]) resends++;
+    else
+      return { texts, resends, problem: `received ${JSON.stringify(t.slice(0, 60))} out of order` };
+  }
+  if (i !== expected.length)
+    return { texts, resends, problem: `${expected.length - i} messages never arrived` };
+  return { texts, resends };
+}
+
+/**
+ * After the reviews: every case ended done with its whole audit log in order
+ * (submitted by the customer; in review, approved, done by the staff member),
+ * the customer told of the approval and the completion exactly once, and the
+ * staff group received every message its outbox holds, in order.
+ */
+async function checkReviews(
+  db: Database,
+  customers: ChaosCustomer[],
+  staff: ChaosStaff,
+  emulator: Emulator,
+  report: ChaosReport,
+): Promise<void> {
+  const { prisma } = db;
+  const problem = (s: string) => report.problems.push(s);
+  for (const c of customers) {
+    const id = c.caseNumber;
+    if (id === undefined || !staff.reviewed.includes(id)) {
+      problem(`customer ${c.id}: case ${id ?? "?"} not reviewed`);
+      continue;
+    }
+    const only = await prisma.refundCase.findUnique({
+      where: { id },
+      include: { events: { orderBy: { id: "asc" } } },
+    });
+    if (only === null) {
+      problem(`case ${id}: missing`);
+      continue;
+    }
+    let ok = true;
+    if (only.status !== "done") {
+      problem(`case ${id}: ended ${only.status}`);
+      ok = false;
+    }
+    const events = only.events.map((e) => `${e.fromStatus ?? ""}>${e.toStatus}:${e.actorId}`);
+    const want = [
+      `>submitted:${c.id}`,
+      `submitted>in_review:${STAFF_ID}`,
+      `in_review>approved:${STAFF_ID}`,
+      `approved>done:${STAFF_ID}`,
+    ];
+    if (events.join() !== want.join()) {
+      problem(`case ${id}: audit log ${events.join()}`);
+      ok = false;
+    }
+    const texts = collapse(botMessages(emulator, c.id).map((m) => m.text));
+    const approvals = texts.filter((t) =>
+      t.startsWith(`Good news: your request #${id} is approved.`),
+    );
+    const completions = texts.filter((t) => t.startsWith(`Request #${id} is complete:`));
+    if (approvals.length !== 1 || completions.length !== 1) {
+      problem(
+        `customer ${c.id}: told of the approval ${approvals.length} and of the completion ${completions.length} times`,
+      );
+      ok = false;
+    }
+    if (ok) report.reviewsChecked++;
+  }
+  // The staff group: every card, answer and prompt arrived, in order.
+  const rows = await prisma.outboxMessage.findMany({
+    where: { chatId: BigInt(STAFF_GROUP), method: "sendMessage" },
+    orderBy: { id: "asc" },
+  });
+  const notSent = rows.filter((r) => r.status !== "sent").length;
+  if (notSent > 0) problem(`staff group: ${notSent} outbox messages not sent`);
+  const r = received(
+    rows.map((x) => String((x.payload as { text?: unknown }).text)),
+    botMessages(emulator, STAFF_GROUP).map((m) => m.text),
+  );
+  if (r.problem !== undefined) problem(`staff group: ${r.problem}`);
+  report.resends += r.resends;
+  report.messagesChecked += rows.length;
+}
+
+/** Consecutive repeats (resends across a kill) counted once. */
+function collapse(texts: string[]): string[] {
+  return texts.filter((t, i) => i === 0 || texts[i - 1] !== t);
 }
 
 async function check(
@@ -361,7 +600,8 @@ async function check(
       if (c.caseNumber !== only.id)
         problem(`customer ${c.id}: told #${c.caseNumber}, holds #${only.id}`);
       const events = only.events.map((e) => `${e.fromStatus ?? ""}>${e.toStatus}:${e.actorId}`);
-      if (events.join() !== `>submitted:${c.id}`)
+      // The submission first; the staff's events are checked with the reviews.
+      if (events[0] !== `>submitted:${c.id}`)
         problem(`case ${only.id}: audit log ${events.join()}`);
     }
     // Every message a step produced reached Telegram, in order, at most resent right after itself.
