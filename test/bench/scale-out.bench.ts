@@ -3,12 +3,14 @@
 // webhooks, round-robin per update as a load balancer would. Telegram's side is
 // a stub Bot API that answers every call at once. Reports throughput and
 // latency for each, and checks that both runs end with the same cases and
-// messages.
+// messages. Beside the customers, a staff load: staff members in the staff
+// group claim and approve (with the D3 confirmation) each case as it appears.
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { encodeCallback } from "../../src/callbacks/data.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
@@ -17,6 +19,9 @@ import { type BenchSection, ms, percentiles } from "./report.ts";
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 200);
 const TOKEN = "111222333:AAScaleOutBenchTokenOnly_abcdefghij";
 const SECRET = "scale-out-secret-0123456789";
+/** Staff members (admins through ADMIN_IDS), all in the one staff group. */
+const STAFF = [7001, 7002, 7003, 7004];
+const STAFF_GROUP = -1005550001;
 
 /** A Bot API that accepts everything: the bots' sends cost them one local HTTP round trip. */
 async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
@@ -61,6 +66,34 @@ interface Run {
   processing: number[];
   cases: number;
   messages: number;
+  /** staff updates (claim, approve, confirm) */
+  staffActions: number;
+  /** from the first staff post to the last staff update processed */
+  staffSeconds: number;
+  /** stored → processed of the staff updates */
+  staffProcessing: number[];
+  /** cases approved, each with exactly one approval event */
+  approvedOnce: number;
+}
+
+/** One staff member's button press in the staff group, as Telegram would deliver it. */
+function staffPress(
+  staffId: number,
+  action: "claim" | "approve" | "confirm",
+  caseId: number,
+  nextId: () => number,
+): Record<string, unknown> {
+  const chat = { id: STAFF_GROUP, type: "supergroup", title: "Refund staff" };
+  return {
+    update_id: nextId(),
+    callback_query: {
+      id: String(nextId()),
+      from: { id: staffId, is_bot: false, first_name: `Staff${staffId}`, language_code: "en" },
+      chat_instance: "staff",
+      message: { message_id: 1, date: 0, chat },
+      data: encodeCallback({ kind: "staff", action, caseId }),
+    },
+  };
 }
 
 async function run(processes: number, apiRoot: string): Promise<Run> {
@@ -84,6 +117,8 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
             SUPPORT_EMAIL: "refunds@example.com",
             TIME_ZONE,
             LOG_LEVEL: "info",
+            ADMIN_IDS: STAFF.join(","),
+            STAFF_CHAT_ID: String(STAFF_GROUP),
           },
           cwd,
         ),
@@ -93,11 +128,11 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
     const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
       conversation(300_000 + i, () => id++),
     );
-    const total = scripts.reduce((n, s) => n + s.length, 0);
+    const customerUpdates = scripts.reduce((n, s) => n + s.length, 0);
     const webhook: number[] = [];
     let next = 0;
     const start = performance.now();
-    await Promise.all(
+    const customers = Promise.all(
       scripts.map(async (updates) => {
         for (const u of updates) {
           const port = ports[next++ % ports.length] ?? 0;
@@ -107,24 +142,73 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
         }
       }),
     );
+    // The staff load: each member takes the next submitted case nobody took
+    // (as /queue shows them) and claims, approves and confirms it, one press
+    // after another; the presses go round-robin to the processes too.
+    const taken = new Set<number>();
+    let staffActions = 0;
+    const staff = Promise.all(
+      STAFF.map(async (staffId) => {
+        while (taken.size < CUSTOMERS) {
+          const open = await db.prisma.refundCase.findMany({
+            where: { status: "submitted" },
+            select: { id: true },
+            orderBy: { id: "asc" },
+          });
+          const c = open.find((x) => !taken.has(x.id));
+          if (c === undefined) {
+            await new Promise((r) => setTimeout(r, 50));
+            continue;
+          }
+          taken.add(c.id);
+          for (const action of ["claim", "approve", "confirm"] as const) {
+            const port = ports[next++ % ports.length] ?? 0;
+            await post(
+              port,
+              staffPress(staffId, action, c.id, () => id++),
+            );
+            staffActions++;
+          }
+        }
+      }),
+    );
+    await Promise.all([customers, staff]);
+    const total = customerUpdates + staffActions;
     for (;;) {
       const done = await db.prisma.inboundUpdate.count({ where: { processedAt: { not: null } } });
       if (done >= total) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    const seconds = (performance.now() - start) / 1000;
+    const end = performance.now();
+    const seconds = (end - start) / 1000;
     const rows = await db.prisma.inboundUpdate.findMany({
-      select: { receivedAt: true, processedAt: true },
+      select: { chatId: true, receivedAt: true, processedAt: true },
     });
-    const processing = rows.map((r) => (r.processedAt?.getTime() ?? 0) - r.receivedAt.getTime());
+    const took = (r: (typeof rows)[number]) =>
+      (r.processedAt?.getTime() ?? 0) - r.receivedAt.getTime();
+    const staffRows = rows.filter((r) => r.chatId === BigInt(STAFF_GROUP));
+    const lastStaff = Math.max(...staffRows.map((r) => r.processedAt?.getTime() ?? 0));
+    const firstStaff = Math.min(...staffRows.map((r) => r.receivedAt.getTime()));
+    const approvals = await db.prisma.caseEvent.groupBy({
+      by: ["caseId"],
+      where: { toStatus: "approved" },
+      _count: { _all: true },
+    });
     return {
       processes,
       updates: total,
       seconds,
       webhook,
-      processing,
+      processing: rows.filter((r) => r.chatId !== BigInt(STAFF_GROUP)).map(took),
       cases: await db.prisma.refundCase.count(),
       messages: await db.prisma.outboxMessage.count({ where: { method: "sendMessage" } }),
+      staffActions: staffRows.length,
+      staffSeconds: (lastStaff - firstStaff) / 1000,
+      staffProcessing: staffRows.map(took),
+      approvedOnce:
+        (await db.prisma.refundCase.count({ where: { status: "approved" } })) === CUSTOMERS
+          ? approvals.filter((a) => a._count._all === 1).length
+          : 0,
     };
   } finally {
     for (const b of bots) await b.stop();
@@ -146,9 +230,14 @@ export async function bench(): Promise<BenchSection[]> {
   }
   const [one] = runs;
   for (const r of runs) {
-    if (r.cases !== CUSTOMERS || r.messages !== one?.messages) {
+    if (
+      r.cases !== CUSTOMERS ||
+      r.messages !== one?.messages ||
+      r.approvedOnce !== CUSTOMERS ||
+      r.staffActions !== 3 * CUSTOMERS
+    ) {
       throw new Error(
-        `${r.processes} processes: ${r.cases} cases, ${r.messages} messages; expected ${CUSTOMERS} and ${one?.messages}`,
+        `${r.processes} processes: ${r.cases} cases, ${r.approvedOnce} approved once, ${r.staffActions} staff actions, ${r.messages} messages; expected ${CUSTOMERS}, ${CUSTOMERS}, ${3 * CUSTOMERS} and ${one?.messages}`,
       );
     }
   }
@@ -158,6 +247,7 @@ export async function bench(): Promise<BenchSection[]> {
       rows: runs.map((r) => {
         const w = percentiles(r.webhook);
         const p = percentiles(r.processing);
+        const sp = percentiles(r.staffProcessing);
         return {
           processes: r.processes,
           customers: CUSTOMERS,
@@ -165,14 +255,18 @@ export async function bench(): Promise<BenchSection[]> {
           "updates/s": Math.round(r.updates / r.seconds),
           "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
           "stored → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
+          "staff actions/s": Math.round(r.staffActions / r.staffSeconds),
+          "staff action stored → processed p50 / p99 ms": `${ms(sp.p50)} / ${ms(sp.p99)}`,
           cases: r.cases,
+          "approved once": r.approvedOnce,
           "messages queued": r.messages,
         };
       }),
       notes: [
         "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer.",
         "updates/s: all updates stored and processed, from the first post to the last processed mark. Stored → processed is measured with the database's clock (receivedAt, processedAt): queueing plus processing.",
-        "Both runs end with one case per customer and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
+        `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update stored to the last processed; their latency is stored → processed (all staff updates share the group's chat, so they queue behind one another).`,
+        "Both runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
     },
   ];
