@@ -407,7 +407,7 @@ export async function runChaos(kind: DatabaseKind): Promise<ChaosReport> {
     while (running && report.kills < KILLS) {
       await Promise.race([sleep(300 + Math.random() * 2500), all]);
       if (report.kills >= Math.ceil(KILLS / 2)) {
-        while (running && staff.reviewed.length === 0 && !staffBusy(customers)) await sleep(50);
+        while (running && !staffBusy(customers)) await sleep(50);
       }
       if (!running) break;
       await bot?.stop("SIGKILL");
