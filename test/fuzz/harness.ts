@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUESTION_IDS } from "../../machines/refund/ids.ts";
 import { MENU_ACTIONS, STAFF_ACTIONS } from "../../src/callbacks/data.ts";
 import { TestBot } from "../support/bot.ts";
@@ -580,4 +580,31 @@ export async function checkDatabase(f: Fuzzing): Promise<void> {
     where: { role: { not: "customer" }, id: { notIn: [BigInt(ADMIN), BigInt(STAFF)] } },
   });
   expect(promoted, "customers turned staff").toBe(0);
+}
+
+/**
+ * One fuzz suite: its own bot and database, `FUZZ_UPDATES / FUZZ_FILES`
+ * updates of the given mix. Each suite lives in a file of its own so that
+ * they run in parallel workers.
+ */
+export function fuzzSuite(title: string, mix: "private" | "all"): void {
+  const updates = Math.ceil(FUZZ_UPDATES / FUZZ_FILES);
+  let f: Fuzzing;
+  beforeAll(async () => {
+    f = await startFuzzing();
+  });
+  afterAll(async () => {
+    await f?.bot.close();
+  });
+  describe(title, () => {
+    it(
+      `${updates} random updates: no crash, Telegram's limits kept, nobody reads or acts on another's case`,
+      async () => {
+        const delivered = await fuzz(f, mix, updates);
+        process.stdout.write(`${title}: ${delivered} updates delivered\n`);
+        expect(delivered).toBeGreaterThanOrEqual(updates);
+      },
+      Math.max(60_000, updates * 100),
+    );
+  });
 }
