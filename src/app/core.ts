@@ -81,7 +81,6 @@ export function createCore(o: CoreOptions): Core {
     onGiveUp: giveUp,
     logger: o.logger,
     onCommitted: () => sender.kick(),
-    lockAcrossProcesses: o.db.kind === "postgres",
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
   });
   const deadlines = createDeadlineScheduler({

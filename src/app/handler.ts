@@ -1,13 +1,18 @@
 import { decodeCallback } from "../callbacks/data.ts";
-import { createChatContext } from "../chat/context.ts";
-import { createCustomerChat, type RefundConversations } from "../chat/customer.ts";
+import { type ChatContext, createChatContext } from "../chat/context.ts";
+import {
+  type CustomerInbound,
+  createCustomerChat,
+  type RefundConversations,
+} from "../chat/customer.ts";
+import { type ChatState, type Failure, processInChat, type UserWrite } from "../chat/state.ts";
 import type { Config } from "../config/load.ts";
+import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
-import { enqueue } from "../outbox/write.ts";
 import type { StaffDesk } from "../staff/desk.ts";
-import type { Tx, UpdateHandler } from "../updates/inbox.ts";
+import type { GiveUpHandler, Handled, Tx, UpdateHandler } from "../updates/inbox.ts";
 import type { Inbound } from "../updates/parse.ts";
 
 export interface HandlerDeps {
@@ -23,11 +28,13 @@ export interface HandlerDeps {
 /**
  * Routes one update: who wrote (the user row, created on first contact with
  * the language of their Telegram app when supported), which chat, and which
- * handler acts on it. Everything happens in the update's transaction.
+ * handler acts on it. The chat's state is read at the start and everything
+ * the update changes is written with one statement at the end
+ * (src/chat/state.ts); in between, `db` is the update's transaction, or none.
  */
 export function createUpdateHandlers(deps: HandlerDeps): {
   handle: UpdateHandler;
-  giveUp: UpdateHandler;
+  giveUp: GiveUpHandler;
 } {
   const { config, i18n, logger } = deps;
   const customer = createCustomerChat({
@@ -35,41 +42,98 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     ...(deps.staff === undefined ? {} : { hooks: deps.staff.customerHooks }),
   });
 
-  async function userOf(tx: Tx, inbound: Inbound) {
+  /** The writer as this update leaves them, and the write that takes them there, if any. */
+  function writerOf(
+    stored: User | null,
+    inbound: Inbound,
+    now: Date,
+  ): { user: User; write?: UserWrite } {
     const f = inbound.from;
     const admin = config.adminIds.includes(f.id);
-    return tx.user.upsert({
-      where: { id: f.id },
-      create: {
-        id: f.id,
-        firstName: f.firstName ?? null,
-        username: f.username ?? null,
-        language: i18n.pickLanguage(f.languageCode, config.defaultLanguage),
-        role: admin ? "admin" : "customer",
-        blockedAt: inbound.kind === "blocked" && inbound.blocked ? new Date() : null,
-      },
-      update: {
-        firstName: f.firstName ?? null,
-        username: f.username ?? null,
-        blockedAt: inbound.kind === "blocked" && inbound.blocked ? new Date() : null,
-        ...(admin ? { role: "admin" as const } : {}),
-      },
-    });
+    const blockedAt = inbound.kind === "blocked" && inbound.blocked ? now : null;
+    const write: UserWrite = {
+      id: f.id,
+      language: stored?.language ?? i18n.pickLanguage(f.languageCode, config.defaultLanguage),
+      firstName: f.firstName ?? null,
+      username: f.username ?? null,
+      blockedAt,
+      admin,
+    };
+    const role = admin ? "admin" : (stored?.role ?? "customer");
+    const user: User = {
+      createdAt: now,
+      ...stored,
+      id: f.id,
+      language: write.language,
+      firstName: write.firstName,
+      username: write.username,
+      blockedAt,
+      role,
+      updatedAt: now,
+    };
+    const unchanged =
+      stored !== null &&
+      stored.firstName === user.firstName &&
+      stored.username === user.username &&
+      (stored.blockedAt === null) === (blockedAt === null) &&
+      stored.role === role;
+    return unchanged ? { user: stored } : { user, write };
   }
 
-  function contextFor(tx: Tx, inbound: Inbound, user: Awaited<ReturnType<typeof userOf>>) {
+  function contextFor(
+    db: Tx,
+    inTransaction: boolean,
+    inbound: Inbound,
+    state: ChatState,
+    user: User,
+    now: Date,
+  ) {
     return createChatContext(i18n, {
-      tx,
+      tx: inTransaction ? db : undefined,
       chatId: inbound.chatId,
       user,
+      conversation: state.conversation,
       lang: i18n.pickLanguage(user.language ?? undefined, config.defaultLanguage),
-      now: new Date(),
+      now,
       timeZone: config.timeZone,
     });
   }
 
+  /** Processes an update in its chat: `act` works on the context, "ignore" changes nothing but the mark. */
+  function process(
+    db: Tx,
+    inTransaction: boolean,
+    inbound: Inbound,
+    act: ((ctx: ChatContext, inbound: CustomerInbound) => Promise<void>) | "ignore",
+    failure?: Failure,
+  ): Promise<Handled> {
+    const key = { chatId: inbound.chatId, userId: inbound.from.id, updateId: inbound.updateId };
+    return processInChat(
+      db,
+      key,
+      async (state, now) => {
+        if (act === "ignore") return { out: [] };
+        const { user, write } = writerOf(state.user, inbound, now);
+        const effects = write === undefined ? {} : { user: write };
+        // A blocked bot changes only the user's row.
+        if (inbound.kind === "blocked") return { ...effects, out: [] };
+        // What the transaction adds may refer to a new user (a case, a hand-off): they come first.
+        if (inTransaction && state.user === null && write !== undefined)
+          await db.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
+        const ctx = contextFor(db, inTransaction, inbound, state, user, now);
+        await act(ctx, inbound);
+        return {
+          ...effects,
+          ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
+          out: ctx.out,
+        };
+      },
+      failure,
+    );
+  }
+
   return {
-    async handle(tx, inbound) {
+    async handle(db, inbound, inTransaction) {
       // The staff group is the one group the bot works in; every other group is ignored.
       const staffGroup =
         inbound.chatType !== "private" &&
@@ -80,34 +144,51 @@ export function createUpdateHandlers(deps: HandlerDeps): {
           { chatId: inbound.chatId, chatType: inbound.chatType },
           "non-private chat ignored",
         );
-        return;
+        return process(db, inTransaction, inbound, "ignore");
       }
-      const user = await userOf(tx, inbound);
-      if (inbound.kind === "blocked") return;
-      const ctx = contextFor(tx, inbound, user);
-      const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
-      if (inbound.kind === "callback" && callback === undefined) {
-        logger.info({ chatId: inbound.chatId, userId: user.id }, "stale or forged callback data");
-      }
-      const place = staffGroup ? "staff_group" : "private";
-      const handled = (await deps.staff?.handle(ctx, inbound, callback, place)) ?? false;
-      if (!handled && !staffGroup) await customer.handle(ctx, inbound, callback);
-      await enqueue(tx, ctx.out);
+      return process(db, inTransaction, inbound, async (ctx, inbound) => {
+        const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
+        if (inbound.kind === "callback" && callback === undefined) {
+          logger.info(
+            { chatId: inbound.chatId, userId: ctx.user.id },
+            "stale or forged callback data",
+          );
+        }
+        const place = staffGroup ? "staff_group" : "private";
+        const handled = (await deps.staff?.handle(ctx, inbound, callback, place)) ?? false;
+        if (!handled && !staffGroup) await customer.handle(ctx, inbound, callback);
+      });
     },
 
-    async giveUp(tx, inbound) {
-      if (inbound.chatType !== "private" || inbound.kind === "blocked") return;
-      const user = await userOf(tx, inbound);
-      const ctx = contextFor(tx, inbound, user);
-      if (inbound.kind === "callback") {
-        ctx.out.push({
-          kind: "answer",
-          chatId: ctx.chatId,
-          callbackQueryId: inbound.callbackQueryId,
-        });
-      }
-      ctx.say("bot:errors.internal");
-      await enqueue(tx, ctx.out);
+    async giveUp(db, inbound, failure) {
+      await process(
+        db,
+        true,
+        inbound,
+        async (ctx, inbound) => {
+          if (inbound.chatType !== "private") return;
+          if (inbound.kind === "callback") {
+            ctx.out.push({
+              kind: "answer",
+              chatId: ctx.chatId,
+              callbackQueryId: inbound.callbackQueryId,
+            });
+          }
+          ctx.say("bot:errors.internal");
+        },
+        failure,
+      );
     },
+  };
+}
+
+function newUser(u: User) {
+  return {
+    id: u.id,
+    language: u.language,
+    role: u.role,
+    firstName: u.firstName,
+    username: u.username,
+    blockedAt: u.blockedAt,
   };
 }

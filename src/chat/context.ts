@@ -1,14 +1,23 @@
-import type { User } from "../database/generated/client.ts";
+import type { Conversation, User } from "../database/generated/client.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
 import type { Tx } from "../updates/inbox.ts";
+import { NeedsTransaction } from "../updates/signals.ts";
+import type { ConversationWrite } from "./state.ts";
 
 /**
- * What a handler of one update works with: the transaction, who is writing,
- * in which language, the time, and the messages the step will send (written
- * to the outbox when the handler is done, in the same transaction).
+ * What a handler of one update works with: who is writing, in which
+ * language, the time, the chat's conversation as read, and what the update
+ * changes — the messages to send and the conversation to save — written
+ * together when the handler is done.
  */
 export interface ChatContext {
+  /**
+   * The update's transaction, for what the chat state does not hold (cases,
+   * hand-offs, staff work). Most updates never touch it and are processed
+   * without one; reaching for it there makes the inbox run the update again
+   * inside a transaction.
+   */
   readonly tx: Tx;
   readonly chatId: bigint;
   readonly user: User;
@@ -16,6 +25,10 @@ export interface ChatContext {
   lang: string;
   readonly now: Date;
   readonly out: Outgoing[];
+  /** the chat's refund conversation: the row as read, then as this update leaves it */
+  conversation: Conversation | null;
+  /** set when this update changes the conversation */
+  conversationWrite: ConversationWrite | undefined;
   t(key: string, params?: TParams): string;
   /** A date and time as this reader writes them, in the configured time zone. */
   date(at: Date): string;
@@ -27,12 +40,26 @@ export interface ChatContext {
 
 export function createChatContext(
   i18n: I18n,
-  init: { tx: Tx; chatId: bigint; user: User; lang: string; now: Date; timeZone: string },
+  init: {
+    /** undefined: processed without a transaction */
+    tx: Tx | undefined;
+    chatId: bigint;
+    user: User;
+    conversation: Conversation | null;
+    lang: string;
+    now: Date;
+    timeZone: string;
+  },
 ): ChatContext {
-  const { timeZone, ...rest } = init;
+  const { timeZone, tx, ...rest } = init;
   const ctx: ChatContext = {
     ...rest,
+    get tx(): Tx {
+      if (tx === undefined) throw new NeedsTransaction();
+      return tx;
+    },
     out: [],
+    conversationWrite: undefined,
     t: (key, params) => i18n.t(ctx.lang, key, params),
     date: (at) =>
       new Intl.DateTimeFormat(ctx.lang, {

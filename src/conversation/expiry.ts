@@ -3,13 +3,16 @@ import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
 import { Periodic } from "../runtime/periodic.ts";
+import type { Tx } from "../updates/inbox.ts";
 
 /**
  * Unfinished refund conversations expire after CONVERSATION_IDLE_MINUTES of
  * silence, with one reminder halfway. Both are found in the database, so a
  * restart changes nothing; each is a conditional write on the row as read, so
  * several processes running this at once remind and expire each chat once,
- * and a chat that moved on in between is left alone.
+ * and a chat that moved on in between is left alone. Each also bumps the
+ * chat's gate (src/chat/state.ts), so an update that read the conversation
+ * before it is processed again rather than writing over it.
  */
 export interface IdleConversationsOptions {
   prisma: PrismaClient;
@@ -48,6 +51,7 @@ export class IdleConversations {
     });
     for (const c of stale) {
       expired += await prisma.$transaction(async (tx) => {
+        await bumpGate(tx, c.chatId);
         const { count } = await tx.conversation.deleteMany({
           where: { chatId: c.chatId, version: c.version },
         });
@@ -65,6 +69,7 @@ export class IdleConversations {
     });
     for (const c of quiet) {
       reminded += await prisma.$transaction(async (tx) => {
+        await bumpGate(tx, c.chatId);
         const { count } = await tx.conversation.updateMany({
           where: { chatId: c.chatId, version: c.version, remindedAt: null },
           data: { remindedAt: now },
@@ -95,4 +100,13 @@ export class IdleConversations {
   stop(): Promise<void> {
     return this.#periodic.stop();
   }
+}
+
+/** Moves the chat's gate on (first, so that locks are always taken gate first). */
+async function bumpGate(tx: Tx, chatId: bigint): Promise<void> {
+  await tx.chat.upsert({
+    where: { id: chatId },
+    create: { id: chatId, version: 1 },
+    update: { version: { increment: 1 } },
+  });
 }

@@ -13,7 +13,7 @@ import { submitCase } from "../cases/submit.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
 import type { Config } from "../config/load.ts";
-import type { Conversation, Prisma } from "../database/generated/client.ts";
+import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
 
@@ -26,14 +26,6 @@ export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
 
 function isStart(at: string): at is keyof typeof FAQ_STARTS {
   return Object.hasOwn(FAQ_STARTS, at);
-}
-
-/** Thrown when the conversation row changed under us; the inbox retries the update. */
-export class ConversationConflictError extends Error {
-  constructor(chatId: bigint) {
-    super(`conversation of chat ${chatId} changed concurrently`);
-    this.name = "ConversationConflictError";
-  }
 }
 
 export interface RefundServiceDeps {
@@ -62,9 +54,10 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 
 /**
  * The refund conversation of a chat, stored as a persisted XState snapshot
- * (the Conversation row) and advanced one event per update inside the
- * update's transaction: the new snapshot, the recorded decision or the queued
- * case, and the replies all commit together.
+ * (the Conversation row) and advanced one event per update: the new snapshot
+ * and the replies are written with the update (src/chat/state.ts), and a
+ * step that records a decision or queues a case does so in the update's
+ * transaction, so everything commits together.
  */
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
@@ -76,17 +69,6 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       unrefundableMethods: config.unrefundablePaymentMethods,
       answers,
     };
-  }
-
-  // One read of the conversation row per update, however many times the chat asks.
-  const loaded = new WeakMap<ChatContext, Promise<Conversation | null>>();
-  function load(ctx: ChatContext): Promise<Conversation | null> {
-    let row = loaded.get(ctx);
-    if (row === undefined) {
-      row = ctx.tx.conversation.findUnique({ where: { chatId: ctx.chatId } });
-      loaded.set(ctx, row);
-    }
-    return row;
   }
 
   /** Records an outcome; for a submission, returns the params its reply needs (the case number, the deadline). */
@@ -126,12 +108,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     }
   }
 
-  /** Applies a step's result: replies, outcome, and the stored snapshot. */
-  async function apply(
-    ctx: ChatContext,
-    r: Extract<StepResult, { kind: "ok" }>,
-    readVersion: number | null,
-  ) {
+  /** Applies a step's result: replies, outcome, and the conversation as the step leaves it. */
+  async function apply(ctx: ChatContext, r: Extract<StepResult, { kind: "ok" }>) {
     // The outcome first: the submission's reply names the case it queued.
     const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
     for (const reply of r.replies) {
@@ -144,69 +122,71 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     }
     if (r.outcome?.kind === "not_eligible")
       ctx.say("bot:decision.recorded", { email: config.supportEmail });
-    loaded.delete(ctx);
-    const where = { chatId: ctx.chatId };
-    if (r.done) {
-      if (readVersion !== null)
-        await ctx.tx.conversation.deleteMany({ where: { ...where, version: readVersion } });
-      return;
-    }
-    const data = {
-      machineId: REFUND_MACHINE_ID,
-      machineVersion: REFUND_MACHINE_VERSION,
-      snapshot: r.persisted as unknown as Prisma.InputJsonObject,
-      lastActivityAt: ctx.now,
-      remindedAt: null,
-    };
-    if (readVersion === null) {
-      await ctx.tx.conversation.create({ data: { ...where, userId: ctx.user.id, ...data } });
-      return;
-    }
-    const { count } = await ctx.tx.conversation.updateMany({
-      where: { ...where, version: readVersion },
-      data: { ...data, version: readVersion + 1 },
-    });
-    if (count !== 1) throw new ConversationConflictError(ctx.chatId);
+    if (r.done) end(ctx);
+    else save(ctx, r.persisted as unknown as Prisma.JsonObject);
   }
 
-  async function begin(
-    ctx: ChatContext,
-    apologise: boolean,
-    readVersion: number | null,
-    answers: Answers = {},
-  ): Promise<void> {
+  /** The conversation is over: its row goes with the update's write. */
+  function end(ctx: ChatContext): void {
+    if (ctx.conversation !== null) ctx.conversationWrite = { kind: "delete" };
+    ctx.conversation = null;
+  }
+
+  function save(ctx: ChatContext, snapshot: Prisma.JsonObject): void {
+    const write = {
+      kind: "save" as const,
+      userId: ctx.user.id,
+      machineId: REFUND_MACHINE_ID,
+      machineVersion: REFUND_MACHINE_VERSION,
+      snapshot,
+    };
+    ctx.conversationWrite = write;
+    ctx.conversation = {
+      chatId: ctx.chatId,
+      userId: write.userId,
+      machineId: write.machineId,
+      machineVersion: write.machineVersion,
+      snapshot: write.snapshot,
+      version: (ctx.conversation?.version ?? -1) + 1,
+      lastActivityAt: ctx.now,
+      remindedAt: null,
+      createdAt: ctx.conversation?.createdAt ?? ctx.now,
+      updatedAt: ctx.now,
+    };
+  }
+
+  async function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Promise<void> {
     const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
-    await apply(ctx, r, readVersion);
+    await apply(ctx, r);
   }
 
   async function advance(ctx: ChatContext, event: RefundEvent): Promise<"ok" | "stale"> {
-    const row = await load(ctx);
+    const row = ctx.conversation;
     if (row === null) return "stale";
     const r = stepMachine(
       row.machineVersion === REFUND_MACHINE_VERSION ? row.snapshot : null,
       event,
     );
     if (r.kind === "incompatible") {
-      await begin(ctx, true, row.version);
+      await begin(ctx, true);
       return "ok";
     }
     if (r.kind === "ended") {
-      await ctx.tx.conversation.deleteMany({ where: { chatId: ctx.chatId, version: row.version } });
+      end(ctx);
       return "stale";
     }
-    await apply(ctx, r, row.version);
+    await apply(ctx, r);
     return "ok";
   }
 
   return {
     async active(ctx) {
-      return (await load(ctx)) !== null;
+      return ctx.conversation !== null;
     },
     async start(ctx, at) {
       if (at !== undefined && !isStart(at)) return false;
-      const row = await load(ctx);
-      await begin(ctx, false, row?.version ?? null, at === undefined ? {} : FAQ_STARTS[at]);
+      await begin(ctx, false, at === undefined ? {} : FAQ_STARTS[at]);
       return true;
     },
     async send(ctx, given) {
@@ -223,8 +203,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       return advance(ctx, { ...parsed.data, now });
     },
     async cancel(ctx) {
-      const row = await load(ctx);
-      if (row === null) return false;
+      if (ctx.conversation === null) return false;
       await advance(ctx, { type: "cancel", now: ctx.now.getTime() });
       return true;
     },

@@ -19,7 +19,7 @@ export interface Database {
 
 /** Observes every statement sent to the database (benchmarks count round trips with it). */
 export interface QueryObserver {
-  onQuery(): void;
+  onQuery(sql: string): void;
 }
 
 /** Opens the configured database, applies pending migrations, and returns it. */
@@ -61,11 +61,11 @@ export async function connectPglite(
     const query = pglite.query.bind(pglite);
     const exec = pglite.exec.bind(pglite);
     pglite.query = ((...args: Parameters<typeof query>) => {
-      observer.onQuery();
+      observer.onQuery(args[0]);
       return query(...args);
     }) as typeof pglite.query;
     pglite.exec = ((...args: Parameters<typeof exec>) => {
-      observer.onQuery();
+      observer.onQuery(args[0]);
       return exec(...args);
     }) as typeof pglite.exec;
   }
@@ -101,7 +101,8 @@ export async function connectPostgres(
     pool.on("connect", (client) => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
-        observer.onQuery();
+        const q = args[0];
+        observer.onQuery(typeof q === "string" ? q : String((q as { text?: unknown }).text));
         return query(...args);
       };
     });

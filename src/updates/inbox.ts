@@ -2,29 +2,46 @@ import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
+import { ChatChanged, NeedsTransaction } from "./signals.ts";
 
 /** The transaction every effect of an update is written in. */
 export type Tx = Prisma.TransactionClient;
 
-/** Acts on one update inside the transaction that marks it processed. */
-export type UpdateHandler = (tx: Tx, inbound: Inbound) => Promise<void>;
+/** How processing an update ended. */
+export type Handled =
+  /** processed; nothing to send */
+  | "done"
+  /** processed; messages are waiting in the outbox */
+  | "sent"
+  /** processed before: a second delivery */
+  | "duplicate"
+  /** an earlier update of the chat is stored and waiting: this one must follow it */
+  | "behind";
+
+/**
+ * Processes one update and marks it processed, all in one write at its end.
+ * `db` is a transaction when inTransaction, else the client itself; a handler
+ * throws NeedsTransaction when it needs one, ChatChanged when its read went
+ * stale before its write.
+ */
+export type UpdateHandler = (db: Tx, inbound: Inbound, inTransaction: boolean) => Promise<Handled>;
+
+/** Writes what the customer is told when their update could not be processed, and sets it aside. */
+export type GiveUpHandler = (
+  db: Tx,
+  inbound: Inbound,
+  failure: { error: string; attempts: number },
+) => Promise<void>;
 
 export interface InboxOptions {
   prisma: PrismaClient;
   handle: UpdateHandler;
-  /** writes what the customer is told when their update could not be processed */
-  onGiveUp?: UpdateHandler;
+  onGiveUp: GiveUpHandler;
   logger: Logger;
   /** called after a transaction that may have written outbox messages committed */
   onCommitted?: () => void;
   /** told how each processing attempt ended and how long it took (the metrics) */
   onHandled?: (kind: string, outcome: "ok" | "failed" | "given_up", seconds: number) => void;
-  /**
-   * Serialise each chat across processes with an advisory lock (PostgreSQL,
-   * where several processes may share the database). The embedded database
-   * belongs to one process, whose per-chat queue is enough.
-   */
-  lockAcrossProcesses: boolean;
   /**
    * Webhook mode: how long a chat must be quiet before its stored updates are
    * processed (default SETTLE_MS). Telegram sends one chat's updates in order,
@@ -48,13 +65,19 @@ const STORE_ATTEMPTS = 9;
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
 
+/** Runs of one update that found its chat changed before it is processed inside a transaction. */
+const MAX_RACES = 5;
+
 /**
- * The inbox: every update is stored before it is acted on, then each chat's
- * updates are processed in update_id order, one at a time — in this process
- * by a queue per chat, across processes by a transaction-scoped advisory lock
- * on the chat. Processing an update and writing everything it causes is one
- * transaction, so a crash either loses nothing or leaves the update to be
- * processed again (by `sweep` at the next start).
+ * The inbox: each chat's updates are processed in update_id order, one at a
+ * time in this process (a queue per chat), and each update's effects are
+ * written at once with its processed mark, conditional on the chat's gate
+ * being as it was read (src/chat/state.ts), so two processes never both act
+ * on one read and a second delivery finds the mark. An update that arrives
+ * while its chat has nothing waiting is processed straight away (polling,
+ * where Telegram keeps the update until the batch is done, so a crash loses
+ * nothing); otherwise, and always for a webhook, it is stored first and
+ * processed from the store, where `sweep` finds it after a crash.
  */
 export class Inbox {
   readonly #o: InboxOptions;
@@ -100,10 +123,9 @@ export class Inbox {
     return { chatId: inbound.chatId };
   }
 
-  /** Stores an update and processes its chat's queue; resolves when done. */
-  async receive(raw: unknown): Promise<void> {
-    const stored = await this.store(raw);
-    if (stored !== undefined) await this.drain(stored.chatId);
+  /** Processes an update and resolves when it is done (tests, benchmarks). */
+  receive(raw: unknown): Promise<void> {
+    return this.accept(raw, { wait: true });
   }
 
   /**
@@ -114,11 +136,12 @@ export class Inbox {
    */
   async accept(raw: unknown, options: { wait: boolean }): Promise<void> {
     if (options.wait) {
-      // With polling, an update whose store fails is gone once the next
-      // getUpdates confirms it: hold the batch and retry while the database
-      // is away (a webhook instead answers 500 and Telegram retries).
-      const stored = await this.#storeRetrying(raw);
-      if (stored !== undefined) await this.drain(stored.chatId);
+      const inbound = parseUpdate(raw);
+      if (inbound.kind === "ignored") {
+        await this.store(raw, inbound);
+        return;
+      }
+      await this.#inOrder(inbound.chatId, () => this.#direct(raw, inbound));
       return;
     }
     // A chat's burst is stored in any order; its drain waits until none of
@@ -157,10 +180,64 @@ export class Inbox {
     this.#settling.set(chatId, { timer, since });
   }
 
-  async #storeRetrying(raw: unknown): Promise<{ chatId: bigint } | undefined> {
+  /**
+   * An update that came in person: processed at once unless its chat has
+   * stored updates waiting or processing it failed; then stored and processed
+   * from the store after them, where failures are counted.
+   */
+  async #direct(raw: unknown, inbound: Inbound): Promise<void> {
+    const started = performance.now();
+    let handled: Handled;
+    try {
+      handled = await this.#process(inbound);
+    } catch (err) {
+      this.#o.logger.warn(
+        { err, updateId: inbound.updateId },
+        "processing an update failed; storing it to retry",
+      );
+      handled = "behind";
+    }
+    this.#ended(inbound, handled, started);
+    if (handled !== "behind") return;
+    // With polling, an update whose store fails is gone once the next
+    // getUpdates confirms it: hold the batch and retry while the database
+    // is away (a webhook instead answers 500 and Telegram retries).
+    if ((await this.#storeRetrying(raw, inbound)) !== undefined)
+      while (await this.#processNext(inbound.chatId)) {}
+  }
+
+  /**
+   * Processes an update: without a transaction first, inside one when the
+   * handler asks for it; again when the chat changed under it.
+   */
+  async #process(inbound: Inbound): Promise<Handled> {
+    const { prisma, handle } = this.#o;
+    let inTransaction = false;
+    for (let race = 1; ; race++) {
+      try {
+        return inTransaction
+          ? await prisma.$transaction((tx) => handle(tx, inbound, true), TRANSACTION)
+          : await handle(prisma, inbound, false);
+      } catch (err) {
+        if (err instanceof NeedsTransaction) inTransaction = true;
+        else if (!(err instanceof ChatChanged) || race >= MAX_RACES) throw err;
+        else if (race >= 2) inTransaction = true;
+      }
+    }
+  }
+
+  #ended(inbound: Inbound, handled: Handled, started: number): void {
+    if (handled === "duplicate")
+      this.#o.logger.info({ updateId: inbound.updateId }, "duplicate update dropped");
+    if (handled === "sent") this.#o.onCommitted?.();
+    if (handled === "done" || handled === "sent")
+      this.#o.onHandled?.(inbound.kind, "ok", (performance.now() - started) / 1000);
+  }
+
+  async #storeRetrying(raw: unknown, inbound: Inbound): Promise<{ chatId: bigint } | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store(raw);
+        return await this.store(raw, inbound);
       } catch (err) {
         if (attempt >= STORE_ATTEMPTS) throw err;
         this.#o.logger.warn({ err, attempt }, "storing an update failed; retrying");
@@ -174,10 +251,15 @@ export class Inbox {
     const tail = this.#chains.get(chatId);
     if (tail !== undefined && this.#pending.has(chatId)) return tail;
     this.#pending.add(chatId);
-    const next = (tail ?? Promise.resolve()).then(async () => {
+    return this.#inOrder(chatId, async () => {
       this.#pending.delete(chatId);
       while (await this.#processNext(chatId)) {}
     });
+  }
+
+  /** Runs `work` after everything queued for the chat before it. */
+  #inOrder(chatId: bigint, work: () => Promise<void>): Promise<void> {
+    const next = (this.#chains.get(chatId) ?? Promise.resolve()).then(work);
     const settled = next.catch((err: unknown) => {
       this.#o.logger.error({ err, chatId }, "processing a chat's updates failed");
     });
@@ -208,78 +290,79 @@ export class Inbox {
   }
 
   /**
-   * Processes the chat's oldest pending update in its own transaction.
-   * Returns whether another one is waiting (read in the same query, which
-   * spares a transaction that would find nothing).
+   * Processes the chat's oldest stored update. Returns whether another one
+   * may be waiting (read in the same query, which spares a query that would
+   * find nothing).
    */
   async #processNext(chatId: bigint): Promise<boolean> {
-    const { prisma } = this.#o;
-    let next: { updateId: bigint; attempts: number } | undefined;
-    let kind = "ignored";
+    const rows = await this.#o.prisma.inboundUpdate.findMany({
+      where: { chatId, processedAt: null },
+      orderBy: { updateId: "asc" },
+      select: { updateId: true, payload: true, attempts: true },
+      take: 2,
+    });
+    const row = rows[0];
+    if (row === undefined) return false;
+    const inbound = parseUpdate(row.payload);
+    if (inbound.kind === "ignored") {
+      await this.#o.prisma.inboundUpdate.update({
+        where: { updateId: row.updateId },
+        data: { processedAt: new Date(), payload: Prisma.DbNull, error: inbound.reason },
+      });
+      return rows.length > 1;
+    }
     const started = performance.now();
     try {
-      const more = await prisma.$transaction(
-        async (tx) => {
-          if (this.#o.lockAcrossProcesses) await lockChat(tx, chatId);
-          const rows = await tx.inboundUpdate.findMany({
-            where: { chatId, processedAt: null },
-            orderBy: { updateId: "asc" },
-            select: { updateId: true, payload: true, attempts: true },
-            take: 2,
-          });
-          const row = rows[0];
-          if (row === undefined) return false;
-          next = row;
-          const inbound = parseUpdate(row.payload);
-          kind = inbound.kind;
-          if (inbound.kind !== "ignored") await this.#o.handle(tx, inbound);
-          await markProcessed(tx, row.updateId, null);
-          return rows.length > 1;
-        },
-        { timeout: 15_000, maxWait: 15_000 },
-      );
-      if (next !== undefined) {
-        this.#o.onCommitted?.();
-        this.#o.onHandled?.(kind, "ok", (performance.now() - started) / 1000);
-      }
-      return more;
+      const handled = await this.#process(inbound);
+      this.#ended(inbound, handled, started);
+      // "behind": an earlier update was stored meanwhile; the next round takes it.
+      return rows.length > 1 || handled === "behind";
     } catch (err) {
-      if (next === undefined) throw err;
-      const last = next.attempts + 1 >= MAX_ATTEMPTS;
-      this.#o.onHandled?.(kind, last ? "given_up" : "failed", (performance.now() - started) / 1000);
-      return this.#failed(chatId, next, err);
+      const last = row.attempts + 1 >= MAX_ATTEMPTS;
+      this.#o.onHandled?.(
+        inbound.kind,
+        last ? "given_up" : "failed",
+        (performance.now() - started) / 1000,
+      );
+      await this.#failed(inbound, row, err);
+      return true;
     }
   }
 
   /** Counts a failed attempt; after the last, sets the update aside and tells the customer. */
-  async #failed(
-    chatId: bigint,
-    row: { updateId: bigint; attempts: number },
-    err: unknown,
-  ): Promise<boolean> {
+  async #failed(inbound: Inbound, row: { updateId: bigint; attempts: number }, err: unknown) {
     const { prisma, logger } = this.#o;
     const attempts = row.attempts + 1;
-    logger.error({ err, chatId, updateId: row.updateId, attempts }, "processing an update failed");
-    const message = err instanceof Error ? err.message.slice(0, 500) : "unknown error";
+    logger.error(
+      { err, chatId: inbound.chatId, updateId: row.updateId, attempts },
+      "processing an update failed",
+    );
+    const error = err instanceof Error ? err.message.slice(0, 500) : "unknown error";
     if (attempts < MAX_ATTEMPTS) {
       await prisma.inboundUpdate.update({
         where: { updateId: row.updateId },
-        data: { attempts, error: message },
+        data: { attempts, error },
       });
-      return true;
+      return;
     }
-    await prisma.$transaction(async (tx) => {
-      const stored = await tx.inboundUpdate.findUniqueOrThrow({
-        where: { updateId: row.updateId },
-      });
-      const inbound = parseUpdate(stored.payload);
-      if (inbound.kind !== "ignored") await this.#o.onGiveUp?.(tx, inbound);
-      await markProcessed(tx, row.updateId, message, attempts);
+    try {
+      await prisma.$transaction(
+        (tx) => this.#o.onGiveUp(tx, inbound, { error, attempts }),
+        TRANSACTION,
+      );
+      this.#o.onCommitted?.();
+    } catch (giveUpErr) {
+      logger.error({ err: giveUpErr, updateId: row.updateId }, "telling the customer failed");
+    }
+    // Set aside even if the apology could not be written: the chat must go on.
+    await prisma.inboundUpdate.updateMany({
+      where: { updateId: row.updateId, processedAt: null },
+      data: { processedAt: new Date(), payload: Prisma.DbNull, error, attempts },
     });
-    this.#o.onCommitted?.();
-    return true;
   }
 }
+
+const TRANSACTION = { timeout: 15_000, maxWait: 15_000 };
 
 /**
  * The update as PostgreSQL can keep it: jsonb refuses U+0000 and unpaired
@@ -297,33 +380,4 @@ export function storable(value: unknown, depth = 0): unknown {
       storable(v, depth + 1),
     ]),
   );
-}
-
-/**
- * One chat's updates are processed by one transaction at a time, across
- * processes. The two-int form of the advisory lock keeps chat ids apart from
- * the single-key locks (the migration runner's).
- */
-async function lockChat(tx: Tx, chatId: bigint): Promise<void> {
-  const hi = Number(BigInt.asIntN(32, chatId >> 32n));
-  const lo = Number(BigInt.asIntN(32, chatId));
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${hi}::int4, ${lo}::int4)`;
-}
-
-async function markProcessed(
-  tx: Tx,
-  updateId: bigint,
-  error: string | null,
-  attempts?: number,
-): Promise<void> {
-  // The payload may hold what a customer typed: it is not kept once acted on.
-  await tx.inboundUpdate.update({
-    where: { updateId },
-    data: {
-      processedAt: new Date(),
-      payload: Prisma.DbNull,
-      error,
-      ...(attempts === undefined ? {} : { attempts }),
-    },
-  });
 }

@@ -148,7 +148,7 @@ describe("GET /metrics after some traffic", () => {
         throw new Error("handler bug");
       },
       logger,
-      lockAcrossProcesses: false,
+      onGiveUp: async () => {},
       onHandled: own.updateHandled,
     });
     await inbox.receive({

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { processInChat } from "../../src/chat/state.ts";
 import { connectPostgres, type Database } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
+import { type GiveUpHandler, Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
+import type { Inbound } from "../../src/updates/parse.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
 const logger = createLogger("silent");
@@ -19,13 +21,28 @@ function textUpdate(updateId: number, chatId: number, text: string) {
   };
 }
 
-/** A handler that records, in the database, the order it saw each chat's texts. */
-const record: UpdateHandler = async (tx, inbound) => {
-  if (inbound.kind !== "text") return;
-  if (inbound.text === "boom") throw new Error("handler bug");
-  await tx.outboxMessage.create({
-    data: { chatId: inbound.chatId, method: "sendMessage", payload: { text: inbound.text } },
+const keyOf = (inbound: Inbound) => ({
+  chatId: inbound.chatId,
+  userId: inbound.from.id,
+  updateId: inbound.updateId,
+});
+
+/** A handler that records, in the outbox, the order it saw each chat's texts. */
+const record: UpdateHandler = (db, inbound) =>
+  processInChat(db, keyOf(inbound), async () => {
+    if (inbound.kind !== "text") return { out: [] };
+    if (inbound.text === "boom") throw new Error("handler bug");
+    return { out: [{ kind: "message", chatId: inbound.chatId, text: inbound.text }] };
   });
+
+/** Tells the customer "sorry" and sets the update aside. */
+const apologise: GiveUpHandler = async (db, inbound, failure) => {
+  await processInChat(
+    db,
+    keyOf(inbound),
+    async () => ({ out: [{ kind: "message", chatId: inbound.chatId, text: "sorry" }] }),
+    failure,
+  );
 };
 
 async function seen(db: Database, chatId: number): Promise<string[]> {
@@ -50,7 +67,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     await inbox.receive(textUpdate(1, 1, "a\u0000b\ud800c"));
     expect(await seen(db, 1)).toEqual(["ab\ufffdc"]);
@@ -62,7 +79,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     const updates = Array.from({ length: 40 }, (_, i) =>
       textUpdate(i + 1, (i % 4) + 1, `t${i + 1}`),
@@ -82,7 +99,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     await Promise.all([
       inbox.receive(textUpdate(1, 9, "once")),
@@ -101,7 +118,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     await before.store(textUpdate(1, 3, "a"));
     await before.store(textUpdate(2, 3, "b"));
@@ -109,27 +126,27 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     expect(await after.sweep()).toBe(1);
     expect(await seen(db, 3)).toEqual(["a", "b"]);
   });
 
-  it("holds a polled update while the database refuses to store it, then processes it", async () => {
+  it("holds a polled update while the database refuses it, then processes it", async () => {
     db = await createTestDatabase(kind);
-    let refusals = 2;
-    // The database client, failing its first two inserts as a dropped connection would.
+    let refusals = 3;
+    const refuse = async () => {
+      refusals -= 1;
+      throw new Error("Connection terminated unexpectedly");
+    };
+    // The database client, failing its first three statements as a dropped connection would.
     const flaky = new Proxy(db.prisma, {
       get(target, prop, receiver) {
+        if (prop === "$queryRaw" && refusals > 0) return refuse;
         if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
         return new Proxy(target.inboundUpdate, {
           get(model, name, r) {
-            if (name === "createMany" && refusals > 0) {
-              return async () => {
-                refusals -= 1;
-                throw new Error("Connection terminated unexpectedly");
-              };
-            }
+            if (name === "createMany" && refusals > 0) return refuse;
             return Reflect.get(model, name, r);
           },
         });
@@ -139,7 +156,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: flaky,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
+      onGiveUp: apologise,
     });
     await inbox.accept(textUpdate(1, 8, "kept"), { wait: true });
     expect(refusals).toBe(0);
@@ -152,12 +169,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       prisma: db.prisma,
       handle: record,
       logger,
-      lockAcrossProcesses: kind === "postgres",
-      onGiveUp: async (tx, inbound) => {
-        await tx.outboxMessage.create({
-          data: { chatId: inbound.chatId, method: "sendMessage", payload: { text: "sorry" } },
-        });
-      },
+      onGiveUp: apologise,
     });
     await inbox.receive(textUpdate(1, 5, "boom"));
     await inbox.receive(textUpdate(2, 5, "next"));
@@ -177,16 +189,16 @@ if (databaseKinds.includes("postgres")) {
       await db.close();
     });
 
-    it("keepsps one chat in order across two processes sharing the database", async () => {
+    it("keeps one chat in order across two processes sharing the database", async () => {
       db = await createTestDatabase("postgres");
       const second = await connectPostgres(db.url ?? "");
       extra.push(second);
-      const a = new Inbox({ prisma: db.prisma, handle: record, logger, lockAcrossProcesses: true });
+      const a = new Inbox({ prisma: db.prisma, handle: record, logger, onGiveUp: apologise });
       const b = new Inbox({
         prisma: second.prisma,
         handle: record,
         logger,
-        lockAcrossProcesses: true,
+        onGiveUp: apologise,
       });
       const updates = Array.from({ length: 60 }, (_, i) =>
         textUpdate(i + 1, (i % 3) + 1, `t${i + 1}`),

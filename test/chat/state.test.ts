@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createI18nFor } from "../../src/app/core.ts";
+import { type ChatWrite, readChatState, writeChatState } from "../../src/chat/state.ts";
+import { IdleConversations } from "../../src/conversation/expiry.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { testConfig } from "../support/bot.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+const key = { chatId: 42n, userId: 42n, updateId: 1000n };
+
+function write(over: Partial<ChatWrite> = {}): ChatWrite {
+  return {
+    ...key,
+    readVersion: 0,
+    now: new Date("2026-11-24T10:00:00.000Z"),
+    user: {
+      id: 42n,
+      language: "uk",
+      firstName: "Олена",
+      username: null,
+      blockedAt: null,
+      admin: false,
+    },
+    conversation: {
+      kind: "save",
+      userId: 42n,
+      machineId: "refund",
+      machineVersion: 3,
+      snapshot: { value: "asking", context: { answers: { want: "payout" } } },
+    },
+    out: [
+      { kind: "message", chatId: 42n, text: "first" },
+      { kind: "answer", chatId: 42n, callbackQueryId: "q1" },
+      { kind: "message", chatId: 42n, text: "third" },
+    ],
+    ...over,
+  };
+}
+
+describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("write everything at once and read back exactly what Prisma reads", async () => {
+    db = await createTestDatabase(kind);
+    expect(await readChatState(db.prisma, key)).toEqual({
+      version: 0,
+      user: null,
+      conversation: null,
+      processed: false,
+      earlierPending: false,
+    });
+    expect(await writeChatState(db.prisma, write())).toBe(true);
+
+    const state = await readChatState(db.prisma, { ...key, updateId: 1001n });
+    expect(state.version).toBe(1);
+    expect(state.user).toEqual(await db.prisma.user.findUnique({ where: { id: 42n } }));
+    expect(state.conversation).toEqual(
+      await db.prisma.conversation.findUnique({ where: { chatId: 42n } }),
+    );
+    expect(state.conversation?.snapshot).toEqual({
+      value: "asking",
+      context: { answers: { want: "payout" } },
+    });
+    expect(state.user).toMatchObject({ language: "uk", firstName: "Олена", role: "customer" });
+    // The update is marked processed; a second delivery reads as such.
+    expect((await readChatState(db.prisma, key)).processed).toBe(true);
+    // The messages keep their order.
+    const out = await db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } });
+    expect(out.map((o) => [o.method, o.payload])).toEqual([
+      ["sendMessage", { chat_id: "42", text: "first" }],
+      ["answerCallbackQuery", { callback_query_id: "q1" }],
+      ["sendMessage", { chat_id: "42", text: "third" }],
+    ]);
+  });
+
+  it("write nothing when the chat changed since it was read", async () => {
+    db = await createTestDatabase(kind);
+    expect(await writeChatState(db.prisma, write())).toBe(true);
+    const before = await db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 42n } });
+    // Read at version 0 again: another process wrote in between.
+    const stale = write({
+      updateId: 1001n,
+      conversation: { kind: "delete" },
+      user: {
+        id: 42n,
+        language: null,
+        firstName: "Changed",
+        username: null,
+        blockedAt: null,
+        admin: true,
+      },
+    });
+    expect(await writeChatState(db.prisma, stale)).toBe(false);
+    expect(await db.prisma.conversation.findUnique({ where: { chatId: 42n } })).toEqual(before);
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: 42n } })).toMatchObject({
+      firstName: "Олена",
+      role: "customer",
+    });
+    expect(await db.prisma.outboxMessage.count()).toBe(3);
+    expect(await db.prisma.inboundUpdate.count({ where: { updateId: 1001n } })).toBe(0);
+  });
+
+  it("write nothing over a conversation that a reminder moved on", async () => {
+    db = await createTestDatabase(kind);
+    expect(await writeChatState(db.prisma, write())).toBe(true);
+    const read = await readChatState(db.prisma, { ...key, updateId: 1001n });
+    const config = testConfig({});
+    const idle = new IdleConversations({
+      prisma: db.prisma,
+      i18n: createI18nFor(config),
+      defaultLanguage: "en",
+      idleMinutes: 60,
+      logger: createLogger("silent"),
+    });
+    expect(await idle.tick(new Date("2026-11-24T10:45:00.000Z"))).toEqual({
+      reminded: 1,
+      expired: 0,
+    });
+    const step = write({ updateId: 1001n, readVersion: read.version, out: [] });
+    expect(await writeChatState(db.prisma, step)).toBe(false);
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 42n } });
+    expect(row.remindedAt).not.toBeNull();
+  });
+
+  it("see an earlier update of the chat stored and waiting", async () => {
+    db = await createTestDatabase(kind);
+    await db.prisma.inboundUpdate.create({
+      data: { updateId: 999n, chatId: 42n, payload: {} },
+    });
+    expect((await readChatState(db.prisma, key)).earlierPending).toBe(true);
+    expect((await readChatState(db.prisma, { ...key, updateId: 998n })).earlierPending).toBe(false);
+  });
+});
