@@ -5,14 +5,20 @@ import {
   createCustomerChat,
   type RefundConversations,
 } from "../chat/customer.ts";
-import { type ChatState, type Failure, processInChat, type UserWrite } from "../chat/state.ts";
+import {
+  type ChatState,
+  type ChatStore,
+  type Failure,
+  processInChat,
+  type UserWrite,
+} from "../chat/state.ts";
 import type { Config } from "../config/load.ts";
 import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { StaffDesk } from "../staff/desk.ts";
-import type { GiveUpHandler, Handled, Tx, UpdateHandler } from "../updates/inbox.ts";
+import type { GiveUpHandler, Handled, UpdateHandler } from "../updates/inbox.ts";
 import type { Inbound } from "../updates/parse.ts";
 
 export interface HandlerDeps {
@@ -80,16 +86,9 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     return unchanged ? { user: stored } : { user, write };
   }
 
-  function contextFor(
-    db: Tx,
-    inTransaction: boolean,
-    inbound: Inbound,
-    state: ChatState,
-    user: User,
-    now: Date,
-  ) {
+  function contextFor(store: ChatStore, inbound: Inbound, state: ChatState, user: User, now: Date) {
     return createChatContext(i18n, {
-      tx: inTransaction ? db : undefined,
+      tx: store.inTransaction ? store.db : undefined,
       chatId: inbound.chatId,
       user,
       conversation: state.conversation,
@@ -101,15 +100,14 @@ export function createUpdateHandlers(deps: HandlerDeps): {
 
   /** Processes an update in its chat: `act` works on the context, "ignore" changes nothing but the mark. */
   function process(
-    db: Tx,
-    inTransaction: boolean,
+    store: ChatStore,
     inbound: Inbound,
     act: ((ctx: ChatContext, inbound: CustomerInbound) => Promise<void>) | "ignore",
     failure?: Failure,
   ): Promise<Handled> {
     const key = { chatId: inbound.chatId, userId: inbound.from.id, updateId: inbound.updateId };
     return processInChat(
-      db,
+      store,
       key,
       async (state, now) => {
         if (act === "ignore") return { out: [] };
@@ -118,9 +116,9 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         // A blocked bot changes only the user's row.
         if (inbound.kind === "blocked") return { ...effects, out: [] };
         // What the transaction adds may refer to a new user (a case, a hand-off): they come first.
-        if (inTransaction && state.user === null && write !== undefined)
-          await db.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
-        const ctx = contextFor(db, inTransaction, inbound, state, user, now);
+        if (store.inTransaction && state.user === null && write !== undefined)
+          await store.db.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
+        const ctx = contextFor(store, inbound, state, user, now);
         await act(ctx, inbound);
         return {
           ...effects,
@@ -133,7 +131,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
   }
 
   return {
-    async handle(db, inbound, inTransaction) {
+    async handle(store, inbound) {
       // The staff group is the one group the bot works in; every other group is ignored.
       const staffGroup =
         inbound.chatType !== "private" &&
@@ -144,9 +142,9 @@ export function createUpdateHandlers(deps: HandlerDeps): {
           { chatId: inbound.chatId, chatType: inbound.chatType },
           "non-private chat ignored",
         );
-        return process(db, inTransaction, inbound, "ignore");
+        return process(store, inbound, "ignore");
       }
-      return process(db, inTransaction, inbound, async (ctx, inbound) => {
+      return process(store, inbound, async (ctx, inbound) => {
         const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
         if (inbound.kind === "callback" && callback === undefined) {
           logger.info(
@@ -160,10 +158,9 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       });
     },
 
-    async giveUp(db, inbound, failure) {
+    async giveUp(store, inbound, failure) {
       await process(
-        db,
-        true,
+        store,
         inbound,
         async (ctx, inbound) => {
           if (inbound.chatType !== "private") return;

@@ -1,4 +1,4 @@
-import { type Conversation, Prisma, type Role, type User } from "../database/generated/client.ts";
+import type { Conversation, Prisma, Role, User } from "../database/generated/client.ts";
 import { type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import type { Handled, Tx } from "../updates/inbox.ts";
 import { ChatChanged } from "../updates/signals.ts";
@@ -157,25 +157,34 @@ export interface ChatWrite extends ChatKey, Effects {
   failure?: Failure;
 }
 
+/** Where an update reads and writes its chat's state. */
+export interface ChatStore {
+  /** the client itself, or the update's transaction */
+  readonly db: Tx;
+  readonly inTransaction: boolean;
+  /** writes the update's effects (batched with other chats' when not in a transaction) */
+  write(w: ChatWrite): Promise<boolean>;
+}
+
 /**
  * The whole of processing one update: reads the chat, lets `act` decide on
  * what it read, writes what it decided. Throws ChatChanged when the chat
  * moved on in between (nothing was written; the inbox runs it again).
  */
 export async function processInChat(
-  db: Tx,
+  store: ChatStore,
   key: ChatKey,
   act: (state: ChatState, now: Date) => Promise<Effects>,
   failure?: Failure,
 ): Promise<Handled> {
-  const state = await readChatState(db, key);
+  const state = await readChatState(store.db, key);
   if (state.processed) return "duplicate";
   if (state.earlierPending && failure === undefined) return "behind";
   const now = new Date();
   const effects = await act(state, now);
   const write: ChatWrite = { ...key, ...effects, readVersion: state.version, now };
   if (failure !== undefined) write.failure = failure;
-  if (!(await writeChatState(db, write))) throw new ChatChanged(key.chatId);
+  if (!(await store.write(write))) throw new ChatChanged(key.chatId);
   return effects.out.length > 0 ? "sent" : "done";
 }
 
@@ -187,72 +196,117 @@ export async function processInChat(
  * Returns false when the chat changed since it was read: nothing was written.
  */
 export async function writeChatState(db: Tx, w: ChatWrite): Promise<boolean> {
-  const at = w.now.toISOString();
-  const parts: Prisma.Sql[] = [
-    Prisma.sql`gate AS (
-      INSERT INTO "Chat" ("id", "version") VALUES (${w.chatId}::bigint, 1)
-      ON CONFLICT ("id") DO UPDATE SET "version" = "Chat"."version" + 1
-      WHERE "Chat"."version" = ${w.readVersion}::int
-      RETURNING "id")`,
-    Prisma.sql`inbox AS (
+  return (await writeChatStates(db, [w])).has(w.chatId);
+}
+
+/**
+ * Writes the effects of several chats' updates in one statement, each
+ * conditional on its own chat's gate: returns the chats whose write was
+ * applied. At most one write per chat and per user row (the caller keeps
+ * them apart: a row cannot be upserted twice by one statement).
+ */
+export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Promise<Set<bigint>> {
+  if (writes.length === 0) return new Set();
+  // Rows are locked in chat order, so two processes' batches cannot deadlock.
+  const rows = [...writes]
+    .sort((a, b) => (a.chatId < b.chatId ? -1 : a.chatId > b.chatId ? 1 : 0))
+    .map(toRow);
+  const applied = await db.$queryRaw<{ chatId: bigint }[]>`
+    WITH input AS (
+      SELECT (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
+      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(e, ord)
+    ),
+    gate AS (
+      INSERT INTO "Chat" ("id", "version")
+      SELECT chat_id, (e->>'readVersion')::int + 1 FROM input ORDER BY ord
+      ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
+      WHERE "Chat"."version" = EXCLUDED."version" - 1
+      RETURNING "id"
+    ),
+    ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.chat_id),
+    inbox AS (
       INSERT INTO "InboundUpdate" ("updateId", "chatId", "payload", "receivedAt", "processedAt", "attempts", "error")
-      SELECT ${w.updateId}::bigint, ${w.chatId}::bigint, NULL, ${at}::timestamp(3), ${at}::timestamp(3),
-             ${w.failure?.attempts ?? 0}::int, ${w.failure?.error ?? null}::text
-      FROM gate
+      SELECT (e->>'updateId')::bigint, chat_id, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
+             COALESCE((e->'failure'->>'attempts')::int, 0), e->'failure'->>'error'
+      FROM ok
       ON CONFLICT ("updateId") DO UPDATE SET "processedAt" = EXCLUDED."processedAt",
         "payload" = NULL, "error" = EXCLUDED."error",
-        "attempts" = GREATEST("InboundUpdate"."attempts", EXCLUDED."attempts"))`,
-  ];
-  if (w.user !== undefined) parts.push(userPart(w.user, at));
-  if (w.conversation !== undefined) parts.push(conversationPart(w.chatId, w.conversation, at));
-  if (w.out.length > 0) parts.push(outboxPart(w.out, at));
-  const rows = await db.$queryRaw<{ applied: number }[]>`
-    WITH ${Prisma.join(parts, ",\n")}
-    SELECT count(*)::int AS "applied" FROM gate`;
-  return rows[0]?.applied === 1;
+        "attempts" = GREATEST("InboundUpdate"."attempts", EXCLUDED."attempts")
+    ),
+    writer AS (
+      INSERT INTO "User" ("id", "language", "role", "firstName", "username", "blockedAt", "createdAt", "updatedAt")
+      SELECT (e->'user'->>'id')::bigint, e->'user'->>'language', (e->'user'->>'role')::"Role",
+             e->'user'->>'firstName', e->'user'->>'username', (e->'user'->>'blockedAt')::timestamp(3),
+             (e->>'now')::timestamp(3), (e->>'now')::timestamp(3)
+      FROM ok WHERE jsonb_typeof(e->'user') = 'object'
+      ON CONFLICT ("id") DO UPDATE SET "firstName" = EXCLUDED."firstName",
+        "username" = EXCLUDED."username", "blockedAt" = EXCLUDED."blockedAt",
+        -- an admin (ADMIN_IDS) is raised; nobody is lowered here
+        "role" = CASE WHEN EXCLUDED."role" = 'admin' THEN EXCLUDED."role" ELSE "User"."role" END,
+        "updatedAt" = EXCLUDED."updatedAt"
+    ),
+    saved AS (
+      INSERT INTO "Conversation" ("chatId", "userId", "machineId", "machineVersion", "snapshot",
+        "version", "lastActivityAt", "remindedAt", "createdAt", "updatedAt")
+      SELECT chat_id, (e->'conversation'->>'userId')::bigint, e->'conversation'->>'machineId',
+             (e->'conversation'->>'machineVersion')::int, e->'conversation'->'snapshot', 0,
+             (e->>'now')::timestamp(3), NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3)
+      FROM ok WHERE e->'conversation'->>'kind' = 'save'
+      ON CONFLICT ("chatId") DO UPDATE SET "userId" = EXCLUDED."userId",
+        "machineId" = EXCLUDED."machineId", "machineVersion" = EXCLUDED."machineVersion",
+        "snapshot" = EXCLUDED."snapshot", "version" = "Conversation"."version" + 1,
+        "lastActivityAt" = EXCLUDED."lastActivityAt", "remindedAt" = NULL,
+        "updatedAt" = EXCLUDED."updatedAt"
+    ),
+    deleted AS (
+      DELETE FROM "Conversation" c USING ok
+      WHERE c."chatId" = ok.chat_id AND ok.e->'conversation'->>'kind' = 'delete'
+    ),
+    outbox AS (
+      -- ids are drawn in this order: each chat's messages go out as the update queued them
+      INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "notBefore", "createdAt")
+      SELECT (m.e->>'chatId')::bigint, m.e->>'method', m.e->'payload', (ok.e->>'now')::timestamp(3),
+             (ok.e->>'now')::timestamp(3)
+      FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
+      ORDER BY ok.ord, m.ord
+    )
+    SELECT "id" AS "chatId" FROM gate`;
+  return new Set(applied.map((r) => r.chatId));
 }
 
-function userPart(u: UserWrite, at: string): Prisma.Sql {
-  const role = u.admin ? Prisma.sql`'admin'::"Role"` : Prisma.sql`"User"."role"`;
-  return Prisma.sql`writer AS (
-    INSERT INTO "User" ("id", "language", "role", "firstName", "username", "blockedAt", "createdAt", "updatedAt")
-    SELECT ${u.id}::bigint, ${u.language}::text, ${u.admin ? "admin" : "customer"}::"Role",
-           ${u.firstName}::text, ${u.username}::text, ${u.blockedAt?.toISOString() ?? null}::timestamp(3),
-           ${at}::timestamp(3), ${at}::timestamp(3)
-    FROM gate
-    ON CONFLICT ("id") DO UPDATE SET "firstName" = EXCLUDED."firstName",
-      "username" = EXCLUDED."username", "blockedAt" = EXCLUDED."blockedAt",
-      "role" = ${role}, "updatedAt" = EXCLUDED."updatedAt")`;
-}
-
-function conversationPart(chatId: bigint, c: ConversationWrite, at: string): Prisma.Sql {
-  if (c.kind === "delete") {
-    return Prisma.sql`conversation AS (
-      DELETE FROM "Conversation" WHERE "chatId" = ${chatId}::bigint AND EXISTS (SELECT 1 FROM gate))`;
-  }
-  return Prisma.sql`conversation AS (
-    INSERT INTO "Conversation" ("chatId", "userId", "machineId", "machineVersion", "snapshot",
-      "version", "lastActivityAt", "remindedAt", "createdAt", "updatedAt")
-    SELECT ${chatId}::bigint, ${c.userId}::bigint, ${c.machineId}::text, ${c.machineVersion}::int,
-           ${JSON.stringify(c.snapshot)}::jsonb, 0, ${at}::timestamp(3), NULL,
-           ${at}::timestamp(3), ${at}::timestamp(3)
-    FROM gate
-    ON CONFLICT ("chatId") DO UPDATE SET "userId" = EXCLUDED."userId",
-      "machineId" = EXCLUDED."machineId", "machineVersion" = EXCLUDED."machineVersion",
-      "snapshot" = EXCLUDED."snapshot", "version" = "Conversation"."version" + 1,
-      "lastActivityAt" = EXCLUDED."lastActivityAt", "remindedAt" = NULL,
-      "updatedAt" = EXCLUDED."updatedAt")`;
-}
-
-function outboxPart(out: readonly Outgoing[], at: string): Prisma.Sql {
-  const rows = out.map((o) => {
-    const call = toBotApiCall(o);
-    return { chatId: o.chatId.toString(), method: call.method, payload: call.payload };
-  });
-  // The messages keep their order: ids are drawn in the order of the array.
-  return Prisma.sql`outbox AS (
-    INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "notBefore", "createdAt")
-    SELECT (m.e->>'chatId')::bigint, m.e->>'method', m.e->'payload', ${at}::timestamp(3), ${at}::timestamp(3)
-    FROM gate, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS m(e, ord)
-    ORDER BY m.ord)`;
+/** One write as the statement reads it: JSON, with ids as strings (bigints do not survive JSON numbers). */
+function toRow(w: ChatWrite) {
+  const at = w.now.toISOString();
+  return {
+    chatId: w.chatId.toString(),
+    updateId: w.updateId.toString(),
+    readVersion: w.readVersion,
+    now: at,
+    user:
+      w.user === undefined
+        ? null
+        : {
+            id: w.user.id.toString(),
+            language: w.user.language,
+            role: w.user.admin ? "admin" : "customer",
+            firstName: w.user.firstName,
+            username: w.user.username,
+            blockedAt: w.user.blockedAt?.toISOString() ?? null,
+          },
+    conversation:
+      w.conversation === undefined
+        ? null
+        : w.conversation.kind === "delete"
+          ? { kind: "delete" }
+          : {
+              kind: "save",
+              userId: w.conversation.userId.toString(),
+              machineId: w.conversation.machineId,
+              machineVersion: w.conversation.machineVersion,
+              snapshot: w.conversation.snapshot,
+            },
+    // A message may go to another chat than the update's (a case card to the staff group).
+    out: w.out.map((o) => ({ chatId: o.chatId.toString(), ...toBotApiCall(o) })),
+    failure: w.failure ?? null,
+  };
 }

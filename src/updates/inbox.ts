@@ -1,3 +1,5 @@
+import { type ChatStore, writeChatState } from "../chat/state.ts";
+import { ChatWriteBatch } from "../chat/write-batch.ts";
 import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -20,15 +22,14 @@ export type Handled =
 
 /**
  * Processes one update and marks it processed, all in one write at its end.
- * `db` is a transaction when inTransaction, else the client itself; a handler
- * throws NeedsTransaction when it needs one, ChatChanged when its read went
- * stale before its write.
+ * A handler run outside a transaction throws NeedsTransaction when it needs
+ * one, and any handler ChatChanged when its read went stale before its write.
  */
-export type UpdateHandler = (db: Tx, inbound: Inbound, inTransaction: boolean) => Promise<Handled>;
+export type UpdateHandler = (store: ChatStore, inbound: Inbound) => Promise<Handled>;
 
 /** Writes what the customer is told when their update could not be processed, and sets it aside. */
 export type GiveUpHandler = (
-  db: Tx,
+  store: ChatStore,
   inbound: Inbound,
   failure: { error: string; attempts: number },
 ) => Promise<void>;
@@ -90,8 +91,13 @@ export class Inbox {
   /** webhook mode: how many of each chat's updates are being stored right now */
   readonly #storing = new Map<bigint, number>();
 
+  /** outside transactions: writes batched across the chats processed at once */
+  readonly #direct: ChatStore;
+
   constructor(options: InboxOptions) {
     this.#o = options;
+    const batch = new ChatWriteBatch(options.prisma);
+    this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
   }
 
   /** Stores an update; false when it was a second delivery or concerns no chat. */
@@ -141,7 +147,7 @@ export class Inbox {
         await this.store(raw, inbound);
         return;
       }
-      await this.#inOrder(inbound.chatId, () => this.#direct(raw, inbound));
+      await this.#inOrder(inbound.chatId, () => this.#arrived(raw, inbound));
       return;
     }
     // A chat's burst is stored in any order; its drain waits until none of
@@ -185,7 +191,7 @@ export class Inbox {
    * stored updates waiting or processing it failed; then stored and processed
    * from the store after them, where failures are counted.
    */
-  async #direct(raw: unknown, inbound: Inbound): Promise<void> {
+  async #arrived(raw: unknown, inbound: Inbound): Promise<void> {
     const started = performance.now();
     let handled: Handled;
     try {
@@ -216,8 +222,8 @@ export class Inbox {
     for (let race = 1; ; race++) {
       try {
         return inTransaction
-          ? await prisma.$transaction((tx) => handle(tx, inbound, true), TRANSACTION)
-          : await handle(prisma, inbound, false);
+          ? await prisma.$transaction((tx) => handle(inTransactionStore(tx), inbound), TRANSACTION)
+          : await handle(this.#direct, inbound);
       } catch (err) {
         if (err instanceof NeedsTransaction) inTransaction = true;
         else if (!(err instanceof ChatChanged) || race >= MAX_RACES) throw err;
@@ -347,7 +353,7 @@ export class Inbox {
     }
     try {
       await prisma.$transaction(
-        (tx) => this.#o.onGiveUp(tx, inbound, { error, attempts }),
+        (tx) => this.#o.onGiveUp(inTransactionStore(tx), inbound, { error, attempts }),
         TRANSACTION,
       );
       this.#o.onCommitted?.();
@@ -363,6 +369,10 @@ export class Inbox {
 }
 
 const TRANSACTION = { timeout: 15_000, maxWait: 15_000 };
+
+function inTransactionStore(tx: Tx): ChatStore {
+  return { db: tx, inTransaction: true, write: (w) => writeChatState(tx, w) };
+}
 
 /**
  * The update as PostgreSQL can keep it: jsonb refuses U+0000 and unpaired

@@ -32,6 +32,7 @@ function write(over: Partial<ChatWrite> = {}): ChatWrite {
       { kind: "message", chatId: 42n, text: "first" },
       { kind: "answer", chatId: 42n, callbackQueryId: "q1" },
       { kind: "message", chatId: 42n, text: "third" },
+      { kind: "message", chatId: -100n, text: "to the staff group" },
     ],
     ...over,
   };
@@ -69,10 +70,11 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     expect((await readChatState(db.prisma, key)).processed).toBe(true);
     // The messages keep their order.
     const out = await db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } });
-    expect(out.map((o) => [o.method, o.payload])).toEqual([
-      ["sendMessage", { chat_id: "42", text: "first" }],
-      ["answerCallbackQuery", { callback_query_id: "q1" }],
-      ["sendMessage", { chat_id: "42", text: "third" }],
+    expect(out.map((o) => [o.chatId, o.method, o.payload])).toEqual([
+      [42n, "sendMessage", { chat_id: "42", text: "first" }],
+      [42n, "answerCallbackQuery", { callback_query_id: "q1" }],
+      [42n, "sendMessage", { chat_id: "42", text: "third" }],
+      [-100n, "sendMessage", { chat_id: "-100", text: "to the staff group" }],
     ]);
   });
 
@@ -99,7 +101,7 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       firstName: "Олена",
       role: "customer",
     });
-    expect(await db.prisma.outboxMessage.count()).toBe(3);
+    expect(await db.prisma.outboxMessage.count()).toBe(4);
     expect(await db.prisma.inboundUpdate.count({ where: { updateId: 1001n } })).toBe(0);
   });
 
