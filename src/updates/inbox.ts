@@ -100,10 +100,14 @@ export class Inbox {
     this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
   }
 
-  /** Stores an update; false when it was a second delivery or concerns no chat. */
+  /**
+   * Stores an update, with the error of the attempt that failed first if one
+   * did; undefined when it was a second delivery or concerns no chat.
+   */
   async store(
     raw: unknown,
     inbound: Inbound | Ignored = parseUpdate(raw),
+    failed?: string,
   ): Promise<{ chatId: bigint } | undefined> {
     if (inbound.kind === "ignored") {
       this.#o.logger.debug(
@@ -118,6 +122,7 @@ export class Inbox {
           updateId: inbound.updateId,
           chatId: inbound.chatId,
           payload: storable(raw) as Prisma.InputJsonValue,
+          ...(failed === undefined ? {} : { attempts: 1, error: failed }),
         },
       ],
       skipDuplicates: true,
@@ -194,13 +199,16 @@ export class Inbox {
   async #arrived(raw: unknown, inbound: Inbound): Promise<void> {
     const started = performance.now();
     let handled: Handled;
+    let failed: string | undefined;
     try {
       handled = await this.#process(inbound);
     } catch (err) {
+      failed = errorText(err);
       this.#o.logger.warn(
         { err, updateId: inbound.updateId },
         "processing an update failed; storing it to retry",
       );
+      this.#o.onHandled?.(inbound.kind, "failed", (performance.now() - started) / 1000);
       handled = "behind";
     }
     this.#ended(inbound, handled, started);
@@ -208,7 +216,7 @@ export class Inbox {
     // With polling, an update whose store fails is gone once the next
     // getUpdates confirms it: hold the batch and retry while the database
     // is away (a webhook instead answers 500 and Telegram retries).
-    if ((await this.#storeRetrying(raw, inbound)) !== undefined)
+    if ((await this.#storeRetrying(raw, inbound, failed)) !== undefined)
       while (await this.#processNext(inbound.chatId)) {}
   }
 
@@ -240,10 +248,14 @@ export class Inbox {
       this.#o.onHandled?.(inbound.kind, "ok", (performance.now() - started) / 1000);
   }
 
-  async #storeRetrying(raw: unknown, inbound: Inbound): Promise<{ chatId: bigint } | undefined> {
+  async #storeRetrying(
+    raw: unknown,
+    inbound: Inbound,
+    failed: string | undefined,
+  ): Promise<{ chatId: bigint } | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store(raw, inbound);
+        return await this.store(raw, inbound, failed);
       } catch (err) {
         if (attempt >= STORE_ATTEMPTS) throw err;
         this.#o.logger.warn({ err, attempt }, "storing an update failed; retrying");
@@ -343,7 +355,7 @@ export class Inbox {
       { err, chatId: inbound.chatId, updateId: row.updateId, attempts },
       "processing an update failed",
     );
-    const error = err instanceof Error ? err.message.slice(0, 500) : "unknown error";
+    const error = errorText(err);
     if (attempts < MAX_ATTEMPTS) {
       await prisma.inboundUpdate.update({
         where: { updateId: row.updateId },
@@ -369,6 +381,10 @@ export class Inbox {
 }
 
 const TRANSACTION = { timeout: 15_000, maxWait: 15_000 };
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message.slice(0, 500) : "unknown error";
+}
 
 function inTransactionStore(tx: Tx): ChatStore {
   return { db: tx, inTransaction: true, write: (w) => writeChatState(tx, w) };
