@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createCore } from "../../src/app/core.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { testConfig, UNLIMITED } from "../support/bot.ts";
+import { RecordingBotApi } from "../support/bot-api.ts";
+import { conversation, TIME_ZONE } from "../support/conversations.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+// The hot path's promise (issue 4: at most three round trips per update): an
+// ordinary update is one read and one write; only a step that queues a case
+// takes a transaction.
+describe.each(databaseKinds)("statements per update on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("are two for every update of a refund conversation but the submission", async () => {
+    const statements: string[] = [];
+    db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
+    const core = createCore({
+      config: testConfig({ TIME_ZONE }),
+      db,
+      api: new RecordingBotApi(),
+      logger: createLogger("silent"),
+      pace: UNLIMITED,
+    });
+    let id = 1;
+    const updates = conversation(4242, () => id++);
+    const counts: number[] = [];
+    for (const u of updates) {
+      statements.length = 0;
+      await core.inbox.receive(u);
+      counts.push(statements.length);
+    }
+    expect(counts.slice(0, -1)).toEqual(counts.slice(0, -1).map(() => 2));
+    expect(await db.prisma.refundCase.count()).toBe(1);
+    expect(await db.prisma.inboundUpdate.count({ where: { processedAt: null } })).toBe(0);
+  });
+});
