@@ -82,12 +82,12 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
       : {
           id: r.u_id,
           language: r.u_language,
-          role: r.u_role ?? "customer",
+          role: col(r.u_role),
           firstName: r.u_firstName,
           username: r.u_username,
           blockedAt: r.u_blockedAt,
-          createdAt: r.u_createdAt ?? new Date(0),
-          updatedAt: r.u_updatedAt ?? new Date(0),
+          createdAt: col(r.u_createdAt),
+          updatedAt: col(r.u_updatedAt),
         };
   const conversation: Conversation | null =
     r.c_userId === null
@@ -95,14 +95,14 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
       : {
           chatId: key.chatId,
           userId: r.c_userId,
-          machineId: r.c_machineId ?? "",
-          machineVersion: r.c_machineVersion ?? 0,
+          machineId: col(r.c_machineId),
+          machineVersion: col(r.c_machineVersion),
           snapshot: r.c_snapshot,
-          version: r.c_version ?? 0,
-          lastActivityAt: r.c_lastActivityAt ?? new Date(0),
+          version: col(r.c_version),
+          lastActivityAt: col(r.c_lastActivityAt),
           remindedAt: r.c_remindedAt,
-          createdAt: r.c_createdAt ?? new Date(0),
-          updatedAt: r.c_updatedAt ?? new Date(0),
+          createdAt: col(r.c_createdAt),
+          updatedAt: col(r.c_updatedAt),
         };
   return {
     version: r.gateVersion ?? 0,
@@ -111,6 +111,12 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
     processed: r.processed,
     earlierPending: r.earlierPending,
   };
+}
+
+/** A NOT NULL column of a row the LEFT JOIN found (all of its columns are nullable to the query). */
+function col<T>(value: T | null): T {
+  if (value === null) throw new Error("a NOT NULL column was read as null");
+  return value;
 }
 
 /** The writer's row: created on first contact, kept up to date with their Telegram profile. */
