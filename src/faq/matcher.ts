@@ -6,6 +6,7 @@ import type { I18n } from "../i18n/index.ts";
 import { type FaqLocale, parseFaqLocale } from "./content.ts";
 import { detectLanguage } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
+import { textsOf, trainLanguageModel } from "./language-model.ts";
 import { processWord, type StemmerKind, terms, tokenize } from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
@@ -164,6 +165,11 @@ export function createFaqFromLocales(
     indexes.set(lang, buildIndex(lang, content, stemming, fuzzy, stemmer));
   }
 
+  // Character n-grams of each language's own FAQ text, to tell ru/uk and en/es apart.
+  const languageModel = trainLanguageModel(
+    Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
+  );
+
   function rank(text: string, language: string): Ranking {
     const built = indexes.get(language);
     const queryTerms = [...new Set(terms(language, text, stemming, stemmer))];
@@ -245,7 +251,7 @@ export function createFaqFromLocales(
     languages,
     rank,
     match(text, options) {
-      const guess = detectLanguage(text, languages, options?.userLanguage);
+      const guess = detectLanguage(text, languages, options?.userLanguage, languageModel);
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createFaqFromLocales, detectLanguage, FAQ_ENTRIES } from "../../src/faq/index.ts";
+import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
 import { normalize, stem, terms } from "../../src/faq/text.ts";
 import { projectFaq } from "./setup.ts";
 
@@ -30,6 +31,17 @@ describe("language detection", () => {
     expect(lang("номер", "uk").candidates[0]).toBe("uk");
     expect(lang("номер", "ru").candidates[0]).toBe("ru");
     expect(lang("номер", "uk").certain).toBe(false);
+  });
+
+  it("tells Russian from Ukrainian by letter sequences learnt from the FAQ text", () => {
+    const model = trainLanguageModel(
+      Object.fromEntries(langs.map((l) => [l, textsOf(i18n.resources(l, "faq"))])),
+    );
+    // No і/ї/є/ы/э and no cue word in either; the chat's language is the other one.
+    expect(detectLanguage("скасував замовлення вчора", langs, "ru", model).candidates[0]).toBe(
+      "uk",
+    );
+    expect(detectLanguage("отменил заказ вчера", langs, "uk", model).candidates[0]).toBe("ru");
   });
 
   it("only proposes languages it has", () => {
