@@ -7,7 +7,8 @@ import { type FaqLocale, parseFaqLocale } from "./content.ts";
 import { detectLanguage } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
-import { processWord, type StemmerKind, terms, tokenize } from "./text.ts";
+import { synonymMap } from "./synonyms.ts";
+import { processWord, type StemmerKind, tokenize } from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
@@ -92,6 +93,18 @@ interface LanguageIndex {
   docs: Doc[];
   /** Every term of the index, and every prefix of 4+ letters of each (for vocabulary checks). */
   vocabulary: Set<string>;
+  /** A word's index term, or null for stop words and noise. */
+  toTerm: (word: string) => string | null;
+}
+
+/** The index terms of a text, in order. */
+function termsOf(toTerm: (word: string) => string | null, text: string): string[] {
+  const out: string[] = [];
+  for (const w of tokenize(text)) {
+    const t = toTerm(w);
+    if (t !== null) out.push(t);
+  }
+  return out;
 }
 
 /** How the FAQ is built; the defaults are what ships, the switches exist for the benchmark. */
@@ -113,6 +126,13 @@ function buildIndex(
   stemmer: StemmerKind,
 ): LanguageIndex {
   const docs: Doc[] = [];
+  // Word → index term: stop words dropped, stemmed, then mapped to its synonym group's term.
+  const word = (w: string): string | null => processWord(lang, w, stemming, stemmer);
+  const synonyms = synonymMap(content.synonyms ?? [], (text) => tokenize(text).map(word));
+  const toTerm = (w: string): string | null => {
+    const t = word(w);
+    return t === null ? null : (synonyms.get(t) ?? t);
+  };
   const add = (entryId: string, text: string, boost: number) =>
     docs.push({ id: docs.length, entryId, text, boost });
   for (const entry of FAQ_ENTRIES) {
@@ -126,7 +146,7 @@ function buildIndex(
     fields: ["text"],
     idField: "id",
     tokenize: (text) => tokenize(text),
-    processTerm: (word) => processWord(lang, word, stemming, stemmer),
+    processTerm: toTerm,
     searchOptions: {
       combineWith: "OR",
       prefix: (term) => fuzzy && term.length >= 4,
@@ -139,12 +159,12 @@ function buildIndex(
   index.addAll(docs);
   const vocabulary = new Set<string>();
   for (const d of docs) {
-    for (const t of terms(lang, d.text, stemming, stemmer)) {
+    for (const t of termsOf(toTerm, d.text)) {
       vocabulary.add(t);
       for (let n = 4; n < t.length; n++) vocabulary.add(t.slice(0, n));
     }
   }
-  return { index, docs, vocabulary };
+  return { index, docs, vocabulary, toTerm };
 }
 
 /** Builds the FAQ from already-parsed faq.json of each language. */
@@ -172,7 +192,7 @@ export function createFaqFromLocales(
 
   function rank(text: string, language: string): Ranking {
     const built = indexes.get(language);
-    const queryTerms = [...new Set(terms(language, text, stemming, stemmer))];
+    const queryTerms = built ? [...new Set(termsOf(built.toTerm, text))] : [];
     if (!built || queryTerms.length === 0) {
       return {
         language,

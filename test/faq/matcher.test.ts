@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFaqFromLocales, detectLanguage, FAQ_ENTRIES } from "../../src/faq/index.ts";
 import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
+import { synonymMap } from "../../src/faq/synonyms.ts";
 import { normalize, stem, terms } from "../../src/faq/text.ts";
 import { projectFaq } from "./setup.ts";
 
@@ -67,6 +68,34 @@ describe("text processing", () => {
   it("drops stop words", () => {
     expect(terms("en", "what is my balance")).toEqual(["balanc"]);
     expect(terms("ru", "какой у меня баланс")).toEqual(["баланс"]);
+  });
+});
+
+describe("synonyms", () => {
+  const toTerms = (text: string) => terms("ru", text);
+
+  it("map every word of a group, and its inflections, to the group's first word", () => {
+    const map = synonymMap(["смс sms эсэмэска", "сим-карта симка сим"], toTerms);
+    const term = (w: string) => {
+      const [t] = toTerms(w);
+      return t === undefined ? undefined : (map.get(t) ?? t);
+    };
+    expect(term("эсэмэски")).toBe(term("смс"));
+    expect(term("SMS")).toBe(term("смс"));
+    // "сим-карта" is two words, not one term: the group's first word is "симка".
+    expect(term("сим")).toBe(stem("ru", "симка"));
+    expect(map.has(stem("ru", "симка"))).toBe(false);
+  });
+
+  it("let a question's colloquial word find the entry", () => {
+    const ru = structuredClone(i18n.resources("ru", "faq")) as { synonyms?: string[] };
+    const without = createFaqFromLocales({ ru: { ...ru, synonyms: [] } });
+    const withGroup = createFaqFromLocales({ ru: { ...ru, synonyms: ["смс эсэмэска"] } });
+    const q = "эсэмэска не дошла";
+    expect(without.rank(q, "ru").vocabularyCoverage).toBeLessThan(
+      withGroup.rank(q, "ru").vocabularyCoverage,
+    );
+    expect(withGroup.rank(q, "ru").entries[0]?.entryId).toBe("sms_not_received");
   });
 });
 
