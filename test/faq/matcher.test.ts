@@ -151,6 +151,24 @@ describe("match", () => {
     });
   });
 
+  it("does not answer a question that shares words with an entry but not its subject", () => {
+    for (const q of ["my phone screen is broken", "у какого оператора лучшая связь"]) {
+      expect(["suggestions", "out_of_scope"], q).toContain(faq.match(q).kind);
+    }
+  });
+
+  it("ranks entries by their best phrasing and by all their text together", () => {
+    const q = "I cancelled the rental early, refund for the remaining days?";
+    const r = faq.rank(q, "en");
+    for (const e of r.entries) expect(e.score).toBeGreaterThanOrEqual(e.phraseScore);
+    const phrasingsOnly = createFaqFromLocales(
+      { en: i18n.resources("en", "faq") },
+      { entryWeight: 0 },
+    ).rank(q, "en");
+    for (const e of phrasingsOnly.entries) expect(e.score).toBe(e.phraseScore);
+    expect(r.entries[0]?.entryId).toBe("deactivated_early");
+  });
+
   it("offers the refund start of the entry it answers with", () => {
     const m = faq.match("the verification code never came to the one-time number");
     expect(m.kind).toBe("answer");
