@@ -257,8 +257,9 @@ export function createFaqFromLocales(
     }
     if (entryWeight > 0) {
       // Every entry the entry index finds has a phrasing with one of the same terms, so it is
-      // already in `best`.
-      for (const r of built.entryIndex.search(text)) {
+      // already in `best`. No typo search here: it doubled the lookup time, and typos already
+      // count in the phrasing score (leave-one-out top-1 90.5 % without, 91.4 % with).
+      for (const r of built.entryIndex.search(text, { fuzzy: false })) {
         const entryId = FAQ_ENTRIES[r.id as number]?.id;
         const e = entryId === undefined ? undefined : best.get(entryId);
         if (e) e.score += entryWeight * r.score;

@@ -13,15 +13,15 @@ const { faq } = projectFaq();
 /** Floors per language: top-1 accuracy, answered outright, out-of-scope precision and recall. */
 const FLOORS = {
   en: { top1: 0.95, answered: 0.92, oosPrecision: 0.95, oosRecall: 0.95 },
-  ru: { top1: 0.95, answered: 0.9, oosPrecision: 0.95, oosRecall: 0.9 },
+  ru: { top1: 0.95, answered: 0.88, oosPrecision: 0.95, oosRecall: 0.9 },
   uk: { top1: 0.95, answered: 0.88, oosPrecision: 0.95, oosRecall: 0.9 },
-  es: { top1: 0.93, answered: 0.9, oosPrecision: 0.95, oosRecall: 0.85 },
+  es: { top1: 0.93, answered: 0.88, oosPrecision: 0.95, oosRecall: 0.85 },
 } as const;
 
 /**
  * Floors on the later sets, a few points under what they measure since whole-entry scoring,
  * synonyms and the n-gram language guess (blind: top-1 en 91.7 %, ru 91.7 %, uk 100 %,
- * es 91.7 %; holdout: en 96.2 %, ru/uk/es 100 %). Both sets were used as development data for
+ * es 91.7 %; holdout: 100 % in all four). Both sets were used as development data for
  * that work, so they are no longer blind. A blind set has 12 questions a language: one
  * question is 8.3 points. `either`: the labelled entry answered or among the suggestions.
  */
@@ -33,7 +33,7 @@ const LATER_FLOORS = {
     es: { top1: 0.85, either: 0.95 },
   },
   holdout: {
-    en: { top1: 0.9, either: 0.9 },
+    en: { top1: 0.95, either: 0.9 },
     ru: { top1: 0.95, either: 0.95 },
     uk: { top1: 0.95, either: 0.95 },
     es: { top1: 0.95, either: 0.95 },
