@@ -1,5 +1,6 @@
-// Which language a question is written in, from its script and a few cues. The FAQ combines
-// this with which language's index matches best (see matcher.ts).
+// Which language a question is written in, from its script, its letter sequences (the n-gram
+// profiles of language-model.ts) and a few cue words. When that is not certain, the FAQ also
+// asks which language's index matches best (see matcher.ts).
 import type { LanguageModel } from "./language-model.ts";
 import { normalize } from "./text.ts";
 

@@ -1,6 +1,7 @@
-// Free-text FAQ matching: one MiniSearch index per language (BM25 with per-language stemming,
-// prefix and fuzzy search), built once at start. A question is matched in the language it is
-// written in (detect.ts), and the answer comes back in that language.
+// Free-text FAQ matching: two MiniSearch indexes per language (BM25 with per-language stemming
+// and synonyms, prefix and fuzzy search), one over each question, phrasing and keyword list and
+// one over each entry's text as a whole, built once at start. A question is matched in the
+// language it is written in (detect.ts), and the answer comes back in that language.
 import MiniSearch from "minisearch";
 import type { I18n } from "../i18n/index.ts";
 import { type FaqLocale, parseFaqLocale } from "./content.ts";
@@ -48,7 +49,7 @@ export interface FaqThresholds {
   outOfScopeFuzzyScore: number;
   /** A best score under this with at most half the words known: out of scope. */
   outOfScopeScore: number;
-  /** An answer needs at least this score and coverage… */
+  /** An answer needs at least this best-phrasing score and coverage… */
   answerScore: number;
   answerCoverage: number;
   /**
