@@ -26,6 +26,11 @@ export const faqLocale = z.object({
     clauseRef: text,
   }),
   topics: z.record(z.string(), text),
+  /**
+   * Groups of words that mean the same here, one group a line, the word to index them as
+   * first ("смс sms смска"): colloquial, abbreviated and other-script forms. Never shown.
+   */
+  synonyms: z.array(text).optional(),
   entries: z.record(z.string(), faqEntryText),
 });
 

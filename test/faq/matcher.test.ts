@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFaqFromLocales, detectLanguage, FAQ_ENTRIES } from "../../src/faq/index.ts";
+import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
+import { synonymMap } from "../../src/faq/synonyms.ts";
 import { normalize, stem, terms } from "../../src/faq/text.ts";
 import { projectFaq } from "./setup.ts";
 
@@ -32,6 +34,17 @@ describe("language detection", () => {
     expect(lang("номер", "uk").certain).toBe(false);
   });
 
+  it("tells Russian from Ukrainian by letter sequences learnt from the FAQ text", () => {
+    const model = trainLanguageModel(
+      Object.fromEntries(langs.map((l) => [l, textsOf(i18n.resources(l, "faq"))])),
+    );
+    // No і/ї/є/ы/э and no cue word in either; the chat's language is the other one.
+    expect(detectLanguage("скасував замовлення вчора", langs, "ru", model).candidates[0]).toBe(
+      "uk",
+    );
+    expect(detectLanguage("отменил заказ вчера", langs, "uk", model).candidates[0]).toBe("ru");
+  });
+
   it("only proposes languages it has", () => {
     expect(detectLanguage("Чи згорає баланс?", ["en", "ru"]).candidates).not.toContain("uk");
   });
@@ -55,6 +68,34 @@ describe("text processing", () => {
   it("drops stop words", () => {
     expect(terms("en", "what is my balance")).toEqual(["balanc"]);
     expect(terms("ru", "какой у меня баланс")).toEqual(["баланс"]);
+  });
+});
+
+describe("synonyms", () => {
+  const toTerms = (text: string) => terms("ru", text);
+
+  it("map every word of a group, and its inflections, to the group's first word", () => {
+    const map = synonymMap(["смс sms эсэмэска", "сим-карта симка сим"], toTerms);
+    const term = (w: string) => {
+      const [t] = toTerms(w);
+      return t === undefined ? undefined : (map.get(t) ?? t);
+    };
+    expect(term("эсэмэски")).toBe(term("смс"));
+    expect(term("SMS")).toBe(term("смс"));
+    // "сим-карта" is two words, not one term: the group's first word is "симка".
+    expect(term("сим")).toBe(stem("ru", "симка"));
+    expect(map.has(stem("ru", "симка"))).toBe(false);
+  });
+
+  it("let a question's colloquial word find the entry", () => {
+    const ru = structuredClone(i18n.resources("ru", "faq")) as { synonyms?: string[] };
+    const without = createFaqFromLocales({ ru: { ...ru, synonyms: [] } });
+    const withGroup = createFaqFromLocales({ ru: { ...ru, synonyms: ["смс эсэмэска"] } });
+    const q = "эсэмэска не дошла";
+    expect(without.rank(q, "ru").vocabularyCoverage).toBeLessThan(
+      withGroup.rank(q, "ru").vocabularyCoverage,
+    );
+    expect(withGroup.rank(q, "ru").entries[0]?.entryId).toBe("sms_not_received");
   });
 });
 
@@ -108,6 +149,24 @@ describe("match", () => {
       kind: "out_of_scope",
       language: "uk",
     });
+  });
+
+  it("does not answer a question that shares words with an entry but not its subject", () => {
+    for (const q of ["my phone screen is broken", "у какого оператора лучшая связь"]) {
+      expect(["suggestions", "out_of_scope"], q).toContain(faq.match(q).kind);
+    }
+  });
+
+  it("ranks entries by their best phrasing and by all their text together", () => {
+    const q = "I cancelled the rental early, refund for the remaining days?";
+    const r = faq.rank(q, "en");
+    for (const e of r.entries) expect(e.score).toBeGreaterThanOrEqual(e.phraseScore);
+    const phrasingsOnly = createFaqFromLocales(
+      { en: i18n.resources("en", "faq") },
+      { entryWeight: 0 },
+    ).rank(q, "en");
+    for (const e of phrasingsOnly.entries) expect(e.score).toBe(e.phraseScore);
+    expect(r.entries[0]?.entryId).toBe("deactivated_early");
   });
 
   it("offers the refund start of the entry it answers with", () => {
