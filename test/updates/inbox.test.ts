@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { processInChat } from "../../src/chat/state.ts";
-import { connectPostgres, type Database } from "../../src/database/open.ts";
+import { connectPostgres, type Database, type PrismaClient } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { type GiveUpHandler, Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
 import type { Inbound } from "../../src/updates/parse.ts";
@@ -45,6 +45,11 @@ const apologise: GiveUpHandler = async (db, inbound, failure) => {
   );
 };
 
+/** An inbox over this client with the recording handler: one process's. */
+function inboxOn(prisma: PrismaClient): Inbox {
+  return new Inbox({ prisma, handle: record, logger, onGiveUp: apologise });
+}
+
 async function seen(db: Database, chatId: number): Promise<string[]> {
   const rows = await db.prisma.outboxMessage.findMany({
     where: { chatId: BigInt(chatId) },
@@ -63,24 +68,14 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("stores and processes a text holding U+0000 and an unpaired surrogate (found by fuzzing)", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const inbox = inboxOn(db.prisma);
     await inbox.receive(textUpdate(1, 1, "a\u0000b\ud800c"));
     expect(await seen(db, 1)).toEqual(["ab\ufffdc"]);
   });
 
   it("processes each chat in update order, even when a burst arrives at once", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const inbox = inboxOn(db.prisma);
     const updates = Array.from({ length: 40 }, (_, i) =>
       textUpdate(i + 1, (i % 4) + 1, `t${i + 1}`),
     );
@@ -95,12 +90,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("acts on an update delivered twice only once, and erases its payload", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const inbox = inboxOn(db.prisma);
     await Promise.all([
       inbox.receive(textUpdate(1, 9, "once")),
       inbox.receive(textUpdate(1, 9, "once")),
@@ -114,20 +104,10 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {
     db = await createTestDatabase(kind);
-    const before = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const before = inboxOn(db.prisma);
     await before.store(textUpdate(1, 3, "a"));
     await before.store(textUpdate(2, 3, "b"));
-    const after = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const after = inboxOn(db.prisma);
     expect(await after.sweep()).toBe(1);
     expect(await seen(db, 3)).toEqual(["a", "b"]);
   });
@@ -152,12 +132,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
         });
       },
     });
-    const inbox = new Inbox({
-      prisma: flaky,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const inbox = inboxOn(flaky);
     await inbox.accept(textUpdate(1, 8, "kept"), { wait: true });
     expect(refusals).toBe(0);
     expect(await seen(db, 8)).toEqual(["kept"]);
@@ -165,12 +140,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
     db = await createTestDatabase(kind);
-    const inbox = new Inbox({
-      prisma: db.prisma,
-      handle: record,
-      logger,
-      onGiveUp: apologise,
-    });
+    const inbox = inboxOn(db.prisma);
     await inbox.receive(textUpdate(1, 5, "boom"));
     await inbox.receive(textUpdate(2, 5, "next"));
     expect(await seen(db, 5)).toEqual(["sorry", "next"]);
@@ -193,13 +163,8 @@ if (databaseKinds.includes("postgres")) {
       db = await createTestDatabase("postgres");
       const second = await connectPostgres(db.url ?? "");
       extra.push(second);
-      const a = new Inbox({ prisma: db.prisma, handle: record, logger, onGiveUp: apologise });
-      const b = new Inbox({
-        prisma: second.prisma,
-        handle: record,
-        logger,
-        onGiveUp: apologise,
-      });
+      const a = inboxOn(db.prisma);
+      const b = inboxOn(second.prisma);
       const updates = Array.from({ length: 60 }, (_, i) =>
         textUpdate(i + 1, (i % 3) + 1, `t${i + 1}`),
       );
