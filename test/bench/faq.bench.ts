@@ -108,19 +108,23 @@ export async function bench(): Promise<BenchSection[]> {
       rows: accuracyRows(faq),
       notes: [
         "top-1: the best-ranked entry (the answer, or the first suggestion) is the labelled one, in the question's language; answered: answered outright with it. The chat's language is set to another language than the question's.",
-        'tuning: the set the FAQ wording and thresholds were tuned on. second: written after tuning; measured blind once (top-1 en 85.7 %, ru 64.3 %, uk 71.4 %, es 92.9 %), then phrasings were added for the kinds of miss it showed, so it is no longer blind. blind: written last, never tuned against; before the generalisation work (Snowball stemmers, richer phrasings and keywords) it measured top-1 en 83.3 %, ru/uk/es 66.7 %, and it was measured once after it; one out-of-scope miss it then showed ("how many…") led to "many"/"much" becoming English stop words, so it is no longer fully blind. holdout: 26 questions and 6 out-of-scope ones per language written before that work, never tuned against; baseline top-1 en 80.8 %, ru 100 %, uk 100 %, es 92.3 %. Its author also wrote the new phrasings, so new phrasings too close to it (token overlap ≥ 0.4) were removed; its after-figures still flatter. All four sets were then development data for issue #6 (whole-entry score, synonyms, n-gram language guess, more phrasings; before it top-1 blind en 75 %, ru 66.7 %, uk 75 %, es 83.3 %): none of them is blind any more. fresh: 30 questions and 8 out-of-scope ones per language by a second author who read only the policy and the entry ids (never the FAQ wording or the other sets), unseen by whoever tuned the matcher, measured once after that work and never tuned against: the honest estimate.',
+        'tuning: the set the FAQ wording and thresholds were tuned on. second: written after tuning; measured blind once (top-1 en 85.7 %, ru 64.3 %, uk 71.4 %, es 92.9 %), then phrasings were added for the kinds of miss it showed, so it is no longer blind. blind: written last, never tuned against; before the generalisation work (Snowball stemmers, richer phrasings and keywords) it measured top-1 en 83.3 %, ru/uk/es 66.7 %, and it was measured once after it; one out-of-scope miss it then showed ("how many…") led to "many"/"much" becoming English stop words, so it is no longer fully blind. holdout: 26 questions and 6 out-of-scope ones per language written before that work, never tuned against; baseline top-1 en 80.8 %, ru 100 %, uk 100 %, es 92.3 %. Its author also wrote the new phrasings, so new phrasings too close to it (token overlap ≥ 0.4) were removed; its after-figures still flatter. All four sets were then development data for issue #6 (whole-entry score, synonyms, n-gram language guess, more phrasings; before it top-1 blind en 75 %, ru 66.7 %, uk 75 %, es 83.3 %): none of them is blind any more. fresh: 30 questions and 8 out-of-scope ones per language by a second author who read only the policy and the entry ids (never the wording of the FAQ or the other sets), unseen by whoever tuned the matcher, measured once after that work and never tuned against: the honest estimate.',
       ],
     },
     {
       title: "FAQ speed",
       rows: [
+        {
           what: "index build (4 languages, from loaded locales)",
           "p50 ms": ms(build.p50),
-          "p99 ms": ms(build.p99),,what: "load locales + build index", "p50 ms": ms(load.p50), "p99 ms": ms(load.p99) ,
-        ...latencyRows.map((r) => (
+          "p99 ms": ms(build.p99),
+        },
+        { what: "load locales + build index", "p50 ms": ms(load.p50), "p99 ms": ms(load.p99) },
+        ...latencyRows.map((r) => ({
           what: `lookup, ${r.language} (${r.lookups})`,
           "p50 ms": r["p50 ms"] ?? "",
-          "p99 ms": r["p99 ms"] ?? "",)),
+          "p99 ms": r["p99 ms"] ?? "",
+        })),
       ],
     },
     {
