@@ -56,8 +56,9 @@ const isAlnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.te
 /**
  * True when `text` contains 13–19 digits that pass the Luhn check, written
  * together or in groups separated by single spaces, dots or dashes ("4111
- * 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111"). Digits glued
- * to letters (a wallet address, an IBAN's country code) are not a card number.
+ * 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111") and not
+ * starting with 0. Digits glued to letters (a wallet address, an IBAN's
+ * country code) are not a card number.
  */
 export function containsCardNumber(text: string): boolean {
   for (const m of text.matchAll(GROUPS_RE)) {
@@ -74,7 +75,10 @@ export function containsCardNumber(text: string): boolean {
         const gi = groups[i];
         if (gj === undefined || gi === undefined) break;
         digits += gj.digits;
-        if (digits.length > 19) break;
+        // No card number starts with 0 (ISO/IEC 7812 issues no cards under
+        // industry identifier 0), and a phone number typed with the
+        // international prefix 00 must not be taken for one.
+        if (digits.startsWith("0") || digits.length > 19) break;
         if (digits.length < 13) continue;
         if (isAlnum(text[gi.from - 1]) || isAlnum(text[gj.to])) continue;
         if (luhnValid(digits)) return true;

@@ -25,9 +25,15 @@ const TZS = ["Europe/Berlin", "Asia/Tokyo", "America/New_York", "Pacific/Kiritim
 /** Luhn-valid card numbers of 13–19 digits. */
 const cardDigits = fc
   .integer({ min: 12, max: 18 })
-  .chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }))
-  .map((body) => {
-    const s = body.join("");
+  .chain((n) =>
+    fc.tuple(
+      // Card numbers start with 1–9 (ISO/IEC 7812).
+      fc.integer({ min: 1, max: 9 }),
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n - 1, maxLength: n - 1 }),
+    ),
+  )
+  .map(([first, rest]) => {
+    const s = `${first}${rest.join("")}`;
     for (let d = 0; d <= 9; d++) if (luhnValid(s + d)) return s + d;
     throw new Error("unreachable");
   });
@@ -77,14 +83,21 @@ describe("card numbers are never accepted", () => {
       ),
     );
   });
-  it("a card number that starts like an international prefix is still called a card number", () => {
-    // Found by the property below: 18 zeros pass the Luhn check and start with "00".
+  it("a number typed with the international prefix 00 is a phone number, never a card number", () => {
+    // Found by the property below: "00100000000008" passes the Luhn check, but no card number
+    // starts with 0, and at the phone question it is +1 00000000008.
+    expect(containsCardNumber("00100000000008")).toBe(false);
+    expect(check(referenceSchema("rented"), "00100000000008")).toEqual({
+      ok: true,
+      value: "+100000000008",
+    });
     for (const service of SERVICES) {
       expect(check(referenceSchema(service), "000000000000000000")).toEqual({
         ok: false,
-        error: "card_number",
+        error: "phone_format",
       });
     }
+    expect(containsCardNumber("card 4111 1111 1111 1111")).toBe(true);
   });
   it("a card number typed at every free-text question is refused and never stored", () => {
     const upTo: Say[] = [
