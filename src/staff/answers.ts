@@ -2,8 +2,8 @@ import { transition } from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { StaffDeps } from "./deps.ts";
-import { staffDestinations } from "./roles.ts";
-import { languageOf, nameOf, speaker } from "./words.ts";
+import { staffSpeakers } from "./notify.ts";
+import { nameOf } from "./words.ts";
 
 /**
  * A customer's message while one of their cases waits for information: the
@@ -35,19 +35,10 @@ export async function takeAnswer(
     r.case.assigneeId === null
       ? null
       : await ctx.tx.user.findUnique({ where: { id: r.case.assigneeId } });
-  const destinations =
-    deps.config.staffChatId === undefined && assignee !== null
-      ? [{ chatId: assignee.id, user: assignee }]
-      : await staffDestinations(ctx.tx, deps.config);
-  const out: Outgoing[] = destinations.map((d) => {
-    const s = speaker(
-      deps.i18n,
-      deps.config,
-      d.user === null ? deps.config.defaultLanguage : languageOf(deps.i18n, deps.config, d.user),
-    );
+  const out: Outgoing[] = (await staffSpeakers(ctx.tx, deps, assignee)).map(({ chatId, s }) => {
     return {
       kind: "message",
-      chatId: d.chatId,
+      chatId,
       text: s.t("staff:answer.received", { id: c.id, name: nameOf(ctx.user), text }),
       buttons: [
         [

@@ -5,8 +5,7 @@ import { enqueue } from "../outbox/write.ts";
 import type { Tx } from "../updates/inbox.ts";
 import { deadlineClause } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
-import { staffDestinations } from "./roles.ts";
-import { languageOf, speaker } from "./words.ts";
+import { staffSpeakers } from "./notify.ts";
 
 /**
  * Deadline reminders and missed-deadline alerts (F1, F2). Everything the job
@@ -77,19 +76,10 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
     const assignee =
       c.assigneeId === null ? null : await tx.user.findUnique({ where: { id: c.assigneeId } });
     // The staff group sees everything; without one, the case's owner, or everyone when unclaimed.
-    const destinations =
-      o.config.staffChatId === undefined && assignee !== null
-        ? [{ chatId: assignee.id, user: assignee }]
-        : await staffDestinations(tx, o.config);
-    return destinations.map((d) => {
-      const s = speaker(
-        o.i18n,
-        o.config,
-        d.user === null ? o.config.defaultLanguage : languageOf(o.i18n, o.config, d.user),
-      );
+    return (await staffSpeakers(tx, o, assignee)).map(({ chatId, s }) => {
       return {
         kind: "message",
-        chatId: d.chatId,
+        chatId,
         text: s.t(key, {
           id: c.id,
           due: s.date(c.dueAt),

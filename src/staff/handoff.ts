@@ -4,9 +4,8 @@ import type { Handoff } from "../database/generated/client.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { Tx } from "../updates/inbox.ts";
 import type { StaffDeps } from "./deps.ts";
-import { customerSpeaker } from "./notify.ts";
-import { staffDestinations } from "./roles.ts";
-import { languageOf, nameOf, speaker } from "./words.ts";
+import { customerSpeaker, staffSpeakers } from "./notify.ts";
+import { nameOf } from "./words.ts";
 
 /**
  * Hand-off to a person (issue 6, item 4). The customer asks for a person (the
@@ -81,10 +80,7 @@ async function staffNotices(
   ctx: ChatContext,
 ): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
-  for (const d of await staffDestinations(tx, deps.config)) {
-    const lang =
-      d.user === null ? deps.config.defaultLanguage : languageOf(deps.i18n, deps.config, d.user);
-    const s = speaker(deps.i18n, deps.config, lang);
+  for (const { chatId, s } of await staffSpeakers(tx, deps)) {
     const [where, clause = ""] = h.origin.split(":");
     const params = {
       id: h.id,
@@ -96,7 +92,7 @@ async function staffNotices(
     };
     out.push({
       kind: "message",
-      chatId: d.chatId,
+      chatId,
       text: s.t(h.question === null ? "staff:handoff.request" : "staff:handoff.question", params),
     });
   }

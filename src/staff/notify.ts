@@ -1,9 +1,35 @@
-import type { RefundCase } from "../database/generated/client.ts";
+import type { RefundCase, User } from "../database/generated/client.ts";
 import type { TParams } from "../i18n/index.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { Tx } from "../updates/inbox.ts";
 import type { StaffDeps } from "./deps.ts";
+import { staffDestinations } from "./roles.ts";
 import { languageOf, type Speaker, speaker } from "./words.ts";
+
+/**
+ * Who on staff is told, each as a speaker in their own language: the staff
+ * group when configured, else each staff member's private chat, or only the
+ * `owner`'s when a claimed case concerns just them.
+ */
+export async function staffSpeakers(
+  tx: Tx,
+  deps: Pick<StaffDeps, "config" | "i18n">,
+  owner: User | null = null,
+): Promise<{ chatId: bigint; s: Speaker }[]> {
+  const { config, i18n } = deps;
+  const destinations =
+    config.staffChatId === undefined && owner !== null
+      ? [{ chatId: owner.id, user: owner }]
+      : await staffDestinations(tx, config);
+  return destinations.map((d) => ({
+    chatId: d.chatId,
+    s: speaker(
+      i18n,
+      config,
+      d.user === null ? config.defaultLanguage : languageOf(i18n, config, d.user),
+    ),
+  }));
+}
 
 /** The customer of a case, as a speaker in their own language. */
 export async function customerSpeaker(

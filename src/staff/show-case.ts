@@ -3,8 +3,7 @@ import type { Outgoing } from "../outbox/write.ts";
 import type { Tx } from "../updates/inbox.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
-import { staffDestinations } from "./roles.ts";
-import { languageOf, speaker } from "./words.ts";
+import { staffSpeakers } from "./notify.ts";
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
 
@@ -61,13 +60,10 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
   const v = await loadView(tx, caseId);
   if (v === null) return [];
   const out: Outgoing[] = [];
-  for (const d of await staffDestinations(tx, deps.config)) {
-    const lang =
-      d.user === null ? deps.config.defaultLanguage : languageOf(deps.i18n, deps.config, d.user);
-    const s = speaker(deps.i18n, deps.config, lang);
+  for (const { chatId, s } of await staffSpeakers(tx, deps)) {
     out.push({
       kind: "message",
-      chatId: d.chatId,
+      chatId,
       text: cardText(s, v, { fresh: true }),
       buttons: cardButtons(s, v.case),
     });
