@@ -10,6 +10,7 @@ import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
 import { cachedCheck, type RequestHandler, startHttpServer } from "./transport/http-server.ts";
 import { createTelegrafTransport } from "./transport/telegraf.ts";
+import { createWebhookIntake } from "./transport/webhook-intake.ts";
 
 /** sysexits.h EX_CONFIG: the configuration is wrong. */
 const EXIT_CONFIG = 78;
@@ -42,11 +43,16 @@ try {
 
   // The outbox sends through the transport's Bot API client; the transport
   // feeds the inbox.
-  const transport = createTelegrafTransport({ token, apiRoot: config.telegramApiRoot, logger });
+  const transport = createTelegrafTransport({
+    token,
+    apiRoot: config.telegramApiRoot,
+    logger,
+    callTimeoutMs: config.botApiTimeoutMs,
+  });
   const metrics = createMetrics({ prisma: db.prisma });
   const core = createCore({ config, db, api: transport.api, logger, metrics });
   const { inbox, sender } = core;
-  transport.mount(inbox, { awaitProcessing: config.webhook === undefined });
+  transport.mount(inbox);
 
   sender.start();
   shutdown.add("outbox", () => sender.stop());
@@ -64,7 +70,11 @@ try {
   if (config.webhook !== undefined) {
     routes.set(
       new URL(config.webhook.url).pathname,
-      await transport.startWebhook(config.webhook.url, config.webhook.secret),
+      createWebhookIntake({
+        secret: config.webhook.secret,
+        logger,
+        store: (update) => inbox.accept(update, { wait: false }),
+      }),
     );
   }
   const server = await startHttpServer({
@@ -86,7 +96,13 @@ try {
 
   // What a crash or a restart left stored but unprocessed goes first.
   await inbox.sweep();
-  if (config.webhook === undefined) {
+  // …and, from then on, whatever a failed drain or another process left.
+  inbox.start();
+  shutdown.add("inbox sweep", () => inbox.stop());
+  if (config.webhook !== undefined) {
+    // Registered once the intake listens, so Telegram's first delivery finds it.
+    await transport.setWebhook(config.webhook.url, config.webhook.secret);
+  } else {
     await transport.startPolling();
     shutdown.add("polling", () => transport.stop());
   }

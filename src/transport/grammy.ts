@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { Bot, GrammyError, HttpError, webhookCallback } from "grammy";
+import { Bot, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logging/logger.ts";
 import type { UpdateSink } from "../updates/inbox.ts";
@@ -15,17 +14,16 @@ export interface GrammyTransportOptions {
   apiRoot: string;
   logger: Logger;
   botInfo?: UserFromGetMe;
+  /** how long one Bot API call may take before it is abandoned */
+  callTimeoutMs: number;
 }
 
 export interface GrammyTransport {
   readonly api: BotApi;
-  /** Hands every update to the inbox (see Inbox.accept for awaitProcessing). */
-  mount(sink: UpdateSink, options: { awaitProcessing: boolean }): void;
-  /** registers the webhook with its secret; returns the request handler */
-  startWebhook(
-    url: string,
-    secret: string,
-  ): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+  /** Hands every update to the inbox, processed before the handler returns. */
+  mount(sink: UpdateSink): void;
+  /** registers the webhook with its secret (requests are taken by src/transport/webhook-intake.ts) */
+  setWebhook(url: string, secret: string): Promise<void>;
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
   stop(): Promise<void>;
@@ -47,14 +45,14 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
 
   const raw = bot.api.raw as unknown as Record<
     string,
-    (payload: Record<string, unknown>) => Promise<unknown>
+    (payload: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>
   >;
   const api: BotApi = {
     async call(method, payload) {
       const fn = raw[method];
       if (fn === undefined) throw new BotApiError(404, `unknown method ${method}`);
       try {
-        return await fn(payload);
+        return await fn(payload, AbortSignal.timeout(o.callTimeoutMs));
       } catch (e) {
         throw toBotApiError(e);
       }
@@ -63,16 +61,11 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
 
   return {
     api,
-    mount(sink, { awaitProcessing }) {
-      bot.use((ctx) => sink.accept(ctx.update, { wait: awaitProcessing }));
+    mount(sink) {
+      bot.use((ctx) => sink.accept(ctx.update, { wait: true }));
     },
-    async startWebhook(url, secret) {
-      await bot.init();
+    async setWebhook(url, secret) {
       await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
-      const callback = webhookCallback(bot, "http", { secretToken: secret });
-      return async (req, res) => {
-        await callback(req, res);
-      };
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
 import type { Logger } from "../logging/logger.ts";
@@ -16,25 +15,23 @@ export interface TelegrafTransportOptions {
   logger: Logger;
   /** skip getMe (tests, or a known bot) */
   botInfo?: UserFromGetMe;
+  /** how long one Bot API call may take before it is abandoned */
+  callTimeoutMs: number;
 }
 
 export interface TelegrafTransport {
   readonly api: BotApi;
   /**
-   * Hands every update to the inbox. awaitProcessing true: an update is
-   * processed before Telegraf's handler returns (polling, in-process tests).
-   * false: it is stored, then processed in the background, so a webhook
-   * answers at once and Telegram's retries never double anything.
+   * Hands every update to the inbox, processed before Telegraf's handler
+   * returns: polling confirms a batch only after it (and in-process tests
+   * see the result).
    */
-  mount(sink: UpdateSink, options: { awaitProcessing: boolean }): void;
+  mount(sink: UpdateSink): void;
   /** feeds one raw update through Telegraf (tests drive the bot this way) */
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
-  /** registers the webhook with its secret; returns the request handler */
-  startWebhook(
-    url: string,
-    secret: string,
-  ): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+  /** registers the webhook with its secret (requests are taken by src/transport/webhook-intake.ts) */
+  setWebhook(url: string, secret: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,15 +45,21 @@ export function toBotApiError(e: unknown): unknown {
 export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTransport {
   const bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot }, handlerTimeout: 60_000 });
   if (o.botInfo !== undefined) bot.botInfo = o.botInfo;
+  // Telegraf's own handler prints the whole update (what a customer typed) on stderr.
+  bot.catch((err) => {
+    o.logger.error({ err }, "an update failed in Telegraf");
+    throw err;
+  });
 
   const callApi = bot.telegram.callApi.bind(bot.telegram) as unknown as (
     method: string,
     payload: Record<string, unknown>,
+    options: { signal: AbortSignal },
   ) => Promise<unknown>;
   const api: BotApi = {
     async call(method, payload) {
       try {
-        return await callApi(method, payload);
+        return await callApi(method, payload, { signal: AbortSignal.timeout(o.callTimeoutMs) });
       } catch (e) {
         throw toBotApiError(e);
       }
@@ -66,8 +69,8 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   let polling = false;
   return {
     api,
-    mount(sink, { awaitProcessing }) {
-      bot.use((ctx) => sink.accept(ctx.update, { wait: awaitProcessing }));
+    mount(sink) {
+      bot.use((ctx) => sink.accept(ctx.update, { wait: true }));
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling() {
@@ -77,11 +80,8 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
         o.logger.fatal({ err }, "polling stopped");
       });
     },
-    async startWebhook(url, secret) {
-      bot.botInfo ??= await bot.telegram.getMe();
+    async setWebhook(url, secret) {
       await bot.telegram.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
-      const callback = bot.webhookCallback(new URL(url).pathname, { secretToken: secret });
-      return (req, res) => callback(req, res);
     },
     async stop() {
       if (polling) bot.stop("shutdown");

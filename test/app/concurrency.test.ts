@@ -5,6 +5,7 @@ import { connectPostgres, type Database } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { startHttpServer } from "../../src/transport/http-server.ts";
 import { createTelegrafTransport } from "../../src/transport/telegraf.ts";
+import { createWebhookIntake } from "../../src/transport/webhook-intake.ts";
 import { BOT_INFO, TOKEN, testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
@@ -91,15 +92,21 @@ describe.each(databaseKinds)("duplicates and concurrency on %s", (kind) => {
         apiRoot: emulator.config.apiURL,
         logger,
         botInfo: BOT_INFO,
+        callTimeoutMs: 5_000,
       });
-      transport.mount(core.inbox, { awaitProcessing: false });
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/telegram`;
+      await transport.setWebhook(url, SECRET);
+      const intake = createWebhookIntake({
+        secret: SECRET,
+        logger,
+        store: (update) => core.inbox.accept(update, { wait: false }),
+      });
       server = await startHttpServer({
         host: "127.0.0.1",
         port,
         logger,
-        routes: new Map([["/telegram", await transport.startWebhook(url, SECRET)]]),
+        routes: new Map([["/telegram", intake]]),
         health: {},
       });
       const post = async (update: Record<string, unknown>) => {

@@ -4,6 +4,7 @@ import { type Core, createCore } from "../../src/app/core.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createGrammyTransport } from "../../src/transport/grammy.ts";
 import { startHttpServer } from "../../src/transport/http-server.ts";
+import { createWebhookIntake } from "../../src/transport/webhook-intake.ts";
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { type Emulator, freePort, startEmulator, startSecretRelay } from "../support/emulator.ts";
@@ -35,10 +36,15 @@ beforeAll(async () => {
     token: TOKEN,
     apiRoot: emulator.config.apiURL,
     logger,
+    callTimeoutMs: config.botApiTimeoutMs,
   });
   core = createCore({ config, db, api: transport.api, logger });
-  transport.mount(core.inbox, { awaitProcessing: false });
-  const route = await transport.startWebhook(`http://127.0.0.1:${relay.port}/grammy`, SECRET);
+  await transport.setWebhook(`http://127.0.0.1:${relay.port}/grammy`, SECRET);
+  const route = createWebhookIntake({
+    secret: SECRET,
+    logger,
+    store: (update) => core.inbox.accept(update, { wait: false }),
+  });
   server = await startHttpServer({
     host: "127.0.0.1",
     port,
