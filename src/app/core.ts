@@ -12,6 +12,7 @@ import { OutboxSender } from "../outbox/sender.ts";
 import { createDeadlineScheduler, type DeadlineScheduler } from "../staff/deadlines.ts";
 import { createStaffDesk } from "../staff/desk.ts";
 import type { BotApi } from "../transport/bot-api.ts";
+import { FloodGate } from "../updates/flood.ts";
 import { Inbox } from "../updates/inbox.ts";
 import { createUpdateHandlers } from "./handler.ts";
 
@@ -62,11 +63,13 @@ export function createCore(o: CoreOptions): Core {
     refunds,
     logger: o.logger,
     staff,
+    flood: new FloodGate(o.config.flood),
   });
   const sender = new OutboxSender({
     prisma: o.db.prisma,
     api: o.api,
     logger: o.logger,
+    callTimeoutMs: o.config.botApiTimeoutMs,
     ...(o.pace === undefined ? {} : { pace: o.pace }),
     onChatUnreachable: async (chatId) => {
       await o.db.prisma.user.updateMany({ where: { id: chatId }, data: { blockedAt: new Date() } });

@@ -25,6 +25,10 @@ export interface Config {
   holidays: readonly string[];
   unrefundablePaymentMethods: readonly string[];
   conversationIdleMinutes: number;
+  /** how long one Bot API call may take before it is abandoned and retried */
+  botApiTimeoutMs: number;
+  /** a customer's updates past `maxUpdates` within `windowMs` are ignored (staff are exempt) */
+  flood: { maxUpdates: number; windowMs: number };
   logLevel: LogLevel;
 }
 
@@ -91,6 +95,8 @@ export function parseConfig(
     holidays: e.HOLIDAYS,
     unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,
+    botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
+    flood: { maxUpdates: e.FLOOD_MAX_UPDATES, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -62,6 +62,12 @@ const positiveMinutes = z.coerce
   .int("a whole number of minutes")
   .positive("a positive number of minutes");
 
+const positiveWhole = (what: string) =>
+  z.coerce
+    .number({ message: `a number of ${what}` })
+    .int(`a whole number of ${what}`)
+    .positive(`a positive number of ${what}`);
+
 export function configSchema(languages: readonly string[]) {
   return z
     .object({
@@ -111,6 +117,12 @@ export function configSchema(languages: readonly string[]) {
       HOLIDAYS: commaList(isoDate),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
       CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
+      BOT_API_TIMEOUT_SECONDS: z.preprocess(
+        blankToUndefined,
+        positiveWhole("seconds").max(60, "at most 60 seconds").default(5),
+      ),
+      FLOOD_MAX_UPDATES: z.preprocess(blankToUndefined, positiveWhole("updates").default(20)),
+      FLOOD_WINDOW_SECONDS: z.preprocess(blankToUndefined, positiveWhole("seconds").default(10)),
       LOG_LEVEL: z.preprocess(
         blankToUndefined,
         z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(", ")}` }).default("info"),

@@ -10,13 +10,25 @@ import { Pace } from "./pace.ts";
  * senders side by side; a failure is retried with backoff (a 429 after its
  * retry_after) until Telegram accepts it or the error is final.
  *
+ * Every call has a time limit, and the running loop never waits for one chat's
+ * call before claiming other chats' messages, so a slow or silent Telegram
+ * holds up only the chat it is slow for. Button answers take a lane of their
+ * own: they are claimed ahead of messages, wait for no message of their chat,
+ * and are not paced (Telegram drops an answer that comes too late).
+ *
  * At-least-once: a process killed after Telegram accepted a message but before
- * it was marked sent resends it when its lease expires (LEASE_SECONDS).
+ * it was marked sent resends it when its lease expires; the lease outlasts a
+ * call's time limit several times over, so a slow call is never sent twice.
  */
 
-const LEASE_SECONDS = 30;
+const MIN_LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 10;
+/** an answer is worth retrying only briefly: the button's spinner stops on its own */
+const MAX_ANSWER_ATTEMPTS = 3;
+/** messages in flight at once in this process */
 const BATCH = 50;
+const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+const ANSWER = "answerCallbackQuery";
 
 interface Claimed {
   id: bigint;
@@ -33,6 +45,8 @@ export interface OutboxSenderOptions {
   pace?: Pace;
   /** how often to look for due messages when nobody kicks the sender */
   pollMs?: number;
+  /** how long one call may take before it counts as failed (and is retried) */
+  callTimeoutMs?: number;
   /** told when a chat turns out unreachable (the user blocked the bot) */
   onChatUnreachable?: (chatId: bigint) => Promise<void>;
   /** told of every call Telegram accepted, and of every failed one with its code (the metrics) */
@@ -51,37 +65,69 @@ export class OutboxSender {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #again = false;
+  /** deliveries under way in the running loop */
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #callTimeoutMs: number;
+  readonly #leaseSeconds: number;
 
   constructor(options: OutboxSenderOptions) {
     this.#o = options;
     this.#pace = options.pace ?? new Pace();
+    this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.#leaseSeconds = Math.max(MIN_LEASE_SECONDS, Math.ceil((3 * this.#callTimeoutMs) / 1000));
   }
 
-  /** Claims due messages (the oldest pending one of each chat) and sends them. */
+  /** Claims due messages and sends them, waiting for every call (tests; the loop does not wait). */
   async sendDue(): Promise<number> {
-    const claimed = await this.#o.prisma.$queryRaw<Claimed[]>`
-      UPDATE "OutboxMessage"
-         SET "leaseUntil" = now() + make_interval(secs => ${LEASE_SECONDS}), "attempts" = "attempts" + 1
-       WHERE "id" IN (
-         SELECT o."id" FROM "OutboxMessage" o
-          WHERE o."status" = 'pending' AND o."notBefore" <= now()
-            AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
-            AND NOT EXISTS (
-              SELECT 1 FROM "OutboxMessage" p
-               WHERE p."chatId" = o."chatId" AND p."status" = 'pending' AND p."id" < o."id")
-          ORDER BY o."id"
-          LIMIT ${BATCH}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "chatId", "method", "payload", "attempts"`;
-    // RETURNING keeps no order: start the oldest first, as the queue promises.
-    claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const claimed = await this.#claim(BATCH);
     await Promise.all(claimed.map((m) => this.#deliver(m)));
     return claimed.length;
   }
 
+  /**
+   * Leases up to `limit` due messages: every due button answer, and the oldest
+   * pending message of each chat whose earlier message is not still pending
+   * (leased by a sender, or waiting for a retry).
+   */
+  async #claim(limit: number): Promise<Claimed[]> {
+    const claimed = await this.#o.prisma.$queryRaw<Claimed[]>`
+      UPDATE "OutboxMessage"
+         SET "leaseUntil" = now() + make_interval(secs => ${this.#leaseSeconds}), "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT o."id" FROM "OutboxMessage" o
+          WHERE o."status" = 'pending' AND o."notBefore" <= now()
+            AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
+            AND (o."method" = ${ANSWER} OR NOT EXISTS (
+              SELECT 1 FROM "OutboxMessage" p
+               WHERE p."chatId" = o."chatId" AND p."status" = 'pending'
+                 AND p."method" <> ${ANSWER} AND p."id" < o."id"))
+          ORDER BY (o."method" = ${ANSWER}) DESC, o."id"
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "chatId", "method", "payload", "attempts"`;
+    // RETURNING keeps no order: start the oldest first, as the queue promises.
+    return claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /** The call, failed with a code-0 error (retried) once it outlasts the time limit. */
+  async #call(m: Claimed): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new BotApiError(0, `no answer within ${this.#callTimeoutMs} ms`)),
+        this.#callTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#o.api.call(m.method, m.payload), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async #deliver(m: Claimed): Promise<void> {
-    const { prisma, api } = this.#o;
-    const wait = this.#pace.delayFor(m.chatId);
+    const { prisma } = this.#o;
+    const wait = m.method === ANSWER ? 0 : this.#pace.delayFor(m.chatId);
     if (wait > 0) {
       await prisma.$executeRaw`
         UPDATE "OutboxMessage" SET "leaseUntil" = NULL, "attempts" = "attempts" - 1,
@@ -90,7 +136,7 @@ export class OutboxSender {
       return;
     }
     try {
-      await api.call(m.method, m.payload);
+      await this.#call(m);
       this.#o.onSent?.(m.method);
       await prisma.$executeRaw`
         UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
@@ -128,7 +174,8 @@ export class OutboxSender {
       await this.#o.onChatUnreachable?.(m.chatId);
       return;
     }
-    if (err.permanent || m.attempts >= MAX_ATTEMPTS) {
+    const maxAttempts = m.method === ANSWER ? MAX_ANSWER_ATTEMPTS : MAX_ATTEMPTS;
+    if (err.permanent || m.attempts >= maxAttempts) {
       logger.error(log, "message not deliverable; giving up");
       await prisma.$executeRaw`
         UPDATE "OutboxMessage" SET "status" = 'failed', "leaseUntil" = NULL, "lastError" = ${err.description}
@@ -155,14 +202,15 @@ export class OutboxSender {
     this.#loop = (async () => {
       while (this.#running) {
         this.#again = false;
-        let sent = 0;
+        let claimed = 0;
+        const room = BATCH - this.#inFlight.size;
         try {
-          sent = await this.sendDue();
+          if (room > 0) claimed = this.#startDeliveries(await this.#claim(room));
         } catch (err) {
           this.#o.logger.error({ err }, "outbox pass failed");
         }
         if (!this.#running) break;
-        if (sent > 0 || this.#again) continue;
+        if (claimed > 0 || this.#again) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, pollMs);
           this.#wake = () => {
@@ -175,10 +223,25 @@ export class OutboxSender {
     })();
   }
 
+  /** Starts each delivery without waiting for it; one that ends wakes the loop (its chat may have more). */
+  #startDeliveries(claimed: Claimed[]): number {
+    for (const m of claimed) {
+      const delivery: Promise<void> = this.#deliver(m)
+        .catch((err: unknown) => this.#o.logger.error({ err, outboxId: m.id }, "delivery failed"))
+        .finally(() => {
+          this.#inFlight.delete(delivery);
+          this.kick();
+        });
+      this.#inFlight.add(delivery);
+    }
+    return claimed.length;
+  }
+
   /** Stops taking new messages and waits for the ones being sent. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    await Promise.all(this.#inFlight);
   }
 }
