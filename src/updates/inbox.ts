@@ -3,6 +3,7 @@ import { ChatWriteBatch } from "../chat/write-batch.ts";
 import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
+import { Periodic } from "../runtime/periodic.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { ChatChanged, NeedsTransaction } from "./signals.ts";
 
@@ -60,8 +61,12 @@ const SETTLE_MS = 100;
 /** …but never later than this after its first update. */
 const MAX_SETTLE_MS = 1_000;
 
-/** Tries to store an update (polling) before giving it up: about a minute of backoff. */
-const STORE_ATTEMPTS = 9;
+/** Backoff between tries to store a polled update, and between retries of a chat whose drain failed. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 10_000;
+
+/** The sweep leaves alone updates younger than this: their own process is settling them. */
+const SWEEP_AGE_MS = 5_000;
 
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
@@ -90,6 +95,10 @@ export class Inbox {
   readonly #settling = new Map<bigint, { timer: NodeJS.Timeout; since: number }>();
   /** webhook mode: how many of each chat's updates are being stored right now */
   readonly #storing = new Map<bigint, number>();
+  /** chats whose drain failed (the database away): their next try and how many failed in a row */
+  readonly #retrying = new Map<bigint, { timer: NodeJS.Timeout; failures: number }>();
+  /** finds stored updates nobody is processing (this process or another one) */
+  readonly #sweeper: Periodic;
 
   /** outside transactions: writes batched across the chats processed at once */
   readonly #direct: ChatStore;
@@ -98,6 +107,18 @@ export class Inbox {
     this.#o = options;
     const batch = new ChatWriteBatch(options.prisma);
     this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
+    this.#sweeper = new Periodic("inbox sweep", () => this.sweep(SWEEP_AGE_MS), options.logger);
+  }
+
+  /** Sweeps for stranded updates every `everyMs` (and retries failed chats meanwhile). */
+  start(everyMs = SWEEP_AGE_MS): void {
+    this.#sweeper.start(everyMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.#sweeper.stop();
+    for (const { timer } of this.#retrying.values()) clearTimeout(timer);
+    this.#retrying.clear();
   }
 
   /**
@@ -248,6 +269,10 @@ export class Inbox {
       this.#o.onHandled?.(inbound.kind, "ok", (performance.now() - started) / 1000);
   }
 
+  /**
+   * Stores a polled update that could not be processed, for as long as the
+   * database refuses: giving up would let the next getUpdates confirm it.
+   */
   async #storeRetrying(
     raw: unknown,
     inbound: Inbound,
@@ -257,22 +282,46 @@ export class Inbox {
       try {
         return await this.store(raw, inbound, failed);
       } catch (err) {
-        if (attempt >= STORE_ATTEMPTS) throw err;
         this.#o.logger.warn({ err, attempt }, "storing an update failed; retrying");
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+        await new Promise((r) => setTimeout(r, retryDelay(attempt)));
       }
     }
   }
 
-  /** Processes every stored update of a chat, in order; serialised per chat. */
+  /**
+   * Processes every stored update of a chat, in order; serialised per chat.
+   * When the database fails mid-way the chat is tried again with backoff, so
+   * nothing stored waits for the customer's next message.
+   */
   drain(chatId: bigint): Promise<void> {
     const tail = this.#chains.get(chatId);
     if (tail !== undefined && this.#pending.has(chatId)) return tail;
     this.#pending.add(chatId);
     return this.#inOrder(chatId, async () => {
       this.#pending.delete(chatId);
-      while (await this.#processNext(chatId)) {}
+      try {
+        while (await this.#processNext(chatId)) {}
+      } catch (err) {
+        this.#retryLater(chatId, err);
+        return;
+      }
+      const retry = this.#retrying.get(chatId);
+      if (retry !== undefined) {
+        clearTimeout(retry.timer);
+        this.#retrying.delete(chatId);
+      }
     });
+  }
+
+  #retryLater(chatId: bigint, err: unknown): void {
+    const previous = this.#retrying.get(chatId);
+    if (previous !== undefined) clearTimeout(previous.timer);
+    const failures = (previous?.failures ?? 0) + 1;
+    const delay = retryDelay(failures);
+    this.#o.logger.warn({ err, chatId, retryInMs: delay }, "draining a chat failed; will retry");
+    const timer = setTimeout(() => void this.drain(chatId), delay);
+    timer.unref();
+    this.#retrying.set(chatId, { timer, failures });
   }
 
   /** Runs `work` after everything queued for the chat before it. */
@@ -288,15 +337,27 @@ export class Inbox {
     return settled;
   }
 
-  /** Processes what earlier runs left behind (a crash, a restart). */
-  async sweep(): Promise<number> {
+  /**
+   * Processes what nobody is processing: what a crash or a restart left (at
+   * start, `olderThanMs` 0), and periodically what a failed drain in this or
+   * another process left. Safe beside other processes: the chat's gate lets
+   * one of two drains of a chat act on an update.
+   */
+  async sweep(olderThanMs = 0): Promise<number> {
     const chats = await this.#o.prisma.inboundUpdate.findMany({
-      where: { processedAt: null, chatId: { not: null } },
+      where: {
+        processedAt: null,
+        chatId: { not: null },
+        ...(olderThanMs > 0 ? { receivedAt: { lt: new Date(Date.now() - olderThanMs) } } : {}),
+      },
       distinct: ["chatId"],
       select: { chatId: true },
     });
-    await Promise.all(chats.map((c) => (c.chatId === null ? undefined : this.drain(c.chatId))));
-    return chats.length;
+    const idle = chats.filter(
+      (c) => c.chatId !== null && !this.#chains.has(c.chatId) && !this.#settling.has(c.chatId),
+    );
+    await Promise.all(idle.map((c) => (c.chatId === null ? undefined : this.drain(c.chatId))));
+    return idle.length;
   }
 
   /** Waits until every queued chat is drained (tests, shutdown). */
@@ -381,6 +442,10 @@ export class Inbox {
 }
 
 const TRANSACTION = { timeout: 15_000, maxWait: 15_000 };
+
+function retryDelay(attempt: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message.slice(0, 500) : "unknown error";
