@@ -18,6 +18,7 @@ import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { StaffDesk } from "../staff/desk.ts";
+import type { FloodGate, FloodVerdict } from "../updates/flood.ts";
 import type { GiveUpHandler, Handled, UpdateHandler } from "../updates/inbox.ts";
 import type { Inbound } from "../updates/parse.ts";
 
@@ -29,7 +30,12 @@ export interface HandlerDeps {
   logger: Logger;
   /** the staff side: commands, buttons, the staff group, hand-off */
   staff?: StaffDesk;
+  /** limits how fast one customer's updates are handled */
+  flood: FloodGate;
 }
+
+/** A customer near the flood limit gets nothing more queued past this many unsent replies. */
+const MAX_CHAT_BACKLOG = 20;
 
 /**
  * Routes one update: who wrote (the user row, created on first contact with
@@ -130,6 +136,21 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     );
   }
 
+  /** Staff are exempt; a customer past the limit, or near it with a full queue, is ignored. */
+  async function floodVerdict(
+    store: ChatStore,
+    ctx: ChatContext,
+    inbound: Inbound,
+  ): Promise<FloodVerdict> {
+    if (ctx.user.role !== "customer") return "ok";
+    const verdict = deps.flood.check(ctx.user.id, inbound.updateId);
+    if (verdict !== "ok" || !deps.flood.busy(ctx.user.id)) return verdict;
+    const backlog = await store.db.outboxMessage.count({
+      where: { chatId: inbound.chatId, status: "pending" },
+    });
+    return backlog >= MAX_CHAT_BACKLOG ? "ignore" : "ok";
+  }
+
   return {
     async handle(store, inbound) {
       // The staff group is the one group the bot works in; every other group is ignored.
@@ -145,6 +166,15 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         return process(store, inbound, "ignore");
       }
       return process(store, inbound, async (ctx, inbound) => {
+        const flood = await floodVerdict(store, ctx, inbound);
+        if (flood !== "ok") {
+          logger[flood === "warn" ? "info" : "debug"](
+            { userId: ctx.user.id },
+            "update ignored: flood control",
+          );
+          if (flood === "warn") ctx.say("bot:errors.slowDown");
+          return;
+        }
         const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
         if (inbound.kind === "callback" && callback === undefined) {
           logger.info(

@@ -36,6 +36,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TIME_ZONE: "Europe/Berlin",
     UNREFUNDABLE_PAYMENT_METHODS: "crypto",
     LOG_LEVEL: "silent",
+    // In-process tests deliver a conversation's updates far faster than a person
+    // types; flood control has tests of its own.
+    FLOOD_MAX_UPDATES: "1000000",
     ...env,
   });
 }
@@ -66,8 +69,9 @@ export class TestBot {
       apiRoot: "http://127.0.0.1:9",
       logger,
       botInfo: BOT_INFO,
+      callTimeoutMs: config.botApiTimeoutMs,
     });
-    this.transport.mount(this.core.inbox, { awaitProcessing: true });
+    this.transport.mount(this.core.inbox);
   }
 
   /** options.logger: where the core and the transport log (silent unless a test captures it) */
