@@ -137,12 +137,35 @@ export class OutboxSender {
     }
     try {
       await this.#call(m);
-      this.#o.onSent?.(m.method);
-      await prisma.$executeRaw`
-        UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
-         WHERE "id" = ${m.id}`;
     } catch (e) {
       await this.#failed(m, e);
+      return;
+    }
+    this.#o.onSent?.(m.method);
+    await this.#markSent(m);
+  }
+
+  /**
+   * Records that Telegram took the message. A database that is away meanwhile
+   * must not turn it into a resend: the mark is retried until it is written,
+   * while the lease keeps other senders off (only a process that dies first
+   * leaves the message to be sent again).
+   */
+  async #markSent(m: Claimed): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#o.prisma.$executeRaw`
+          UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
+           WHERE "id" = ${m.id}`;
+        return;
+      } catch (err) {
+        if (!this.#running && attempt > 1) throw err;
+        this.#o.logger.warn(
+          { err, outboxId: m.id, attempt },
+          "marking a message sent failed; retrying",
+        );
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
     }
   }
 
