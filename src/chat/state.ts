@@ -236,7 +236,7 @@ export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Pro
              COALESCE((e->'failure'->>'attempts')::int, 0), e->'failure'->>'error'
       FROM ok
       ON CONFLICT ("updateId") DO UPDATE SET "processedAt" = EXCLUDED."processedAt",
-        "payload" = NULL, "error" = EXCLUDED."error",
+        "payload" = NULL, "error" = COALESCE(EXCLUDED."error", "InboundUpdate"."error"),
         "attempts" = GREATEST("InboundUpdate"."attempts", EXCLUDED."attempts")
     ),
     writer AS (

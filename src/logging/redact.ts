@@ -2,8 +2,8 @@
  * The one place that decides what may reach the logs. Every log record passes
  * through `scrub` (wired into pino in logger.ts):
  * - fields that hold secrets or customers' payment details are replaced whole;
- * - any string that looks like a bot token or a card number is masked, wherever
- *   it hides (an error message, a URL, free text).
+ * - any string that looks like a bot token, a card number or an e-mail address
+ *   is masked, wherever it hides (an error message, a URL, free text).
  */
 
 const SENSITIVE_KEYS = new Set(
@@ -32,6 +32,8 @@ const BOT_TOKEN = /\d{5,16}:[A-Za-z0-9_-]{30,}/g;
 const LONG_NUMBER = /\d(?:[ -]?\d){11,}/g;
 // user:password@ in connection strings.
 const URL_PASSWORD = /(\/\/[^:/@\s]+:)[^@\s]+@/g;
+// E-mail addresses (a PayPal payout is one); after URL_PASSWORD, which keeps a URL's host.
+const EMAIL = /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[A-Za-z]{2,}/g;
 
 export const REDACTED = "[redacted]";
 
@@ -39,6 +41,7 @@ export function scrubString(s: string): string {
   return s
     .replace(BOT_TOKEN, REDACTED)
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
+    .replace(EMAIL, REDACTED)
     .replace(LONG_NUMBER, REDACTED);
 }
 

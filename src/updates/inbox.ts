@@ -3,6 +3,7 @@ import { ChatWriteBatch } from "../chat/write-batch.ts";
 import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
+import { scrubString } from "../logging/redact.ts";
 import { Periodic } from "../runtime/periodic.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { ChatChanged, NeedsTransaction } from "./signals.ts";
@@ -447,8 +448,11 @@ function retryDelay(attempt: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
 }
 
+/** What is kept of a failure on the inbox row: scrubbed like a log line, since it may quote input. */
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message.slice(0, 500) : "unknown error";
+  return err instanceof Error
+    ? scrubString(`${err.name}: ${err.message}`).slice(0, 500)
+    : "unknown error";
 }
 
 function inTransactionStore(tx: Tx): ChatStore {

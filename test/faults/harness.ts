@@ -338,6 +338,16 @@ export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
     }
 
     {
+      const phase = newPhase("a body that is not JSON");
+      const id = telegram.nextId();
+      // Chat 0: the body names no chat it could be answered in.
+      phase.sent.set(0, [id]);
+      const status = await telegram.post(Buffer.from(`{"update_id":${id},"message":${TYPED}`));
+      if (status === 400) phase.refused.add(id);
+      phase.checks["answered 400"] = status === 400;
+    }
+
+    {
       const phase = newPhase("a flooding user");
       const flooder = nextChat++;
       phase.exempt.add(flooder);
@@ -400,6 +410,7 @@ async function summarise(
   let lost = [...phase.acknowledged].filter((id) => !done.has(id)).length;
   let doubled = 0;
   for (const [chat, sent] of phase.sent) {
+    if (chat === 0) continue;
     const got = api.delivered.filter((d) => d.chatId === String(chat)).length;
     const queued = await db.prisma.outboxMessage.count({
       where: { chatId: BigInt(chat), method: "sendMessage", status: "sent" },

@@ -25,6 +25,9 @@ describe("scrub", () => {
     expect(scrubString("card 4111 1111 1111 1111 ok")).toBe(`card ${REDACTED} ok`);
     expect(scrubString("postgresql://bot:hunter2@db/x")).toBe(`postgresql://bot:${REDACTED}@db/x`);
     expect(scrubString("case 42 for chat 123456")).toBe("case 42 for chat 123456");
+    expect(scrubString("paypal zelda.payer@example.net, thanks")).toBe(
+      `paypal ${REDACTED}, thanks`,
+    );
   });
 
   it("replaces sensitive fields whole, at any depth", () => {

@@ -145,7 +145,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     await inbox.receive(textUpdate(2, 5, "next"));
     expect(await seen(db, 5)).toEqual(["sorry", "next"]);
     const failed = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
-    expect(failed).toMatchObject({ attempts: 3, error: "handler bug" });
+    expect(failed).toMatchObject({ attempts: 3, error: "Error: handler bug" });
   });
 });
 
