@@ -140,4 +140,60 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
       expect(api.textsTo(c)).toEqual(want);
     }
   });
+
+  it("sends a button's answer at once, ahead of its chat's paced messages", async () => {
+    db = await createTestDatabase(kind);
+    // A group chat whose allowance is spent: its next message waits about three seconds.
+    const pace = new Pace({
+      chat: { burst: 1, perSecond: 1 },
+      group: { burst: 1, perSecond: 1 / 3 },
+      global: { burst: 1e9, perSecond: 1e9 },
+    });
+    for (const t of ["card 1", "card 2"]) await enqueue(-100n, t);
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace });
+    await drain(sender);
+    // The staff member presses a button on card 1 while card 2 still waits for its turn.
+    await db.prisma.outboxMessage.create({
+      data: { chatId: -100n, method: "answerCallbackQuery", payload: { callback_query_id: "q1" } },
+    });
+    await drain(sender);
+    expect(api.calls.map((c) => c.method)).toEqual(["sendMessage", "answerCallbackQuery"]);
+    const waiting = await db.prisma.outboxMessage.findFirstOrThrow({ where: { status: "pending" } });
+    expect(waiting.payload).toMatchObject({ text: "card 2" });
+  });
+
+  it("gives up a call that never answers after its time limit, and other chats' messages go on meanwhile", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "to the silent chat");
+    await enqueue(2n, "to another chat");
+    const api = new RecordingBotApi();
+    const never = new Promise<never>(() => {});
+    const silent: typeof api.call = (method, payload) =>
+      String(payload.chat_id) === "1" ? never : api.call(method, payload);
+    const sender = new OutboxSender({
+      prisma: db.prisma,
+      api: { call: silent },
+      logger,
+      pace: noPace(),
+      callTimeoutMs: 300,
+      pollMs: 20,
+    });
+    sender.start();
+    try {
+      for (let i = 0; i < 100 && api.textsTo(2).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(api.textsTo(2)).toEqual(["to another chat"]);
+      for (let i = 0; i < 100; i++) {
+        const m = await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 1n } });
+        if (m.lastError !== null) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await sender.stop();
+    }
+    const stuck = await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 1n } });
+    expect(stuck).toMatchObject({ status: "pending", leaseUntil: null });
+    expect(stuck.lastError).toContain("no answer within 300 ms");
+  });
 });
