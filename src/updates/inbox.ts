@@ -167,7 +167,10 @@ export class Inbox {
    * the background, so a webhook answers at once and Telegram's retries of a
    * slow request never double anything.
    */
-  async accept(raw: unknown, options: { wait: boolean }): Promise<void> {
+  async accept(update: unknown, options: { wait: boolean }): Promise<void> {
+    // Processed straight away or from the store, an update must read the same:
+    // what PostgreSQL cannot keep is mended before either.
+    const raw = storable(update);
     if (options.wait) {
       const inbound = parseUpdate(raw);
       if (inbound.kind === "ignored") {

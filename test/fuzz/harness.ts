@@ -493,6 +493,7 @@ export async function fuzz(f: Fuzzing, mix: "private" | "all", updates: number):
           maxLength: UPDATES_PER_RUN,
         }),
         async (factories) => {
+          await forgetAttackers(f);
           const firstUpdate = f.bot.nextUpdateId();
           for (const make of factories) {
             const calls = await f.bot.deliver(make(f.bot.nextUpdateId(), messageId++));
@@ -552,6 +553,24 @@ export function checkCalls(calls: Call[], victims: Victim[]): void {
       }
     }
   }
+}
+
+/**
+ * Each run starts from the attackers' first contact: no user row, no
+ * conversation, no hand-off or prompt of theirs, so that a run's outcome
+ * depends on its own updates (and on cases earlier runs submitted), and fast-check's seed and path replay a
+ * failure, and its shrinking keeps it. (Cases they submitted stay: they only
+ * ever widen what a later run sees.)
+ */
+async function forgetAttackers(f: Fuzzing): Promise<void> {
+  const ids = ATTACKERS.map(BigInt);
+  const { prisma } = f.bot.db;
+  await prisma.$transaction([
+    prisma.conversation.deleteMany({ where: { chatId: { in: ids } } }),
+    prisma.staffPrompt.deleteMany({ where: { chatId: { in: ids } } }),
+    prisma.handoff.deleteMany({ where: { customerId: { in: ids } } }),
+    prisma.user.updateMany({ where: { id: { in: ids } }, data: { language: null } }),
+  ]);
 }
 
 /**

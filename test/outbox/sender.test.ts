@@ -159,7 +159,9 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
     });
     await drain(sender);
     expect(api.calls.map((c) => c.method)).toEqual(["sendMessage", "answerCallbackQuery"]);
-    const waiting = await db.prisma.outboxMessage.findFirstOrThrow({ where: { status: "pending" } });
+    const waiting = await db.prisma.outboxMessage.findFirstOrThrow({
+      where: { status: "pending" },
+    });
     expect(waiting.payload).toMatchObject({ text: "card 2" });
   });
 

@@ -71,6 +71,9 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     const inbox = inboxOn(db.prisma);
     await inbox.receive(textUpdate(1, 1, "a\u0000b\ud800c"));
     expect(await seen(db, 1)).toEqual(["ab\ufffdc"]);
+    // Mended before processing, not by a failed first attempt and a retry from the store.
+    const row = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+    expect({ attempts: row.attempts, error: row.error }).toEqual({ attempts: 0, error: null });
   });
 
   it("processes each chat in update order, even when a burst arrives at once", async () => {
