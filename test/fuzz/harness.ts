@@ -485,32 +485,66 @@ export async function fuzz(f: Fuzzing, mix: "private" | "all", updates: number):
   process.on("unhandledRejection", onRejection);
   let delivered = 0;
   let messageId = 1;
+  /** One run: the attackers start afresh, the updates go in order, everything is checked. */
+  const run = async (factories: UpdateFactory[]) => {
+    await forgetAttackers(f);
+    const firstUpdate = f.bot.nextUpdateId();
+    for (const make of factories) {
+      const calls = await f.bot.deliver(make(f.bot.nextUpdateId(), messageId++));
+      delivered++;
+      checkCalls(calls, f.victims);
+    }
+    await checkDatabase(f, firstUpdate);
+    expect(rejections).toEqual([]);
+  };
   try {
-    await fc.assert(
+    const result = await fc.check(
       fc.asyncProperty(
         fc.array(anyUpdate(victimCases, mix), {
           minLength: UPDATES_PER_RUN,
           maxLength: UPDATES_PER_RUN,
         }),
-        async (factories) => {
-          await forgetAttackers(f);
-          const firstUpdate = f.bot.nextUpdateId();
-          for (const make of factories) {
-            const calls = await f.bot.deliver(make(f.bot.nextUpdateId(), messageId++));
-            delivered++;
-            checkCalls(calls, f.victims);
-          }
-          await checkDatabase(f, firstUpdate);
-          expect(rejections).toEqual([]);
-        },
+        run,
       ),
       {
         numRuns: Math.ceil(updates / UPDATES_PER_RUN),
-        // FUZZ_SEED and FUZZ_PATH replay a failure that fast-check reported.
+        // FUZZ_SEED and FUZZ_PATH replay a failure that this harness reported.
         ...(process.env.FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FUZZ_SEED) }),
         ...(process.env.FUZZ_PATH === undefined ? {} : { path: process.env.FUZZ_PATH }),
       },
     );
+    const failing = result.counterexample?.[0];
+    if (result.failed && failing !== null && failing !== undefined) {
+      // A run is ten updates: the report is the shortest prefix that still
+      // fails, less every update it fails without.
+      let shortest = failing;
+      let error: unknown = result.errorInstance;
+      const fails = async (candidate: UpdateFactory[]) => {
+        try {
+          await run(candidate);
+          return false;
+        } catch (e) {
+          error = e;
+          return true;
+        }
+      };
+      for (let k = 1; k < failing.length; k++) {
+        if (await fails(failing.slice(0, k))) {
+          shortest = failing.slice(0, k);
+          break;
+        }
+      }
+      for (let i = shortest.length - 2; i >= 0; i--) {
+        const without = shortest.filter((_, j) => j !== i);
+        if (await fails(without)) shortest = without;
+      }
+      const updates = shortest.map((make, i) => JSON.stringify(make(i + 1, i + 1)));
+      throw new Error(
+        `fuzzing failed; replay with FUZZ_SEED=${result.seed} FUZZ_PATH=${result.counterexamplePath ?? ""}\n` +
+          `the shortest failing run, ${shortest.length} update(s):\n${updates.join("\n")}\n` +
+          `failure: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   } finally {
     process.off("unhandledRejection", onRejection);
   }
@@ -588,7 +622,13 @@ export async function checkDatabase(f: Fuzzing, firstUpdate: number): Promise<vo
     },
     select: { updateId: true, attempts: true, error: true, processedAt: true },
   });
-  expect(unprocessed, "updates left unprocessed or set aside after an error").toEqual([]);
+  if (unprocessed.length > 0) {
+    const rows = unprocessed.map(
+      (u) =>
+        `#${u.updateId} ${u.processedAt === null ? "unprocessed" : "processed"} after ${u.attempts} failed attempt(s): ${u.error}`,
+    );
+    throw new Error(`updates left unprocessed or failing at first:\n${rows.join("\n")}`);
+  }
   for (const c of await prisma.refundCase.findMany({
     where: { id: { in: [...f.before.keys()] } },
   })) {
