@@ -42,13 +42,22 @@ class Bucket {
     }
     return Math.ceil((1 - this.#tokens) / this.#rate);
   }
+
+  /** Whether the bucket would be full again by `now`: then it is the same as a new one. */
+  fullBy(now: number): boolean {
+    return this.#tokens + (now - this.#at) * this.#rate >= this.#burst;
+  }
 }
+
+/** Every this many messages, chats whose allowance is whole again are forgotten. */
+const FORGET_EVERY = 1_000;
 
 export class Pace {
   readonly #limits: PaceLimits;
   readonly #chats = new Map<bigint, Bucket>();
   readonly #global: Bucket;
   readonly #now: () => number;
+  #taken = 0;
 
   constructor(limits: PaceLimits = TELEGRAM_LIMITS, now: () => number = Date.now) {
     this.#limits = limits;
@@ -59,6 +68,7 @@ export class Pace {
   /** Milliseconds to wait before the next message to this chat may leave. */
   delayFor(chatId: bigint): number {
     const now = this.#now();
+    if (++this.#taken % FORGET_EVERY === 0) this.#forgetIdle(now);
     let bucket = this.#chats.get(chatId);
     if (bucket === undefined) {
       // Negative ids are groups, supergroups and channels.
@@ -69,5 +79,14 @@ export class Pace {
     const chatWait = bucket.take(now);
     if (chatWait > 0) return chatWait;
     return this.#global.take(now);
+  }
+
+  /** How many chats are remembered (tests: idle ones are forgotten). */
+  get size(): number {
+    return this.#chats.size;
+  }
+
+  #forgetIdle(now: number): void {
+    for (const [chatId, bucket] of this.#chats) if (bucket.fullBy(now)) this.#chats.delete(chatId);
   }
 }
