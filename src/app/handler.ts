@@ -5,21 +5,22 @@ import {
   createCustomerChat,
   type RefundConversations,
 } from "../chat/customer.ts";
-import {
-  type ChatState,
-  type ChatStore,
-  type Failure,
-  processInChat,
-  type UserWrite,
-} from "../chat/state.ts";
 import type { Config } from "../config/load.ts";
 import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { StaffDesk } from "../staff/desk.ts";
+import {
+  type ChatState,
+  type ChatStore,
+  type Failure,
+  type Handled,
+  processInChat,
+  type UserWrite,
+} from "../updates/chat-state.ts";
 import type { FloodGate, FloodVerdict } from "../updates/flood.ts";
-import type { GiveUpHandler, Handled, UpdateHandler } from "../updates/inbox.ts";
+import type { GiveUpHandler, UpdateHandler } from "../updates/inbox.ts";
 import type { Inbound } from "../updates/parse.ts";
 
 export interface HandlerDeps {
@@ -42,7 +43,7 @@ const MAX_CHAT_BACKLOG = 20;
  * the language of their Telegram app when supported), which chat, and which
  * handler acts on it. The chat's state is read at the start and everything
  * the update changes is written with one statement at the end
- * (src/chat/state.ts); in between, `db` is the update's transaction, or none.
+ * (src/updates/chat-state.ts); in between, `db` is the update's transaction, or none.
  */
 export function createUpdateHandlers(deps: HandlerDeps): {
   handle: UpdateHandler;

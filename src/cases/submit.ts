@@ -1,11 +1,11 @@
 import type { RefundRequest } from "../../machines/refund/flow.ts";
 import type { RefundCase } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import {
   addBusinessDays,
   type BusinessCalendar,
   DEADLINE_DAYS,
 } from "../deadlines/business-days.ts";
-import type { Tx } from "../updates/inbox.ts";
 
 /**
  * Turns the conversation's eligible request into a case in the staff queue,

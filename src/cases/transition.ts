@@ -1,5 +1,5 @@
 import type { CaseStatus, RefundCase } from "../database/generated/client.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { Tx } from "../database/open.ts";
 
 /**
  * The staff side of a case's lifecycle (issue 5):

@@ -1,5 +1,5 @@
 import type { CaseStatus } from "../database/generated/client.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { Tx } from "../database/open.ts";
 
 /** A customer may withdraw a case until staff decide it. */
 export const WITHDRAWABLE: readonly CaseStatus[] = ["submitted", "in_review", "needs_info"];

@@ -1,9 +1,9 @@
 import type { Conversation, User } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { ConversationWrite } from "../updates/chat-state.ts";
 import { NeedsTransaction } from "../updates/signals.ts";
-import type { ConversationWrite } from "./state.ts";
 
 /**
  * What a handler of one update works with: who is writing, in which

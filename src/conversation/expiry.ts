@@ -3,7 +3,7 @@ import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
 import { Periodic } from "../runtime/periodic.ts";
-import type { Tx } from "../updates/inbox.ts";
+import { bumpGate } from "../updates/chat-state.ts";
 
 /**
  * Unfinished refund conversations expire after CONVERSATION_IDLE_MINUTES of
@@ -11,7 +11,7 @@ import type { Tx } from "../updates/inbox.ts";
  * restart changes nothing; each is a conditional write on the row as read, so
  * several processes running this at once remind and expire each chat once,
  * and a chat that moved on in between is left alone. Each also bumps the
- * chat's gate (src/chat/state.ts), so an update that read the conversation
+ * chat's gate (src/updates/chat-state.ts), so an update that read the conversation
  * before it is processed again rather than writing over it.
  */
 export interface IdleConversationsOptions {
@@ -100,13 +100,4 @@ export class IdleConversations {
   stop(): Promise<void> {
     return this.#periodic.stop();
   }
-}
-
-/** Moves the chat's gate on (first, so that locks are always taken gate first). */
-async function bumpGate(tx: Tx, chatId: bigint): Promise<void> {
-  await tx.chat.upsert({
-    where: { id: chatId },
-    create: { id: chatId, version: 1 },
-    update: { version: { increment: 1 } },
-  });
 }

@@ -55,7 +55,7 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 /**
  * The refund conversation of a chat, stored as a persisted XState snapshot
  * (the Conversation row) and advanced one event per update: the new snapshot
- * and the replies are written with the update (src/chat/state.ts), and a
+ * and the replies are written with the update (src/updates/chat-state.ts), and a
  * step that records a decision or queues a case does so in the update's
  * transaction, so everything commits together.
  */

@@ -5,10 +5,13 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "../config/load.ts";
 import type { Logger } from "../logging/logger.ts";
 import { lockDataFolder } from "./folder-lock.ts";
-import { PrismaClient } from "./generated/client.ts";
+import { type Prisma, PrismaClient } from "./generated/client.ts";
 import { applyMigrations, MIGRATIONS_DIR } from "./migrations/index.ts";
 
 export type { PrismaClient } from "./generated/client.ts";
+
+/** The transaction every effect of an update is written in. */
+export type Tx = Prisma.TransactionClient;
 
 /** An open, migrated database and the Prisma client over it. */
 export interface Database {

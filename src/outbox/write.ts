@@ -1,6 +1,6 @@
 import { type Callback, encodeCallback } from "../callbacks/data.ts";
 import type { Prisma } from "../database/generated/client.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { Tx } from "../database/open.ts";
 
 /** Telegram's limit on a message's text. */
 export const MAX_MESSAGE_LENGTH = 4096;

@@ -1,8 +1,7 @@
 import type { CaseStatus, RefundKind } from "../database/generated/client.ts";
-import type { PrismaClient } from "../database/open.ts";
+import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { enqueue } from "../outbox/write.ts";
-import type { Tx } from "../updates/inbox.ts";
 import { deadlineClause } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffSpeakers } from "./notify.ts";

@@ -1,8 +1,8 @@
 import type { Outcome } from "../../machines/refund/flow.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { Handoff } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
-import type { Tx } from "../updates/inbox.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerSpeaker, staffSpeakers } from "./notify.ts";
 import { nameOf } from "./words.ts";

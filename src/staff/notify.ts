@@ -1,7 +1,7 @@
 import type { RefundCase, User } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import type { TParams } from "../i18n/index.ts";
 import type { Outgoing } from "../outbox/write.ts";
-import type { Tx } from "../updates/inbox.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffDestinations } from "./roles.ts";
 import { languageOf, type Speaker, speaker } from "./words.ts";

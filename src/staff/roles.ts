@@ -1,6 +1,6 @@
 import type { Config } from "../config/load.ts";
 import type { Role, User } from "../database/generated/client.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { Tx } from "../database/open.ts";
 
 /**
  * Roles live in the database (User.role) and are read in the transaction of

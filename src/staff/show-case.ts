@@ -1,6 +1,6 @@
 import type { ChatContext } from "../chat/context.ts";
+import type { Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
-import type { Tx } from "../updates/inbox.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffSpeakers } from "./notify.ts";

@@ -1,7 +1,7 @@
 import type { ChatContext } from "../chat/context.ts";
 import type { CaseStatus } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import { startOfWeek } from "../deadlines/business-days.ts";
-import type { Tx } from "../updates/inbox.ts";
 
 export const STATUSES: readonly CaseStatus[] = [
   "submitted",

@@ -1,7 +1,7 @@
 import type { Actor } from "../cases/transition.ts";
 import { transition } from "../cases/transition.ts";
 import type { RefundCase } from "../database/generated/client.ts";
-import type { Tx } from "../updates/inbox.ts";
+import type { Tx } from "../database/open.ts";
 
 /**
  * "Take next": claims the unclaimed case with the oldest deadline. The row is

@@ -1,26 +1,12 @@
-import { type ChatStore, writeChatState } from "../chat/state.ts";
-import { ChatWriteBatch } from "../chat/write-batch.ts";
 import { Prisma } from "../database/generated/client.ts";
-import type { PrismaClient } from "../database/open.ts";
+import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
 import { Periodic } from "../runtime/periodic.ts";
+import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { ChatChanged, NeedsTransaction } from "./signals.ts";
-
-/** The transaction every effect of an update is written in. */
-export type Tx = Prisma.TransactionClient;
-
-/** How processing an update ended. */
-export type Handled =
-  /** processed; nothing to send */
-  | "done"
-  /** processed; messages are waiting in the outbox */
-  | "sent"
-  /** processed before: a second delivery */
-  | "duplicate"
-  /** an earlier update of the chat is stored and waiting: this one must follow it */
-  | "behind";
+import { ChatWriteBatch } from "./write-batch.ts";
 
 /**
  * Processes one update and marks it processed, all in one write at its end.
@@ -79,7 +65,7 @@ const MAX_RACES = 5;
  * The inbox: each chat's updates are processed in update_id order, one at a
  * time in this process (a queue per chat), and each update's effects are
  * written at once with its processed mark, conditional on the chat's gate
- * being as it was read (src/chat/state.ts), so two processes never both act
+ * being as it was read (src/updates/chat-state.ts), so two processes never both act
  * on one read and a second delivery finds the mark. An update that arrives
  * while its chat has nothing waiting is processed straight away (polling,
  * where Telegram keeps the update until the batch is done, so a crash loses

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { processInChat } from "../../src/chat/state.ts";
 import { connectPostgres, type Database, type PrismaClient } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { processInChat } from "../../src/updates/chat-state.ts";
 import { type GiveUpHandler, Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
 import type { Inbound } from "../../src/updates/parse.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";

@@ -1,5 +1,5 @@
-import type { Tx } from "../updates/inbox.ts";
-import { type ChatWrite, writeChatState, writeChatStates } from "./state.ts";
+import type { Tx } from "../database/open.ts";
+import { type ChatWrite, writeChatState, writeChatStates } from "./chat-state.ts";
 
 interface Waiting {
   write: ChatWrite;

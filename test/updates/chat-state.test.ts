@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createI18nFor } from "../../src/app/core.ts";
-import { type ChatWrite, readChatState, writeChatState } from "../../src/chat/state.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { type ChatWrite, readChatState, writeChatState } from "../../src/updates/chat-state.ts";
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 

@@ -1,7 +1,18 @@
 import type { Conversation, Prisma, Role, User } from "../database/generated/client.ts";
+import type { Tx } from "../database/open.ts";
 import { type Outgoing, toBotApiCall } from "../outbox/write.ts";
-import type { Handled, Tx } from "../updates/inbox.ts";
-import { ChatChanged } from "../updates/signals.ts";
+import { ChatChanged } from "./signals.ts";
+
+/** How processing an update ended. */
+export type Handled =
+  /** processed; nothing to send */
+  | "done"
+  /** processed; messages are waiting in the outbox */
+  | "sent"
+  /** processed before: a second delivery */
+  | "duplicate"
+  /** an earlier update of the chat is stored and waiting: this one must follow it */
+  | "behind";
 
 /**
  * A chat's state for one update, read in one statement and written in one:
@@ -10,7 +21,7 @@ import { ChatChanged } from "../updates/signals.ts";
  * these two statements are written by hand because each Prisma query costs
  * a round trip and a fraction of a millisecond of CPU, and an ordinary
  * conversation step needs nothing but them. The tables are still the ones
- * prisma/schema.prisma defines; test/chat/state.test.ts checks that what
+ * prisma/schema.prisma defines; test/updates/chat-state.test.ts checks that what
  * these statements read and write equals what Prisma's own queries do.
  */
 export interface ChatState {
@@ -315,4 +326,17 @@ function toRow(w: ChatWrite) {
     out: w.out.map((o) => ({ chatId: o.chatId.toString(), ...toBotApiCall(o) })),
     failure: w.failure ?? null,
   };
+}
+
+/**
+ * Moves a chat's gate on outside an update (the idle-conversation pass), so an
+ * update that read the chat before is processed again rather than writing over
+ * what changed. Call it first in the transaction: locks are always taken gate first.
+ */
+export async function bumpGate(tx: Tx, chatId: bigint): Promise<void> {
+  await tx.chat.upsert({
+    where: { id: chatId },
+    create: { id: chatId, version: 1 },
+    update: { version: { increment: 1 } },
+  });
 }
