@@ -1,6 +1,6 @@
 /**
  * Identifiers shared by the refund conversation: the clause ids of
- * `shared/policy/clauses.md`, the questions the bot can ask, the services,
+ * `docs/policy/clauses.md`, the questions the bot can ask, the services,
  * the languages and the payment methods.
  */
 

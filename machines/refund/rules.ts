@@ -1,5 +1,5 @@
 /**
- * The refund policy as data. Read it beside shared/policy/clauses.md.
+ * The refund policy as data. Read it beside docs/policy/clauses.md.
  *
  * Each rule cites one clause. The engine (`decide`) walks the rules in order;
  * for each rule it checks the conditions left to right, and the first
@@ -9,6 +9,7 @@
  * request that meets no C clause but an A clause, an offer of the refund to
  * the balance (settled reading 1). Refusals come first (settled reading 2).
  * When no rule holds, no clause applies. D3 is never asked (settled reading 3).
+ * The settled readings are numbered at the end of docs/policy/clauses.md.
  */
 import { type A1Result, a1, e1DateWithin, type Outage } from "./arithmetic.ts";
 import { fromLocal } from "./dates.ts";

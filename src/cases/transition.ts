@@ -2,7 +2,7 @@ import type { CaseStatus, RefundCase } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 
 /**
- * The staff side of a case's lifecycle (issue 5):
+ * The staff side of a case's lifecycle:
  *
  *   submitted ─claim─▶ in_review ─approve─▶ approved ─done─▶ done
  *       ▲  ◀─release─     │   ▲      └──reject──▶ rejected

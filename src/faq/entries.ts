@@ -1,5 +1,5 @@
 // The FAQ's language-independent data: which entries exist, which policy clauses each one
-// explains (ids of shared/policy/clauses.md), where its button starts the refund conversation,
+// explains (ids of docs/policy/clauses.md), where its button starts the refund conversation,
 // and which /faq topic it belongs to. Every word of an entry lives in locales/<lang>/faq.json
 // under `entries.<id>`.
 

@@ -8,7 +8,7 @@ import { customerSpeaker, staffSpeakers } from "./notify.ts";
 import { nameOf } from "./words.ts";
 
 /**
- * Hand-off to a person (issue 6, item 4). The customer asks for a person (the
+ * Hand-off to a person. The customer asks for a person (the
  * menu button, an FAQ "handoff" match, or the refund conversation's "talk to
  * a person"); their question goes to the staff chat as a numbered request;
  * staff answer with `/reply <n> text`, and the answer reaches the customer

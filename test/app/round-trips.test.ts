@@ -6,7 +6,7 @@ import { RecordingBotApi } from "../support/bot-api.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
-// The hot path's promise (issue 4: at most three round trips per update): an
+// The hot path's promise (at most three round trips per update): an
 // ordinary update is one read and one write; only a step that queues a case
 // takes a transaction.
 describe.each(databaseKinds)("statements per update on %s", (kind) => {

@@ -1,4 +1,4 @@
-// Issue 4's load figures: N simulated customers run whole refund conversations
+// The bot's load figures: N simulated customers run whole refund conversations
 // in-process (Telegram's side is a recorder; the outbox is not sent), against
 // each database. Reports updates/s, latency per update, and database round
 // trips per update (statements sent, BEGIN/COMMIT included).

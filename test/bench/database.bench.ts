@@ -1,4 +1,4 @@
-// Issue 2's baseline: one-row read and write through Prisma on each database.
+// The database baseline: one-row read and write through Prisma on each database.
 import { createTestDatabase, databaseKinds } from "../support/database.ts";
 import { type BenchSection, ms, percentiles, sample } from "./report.ts";
 

@@ -1,5 +1,5 @@
 // Fresh evaluation set for the FAQ matcher, written by an independent second author.
-// How: from shared/policy/refund-policy.txt, shared/policy/clauses.md and the entry ids
+// How: from docs/policy/refund-policy.txt, docs/policy/clauses.md and the entry ids
 // in src/faq/entries.ts only. The FAQ's own wording (locales/) and the other question sets
 // were never read. Questions imitate real support chats (typos, slang, lowercase, long
 // and short). Measured as-is: never tuned against the matcher; do not edit it to make the
