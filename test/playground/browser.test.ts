@@ -1,15 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { type Playground, startPlayground } from "../../src/playground/run.ts";
+import { chooseChromium, launchChromium } from "../support/browser.ts";
 
 // The whole product in a real browser: the playground page, the local Bot API,
-// and the real bot (node src/main.ts) as a child, on Debian's Chromium.
-const CHROMIUM = "/usr/bin/chromium";
+// and the real bot (node src/main.ts) as a child, on the Chromium that
+// test/support/browser.ts chooses.
 const SHOTS = path.resolve("test-results/playground");
 
 let playground: Playground;
@@ -46,11 +47,8 @@ async function press(pane: "customer" | "staff", fragment: string, count = 1) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does).`,
-    );
-  }
+  // The browser first: unpacking it points TMPDIR elsewhere for a moment.
+  browser = await launchChromium(await chooseChromium());
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "playground-")), "data");
   playground = await startPlayground({
@@ -59,19 +57,6 @@ beforeAll(async () => {
     dataDir,
     port: 0,
     botLogLevel: "warn",
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 90_000);
