@@ -46,6 +46,14 @@ async function press(pane: "customer" | "staff", fragment: string, count = 1) {
   return expectReplies(pane, count, () => button.click());
 }
 
+/** Whether the page's emoji font has been loaded (the browser fetches it for the first emoji drawn). */
+function emojiFontLoaded(): Promise<boolean> {
+  // A string: this project's TypeScript has no DOM types.
+  return page.evaluate<boolean>(
+    `[...document.fonts].some((f) => f.family.replaceAll('"', "") === "Noto Color Emoji" && f.status === "loaded")`,
+  );
+}
+
 beforeAll(async () => {
   // The browser first: unpacking it points TMPDIR elsewhere for a moment.
   browser = await launchChromium(await chooseChromium());
@@ -101,6 +109,8 @@ describe("the playground in a browser", () => {
       .poll(() => page.locator("#staff-messages").textContent(), { timeout: 15_000 })
       .toContain("New case");
     await expect.poll(() => page.locator("#staff-messages button").count()).toBeGreaterThan(0);
+    // The card's emoji come from the font the page ships when the system has none.
+    await expect.poll(() => emojiFontLoaded()).toBe(true);
     await shot("2-card-in-staff-group");
 
     // Approve asks for the D3 check first; its button approves.
