@@ -84,7 +84,12 @@ describe("the playground in a browser", () => {
     await expect.poll(() => page.locator("#customer-menu").textContent()).toContain("/refund");
     await page.keyboard.press("Escape");
 
-    expect(await say("/start", 2)).toBeTruthy();
+    // An empty chat says how to begin; its /start sends the command.
+    const hint = page.locator("#customer-hint");
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await shot("0-first-visit");
+    await expectReplies("customer", 2, () => hint.getByRole("button", { name: "/start" }).click());
+    expect(await hint.isVisible()).toBe(false);
     expect(await botMessages("customer").first().textContent()).toContain("Hello, Ann!");
     await say("/refund", 2);
     await press("customer", '"v":"balance"');
@@ -125,12 +130,26 @@ describe("the playground in a browser", () => {
     await shot("4-customer-told");
   }, 180_000);
 
-  it("the reset button wipes the playground's database and the chats", async () => {
-    await page.getByRole("button", { name: "Reset" }).click();
+  it("the reset button asks first, then wipes the playground's database and the chats", async () => {
+    const reset = page.getByRole("button", { name: "Reset" });
+    const before = await page.locator("#customer-messages li").count();
+    let question = "";
+    page.once("dialog", (d) => {
+      question = d.message();
+      void d.dismiss();
+    });
+    await reset.click();
+    expect(question).toMatch(/^Reset the playground\?/);
+    expect(await page.locator("#status").textContent()).toBe("Bot running");
+    expect(await page.locator("#customer-messages li").count()).toBe(before);
+
+    page.once("dialog", (d) => void d.accept());
+    await reset.click();
     await expect
       .poll(() => page.locator("#status").textContent(), { timeout: 60_000 })
       .toBe("Bot running");
     await expect.poll(() => page.locator("#customer-messages li").count()).toBe(0);
+    expect(await page.locator("#customer-hint").isVisible()).toBe(true);
     // A fresh database: the customer has no requests.
     expect(await say("/status")).not.toMatch(/#\d+/);
   }, 90_000);
