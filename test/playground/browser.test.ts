@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { type Playground, startPlayground } from "../../src/playground/run.ts";
-import { chooseChromium, launchChromium } from "../support/browser.ts";
+import { chooseChromium, launchChromium, systemChromiumPath } from "../support/browser.ts";
 
 // The whole product in a real browser: the playground page, the local Bot API,
 // and the real bot (node src/main.ts) as a child, on the Chromium that
@@ -56,7 +56,7 @@ function emojiFontLoaded(): Promise<boolean> {
 
 beforeAll(async () => {
   // The browser first: unpacking it points TMPDIR elsewhere for a moment.
-  browser = await launchChromium(await chooseChromium());
+  browser = await launchChromium(await chooseChromium(systemChromiumPath()));
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "playground-")), "data");
   playground = await startPlayground({

@@ -30,7 +30,7 @@ export interface Chromium {
 }
 
 /** The dotted version a Chromium binary reports, or undefined when it does not run. */
-export async function chromiumVersion(executable: string): Promise<string | undefined> {
+async function chromiumVersion(executable: string): Promise<string | undefined> {
   try {
     const { stdout } = await run(executable, ["--version"], { timeout: 30_000 });
     return /\d+(?:\.\d+)+/.exec(stdout)?.[0];
@@ -78,19 +78,20 @@ async function unpackBundled(): Promise<{ executable: string; fontsConf: string 
   if (existsSync(result.fontsConf)) return result;
 
   const partial = mkdtempSync(`${dir}.partial-`);
-  // The package unpacks into os.tmpdir(), which follows TMPDIR.
-  const savedTmpdir = process.env.TMPDIR;
-  process.env.TMPDIR = partial;
   try {
-    await bundledChromium.executablePath();
-  } finally {
-    if (savedTmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmpdir;
-  }
-  // The package's fonts (Open Sans: Latin, Greek, Cyrillic) next to the system's, if any.
-  writeFileSync(
-    path.join(partial, "fonts.conf"),
-    `<?xml version="1.0"?>
+    // The package unpacks into os.tmpdir(), which follows TMPDIR.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = partial;
+    try {
+      await bundledChromium.executablePath();
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    }
+    // The package's fonts (Open Sans: Latin, Greek, Cyrillic) next to the system's, if any.
+    writeFileSync(
+      path.join(partial, "fonts.conf"),
+      `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
@@ -98,21 +99,20 @@ async function unpackBundled(): Promise<{ executable: string; fontsConf: string 
   <cachedir>${path.join(dir, "fonts-cache")}</cachedir>
 </fontconfig>
 `,
-  );
-  // mkdtemp's folder is private; the copy serves every user of the machine.
-  chmodSync(partial, 0o755);
-  try {
+    );
+    // mkdtemp's folder is private; the copy serves every user of the machine.
+    chmodSync(partial, 0o755);
     renameSync(partial, dir);
   } catch (e) {
-    // Another run got there first: use its copy.
     rmSync(partial, { recursive: true, force: true });
+    // Another run got there first: use its copy.
     if (!existsSync(result.fontsConf)) throw e;
   }
   return result;
 }
 
-/** The bundled Chromium, or the system's (`system`) when it runs and is newer. */
-export async function chooseChromium(system = systemChromiumPath()): Promise<Chromium> {
+/** The bundled Chromium, or the system's (`system`, e.g. systemChromiumPath()) when it runs and is newer. */
+export async function chooseChromium(system: string | undefined): Promise<Chromium> {
   const { executable, fontsConf } = await unpackBundled();
   const version = await chromiumVersion(executable);
   if (version === undefined) throw new Error(`The bundled Chromium at ${executable} does not run`);
