@@ -1,5 +1,7 @@
+import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { Logger } from "../logging/logger.ts";
 import { createBotApi } from "./bot-api.ts";
@@ -8,11 +10,31 @@ import type { World } from "./world.ts";
 
 /** The page's files: plain HTML, CSS and a script, no build step. */
 const PAGE_DIR = path.join(import.meta.dirname, "page");
-const PAGE_FILES: Record<string, { file: string; type: string }> = {
-  "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
-  "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
-};
+/**
+ * The colour-emoji font the page ships (Noto Color Emoji, split by Unicode
+ * range): the bot's messages use emoji, which systems without such a font
+ * (Debian's Chromium, for one) draw as empty boxes. Its COLRv1 glyphs are the
+ * colour format Chromium draws; browsers that cannot skip it (`tech()`).
+ */
+const EMOJI_DIR = path.dirname(
+  createRequire(import.meta.url).resolve("@infolektuell/noto-color-emoji/index.css"),
+);
+type PageFile = { file: string; type: string };
+const PAGE_FILES = new Map<string, PageFile>([
+  ["/", { file: path.join(PAGE_DIR, "index.html"), type: "text/html; charset=utf-8" }],
+  ["/app.js", { file: path.join(PAGE_DIR, "app.js"), type: "text/javascript; charset=utf-8" }],
+  ["/style.css", { file: path.join(PAGE_DIR, "style.css"), type: "text/css; charset=utf-8" }],
+  [
+    "/emoji/index.css",
+    { file: path.join(EMOJI_DIR, "index.css"), type: "text/css; charset=utf-8" },
+  ],
+  ...readdirSync(path.join(EMOJI_DIR, "files"))
+    .filter((name) => name.endsWith(".woff2"))
+    .map((name): [string, PageFile] => [
+      `/emoji/files/${name}`,
+      { file: path.join(EMOJI_DIR, "files", name), type: "font/woff2" },
+    ]),
+]);
 
 export interface PlaygroundServer {
   readonly server: Server;
@@ -50,12 +72,12 @@ export async function startPlaygroundServer(o: {
         return;
       }
       if (url.pathname.startsWith("/api/") && (await page.handle(req, res, url))) return;
-      const file = req.method === "GET" ? PAGE_FILES[url.pathname] : undefined;
+      const file = req.method === "GET" ? PAGE_FILES.get(url.pathname) : undefined;
       if (file === undefined) {
         res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
         return;
       }
-      const body = await readFile(path.join(PAGE_DIR, file.file));
+      const body = await readFile(file.file);
       res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" }).end(body);
     })().catch((err: unknown) => {
       o.logger.error({ err }, "playground request failed");

@@ -1,15 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { type Playground, startPlayground } from "../../src/playground/run.ts";
+import { chooseChromium, launchChromium, systemChromiumPath } from "../support/browser.ts";
 
 // The whole product in a real browser: the playground page, the local Bot API,
-// and the real bot (node src/main.ts) as a child, on Debian's Chromium.
-const CHROMIUM = "/usr/bin/chromium";
+// and the real bot (node src/main.ts) as a child, on the Chromium that
+// test/support/browser.ts chooses.
 const SHOTS = path.resolve("test-results/playground");
 
 let playground: Playground;
@@ -45,12 +46,17 @@ async function press(pane: "customer" | "staff", fragment: string, count = 1) {
   return expectReplies(pane, count, () => button.click());
 }
 
+/** Whether the page's emoji font has been loaded (the browser fetches it for the first emoji drawn). */
+function emojiFontLoaded(): Promise<boolean> {
+  // A string: this project's TypeScript has no DOM types.
+  return page.evaluate<boolean>(
+    `[...document.fonts].some((f) => f.family.replaceAll('"', "") === "Noto Color Emoji" && f.status === "loaded")`,
+  );
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does).`,
-    );
-  }
+  // The browser first: unpacking it points TMPDIR elsewhere for a moment.
+  browser = await launchChromium(await chooseChromium(systemChromiumPath()));
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "playground-")), "data");
   playground = await startPlayground({
@@ -59,19 +65,6 @@ beforeAll(async () => {
     dataDir,
     port: 0,
     botLogLevel: "warn",
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 90_000);
@@ -91,7 +84,12 @@ describe("the playground in a browser", () => {
     await expect.poll(() => page.locator("#customer-menu").textContent()).toContain("/refund");
     await page.keyboard.press("Escape");
 
-    expect(await say("/start", 2)).toBeTruthy();
+    // An empty chat says how to begin; its /start sends the command.
+    const hint = page.locator("#customer-hint");
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await shot("0-first-visit");
+    await expectReplies("customer", 2, () => hint.getByRole("button", { name: "/start" }).click());
+    expect(await hint.isVisible()).toBe(false);
     expect(await botMessages("customer").first().textContent()).toContain("Hello, Ann!");
     await say("/refund", 2);
     await press("customer", '"v":"balance"');
@@ -116,6 +114,8 @@ describe("the playground in a browser", () => {
       .poll(() => page.locator("#staff-messages").textContent(), { timeout: 15_000 })
       .toContain("New case");
     await expect.poll(() => page.locator("#staff-messages button").count()).toBeGreaterThan(0);
+    // The card's emoji come from the font the page ships when the system has none.
+    await expect.poll(() => emojiFontLoaded()).toBe(true);
     await shot("2-card-in-staff-group");
 
     // Approve asks for the D3 check first; its button approves.
@@ -130,12 +130,26 @@ describe("the playground in a browser", () => {
     await shot("4-customer-told");
   }, 180_000);
 
-  it("the reset button wipes the playground's database and the chats", async () => {
-    await page.getByRole("button", { name: "Reset" }).click();
+  it("the reset button asks first, then wipes the playground's database and the chats", async () => {
+    const reset = page.getByRole("button", { name: "Reset" });
+    const before = await page.locator("#customer-messages li").count();
+    let question = "";
+    page.once("dialog", (d) => {
+      question = d.message();
+      void d.dismiss();
+    });
+    await reset.click();
+    expect(question).toMatch(/^Reset the playground\?/);
+    expect(await page.locator("#status").textContent()).toBe("Bot running");
+    expect(await page.locator("#customer-messages li").count()).toBe(before);
+
+    page.once("dialog", (d) => void d.accept());
+    await reset.click();
     await expect
       .poll(() => page.locator("#status").textContent(), { timeout: 60_000 })
       .toBe("Bot running");
     await expect.poll(() => page.locator("#customer-messages li").count()).toBe(0);
+    expect(await page.locator("#customer-hint").isVisible()).toBe(true);
     // A fresh database: the customer has no requests.
     expect(await say("/status")).not.toMatch(/#\d+/);
   }, 90_000);

@@ -149,6 +149,7 @@ function render(pane) {
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const messages = view.state.messages[chatOf(pane)] ?? [];
   list.replaceChildren(...messages.map((m) => renderMessage(m, pane)));
+  $(`${pane}-hint`).hidden = messages.length > 0;
   if (atBottom || list.dataset.rendered !== "yes") list.scrollTop = list.scrollHeight;
   list.dataset.rendered = "yes";
 }
@@ -235,6 +236,8 @@ function closeMenu(pane) {
 }
 
 function setUpComposer(pane) {
+  const hint = $(`${pane}-hint`);
+  hint.replaceChildren(richText(hint.textContent, pane));
   const form = $(`${pane}-form`);
   const input = form.querySelector("input");
   form.addEventListener("submit", (e) => {
@@ -395,6 +398,9 @@ $("staff").addEventListener("change", (e) => {
   render("staff");
 });
 $("reset").addEventListener("click", async () => {
+  const question =
+    "Reset the playground? The bot's database and every chat are deleted, then the bot starts afresh.";
+  if (!confirm(question)) return;
   const button = $("reset");
   button.disabled = true;
   showStatus("resetting");
