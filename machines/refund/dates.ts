@@ -117,6 +117,21 @@ export function fromLocal(date: IsoDate, time: HhMm, timeZone: string): number {
   return second === first ? t : guess - second;
 }
 
+/**
+ * The instant of a stored date answer ("YYYY-MM-DD", or "YYYY-MM-DDTHH:MM" when
+ * typed with its time) completed by a separately asked time; undefined while
+ * no time is known.
+ */
+export function answerInstant(
+  dateAnswer: string,
+  time: HhMm | undefined,
+  timeZone: string,
+): number | undefined {
+  const [date = "", inline] = dateAnswer.split("T");
+  const t = inline ?? time;
+  return t === undefined ? undefined : fromLocal(date, t, timeZone);
+}
+
 /** Calendar date `n` days after `date` (negative: before). */
 export function addDays(date: IsoDate, n: number): IsoDate {
   const { y, m, d } = splitDate(date);

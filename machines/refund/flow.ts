@@ -32,9 +32,10 @@ export interface RefundContext extends QuestionCtx {
   trail: QuestionId[];
   /** A question being edited from the summary (asked even though answered). */
   focus: QuestionId | null;
-  /** Where the conversation is: the question asked, the summary, or the refusal. */
-  at: QuestionId | "summary" | "refused";
 }
+
+/** Where a conversation is: the question asked, the summary, or the refusal. */
+export type Place = QuestionId | "summary" | "refused";
 
 export type Grant = Extract<Decision, { kind: "grant" }>;
 export type Refusal = Extract<Decision, { kind: "refuse" | "none" }>;
@@ -80,7 +81,18 @@ export interface Walk {
   decision: Decision;
 }
 
+/** Walks are pure: the machine's guards and actions on one context share one. */
+const walked = new WeakMap<QuestionCtx, Walk>();
+
 export function walk(ctx: RefundContext | QuestionCtx): Walk {
+  const known = walked.get(ctx);
+  if (known !== undefined) return known;
+  const w = walkOnce(ctx);
+  walked.set(ctx, w);
+  return w;
+}
+
+function walkOnce(ctx: RefundContext | QuestionCtx): Walk {
   const used = new Set<QuestionId>();
   const look = lookup(ctx, used);
   const decision = decide(look);
@@ -105,7 +117,9 @@ export function walk(ctx: RefundContext | QuestionCtx): Walk {
   };
 }
 
-export function atOf(next: Next): RefundContext["at"] {
+/** Where the conversation is, derived from its answers (never stored beside them). */
+export function where(ctx: RefundContext): Place {
+  const { next } = walk(ctx);
   return next.kind === "ask" ? next.q : next.kind;
 }
 
@@ -187,12 +201,12 @@ export type Outcome =
       /** The refusal the customer wants a person to look at, if any. */
       after: NotEligible | null;
       /** The question the customer was at. */
-      at: RefundContext["at"];
+      at: Place;
       answers: Answers;
       lang: Lang;
       atMs: number;
     }
-  | { kind: "cancelled"; at: RefundContext["at"]; atMs: number };
+  | { kind: "cancelled"; at: Place; atMs: number };
 
 function pick(answers: Answers, qs: readonly QuestionId[]): Answers {
   const out: Answers = {};

@@ -2,7 +2,7 @@
  * The refund conversation as one XState v5 machine. Pure: time comes in with
  * every event (`now`), words are locale keys, nothing is read or written.
  *
- *   route ──always──▶ ask.<question> │ summary │ refused
+ *   route ──always──▶ ask.<question> │ summary │ refused   (where the answers lead)
  *   ask.<q>   text/choose ─▶ route (valid: stored; invalid: error + asked again)
  *   summary   submit ─▶ submitted (final) · edit ─▶ route (asks that field)
  *   refused   human ─▶ handoff · cancel ─▶ closed · back ─▶ route
@@ -13,9 +13,17 @@
  */
 import { assign, emit, enqueueActions, setup } from "xstate";
 import type { RefundEvent } from "./events.ts";
-import { atOf, buildRequest, notEligible, type Outcome, type RefundContext, walk } from "./flow.ts";
+import {
+  buildRequest,
+  notEligible,
+  type Outcome,
+  type Place,
+  type RefundContext,
+  walk,
+  where,
+} from "./flow.ts";
 import { type Answers, LANGS, type Lang, QUESTION_IDS, type QuestionId } from "./ids.ts";
-import { acceptChoice, acceptText, CLEARS } from "./questions.ts";
+import { acceptChoice, acceptText, clears } from "./questions.ts";
 import {
   errorReply,
   questionReply,
@@ -45,7 +53,7 @@ function initialContext(input: RefundInput & { now: number }): RefundContext {
   const lang: Lang = (LANGS as readonly string[]).includes(input.lang)
     ? (input.lang as Lang)
     : "en";
-  const ctx: RefundContext = {
+  return {
     lang,
     timeZone: input.timeZone,
     unrefundable: [...input.unrefundableMethods],
@@ -53,42 +61,30 @@ function initialContext(input: RefundInput & { now: number }): RefundContext {
     answers: { ...input.answers },
     trail: QUESTION_IDS.filter((q) => input.answers?.[q] !== undefined),
     focus: null,
-    at: "want",
   };
-  return { ...ctx, at: atOf(walk(ctx).next) };
-}
-
-/** Re-route after a change: where the conversation is now. */
-function settle(ctx: RefundContext): RefundContext {
-  return { ...ctx, at: atOf(walk(ctx).next) };
 }
 
 function store(ctx: RefundContext, q: QuestionId, value: string): RefundContext {
   const answers = { ...ctx.answers, [q]: value };
-  for (const c of CLEARS[q] ?? []) delete answers[c];
+  const forgotten = clears(q);
+  if (forgotten !== undefined) delete answers[forgotten];
   const trail = [...ctx.trail.filter((x) => x !== q && answers[x] !== undefined), q];
-  return settle({ ...ctx, answers, trail, focus: null });
+  return { ...ctx, answers, trail, focus: null };
 }
 
 /** Undo: cancel an edit, or forget the last answer and ask that question again. */
 function undo(ctx: RefundContext): RefundContext | null {
-  if (ctx.focus !== null) return settle({ ...ctx, focus: null });
+  if (ctx.focus !== null) return { ...ctx, focus: null };
   const last = ctx.trail[ctx.trail.length - 1];
   if (last === undefined) return null;
   const answers = { ...ctx.answers };
   delete answers[last];
-  return settle({ ...ctx, answers, trail: ctx.trail.slice(0, -1) });
+  return { ...ctx, answers, trail: ctx.trail.slice(0, -1) };
 }
 
-function currentQuestion(ctx: RefundContext): QuestionId | null {
-  return ctx.at === "summary" || ctx.at === "refused" ? null : ctx.at;
-}
+type Refused = "use_buttons" | "stale_button";
 
-const ASK_STATES = Object.fromEntries(
-  QUESTION_IDS.map((q) => [q, { entry: { type: "askQuestion" as const } }]),
-) as Record<QuestionId, { entry: { type: "askQuestion" } }>;
-
-export const refundMachine = setup({
+const machineSetup = setup({
   types: {
     context: {} as RefundContext,
     events: {} as RefundEvent,
@@ -96,16 +92,23 @@ export const refundMachine = setup({
     emitted: {} as Emitted,
   },
   guards: {
-    isAt: ({ context }, params: { at: RefundContext["at"] }) => context.at === params.at,
+    /** Where the answers lead now (one walk per context, shared by every guard). */
+    leadsTo: ({ context }, params: { place: Place }) => where(context) === params.place,
+    /** A button of this very question (callback data is untrusted). */
+    forQuestion: ({ event }, params: { q: QuestionId }) =>
+      event.type === "choose" && event.q === params.q,
     complete: ({ context, event }) =>
       walk({ ...context, now: event.now, focus: null }).next.kind === "summary",
+    /** An answer the case rests on: the summary's edit buttons. */
+    editable: ({ context, event }) =>
+      event.type === "edit" && walk({ ...context, focus: null }).used.includes(event.q),
   },
   actions: {
     greet: emit({ type: "reply", reply: { key: "intro" } }),
-    askQuestion: emit(({ context }) => {
-      const q = currentQuestion(context) ?? "want";
-      return { type: "reply" as const, reply: questionReply(context, q) };
-    }),
+    askQuestion: emit(({ context }, params: { q: QuestionId }) => ({
+      type: "reply" as const,
+      reply: questionReply(context, params.q),
+    })),
     showSummary: emit(({ context }) => {
       const w = walk(context);
       const reply: Reply =
@@ -126,21 +129,31 @@ export const refundMachine = setup({
       }
     }),
     setNow: assign({ now: ({ event }) => event.now }),
-    /** A typed or pressed answer: stored when valid, else the reason is said (the question follows). */
-    answer: enqueueActions(({ context, event, enqueue }) => {
+    /** A typed answer to the question asked: stored when valid, else the reason is said. */
+    answerText: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
+      if (event.type !== "text") return;
       const ctx = { ...context, now: event.now };
-      const q = currentQuestion(ctx);
-      let result: ReturnType<typeof acceptText> | null = null;
-      if (q !== null && event.type === "text") result = acceptText(q, event.text, ctx);
-      else if (q !== null && event.type === "choose" && event.q === q)
-        result = acceptChoice(q, event.v, ctx);
-      else if (event.type === "text" && q === null) result = { ok: false, error: "use_buttons" };
-      else result = { ok: false, error: "stale_button" };
-      if (q !== null && result.ok) {
-        enqueue.assign(store(ctx, q, result.value));
-        return;
+      const r = acceptText(params.q, event.text, ctx);
+      if (r.ok) enqueue.assign(store(ctx, params.q, r.value));
+      else {
+        enqueue.emit({ type: "reply", reply: errorReply(r.error) });
+        enqueue.assign({ now: event.now });
       }
-      if (!result.ok) enqueue.emit({ type: "reply", reply: errorReply(result.error) });
+    }),
+    /** A pressed answer to the question asked. */
+    answerChoice: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
+      if (event.type !== "choose") return;
+      const ctx = { ...context, now: event.now };
+      const r = acceptChoice(params.q, event.v, ctx);
+      if (r.ok) enqueue.assign(store(ctx, params.q, r.value));
+      else {
+        enqueue.emit({ type: "reply", reply: errorReply(r.error) });
+        enqueue.assign({ now: event.now });
+      }
+    }),
+    /** Input that does not fit where the conversation is: say why, change nothing. */
+    refuse: enqueueActions(({ event, enqueue }, params: { error: Refused }) => {
+      enqueue.emit({ type: "reply", reply: errorReply(params.error) });
       enqueue.assign({ now: event.now });
     }),
     back: enqueueActions(({ context, event, enqueue }) => {
@@ -150,16 +163,9 @@ export const refundMachine = setup({
         enqueue.assign({ now: event.now });
       } else enqueue.assign(prev);
     }),
-    edit: enqueueActions(({ context, event, enqueue }) => {
-      const ctx = { ...context, now: event.now, focus: null };
-      if (event.type === "edit" && walk(ctx).used.includes(event.q)) {
-        enqueue.assign({ ...ctx, focus: event.q, at: event.q });
-      } else {
-        enqueue.emit({ type: "reply", reply: errorReply("stale_button") });
-        enqueue.assign({ now: event.now });
-      }
-    }),
-    reroute: assign(({ context, event }) => settle({ ...context, now: event.now })),
+    edit: assign(({ context, event }) =>
+      event.type === "edit" ? { ...context, now: event.now, focus: event.q } : context,
+    ),
     submitted: enqueueActions(({ context, enqueue }) => {
       const request = buildRequest(context);
       if (request === null) return;
@@ -172,31 +178,52 @@ export const refundMachine = setup({
     cancelled: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({
         type: "outcome",
-        outcome: { kind: "cancelled", at: context.at, atMs: context.now },
+        outcome: { kind: "cancelled", at: where(context), atMs: context.now },
       });
       enqueue.emit({ type: "reply", reply: { key: "done.cancelled" } });
     }),
     handoff: enqueueActions(({ context, enqueue }) => {
-      const after = context.at === "refused" ? notEligible(context) : null;
+      const at = where(context);
+      const after = at === "refused" ? notEligible(context) : null;
       const w = walk({ ...context, focus: null });
       const answers: RefundContext["answers"] = {};
       for (const q of w.used) if (context.answers[q] !== undefined) answers[q] = context.answers[q];
       enqueue.emit({
         type: "outcome",
-        outcome: {
-          kind: "handoff",
-          after,
-          at: context.at,
-          answers,
-          lang: context.lang,
-          atMs: context.now,
-        },
+        outcome: { kind: "handoff", after, at, answers, lang: context.lang, atMs: context.now },
       });
       enqueue.emit({ type: "reply", reply: { key: "done.handoff" } });
     }),
     closed: emit({ type: "reply", reply: { key: "done.closed" } }),
   },
-}).createMachine({
+});
+
+const ROUTE = "#refund.route";
+const refuse = (error: Refused) =>
+  ({ target: ROUTE, actions: { type: "refuse", params: { error } } }) as const;
+
+/** One state per question: its own answer goes to it, anything else is refused. */
+function askState(q: QuestionId) {
+  return {
+    entry: { type: "askQuestion", params: { q } },
+    on: {
+      text: { target: ROUTE, actions: { type: "answerText", params: { q } } },
+      choose: [
+        {
+          guard: { type: "forQuestion", params: { q } },
+          target: ROUTE,
+          actions: { type: "answerChoice", params: { q } },
+        },
+        refuse("stale_button"),
+      ],
+      edit: refuse("stale_button"),
+      submit: refuse("stale_button"),
+      back: { target: ROUTE, actions: "back" },
+    },
+  } as const;
+}
+
+export const refundMachine = machineSetup.createMachine({
   id: "refund",
   context: ({ input }) => initialContext(input),
   entry: "greet",
@@ -208,36 +235,29 @@ export const refundMachine = setup({
   states: {
     route: {
       always: [
-        { guard: { type: "isAt", params: { at: "summary" } }, target: "summary" },
-        { guard: { type: "isAt", params: { at: "refused" } }, target: "refused" },
+        { guard: { type: "leadsTo", params: { place: "summary" } }, target: "summary" },
+        { guard: { type: "leadsTo", params: { place: "refused" } }, target: "refused" },
         ...QUESTION_IDS.map((q) => ({
-          guard: { type: "isAt" as const, params: { at: q } },
+          guard: { type: "leadsTo" as const, params: { place: q } },
           target: `ask.${q}`,
         })),
       ],
     },
     ask: {
       initial: "want",
-      on: {
-        text: { target: "route", actions: "answer" },
-        choose: { target: "route", actions: "answer" },
-        back: { target: "route", actions: "back" },
-        edit: { target: "route", actions: "answer" },
-        submit: { target: "route", actions: "answer" },
-      },
-      states: ASK_STATES,
+      states: Object.fromEntries(QUESTION_IDS.map((q) => [q, askState(q)])),
     },
     summary: {
       entry: "showSummary",
       on: {
         submit: [
           { guard: "complete", target: "submitted", actions: "setNow" },
-          { target: "route", actions: "reroute" },
+          { target: "route", actions: "setNow" },
         ],
-        edit: { target: "route", actions: "edit" },
+        edit: [{ guard: "editable", target: "route", actions: "edit" }, refuse("stale_button")],
         back: { target: "route", actions: "back" },
-        text: { target: "route", actions: "answer" },
-        choose: { target: "route", actions: "answer" },
+        text: refuse("use_buttons"),
+        choose: refuse("stale_button"),
       },
     },
     refused: {
@@ -246,10 +266,14 @@ export const refundMachine = setup({
         back: { target: "route", actions: "back" },
         cancel: { target: "closed", actions: "setNow" },
         // Anything else: say so and show the decision again (not re-recorded).
-        text: { actions: ["answer", "repeatRefusal"] },
-        choose: { actions: ["answer", "repeatRefusal"] },
-        edit: { actions: ["answer", "repeatRefusal"] },
-        submit: { actions: ["answer", "repeatRefusal"] },
+        text: { actions: [{ type: "refuse", params: { error: "use_buttons" } }, "repeatRefusal"] },
+        choose: {
+          actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"],
+        },
+        edit: { actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"] },
+        submit: {
+          actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"],
+        },
       },
     },
     submitted: { type: "final", entry: "submitted" },

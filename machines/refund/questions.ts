@@ -8,7 +8,17 @@
  * or an order number; details → per method (card: last four digits only);
  * comment → text or "" when skipped.
  */
-import { fromLocal, isValidDate, parseDate, parseTime, splitDate, toLocal } from "./dates.ts";
+
+import type { z } from "zod";
+import {
+  answerInstant,
+  fromLocal,
+  isValidDate,
+  parseDate,
+  parseTime,
+  splitDate,
+  toLocal,
+} from "./dates.ts";
 import {
   accountSchema,
   amountSchema,
@@ -62,8 +72,6 @@ export const ANSWER_ERRORS = [
 
 export type Accepted = { ok: true; value: string } | { ok: false; error: AnswerError };
 
-export type QuestionKind = "choice" | "date" | "datetime" | "time" | "text";
-
 const YES_NO = ["yes", "no"] as const;
 
 export const WHAT_BY_SERVICE: Record<ServiceId, readonly string[]> = {
@@ -82,39 +90,95 @@ export const WHAT_BY_SERVICE: Record<ServiceId, readonly string[]> = {
   top_up: ["accidental", "unused", "misunderstood", "other"],
 };
 
-export const KIND: Record<QuestionId, QuestionKind> = {
-  want: "choice",
-  service: "choice",
-  what: "choice",
-  was_working: "choice",
-  docs_shown: "choice",
-  own_activity: "choice",
-  code_shown: "choice",
-  restrictions: "choice",
-  no_stock: "choice",
-  replacement: "choice",
-  reported: "datetime",
-  reported_time: "time",
-  still_down: "choice",
-  restored: "datetime",
-  restored_time: "time",
-  problem_date: "date",
-  paid_date: "date",
-  offer: "choice",
-  account: "text",
-  reference: "text",
-  amount: "text",
-  paid_with: "choice",
-  payout_to: "choice",
-  details: "text",
-  comment: "text",
+/**
+ * A question, declared once: what kind of answer it takes and how that answer
+ * is checked. Everything else (the buttons, the stored format, what an answer
+ * forgets, the labels) is derived from it.
+ */
+export type Question =
+  | {
+      kind: "choice";
+      options: (ctx: QuestionCtx) => readonly string[];
+      /** where its labels live: shared yes/no words, payment methods, or its own */
+      labels: "shared" | "method" | "own";
+    }
+  | { kind: "date" }
+  /** a date, with the time when it is typed with one (then the time question is forgotten) */
+  | { kind: "datetime"; time: QuestionId }
+  /** the time of day of an earlier date question */
+  | { kind: "time"; date: QuestionId }
+  | {
+      kind: "text";
+      schema: (ctx: QuestionCtx) => z.ZodType<string, string>;
+      /** checked again when an earlier answer changes what is valid */
+      dependsOnAnswers?: true;
+      /** can be skipped with a button */
+      skippable?: true;
+    };
+
+export type QuestionKind = Question["kind"];
+
+const yesNo: Question = { kind: "choice", options: () => YES_NO, labels: "shared" };
+
+export const QUESTIONS: Record<QuestionId, Question> = {
+  want: { kind: "choice", options: () => ["balance", "payout"], labels: "own" },
+  service: {
+    kind: "choice",
+    options: (ctx) =>
+      ctx.answers.want === "balance"
+        ? ["rented", "one_time", "caller_id"]
+        : ["rented", "one_time", "caller_id", "top_up"],
+    labels: "own",
+  },
+  what: {
+    kind: "choice",
+    options: (ctx) => {
+      const s = ctx.answers.service as ServiceId | undefined;
+      return s !== undefined && s in WHAT_BY_SERVICE ? WHAT_BY_SERVICE[s] : [];
+    },
+    labels: "own",
+  },
+  was_working: yesNo,
+  docs_shown: yesNo,
+  own_activity: { kind: "choice", options: () => ["no", "unknown", "yes"], labels: "shared" },
+  code_shown: yesNo,
+  restrictions: yesNo,
+  no_stock: yesNo,
+  replacement: yesNo,
+  reported: { kind: "datetime", time: "reported_time" },
+  reported_time: { kind: "time", date: "reported" },
+  still_down: yesNo,
+  restored: { kind: "datetime", time: "restored_time" },
+  restored_time: { kind: "time", date: "restored" },
+  problem_date: { kind: "date" },
+  paid_date: { kind: "date" },
+  offer: { kind: "choice", options: () => ["accept", "decline"], labels: "own" },
+  account: { kind: "text", schema: () => accountSchema },
+  reference: {
+    kind: "text",
+    schema: (ctx) => referenceSchema((ctx.answers.service as ServiceId | undefined) ?? "rented"),
+    dependsOnAnswers: true,
+  },
+  amount: { kind: "text", schema: (ctx) => amountSchema(ctx.lang) },
+  paid_with: { kind: "choice", options: () => METHODS, labels: "method" },
+  payout_to: {
+    kind: "choice",
+    options: (ctx) => METHODS.filter((m) => !ctx.unrefundable.includes(m)),
+    labels: "method",
+  },
+  details: {
+    kind: "text",
+    schema: (ctx) => detailsSchema(payoutMethod(ctx) ?? "other"),
+    dependsOnAnswers: true,
+  },
+  comment: { kind: "text", schema: () => commentSchema, skippable: true },
 };
 
 /** Answering a question forgets these (the time typed with a date replaces the asked time). */
-export const CLEARS: Partial<Record<QuestionId, readonly QuestionId[]>> = {
-  reported: ["reported_time"],
-  restored: ["restored_time"],
-};
+export function clears(q: QuestionId): QuestionId | undefined {
+  const spec = QUESTIONS[q];
+  return spec.kind === "datetime" ? spec.time : undefined;
+}
 
 export function isUnrefundable(method: string | undefined, ctx: QuestionCtx): boolean {
   return method !== undefined && ctx.unrefundable.includes(method);
@@ -122,37 +186,8 @@ export function isUnrefundable(method: string | undefined, ctx: QuestionCtx): bo
 
 /** The options of a choice question in the current state of the answers. */
 export function options(q: QuestionId, ctx: QuestionCtx): readonly string[] {
-  const a = ctx.answers;
-  switch (q) {
-    case "want":
-      return ["balance", "payout"];
-    case "service":
-      return a.want === "balance"
-        ? ["rented", "one_time", "caller_id"]
-        : ["rented", "one_time", "caller_id", "top_up"];
-    case "what": {
-      const s = a.service as ServiceId | undefined;
-      return s !== undefined && s in WHAT_BY_SERVICE ? WHAT_BY_SERVICE[s] : [];
-    }
-    case "own_activity":
-      return ["no", "unknown", "yes"];
-    case "offer":
-      return ["accept", "decline"];
-    case "paid_with":
-      return METHODS;
-    case "payout_to":
-      return METHODS.filter((m) => !ctx.unrefundable.includes(m));
-    case "was_working":
-    case "docs_shown":
-    case "code_shown":
-    case "restrictions":
-    case "no_stock":
-    case "replacement":
-    case "still_down":
-      return YES_NO;
-    default:
-      return [];
-  }
+  const spec = QUESTIONS[q];
+  return spec.kind === "choice" ? spec.options(ctx) : [];
 }
 
 /** The method the payout goes to: the payment method, or the chosen alternative when that one is C*. */
@@ -164,19 +199,13 @@ export function payoutMethod(ctx: QuestionCtx): MethodId | undefined {
   return to !== undefined && options("payout_to", ctx).includes(to) ? to : undefined;
 }
 
-function instantOf(date: string, time: string | undefined, ctx: QuestionCtx): number | undefined {
-  const [d = "", inline] = date.split("T");
-  const t = inline ?? time;
-  return t === undefined ? undefined : fromLocal(d, t, ctx.timeZone);
-}
-
 /** Cross-field check: the number cannot have worked again before it was reported. */
 function restoredOk(restored: string, restoredTime: string | undefined, ctx: QuestionCtx): boolean {
   const rep = ctx.answers.reported;
   if (rep === undefined) return true;
   if (restored.slice(0, 10) < rep.slice(0, 10)) return false;
-  const repAt = instantOf(rep, ctx.answers.reported_time, ctx);
-  const resAt = instantOf(restored, restoredTime, ctx);
+  const repAt = answerInstant(rep, ctx.answers.reported_time, ctx.timeZone);
+  const resAt = answerInstant(restored, restoredTime, ctx.timeZone);
   return repAt === undefined || resAt === undefined || resAt >= repAt;
 }
 
@@ -191,8 +220,7 @@ function validIsoDate(v: string, ctx: QuestionCtx): boolean {
 }
 
 function acceptDate(q: QuestionId, date: string, time: string | null, ctx: QuestionCtx): Accepted {
-  const kind = KIND[q];
-  const value = kind === "datetime" && time !== null ? `${date}T${time}` : date;
+  const value = QUESTIONS[q].kind === "datetime" && time !== null ? `${date}T${time}` : date;
   if (q === "restored" && !restoredOk(value, undefined, ctx)) {
     return { ok: false, error: "restored_before_reported" };
   }
@@ -201,75 +229,66 @@ function acceptDate(q: QuestionId, date: string, time: string | null, ctx: Quest
 
 /** A button press (`choose`) for question `q` with value `v`. Callback data is untrusted. */
 export function acceptChoice(q: QuestionId, v: string, ctx: QuestionCtx): Accepted {
-  const kind = KIND[q];
-  if (kind === "choice") {
-    return options(q, ctx).includes(v)
-      ? { ok: true, value: v }
-      : { ok: false, error: "stale_button" };
+  const spec = QUESTIONS[q];
+  switch (spec.kind) {
+    case "choice":
+      return spec.options(ctx).includes(v)
+        ? { ok: true, value: v }
+        : { ok: false, error: "stale_button" };
+    case "date":
+    case "datetime":
+      return validIsoDate(v, ctx)
+        ? acceptDate(q, v, null, ctx)
+        : { ok: false, error: "stale_button" };
+    case "text":
+      return spec.skippable === true && v === "skip"
+        ? { ok: true, value: "" }
+        : { ok: false, error: "stale_button" };
+    case "time":
+      return { ok: false, error: "stale_button" };
   }
-  if (kind === "date" || kind === "datetime") {
-    return validIsoDate(v, ctx)
-      ? acceptDate(q, v, null, ctx)
-      : { ok: false, error: "stale_button" };
-  }
-  if (q === "comment" && v === "skip") return { ok: true, value: "" };
-  return { ok: false, error: "stale_button" };
 }
 
 /** Typed text for question `q`. */
 export function acceptText(q: QuestionId, text: string, ctx: QuestionCtx): Accepted {
-  const kind = KIND[q];
-  if (kind === "choice") return { ok: false, error: "use_buttons" };
-  if (kind === "date" || kind === "datetime") {
-    const r = parseDate(text, { now: ctx.now, timeZone: ctx.timeZone, lang: ctx.lang });
-    if (!r.ok) return r;
-    return acceptDate(q, r.date, r.time, ctx);
-  }
-  if (kind === "time") {
-    const r = parseTime(text);
-    if (!r.ok) return r;
-    const dateQ = q === "reported_time" ? "reported" : "restored";
-    const date = ctx.answers[dateQ]?.slice(0, 10);
-    if (date !== undefined && !notFuture(date, r.time, ctx))
-      return { ok: false, error: "date_future" };
-    if (q === "restored_time" && date !== undefined && !restoredOk(date, r.time, ctx)) {
-      return { ok: false, error: "restored_before_reported" };
+  const spec = QUESTIONS[q];
+  switch (spec.kind) {
+    case "choice":
+      return { ok: false, error: "use_buttons" };
+    case "date":
+    case "datetime": {
+      const r = parseDate(text, { now: ctx.now, timeZone: ctx.timeZone, lang: ctx.lang });
+      if (!r.ok) return r;
+      return acceptDate(q, r.date, r.time, ctx);
     }
-    return { ok: true, value: r.time };
-  }
-  switch (q) {
-    case "account":
-      return check(accountSchema, text);
-    case "reference":
-      return check(
-        referenceSchema((ctx.answers.service as ServiceId | undefined) ?? "rented"),
-        text,
-      );
-    case "amount":
-      return check(amountSchema(ctx.lang), text);
-    case "details":
-      return check(detailsSchema(payoutMethod(ctx) ?? "other"), text);
-    default:
-      return check(commentSchema, text);
+    case "time": {
+      const r = parseTime(text);
+      if (!r.ok) return r;
+      const date = ctx.answers[spec.date]?.slice(0, 10);
+      if (date !== undefined && !notFuture(date, r.time, ctx))
+        return { ok: false, error: "date_future" };
+      if (q === "restored_time" && date !== undefined && !restoredOk(date, r.time, ctx)) {
+        return { ok: false, error: "restored_before_reported" };
+      }
+      return { ok: true, value: r.time };
+    }
+    case "text":
+      return check(spec.schema(ctx), text);
   }
 }
 
 /** Is the stored answer to `q` still valid given the other answers? (Options change when earlier answers do.) */
 export function stillValid(q: QuestionId, value: string, ctx: QuestionCtx): boolean {
-  const kind = KIND[q];
-  if (kind === "choice") return options(q, ctx).includes(value);
+  const spec = QUESTIONS[q];
+  if (spec.kind === "choice") return spec.options(ctx).includes(value);
   if (q === "restored") return restoredOk(value, ctx.answers.restored_time, ctx);
   if (q === "restored_time") {
     const d = ctx.answers.restored;
     return d === undefined || restoredOk(d.slice(0, 10), value, ctx);
   }
-  if (q === "reference") {
-    return check(referenceSchema((ctx.answers.service as ServiceId | undefined) ?? "rented"), value)
-      .ok;
-  }
-  if (q === "details") {
-    const m = payoutMethod(ctx);
-    return m !== undefined && check(detailsSchema(m), value).ok;
+  if (spec.kind === "text" && spec.dependsOnAnswers === true) {
+    if (q === "details" && payoutMethod(ctx) === undefined) return false;
+    return check(spec.schema(ctx), value).ok;
   }
   return true;
 }

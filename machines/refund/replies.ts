@@ -16,7 +16,7 @@ import {
 import type { QuestionId, ServiceId } from "./ids.ts";
 import { maskDetails } from "./mask.ts";
 import type { AnswerError } from "./questions.ts";
-import { isUnrefundable, KIND, options, payoutMethod } from "./questions.ts";
+import { isUnrefundable, payoutMethod, QUESTIONS } from "./questions.ts";
 
 export type Params = Record<string, string | number>;
 
@@ -40,21 +40,12 @@ export interface Reply {
   buttons?: Button[][];
 }
 
-const YES_NO_QUESTIONS = new Set<QuestionId>([
-  "was_working",
-  "docs_shown",
-  "own_activity",
-  "code_shown",
-  "restrictions",
-  "no_stock",
-  "replacement",
-  "still_down",
-]);
-
 /** Locale key of a choice's label. */
 export function optionKey(q: QuestionId, v: string): string {
-  if (YES_NO_QUESTIONS.has(q)) return `option.${v}`;
-  if (q === "paid_with" || q === "payout_to") return `method.${v}`;
+  const spec = QUESTIONS[q];
+  const labels = spec.kind === "choice" ? spec.labels : "own";
+  if (labels === "shared") return `option.${v}`;
+  if (labels === "method") return `method.${v}`;
   return `option.${q}.${v}`;
 }
 
@@ -84,13 +75,13 @@ function pairs(buttons: Button[]): Button[][] {
 
 export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
   const rows: Button[][] = [];
-  const kind = KIND[q];
+  const spec = QUESTIONS[q];
   const params: Params = {};
-  if (kind === "choice") {
-    for (const v of options(q, ctx)) {
+  if (spec.kind === "choice") {
+    for (const v of spec.options(ctx)) {
       rows.push([{ labelKey: optionKey(q, v), event: { type: "choose", q, v } }]);
     }
-  } else if (kind === "date" || kind === "datetime") {
+  } else if (spec.kind === "date" || spec.kind === "datetime") {
     const t = today(ctx);
     const dates: Button[] = [0, 1, 2, 3].map((n) => ({
       labelKey: n === 0 ? "button.today" : n === 1 ? "button.yesterday" : "button.days_ago",
@@ -99,13 +90,10 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
     }));
     rows.push(...pairs(dates));
     params.example = t;
-  } else if (q === "comment") {
+  } else if (spec.kind === "text" && spec.skippable === true) {
     rows.push([{ labelKey: "button.skip", event: { type: "choose", q, v: "skip" } }]);
   }
-  if (kind === "time") {
-    const d = (q === "reported_time" ? ctx.answers.reported : ctx.answers.restored) ?? "";
-    params.date = d.slice(0, 10);
-  }
+  if (spec.kind === "time") params.date = (ctx.answers[spec.date] ?? "").slice(0, 10);
   if (q === "offer") params.clause = offerClause(ctx);
   rows.push(navRow(ctx));
   return Object.keys(params).length > 0
@@ -125,7 +113,7 @@ export function errorReply(error: AnswerError | "nothing_back"): Reply {
 
 function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
   const labelKey = `field.${q}`;
-  const kind = KIND[q];
+  const kind = QUESTIONS[q].kind;
   if (kind === "choice") return { labelKey, valueKey: optionKey(q, v) };
   if (kind === "date" || kind === "datetime") {
     const [date = "", time] = v.split("T");

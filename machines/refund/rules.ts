@@ -12,7 +12,7 @@
  * The settled readings are numbered at the end of docs/policy/clauses.md.
  */
 import { type A1Result, a1, e1DateWithin, type Outage } from "./arithmetic.ts";
-import { fromLocal } from "./dates.ts";
+import { answerInstant } from "./dates.ts";
 import type { BalanceClause, ClauseId, PayoutClause, QuestionId, RefusalClause } from "./ids.ts";
 
 export type Cond =
@@ -184,10 +184,11 @@ export function outageOf(look: Lookup): Outage | { need: QuestionId } {
   const instant = (dateQ: QuestionId, timeQ: QuestionId): number | { need: QuestionId } => {
     const d = look.answer(dateQ);
     if (d === undefined) return { need: dateQ };
-    const [date = "", inline] = d.split("T");
-    const time = inline ?? look.answer(timeQ);
-    if (time === undefined) return { need: timeQ };
-    return fromLocal(date, time, look.timeZone);
+    return (
+      answerInstant(d, d.includes("T") ? undefined : look.answer(timeQ), look.timeZone) ?? {
+        need: timeQ,
+      }
+    );
   };
   const reportedAt = instant("reported", "reported_time");
   if (typeof reportedAt !== "number") return reportedAt;

@@ -11,14 +11,14 @@ import { createActor, type Snapshot } from "xstate";
 import { z } from "zod";
 import { isTimeZone } from "./dates.ts";
 import { type RefundEvent, RefundEventSchema } from "./events.ts";
-import type { Outcome, RefundContext } from "./flow.ts";
+import { type Outcome, type RefundContext, where } from "./flow.ts";
 import { LANGS, QUESTION_IDS } from "./ids.ts";
 import { type Emitted, type RefundInput, refundMachine } from "./machine.ts";
 import type { Reply } from "./replies.ts";
 
 export const REFUND_MACHINE_ID = "refund";
-/** Bump on any change that makes older snapshots mean something else. */
-export const REFUND_MACHINE_VERSION = 1;
+/** Bump on any change that makes older snapshots mean something else (2: the place is derived, not stored). */
+export const REFUND_MACHINE_VERSION = 2;
 
 /** What the service stores per chat (JSON). */
 export interface PersistedConversation {
@@ -53,7 +53,6 @@ const contextSchema = z.strictObject({
   answers: z.partialRecord(question, z.string().max(1000)),
   trail: z.array(question).max(QUESTION_IDS.length),
   focus: question.nullable(),
-  at: z.union([question, z.literal("summary"), z.literal("refused")]),
 });
 
 const STABLE_VALUES = new Set<string>([
@@ -125,7 +124,7 @@ export function incompatibility(persisted: unknown): string | null {
   if (s.status === "active") {
     const v = valueKey(s.value);
     if (!STABLE_VALUES.has(v)) return `unknown state ${v}`;
-    const at: RefundContext["at"] = s.context.at;
+    const at = where(s.context);
     const expected = at === "summary" || at === "refused" ? at : `ask.${at}`;
     if (v !== expected) return `state ${v} does not match ${expected}`;
   }

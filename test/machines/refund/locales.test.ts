@@ -5,10 +5,10 @@ import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import type { SnapshotFrom } from "xstate";
 import type { RefundEvent } from "../../../machines/refund/events.ts";
-import { walk } from "../../../machines/refund/flow.ts";
+import { walk, where } from "../../../machines/refund/flow.ts";
 import { LANGS } from "../../../machines/refund/ids.ts";
 import { refundMachine } from "../../../machines/refund/machine.ts";
-import { ANSWER_ERRORS, KIND, options } from "../../../machines/refund/questions.ts";
+import { ANSWER_ERRORS, options, QUESTIONS } from "../../../machines/refund/questions.ts";
 import {
   type Params,
   questionReply,
@@ -72,10 +72,12 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
     events: (s: Snap): RefundEvent[] => {
       if (s.status !== "active") return [];
       const ctx = s.context;
-      if (ctx.at === "summary") return [{ type: "submit", now }];
-      if (ctx.at === "refused") return [];
-      const q = ctx.at;
-      if (KIND[q] === "choice") return options(q, ctx).map((v) => ({ type: "choose", q, v, now }));
+      const at = where(ctx);
+      if (at === "summary") return [{ type: "submit", now }];
+      if (at === "refused") return [];
+      const q = at;
+      if (QUESTIONS[q].kind === "choice")
+        return options(q, ctx).map((v) => ({ type: "choose", q, v, now }));
       if (q === "comment") return [{ type: "choose", q, v: "skip", now }];
       return (typed[q] ?? []).map((t) => ({ type: "text", text: t, now }));
     },

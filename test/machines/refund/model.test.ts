@@ -2,10 +2,10 @@ import { getShortestPaths } from "@xstate/graph";
 import { describe, expect, it } from "vitest";
 import { createActor, type SnapshotFrom, transition } from "xstate";
 import { MAX_BUTTON_EVENT_BYTES, type RefundEvent } from "../../../machines/refund/events.ts";
-import type { Outcome, RefundContext } from "../../../machines/refund/flow.ts";
+import { type Outcome, type RefundContext, where } from "../../../machines/refund/flow.ts";
 import { QUESTION_IDS, type QuestionId } from "../../../machines/refund/ids.ts";
 import { type Emitted, refundMachine } from "../../../machines/refund/machine.ts";
-import { KIND, options } from "../../../machines/refund/questions.ts";
+import { options, QUESTIONS } from "../../../machines/refund/questions.ts";
 import type { Reply } from "../../../machines/refund/replies.ts";
 import { start, step } from "../../../machines/refund/step.ts";
 import { INPUT, NOW } from "./helpers.ts";
@@ -39,19 +39,20 @@ const DETAILS: Record<string, string> = {
 function eventsFor(s: Snap): RefundEvent[] {
   const ctx = s.context;
   if (s.status !== "active") return [];
+  const at = where(ctx);
   const evs: RefundEvent[] = [];
-  if (ctx.at === "summary") {
+  if (at === "summary") {
     evs.push({ type: "submit", now });
     evs.push({ type: "edit", q: "amount", now });
     evs.push({ type: "back", now });
     return evs;
   }
-  if (ctx.at === "refused") {
+  if (at === "refused") {
     evs.push({ type: "human", now }, { type: "back", now }, { type: "cancel", now });
     return evs;
   }
-  const q = ctx.at;
-  if (KIND[q] === "choice")
+  const q = at;
+  if (QUESTIONS[q].kind === "choice")
     for (const v of options(q, ctx)) evs.push({ type: "choose", q, v, now });
   else if (q === "details")
     evs.push({ type: "text", text: DETAILS[ctxMethod(ctx)] ?? "1234", now });
@@ -115,7 +116,7 @@ describe("model-based (@xstate/graph)", () => {
       let n = 0;
       while (s.status === "active" && n < 60) {
         const evs = eventsFor(s).filter((e) => e.type !== "back" && e.type !== "edit");
-        const e = s.context.at === "refused" ? { type: "human" as const, now } : evs[0];
+        const e = where(s.context) === "refused" ? { type: "human" as const, now } : evs[0];
         if (e === undefined) throw new Error(`stuck at ${stateName(s)}`);
         [s] = transition(refundMachine, s, e);
         n++;
