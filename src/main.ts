@@ -8,6 +8,7 @@ import { Retention } from "./database/retention.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
+import { createGrammyTransport } from "./transport/grammy.ts";
 import { cachedCheck, type RequestHandler, startHttpServer } from "./transport/http-server.ts";
 import { createTelegrafTransport } from "./transport/telegraf.ts";
 import { createWebhookIntake } from "./transport/webhook-intake.ts";
@@ -43,12 +44,16 @@ try {
 
   // The outbox sends through the transport's Bot API client; the transport
   // feeds the inbox.
-  const transport = createTelegrafTransport({
+  const transportOptions = {
     token,
     apiRoot: config.telegramApiRoot,
     logger,
     callTimeoutMs: config.botApiTimeoutMs,
-  });
+  };
+  const transport =
+    config.botFramework === "grammy"
+      ? createGrammyTransport(transportOptions)
+      : createTelegrafTransport(transportOptions);
   const metrics = createMetrics({ prisma: db.prisma });
   const core = createCore({ config, db, api: transport.api, logger, metrics });
   const { inbox, sender } = core;

@@ -29,7 +29,6 @@ export type FieldError = (typeof FIELD_ERRORS)[number];
 
 export const COMMENT_MAX = 500;
 export const DETAILS_MAX = 200;
-export const TEXT_MAX = 1000;
 
 // ---------------------------------------------------------------------------
 // Card numbers

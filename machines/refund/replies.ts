@@ -236,6 +236,3 @@ export function submittedReply(
     params: { clause },
   };
 }
-
-/** Every key the conversation can use, for the locale tests. Plural keys are listed by their base. */
-export const PLURAL_KEYS = ["button.days_ago", "value.days"] as const;

@@ -28,10 +28,6 @@ const RULES: Record<CaseAction, { from: readonly CaseStatus[]; to: CaseStatus }>
   done: { from: ["approved"], to: "done" },
 };
 
-export function allowedFrom(action: CaseAction): readonly CaseStatus[] {
-  return RULES[action].from;
-}
-
 /** Who acts: a staff member (with their role, read from the database this update) or the customer. */
 export type Actor =
   | { kind: "staff"; id: bigint; admin: boolean }

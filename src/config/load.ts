@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { configSchema, type Env, SECRET_VARIABLES } from "./schema.ts";
 
 export type LogLevel = Env["LOG_LEVEL"];
+export type BotFramework = Env["BOT_FRAMEWORK"];
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string }
@@ -25,6 +26,8 @@ export interface Config {
   holidays: readonly string[];
   unrefundablePaymentMethods: readonly string[];
   conversationIdleMinutes: number;
+  /** the framework that polls and calls the Bot API */
+  botFramework: BotFramework;
   /** how long one Bot API call may take before it is abandoned and retried */
   botApiTimeoutMs: number;
   /** a customer's updates past `maxUpdates` within `windowMs` are ignored (staff are exempt) */
@@ -95,6 +98,7 @@ export function parseConfig(
     holidays: e.HOLIDAYS,
     unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,
+    botFramework: e.BOT_FRAMEWORK,
     botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
     flood: { maxUpdates: e.FLOOD_MAX_UPDATES, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,

@@ -6,6 +6,9 @@ import { z } from "zod";
  * three in step.
  */
 
+/** The bot frameworks src/transport/ has an adapter for. */
+const BOT_FRAMEWORKS = ["telegraf", "grammy"] as const;
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -117,6 +120,12 @@ export function configSchema(languages: readonly string[]) {
       HOLIDAYS: commaList(isoDate),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
       CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
+      BOT_FRAMEWORK: z.preprocess(
+        blankToUndefined,
+        z
+          .enum(BOT_FRAMEWORKS, { message: `one of ${BOT_FRAMEWORKS.join(", ")}` })
+          .default("telegraf"),
+      ),
       BOT_API_TIMEOUT_SECONDS: z.preprocess(
         blankToUndefined,
         positiveWhole("seconds").max(60, "at most 60 seconds").default(5),

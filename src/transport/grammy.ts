@@ -1,33 +1,19 @@
 import { Bot, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Logger } from "../logging/logger.ts";
-import type { UpdateSink } from "../updates/inbox.ts";
 import { type BotApi, BotApiError } from "./bot-api.ts";
+import type { Transport, TransportOptions } from "./transport.ts";
 
 /**
- * The grammY adapter: proof that the core depends on no bot framework. It
- * mounts the same inbox and lends the core grammY's Bot API client; nothing
- * else changes.
+ * The grammY adapter (BOT_FRAMEWORK=grammy): the same core on another
+ * framework, and the only file that imports grammY. It hands every polled
+ * update to the inbox and lends the core grammY's Bot API client.
  */
-export interface GrammyTransportOptions {
-  token: string;
-  apiRoot: string;
-  logger: Logger;
+export interface GrammyTransportOptions extends TransportOptions {
   botInfo?: UserFromGetMe;
-  /** how long one Bot API call may take before it is abandoned */
-  callTimeoutMs: number;
 }
 
-export interface GrammyTransport {
-  readonly api: BotApi;
-  /** Hands every update to the inbox, processed before the handler returns. */
-  mount(sink: UpdateSink): void;
-  /** registers the webhook with its secret (requests are taken by src/transport/webhook-intake.ts) */
-  setWebhook(url: string, secret: string): Promise<void>;
-  handleUpdate(update: unknown): Promise<void>;
-  startPolling(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** The parameterless Bot API methods the program calls. */
+const PARAMETERLESS = new Set(["getMe", "getWebhookInfo"]);
 
 function toBotApiError(e: unknown): unknown {
   if (e instanceof GrammyError)
@@ -36,7 +22,7 @@ function toBotApiError(e: unknown): unknown {
   return e;
 }
 
-export function createGrammyTransport(o: GrammyTransportOptions): GrammyTransport {
+export function createGrammyTransport(o: GrammyTransportOptions): Transport {
   const bot = new Bot(o.token, {
     client: { apiRoot: o.apiRoot },
     ...(o.botInfo === undefined ? {} : { botInfo: o.botInfo }),
@@ -45,14 +31,16 @@ export function createGrammyTransport(o: GrammyTransportOptions): GrammyTranspor
 
   const raw = bot.api.raw as unknown as Record<
     string,
-    (payload: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>
+    (...args: [Record<string, unknown>, AbortSignal] | [AbortSignal]) => Promise<unknown>
   >;
   const api: BotApi = {
     async call(method, payload) {
       const fn = raw[method];
       if (fn === undefined) throw new BotApiError(404, `unknown method ${method}`);
+      const signal = AbortSignal.timeout(o.callTimeoutMs);
       try {
-        return await fn(payload, AbortSignal.timeout(o.callTimeoutMs));
+        // grammY's raw methods without parameters take the signal first.
+        return await (PARAMETERLESS.has(method) ? fn(signal) : fn(payload, signal));
       } catch (e) {
         throw toBotApiError(e);
       }

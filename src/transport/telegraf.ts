@@ -1,39 +1,19 @@
 import { Telegraf, TelegramError } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
-import type { Logger } from "../logging/logger.ts";
-import type { UpdateSink } from "../updates/inbox.ts";
 import { type BotApi, BotApiError } from "./bot-api.ts";
+import type { Transport, TransportOptions } from "./transport.ts";
 
 /**
- * The Telegraf adapter: the only file that imports Telegraf. It hands every
- * update to the inbox and lends the core its Bot API client; polling and the
- * webhook are Telegraf's.
+ * The Telegraf adapter (BOT_FRAMEWORK=telegraf, the default): the only file
+ * that imports Telegraf. It hands every polled update to the inbox and lends
+ * the core its Bot API client.
  */
-export interface TelegrafTransportOptions {
-  token: string;
-  apiRoot: string;
-  logger: Logger;
+export interface TelegrafTransportOptions extends TransportOptions {
   /** skip getMe (tests, or a known bot) */
   botInfo?: UserFromGetMe;
-  /** how long one Bot API call may take before it is abandoned */
-  callTimeoutMs: number;
 }
 
-export interface TelegrafTransport {
-  readonly api: BotApi;
-  /**
-   * Hands every update to the inbox, processed before Telegraf's handler
-   * returns: polling confirms a batch only after it (and in-process tests
-   * see the result).
-   */
-  mount(sink: UpdateSink): void;
-  /** feeds one raw update through Telegraf (tests drive the bot this way) */
-  handleUpdate(update: unknown): Promise<void>;
-  startPolling(): Promise<void>;
-  /** registers the webhook with its secret (requests are taken by src/transport/webhook-intake.ts) */
-  setWebhook(url: string, secret: string): Promise<void>;
-  stop(): Promise<void>;
-}
+export type TelegrafTransport = Transport;
 
 export function toBotApiError(e: unknown): unknown {
   if (e instanceof TelegramError)

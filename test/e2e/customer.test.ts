@@ -17,108 +17,112 @@ import {
 } from "../support/scenario.ts";
 
 // The real program (`node src/main.ts`) in webhook mode against the
-// telegram-test-api emulator, over HTTP, on its own embedded database.
+// telegram-test-api emulator, over HTTP, on its own embedded database, once
+// with each bot framework an operator can choose (BOT_FRAMEWORK).
 const TOKEN = "987654321:AAFakeTokenForTheEmulatorOnly_abcdefg";
 const SECRET = "e2e-secret-token-0123456789";
 const STAFF_GROUP = -1001234567;
 const STAFF_MEMBER = 7001;
 
-let emulator: Emulator;
-let relay: Awaited<ReturnType<typeof startSecretRelay>>;
-let bot: BotProcess;
-let botPort = 0;
-const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "e2e-")), "data");
+describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
+  let emulator: Emulator;
+  let relay: Awaited<ReturnType<typeof startSecretRelay>>;
+  let bot: BotProcess;
+  let botPort = 0;
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), `e2e-${framework}-`)), "data");
 
-async function startBot(): Promise<void> {
-  botPort = await freePort();
-  bot = await BotProcess.start(
-    {
-      BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: emulator.config.apiURL,
-      WEBHOOK_URL: `http://127.0.0.1:${relay.port}/telegram`,
-      WEBHOOK_SECRET: SECRET,
-      HTTP_PORT: String(botPort),
-      DATA_DIR: dataDir,
-      SUPPORT_EMAIL: "refunds@example.com",
-      UNREFUNDABLE_PAYMENT_METHODS: "crypto",
-      ADMIN_IDS: String(STAFF_MEMBER),
-      STAFF_CHAT_ID: String(STAFF_GROUP),
-      LOG_LEVEL: "info",
-    },
-    path.dirname(dataDir),
-  );
-}
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  relay = await startSecretRelay(() => botPort, SECRET);
-  await startBot();
-}, 60_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  relay?.server.close();
-  await emulator?.stop();
-});
-
-describe("a customer against the Bot API emulator (webhook mode)", () => {
-  it("refuses webhook requests without the secret token", async () => {
-    const res = await fetch(`http://127.0.0.1:${botPort}/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ update_id: 1, message: { text: "/start" } }),
-    });
-    expect(res.status).toBe(403);
-  });
-
-  it("reports health", async () => {
-    const res = await fetch(`http://127.0.0.1:${botPort}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
-      ok: true,
-      checks: { database: { ok: true }, telegram: { ok: true } },
-    });
-  });
-
-  it("completes a refund request to the balance, surviving a restart of the bot mid-way", async () => {
-    const c = new EmulatedCustomer(emulator, TOKEN, 5001, "en");
-    await balanceRequestScenario(c, async () => {
-      expect(await bot.stop()).toBe(0);
-      await startBot();
-    });
-  });
-
-  it("completes a payout request, refusing a full card number and keeping only the last four digits", async () => {
-    await payoutRequestScenario(new EmulatedCustomer(emulator, TOKEN, 5002, "en"));
-  });
-
-  it("a case is posted to the staff group, claimed and approved there, and the customer is told", async () => {
-    const customer = new EmulatedCustomer(emulator, TOKEN, 5003, "en");
-    await balanceRequestScenario(customer);
-    const c = await waitForCard();
-    const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
-      chatId: STAFF_GROUP,
-      type: "supergroup",
-    });
-    await staff.press(`1|s|claim|${c}`);
-    await staff.press(`1|s|approve|${c}`);
-    await staff.press(`1|s|confirm|${c}`);
-    const told = await customer.replies(1);
-    expect(told.map((m) => m.text).join("\n")).toContain(
-      `Good news: your request #${c} is approved.`,
+  async function startBot(): Promise<void> {
+    botPort = await freePort();
+    bot = await BotProcess.start(
+      {
+        BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: emulator.config.apiURL,
+        WEBHOOK_URL: `http://127.0.0.1:${relay.port}/telegram`,
+        WEBHOOK_SECRET: SECRET,
+        HTTP_PORT: String(botPort),
+        DATA_DIR: dataDir,
+        SUPPORT_EMAIL: "refunds@example.com",
+        UNREFUNDABLE_PAYMENT_METHODS: "crypto",
+        ADMIN_IDS: String(STAFF_MEMBER),
+        STAFF_CHAT_ID: String(STAFF_GROUP),
+        LOG_LEVEL: "info",
+        BOT_FRAMEWORK: framework,
+      },
+      path.dirname(dataDir),
     );
-  }, 120_000);
-
-  /** The number of the newest case card in the staff group. */
-  async function waitForCard(): Promise<number> {
-    for (let i = 0; i < 200; i++) {
-      const card = botMessages(emulator, STAFF_GROUP)
-        .reverse()
-        .flatMap((m) => m.buttons)
-        .find((b) => b.data.startsWith("1|s|claim|"));
-      if (card !== undefined) return Number(card.data.split("|")[3]);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error("no case card in the staff group");
   }
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    relay = await startSecretRelay(() => botPort, SECRET);
+    await startBot();
+  }, 60_000);
+
+  afterAll(async () => {
+    await bot?.stop();
+    relay?.server.close();
+    await emulator?.stop();
+  });
+
+  describe("a customer against the Bot API emulator (webhook mode)", () => {
+    it("refuses webhook requests without the secret token", async () => {
+      const res = await fetch(`http://127.0.0.1:${botPort}/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ update_id: 1, message: { text: "/start" } }),
+      });
+      expect(res.status).toBe(403);
+    });
+
+    it("reports health", async () => {
+      const res = await fetch(`http://127.0.0.1:${botPort}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        ok: true,
+        checks: { database: { ok: true }, telegram: { ok: true } },
+      });
+    });
+
+    it("completes a refund request to the balance, surviving a restart of the bot mid-way", async () => {
+      const c = new EmulatedCustomer(emulator, TOKEN, 5001, "en");
+      await balanceRequestScenario(c, async () => {
+        expect(await bot.stop()).toBe(0);
+        await startBot();
+      });
+    });
+
+    it("completes a payout request, refusing a full card number and keeping only the last four digits", async () => {
+      await payoutRequestScenario(new EmulatedCustomer(emulator, TOKEN, 5002, "en"));
+    });
+
+    it("a case is posted to the staff group, claimed and approved there, and the customer is told", async () => {
+      const customer = new EmulatedCustomer(emulator, TOKEN, 5003, "en");
+      await balanceRequestScenario(customer);
+      const c = await waitForCard();
+      const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
+        chatId: STAFF_GROUP,
+        type: "supergroup",
+      });
+      await staff.press(`1|s|claim|${c}`);
+      await staff.press(`1|s|approve|${c}`);
+      await staff.press(`1|s|confirm|${c}`);
+      const told = await customer.replies(1);
+      expect(told.map((m) => m.text).join("\n")).toContain(
+        `Good news: your request #${c} is approved.`,
+      );
+    }, 120_000);
+
+    /** The number of the newest case card in the staff group. */
+    async function waitForCard(): Promise<number> {
+      for (let i = 0; i < 200; i++) {
+        const card = botMessages(emulator, STAFF_GROUP)
+          .reverse()
+          .flatMap((m) => m.buttons)
+          .find((b) => b.data.startsWith("1|s|claim|"));
+        if (card !== undefined) return Number(card.data.split("|")[3]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("no case card in the staff group");
+    }
+  });
 });
