@@ -96,6 +96,7 @@ export function createCore(o: CoreOptions): Core {
     prisma: o.db.prisma,
     i18n,
     defaultLanguage: o.config.defaultLanguage,
+    timeZone: o.config.timeZone,
     idleMinutes: o.config.conversationIdleMinutes,
     logger: o.logger,
     onCommitted: () => sender.kick(),

@@ -1,6 +1,7 @@
 import type { Conversation, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
+import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
 import type { ConversationWrite } from "../updates/chat-state.ts";
 import { NeedsTransaction } from "../updates/signals.ts";
@@ -11,7 +12,7 @@ import { NeedsTransaction } from "../updates/signals.ts";
  * changes — the messages to send and the conversation to save — written
  * together when the handler is done.
  */
-export interface ChatContext {
+export interface ChatContext extends Speaker {
   /**
    * The update's transaction, for what the chat state does not hold (cases,
    * hand-offs, staff work). Most updates never touch it and are processed
@@ -29,9 +30,6 @@ export interface ChatContext {
   conversation: Conversation | null;
   /** set when this update changes the conversation */
   conversationWrite: ConversationWrite | undefined;
-  t(key: string, params?: TParams): string;
-  /** A date and time as this reader writes them, in the configured time zone. */
-  date(at: Date): string;
   /** Queues a message to this chat, rendered from a locale key. */
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */
@@ -52,6 +50,12 @@ export function createChatContext(
   },
 ): ChatContext {
   const { timeZone, tx, ...rest } = init;
+  // The reader's language may change during the step (/language).
+  let spoken = createSpeaker(i18n, init.lang, timeZone);
+  const speaker = () => {
+    if (spoken.lang !== ctx.lang) spoken = createSpeaker(i18n, ctx.lang, timeZone);
+    return spoken;
+  };
   const ctx: ChatContext = {
     ...rest,
     get tx(): Tx {
@@ -60,13 +64,9 @@ export function createChatContext(
     },
     out: [],
     conversationWrite: undefined,
-    t: (key, params) => i18n.t(ctx.lang, key, params),
-    date: (at) =>
-      new Intl.DateTimeFormat(ctx.lang, {
-        dateStyle: "medium",
-        timeStyle: "short",
-        timeZone,
-      }).format(at),
+    t: (key, params) => speaker().t(key, params),
+    date: (at) => speaker().date(at),
+    money: (amount, currency) => speaker().money(amount, currency),
     say: (key, params, buttons) => ctx.send(ctx.t(key, params), buttons),
     send: (text, buttons) => {
       ctx.out.push({

@@ -22,8 +22,7 @@ export async function showStatus(ctx: ChatContext): Promise<void> {
     let line = ctx.t("bot:status.item", {
       id: c.id,
       service: ctx.t(`bot:service.${c.service}`),
-      amount: c.amount.toFixed(2),
-      currency: c.currency,
+      amount: ctx.money(c.amount, c.currency),
       state: ctx.t(`bot:caseState.${c.status}`),
       submitted: ctx.date(c.submittedAt),
     });

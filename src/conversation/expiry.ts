@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../database/open.ts";
 import type { I18n } from "../i18n/index.ts";
+import { createSpeaker } from "../i18n/speaker.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
 import { Periodic } from "../runtime/periodic.ts";
@@ -18,6 +19,7 @@ export interface IdleConversationsOptions {
   prisma: PrismaClient;
   i18n: I18n;
   defaultLanguage: string;
+  timeZone: string;
   idleMinutes: number;
   logger: Logger;
   /** called when messages were written to the outbox */
@@ -89,8 +91,13 @@ export class IdleConversations {
   }
 
   #message(chatId: bigint, language: string | null, key: string) {
-    const lang = this.#o.i18n.pickLanguage(language ?? undefined, this.#o.defaultLanguage);
-    return { kind: "message" as const, chatId, text: this.#o.i18n.t(lang, key) };
+    const { i18n, defaultLanguage, timeZone } = this.#o;
+    const s = createSpeaker(
+      i18n,
+      i18n.pickLanguage(language ?? undefined, defaultLanguage),
+      timeZone,
+    );
+    return { kind: "message" as const, chatId, text: s.t(key) };
   }
 
   start(everyMs = 60_000): void {

@@ -1,8 +1,9 @@
 import type { PayoutDetails } from "../../machines/refund/flow.ts";
 import { maskDetails } from "../cases/mask.ts";
 import type { CaseEvent, RefundCase, User } from "../database/generated/client.ts";
+import type { Speaker } from "../i18n/speaker.ts";
 import type { Button } from "../outbox/write.ts";
-import { nameOf, type Speaker } from "./words.ts";
+import { nameOf } from "./words.ts";
 
 /** A case as staff see it: its row, the customer and who claimed it. */
 export interface CaseView {
@@ -62,7 +63,7 @@ export function cardText(
   );
   lines.push(s.t("staff:card.service", { service: s.t(`bot:service.${c.service}`) }));
   lines.push(s.t("staff:card.clauses", { clauses: c.clauses.join(", ") }));
-  lines.push(s.t("staff:card.amount", { amount: c.amount.toFixed(2), currency: c.currency }));
+  lines.push(s.t("staff:card.amount", { amount: s.money(c.amount, c.currency) }));
   if (c.refundDays !== null) lines.push(s.t("staff:card.days", { days: c.refundDays }));
   lines.push(s.t("staff:card.account", { account: c.accountId, reference: c.serviceRef }));
   if (c.kind === "payout") {

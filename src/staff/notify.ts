@@ -1,10 +1,11 @@
 import type { RefundCase, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import type { TParams } from "../i18n/index.ts";
+import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffDestinations } from "./roles.ts";
-import { languageOf, type Speaker, speaker } from "./words.ts";
+import { languageOf } from "./words.ts";
 
 /**
  * Who on staff is told, each as a speaker in their own language: the staff
@@ -23,10 +24,10 @@ export async function staffSpeakers(
       : await staffDestinations(tx, config);
   return destinations.map((d) => ({
     chatId: d.chatId,
-    s: speaker(
+    s: createSpeaker(
       i18n,
-      config,
       d.user === null ? config.defaultLanguage : languageOf(i18n, config, d.user),
+      config.timeZone,
     ),
   }));
 }
@@ -38,10 +39,10 @@ export async function customerSpeaker(
   customerId: bigint,
 ): Promise<Speaker> {
   const u = await tx.user.findUnique({ where: { id: customerId }, select: { language: true } });
-  return speaker(
+  return createSpeaker(
     deps.i18n,
-    deps.config,
     languageOf(deps.i18n, deps.config, u ?? { language: null }),
+    deps.config.timeZone,
   );
 }
 
@@ -62,8 +63,7 @@ export async function customerNotice(
     chatId: c.chatId,
     text: s.t(key, {
       id: c.id,
-      amount: c.amount.toFixed(2),
-      currency: c.currency,
+      amount: s.money(c.amount, c.currency),
       due: s.date(c.dueAt),
       email: deps.config.supportEmail,
       ...params,

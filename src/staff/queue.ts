@@ -31,8 +31,7 @@ export async function showQueue(ctx: ChatContext, page: number): Promise<void> {
       ctx.t("staff:queue.item", {
         id: c.id,
         state: ctx.t(`staff:state.${c.status}`),
-        amount: c.amount.toFixed(2),
-        currency: c.currency,
+        amount: ctx.money(c.amount, c.currency),
         due: ctx.date(c.dueAt),
       }) +
         (c.dueAt < ctx.now ? ` ${ctx.t("staff:queue.overdue")}` : "") +

@@ -223,7 +223,7 @@ class ChaosCustomer {
     const done = await this.press('"type":"submit"', text(/request #\d+/));
     const n = done.map((m) => /request #(\d+)/.exec(m.text)?.[1]).find((x) => x !== undefined);
     this.caseNumber = Number(n);
-    await this.say("/status", text(/#\d+ — one-time SMS number, 2\.50 EUR: waiting for review/));
+    await this.say("/status", text(/#\d+ — one-time SMS number, €2\.50: waiting for review/));
     this.finished = true;
   }
 }

@@ -19,6 +19,7 @@ describe.each(databaseKinds)("idle conversations on %s", (kind) => {
       prisma: bot.db.prisma,
       i18n: bot.core.i18n,
       defaultLanguage: "en",
+      timeZone: "UTC",
       idleMinutes: bot.config.conversationIdleMinutes,
       logger: createLogger("silent"),
     });

@@ -44,7 +44,7 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     expect(cards).toHaveLength(1);
     expect(cards[0]?.text).toContain(`Case #${id} — refund to balance`);
     expect(cards[0]?.text).toContain("Clauses: A4");
-    expect(cards[0]?.text).toContain("Amount: 2.50 EUR");
+    expect(cards[0]?.text).toContain("Amount: €2.50");
     expect(cards[0]?.text).toMatch(/Deadline \(F1\)/);
     expect(cards[0]?.buttons.map((b) => b.data)).toEqual([
       staffButton("claim", id),
@@ -76,13 +76,13 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     );
     expect(await status(id)).toBe("approved");
     expect(textsTo(bot, 2003, from).at(-1)).toMatch(
-      new RegExp(`заявка №${id} одобрена.*2\\.50 EUR.*F1`, "s"),
+      new RegExp(`заявка №${id} одобрена.*2,50\\s€.*F1`, "s"),
     );
 
     const done = await send(sam, `/done ${id}`);
     expect(done[0]?.text).toBe(`Case #${id} is done. The customer has been told.`);
     expect(textsTo(bot, 2003).at(-1)).toBe(
-      `Заявка №${id} выполнена: 2.50 EUR зачислены на ваш баланс.`,
+      `Заявка №${id} выполнена: 2,50\u00a0€ зачислены на ваш баланс.`,
     );
     const log = await events(id);
     expect(log.map((e) => [e.fromStatus, e.toStatus])).toEqual([

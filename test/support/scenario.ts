@@ -111,7 +111,7 @@ export async function balanceRequestScenario(
     /^Your request #\d+ has been sent \(clause A4\)\. .*within 1–5 business days \(clause F1\), by /,
   );
   expect((await c.say("/status"))[0]?.text).toMatch(
-    /#\d+ — one-time SMS number, 2\.50 EUR: waiting for review/,
+    /#\d+ — one-time SMS number, €2\.50: waiting for review/,
   );
 }
 
@@ -137,6 +137,6 @@ export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> 
     /^Your request #\d+ has been sent \(clause C2\)\. .*within 2 working days \(clause F2\), by /,
   );
   expect((await c.say("/status"))[0]?.text).toMatch(
-    /#\d+ — rented number, 12\.00 USD: waiting for review/,
+    /#\d+ — rented number, \$12\.00: waiting for review/,
   );
 }

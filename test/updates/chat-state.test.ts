@@ -114,6 +114,7 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       prisma: db.prisma,
       i18n: createI18nFor(config),
       defaultLanguage: "en",
+      timeZone: "UTC",
       idleMinutes: 60,
       logger: createLogger("silent"),
     });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { LOCALES_DIR } from "../../src/config/load.ts";
+import { createI18n } from "../../src/i18n/index.ts";
+import { createSpeaker } from "../../src/i18n/speaker.ts";
+
+const i18n = createI18n({ localesDir: LOCALES_DIR, fallbackLanguage: "en" });
+const at = new Date("2026-12-04T11:16:00Z");
+
+describe("Speaker", () => {
+  it("writes money in the reader's notation with the currency's own decimals", () => {
+    const es = createSpeaker(i18n, "es", "Europe/Madrid");
+    expect(es.money("9.99", "EUR")).toBe("9,99\u00a0€");
+    const en = createSpeaker(i18n, "en", "UTC");
+    expect(en.money("12.345", "KWD")).toBe("KWD\u00a012.345");
+    expect(en.money("1000", "JPY")).toBe("¥1,000");
+    // An exact decimal string is not rounded through floating point.
+    expect(en.money("0.10", "USD")).toBe("$0.10");
+    expect(en.money("7319.43", "EUR")).toBe("€7,319.43");
+  });
+
+  it("names the time zone of every date it writes", () => {
+    expect(createSpeaker(i18n, "en", "UTC").date(at)).toBe("Dec 4, 2026, 11:16 AM UTC");
+    expect(createSpeaker(i18n, "ru", "Europe/Kyiv").date(at)).toMatch(/13:16 GMT\+2$/);
+  });
+
+  it("shows a currency code Intl does not know after the number, as typed", () => {
+    expect(createSpeaker(i18n, "en", "UTC").money("5.00", "XYZ1")).toBe("5.00 XYZ1");
+  });
+
+  it("speaks the reader's language", () => {
+    expect(createSpeaker(i18n, "uk", "UTC").t("bot:errors.staleButton")).toBe(
+      "Ця кнопка більше не діє.",
+    );
+  });
+});
