@@ -4,7 +4,6 @@ import { registerCommandMenu } from "./app/commands-menu.ts";
 import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
-import { Retention } from "./database/retention.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
@@ -61,13 +60,6 @@ try {
 
   sender.start();
   shutdown.add("outbox", () => sender.stop());
-  core.idle.start();
-  shutdown.add("idle conversations", () => core.idle.stop());
-  core.deadlines.start();
-  shutdown.add("deadline reminders", () => core.deadlines.stop());
-  const retention = new Retention(db.prisma, logger);
-  retention.start();
-  shutdown.add("retention", () => retention.stop());
   shutdown.add("inbox", () => inbox.idle());
   await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
 
@@ -101,9 +93,13 @@ try {
 
   // What a crash or a restart left stored but unprocessed goes first.
   await inbox.sweep();
-  // …and, from then on, whatever a failed drain or another process left.
-  inbox.start();
-  shutdown.add("inbox sweep", () => inbox.stop());
+  // …and, from then on, the background jobs: deadlines, idle conversations,
+  // retention, and the sweep for what a failed drain or another process left.
+  core.scheduler.start();
+  shutdown.add("background jobs", async () => {
+    inbox.stop();
+    await core.scheduler.stop();
+  });
   if (config.webhook !== undefined) {
     // Registered once the intake listens, so Telegram's first delivery finds it.
     await transport.setWebhook(config.webhook.url, config.webhook.secret);

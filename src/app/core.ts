@@ -3,17 +3,19 @@ import { LOCALES_DIR } from "../config/load.ts";
 import { IdleConversations } from "../conversation/expiry.ts";
 import { createRefundService } from "../conversation/refunds.ts";
 import type { Database } from "../database/open.ts";
+import { Retention } from "../database/retention.ts";
+import { createDeadlineReminders, type DeadlineReminders } from "../deadlines/reminders.ts";
 import { createFaq, type Faq } from "../faq/index.ts";
 import { createI18n, type I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { Pace } from "../outbox/pace.ts";
 import { OutboxSender } from "../outbox/sender.ts";
-import { createDeadlineScheduler, type DeadlineScheduler } from "../staff/deadlines.ts";
+import { Scheduler } from "../runtime/scheduler.ts";
 import { createStaffDesk } from "../staff/desk.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { FloodGate } from "../updates/flood.ts";
-import { Inbox } from "../updates/inbox.ts";
+import { Inbox, SWEEP_AGE_MS } from "../updates/inbox.ts";
 import { createUpdateHandlers } from "./handler.ts";
 
 /** The bot without its transport: what every adapter (Telegraf, grammY) mounts. */
@@ -22,10 +24,12 @@ export interface Core {
   readonly faq: Faq;
   readonly inbox: Inbox;
   readonly sender: OutboxSender;
-  /** deadline reminders and missed-deadline alerts: the entry point starts and stops it */
-  readonly deadlines: DeadlineScheduler;
-  /** reminds and expires idle refund conversations: the entry point starts and stops it */
+  /** deadline reminders and missed-deadline alerts, one pass at a time */
+  readonly deadlines: DeadlineReminders;
+  /** reminds and expires idle refund conversations, one pass at a time */
   readonly idle: IdleConversations;
+  /** every background job (the passes above, the inbox sweep, retention): the entry point starts and stops it */
+  readonly scheduler: Scheduler;
 }
 
 export interface CoreOptions {
@@ -41,6 +45,8 @@ export interface CoreOptions {
   /** counts updates, sends and missed deadlines for GET /metrics */
   metrics?: Metrics;
 }
+
+const MINUTE = 60_000;
 
 export function createI18nFor(config: Config): I18n {
   return createI18n({ localesDir: LOCALES_DIR, fallbackLanguage: config.defaultLanguage });
@@ -86,7 +92,7 @@ export function createCore(o: CoreOptions): Core {
     onCommitted: () => sender.kick(),
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
   });
-  const deadlines = createDeadlineScheduler({
+  const deadlines = createDeadlineReminders({
     ...staffDeps,
     prisma: o.db.prisma,
     onCommitted: () => sender.kick(),
@@ -101,5 +107,15 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     onCommitted: () => sender.kick(),
   });
-  return { i18n, faq, inbox, sender, deadlines, idle };
+  const retention = new Retention(o.db.prisma, o.logger);
+  const scheduler = new Scheduler(
+    [
+      { name: "deadline reminders", everyMs: MINUTE, pass: (now) => deadlines.tick(now) },
+      { name: "idle conversations", everyMs: MINUTE, pass: (now) => idle.tick(now) },
+      { name: "inbox sweep", everyMs: SWEEP_AGE_MS, pass: () => inbox.sweep(SWEEP_AGE_MS) },
+      { name: "retention", everyMs: 60 * MINUTE, pass: (now) => retention.tick(now) },
+    ],
+    o.logger,
+  );
+  return { i18n, faq, inbox, sender, deadlines, idle, scheduler };
 }

@@ -1,11 +1,8 @@
 import type { RefundRequest } from "../../machines/refund/flow.ts";
 import type { RefundCase } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
-import {
-  addBusinessDays,
-  type BusinessCalendar,
-  DEADLINE_DAYS,
-} from "../deadlines/business-days.ts";
+import type { BusinessCalendar } from "../deadlines/business-days.ts";
+import { dueAt } from "../deadlines/deadline.ts";
 
 /**
  * Turns the conversation's eligible request into a case in the staff queue,
@@ -41,7 +38,7 @@ export async function submitCase(
       payoutDetails: r.payout?.details == null ? null : JSON.stringify(r.payout.details),
       unrefundableMethod: r.unrefundableMethod,
       submittedAt: o.now,
-      dueAt: addBusinessDays(o.now, DEADLINE_DAYS[r.refund], o.calendar),
+      dueAt: dueAt(r.refund, o.now, o.calendar),
     },
   });
   await tx.caseEvent.create({

@@ -3,7 +3,6 @@ import type { I18n } from "../i18n/index.ts";
 import { createSpeaker } from "../i18n/speaker.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
-import { Periodic } from "../runtime/periodic.ts";
 import { bumpGate } from "../updates/chat-state.ts";
 
 /**
@@ -30,11 +29,9 @@ const BATCH = 100;
 
 export class IdleConversations {
   readonly #o: IdleConversationsOptions;
-  readonly #periodic: Periodic;
 
   constructor(options: IdleConversationsOptions) {
     this.#o = options;
-    this.#periodic = new Periodic("idle conversations", (now) => this.tick(now), options.logger);
   }
 
   /** One pass at `now`: reminds and expires what is due. */
@@ -98,13 +95,5 @@ export class IdleConversations {
       timeZone,
     );
     return { kind: "message" as const, chatId, text: s.t(key) };
-  }
-
-  start(everyMs = 60_000): void {
-    this.#periodic.start(everyMs);
-  }
-
-  stop(): Promise<void> {
-    return this.#periodic.stop();
   }
 }

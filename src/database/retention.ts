@@ -1,5 +1,4 @@
 import type { Logger } from "../logging/logger.ts";
-import { Periodic } from "../runtime/periodic.ts";
 import type { PrismaClient } from "./open.ts";
 
 /**
@@ -16,12 +15,10 @@ const BATCH = 5_000;
 export class Retention {
   readonly #prisma: PrismaClient;
   readonly #logger: Logger;
-  readonly #periodic: Periodic;
 
   constructor(prisma: PrismaClient, logger: Logger) {
     this.#prisma = prisma;
     this.#logger = logger;
-    this.#periodic = new Periodic("retention", (now) => this.tick(now), logger);
   }
 
   async tick(now: Date): Promise<{ updates: number; messages: number }> {
@@ -47,13 +44,5 @@ export class Retention {
     }
     if (updates + messages > 0) this.#logger.info({ updates, messages }, "old rows removed");
     return { updates, messages };
-  }
-
-  start(everyMs = 3_600_000): void {
-    this.#periodic.start(everyMs);
-  }
-
-  stop(): Promise<void> {
-    return this.#periodic.stop();
   }
 }

@@ -20,9 +20,6 @@ export interface BusinessCalendar {
   holidays: readonly string[];
 }
 
-/** Business days an F clause allows from submission. */
-export const DEADLINE_DAYS = { balance: 5, payout: 2 } as const;
-
 function weekday(date: IsoDate): number {
   const { y, m, d } = splitDate(date);
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();

@@ -1,8 +1,8 @@
 import type { Logger } from "../logging/logger.ts";
 
 /**
- * Runs a pass every `everyMs`, never two at once, and logs (without throwing)
- * a pass that fails. stop() waits for a running pass to finish.
+ * Runs a pass at start and every `everyMs`, never two at once, and logs
+ * (without throwing) a pass that fails. stop() waits for a running pass to finish.
  */
 export class Periodic {
   readonly #name: string;
@@ -17,17 +17,22 @@ export class Periodic {
     this.#logger = logger;
   }
 
+  /** Runs a pass now, then every `everyMs`; calling it twice does nothing. */
   start(everyMs: number): void {
-    this.#timer ??= setInterval(() => {
-      this.#running ??= this.#pass(new Date())
-        .catch((err: unknown) =>
-          this.#logger.error({ err, pass: this.#name }, "periodic pass failed"),
-        )
-        .finally(() => {
-          this.#running = undefined;
-        });
-    }, everyMs);
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#run(), everyMs);
     this.#timer.unref();
+    this.#run();
+  }
+
+  #run(): void {
+    this.#running ??= this.#pass(new Date())
+      .catch((err: unknown) =>
+        this.#logger.error({ err, pass: this.#name }, "periodic pass failed"),
+      )
+      .finally(() => {
+        this.#running = undefined;
+      });
   }
 
   async stop(): Promise<void> {

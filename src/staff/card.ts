@@ -1,6 +1,7 @@
 import type { PayoutDetails } from "../../machines/refund/flow.ts";
 import { maskDetails } from "../cases/mask.ts";
 import type { CaseEvent, RefundCase, User } from "../database/generated/client.ts";
+import { deadlineClause } from "../deadlines/deadline.ts";
 import type { Speaker } from "../i18n/speaker.ts";
 import type { Button } from "../outbox/write.ts";
 import { nameOf } from "./words.ts";
@@ -13,9 +14,6 @@ export interface CaseView {
 }
 
 /** The F clause whose deadline the case runs on. */
-export function deadlineClause(c: Pick<RefundCase, "kind">): "F1" | "F2" {
-  return c.kind === "balance" ? "F1" : "F2";
-}
 
 function parseDetails(raw: string | null): PayoutDetails | null {
   if (raw === null) return null;

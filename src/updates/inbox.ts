@@ -2,7 +2,6 @@ import { Prisma } from "../database/generated/client.ts";
 import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
-import { Periodic } from "../runtime/periodic.ts";
 import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { ChatChanged, NeedsTransaction } from "./signals.ts";
@@ -52,8 +51,8 @@ const MAX_SETTLE_MS = 1_000;
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 10_000;
 
-/** The sweep leaves alone updates younger than this: their own process is settling them. */
-const SWEEP_AGE_MS = 5_000;
+/** The periodic sweep leaves alone updates younger than this: their own process is settling them. */
+export const SWEEP_AGE_MS = 5_000;
 
 /** Tries before an update that keeps failing is set aside. */
 const MAX_ATTEMPTS = 3;
@@ -84,8 +83,6 @@ export class Inbox {
   readonly #storing = new Map<bigint, number>();
   /** chats whose drain failed (the database away): their next try and how many failed in a row */
   readonly #retrying = new Map<bigint, { timer: NodeJS.Timeout; failures: number }>();
-  /** finds stored updates nobody is processing (this process or another one) */
-  readonly #sweeper: Periodic;
 
   /** outside transactions: writes batched across the chats processed at once */
   readonly #direct: ChatStore;
@@ -94,16 +91,10 @@ export class Inbox {
     this.#o = options;
     const batch = new ChatWriteBatch(options.prisma);
     this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
-    this.#sweeper = new Periodic("inbox sweep", () => this.sweep(SWEEP_AGE_MS), options.logger);
   }
 
-  /** Sweeps for stranded updates every `everyMs` (and retries failed chats meanwhile). */
-  start(everyMs = SWEEP_AGE_MS): void {
-    this.#sweeper.start(everyMs);
-  }
-
-  async stop(): Promise<void> {
-    await this.#sweeper.stop();
+  /** Drops the pending retries of failed chats (shutdown; the sweep finds them at the next start). */
+  stop(): void {
     for (const { timer } of this.#retrying.values()) clearTimeout(timer);
     this.#retrying.clear();
   }

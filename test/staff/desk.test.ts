@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCallback } from "../../src/callbacks/data.ts";
+import { createDeadlineReminders } from "../../src/deadlines/reminders.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { createDeadlineScheduler } from "../../src/staff/deadlines.ts";
 import { computeStats } from "../../src/staff/stats.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
@@ -190,7 +190,7 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
         data: { status: "approved", decidedAt: new Date(t0.getTime() - 2 * HOUR) },
       });
       const scheduler = () =>
-        createDeadlineScheduler({
+        createDeadlineReminders({
           config: fresh.config,
           i18n: fresh.core.i18n,
           logger: createLogger("silent"),
@@ -217,8 +217,6 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
       );
       // late and soon; the payout was decided in time, far is not due yet.
       expect(stats.missedThisWeek).toBe(2);
-      a.start();
-      await a.stop();
     } finally {
       await fresh.close();
     }

@@ -2,9 +2,9 @@ import type { CaseStatus, RefundKind } from "../database/generated/client.ts";
 import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { enqueue } from "../outbox/write.ts";
-import { deadlineClause } from "./card.ts";
-import type { StaffDeps } from "./deps.ts";
-import { staffSpeakers } from "./notify.ts";
+import type { StaffDeps } from "../staff/deps.ts";
+import { staffSpeakers } from "../staff/notify.ts";
+import { deadlineClause, openDeadlines } from "./deadline.ts";
 
 /**
  * Deadline reminders and missed-deadline alerts (F1, F2). Everything the job
@@ -18,31 +18,17 @@ import { staffSpeakers } from "./notify.ts";
 /** Single-key advisory lock of the deadline job (the migration runner's is 72707369). */
 export const DEADLINE_LOCK_KEY = 72707370;
 
-/** Until when a case's deadline is still running: what the F clause promises is not yet done. */
-const OPEN_UNTIL_MET: Record<RefundKind, readonly CaseStatus[]> = {
-  // F1: the refund to balance is carried out (done) within 5 business days.
-  balance: ["submitted", "in_review", "needs_info", "approved"],
-  // F2: the payout request is considered (decided) within 2 working days.
-  payout: ["submitted", "in_review", "needs_info"],
-};
-
 const BATCH = 100;
 
 export type TickResult = { kind: "ran"; reminded: number; alerted: number } | { kind: "busy" };
 
-export interface DeadlineScheduler {
-  /** Runs a tick now and then every `intervalMs`; calling it twice does nothing. */
-  start(): void;
-  /** Stops the timer and waits for a running tick to finish. */
-  stop(): Promise<void>;
-  /** One pass: reminders due by `now`, alerts for deadlines missed by `now`. */
+export interface DeadlineReminders {
+  /** One pass (the scheduler runs it every minute): reminders due by `now`, alerts for deadlines missed by `now`. */
   tick(now?: Date): Promise<TickResult>;
 }
 
-export interface DeadlineSchedulerOptions extends StaffDeps {
+export interface DeadlineRemindersOptions extends StaffDeps {
   prisma: PrismaClient;
-  /** how often to look (default one minute) */
-  intervalMs?: number;
   /** how long before a deadline staff are reminded (default 4 hours) */
   remindBeforeMs?: number;
   /** told after a tick wrote messages (the outbox sender's kick) */
@@ -51,21 +37,8 @@ export interface DeadlineSchedulerOptions extends StaffDeps {
   onAlerted?: (count: number) => void;
 }
 
-export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
-  const intervalMs = o.intervalMs ?? 60_000;
+export function createDeadlineReminders(o: DeadlineRemindersOptions): DeadlineReminders {
   const remindBeforeMs = o.remindBeforeMs ?? 4 * 60 * 60 * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-
-  function openWhere() {
-    return {
-      OR: (Object.keys(OPEN_UNTIL_MET) as RefundKind[]).map((kind) => ({
-        kind,
-        status: { in: [...OPEN_UNTIL_MET[kind]] },
-      })),
-    };
-  }
 
   async function notices(
     tx: Tx,
@@ -113,7 +86,7 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
         const out: Outgoing[] = [];
         let alerted = 0;
         const missed = await tx.refundCase.findMany({
-          where: { ...openWhere(), overdueAt: null, dueAt: { lte: now } },
+          where: { ...openDeadlines(), overdueAt: null, dueAt: { lte: now } },
           orderBy: { dueAt: "asc" },
           take: BATCH,
           select,
@@ -131,7 +104,7 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
         let reminded = 0;
         const soon = await tx.refundCase.findMany({
           where: {
-            ...openWhere(),
+            ...openDeadlines(),
             remindedAt: null,
             dueAt: { gt: now, lte: new Date(now.getTime() + remindBeforeMs) },
           },
@@ -158,36 +131,5 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
     return result;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick()
-        .catch((err: unknown) => o.logger.error({ err }, "deadline tick failed"))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, intervalMs);
-    timer.unref();
-  }
-
-  return {
-    tick,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      running = tick()
-        .catch((err: unknown) => o.logger.error({ err }, "deadline tick failed"))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    },
-    async stop() {
-      stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return { tick };
 }
