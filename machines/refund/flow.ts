@@ -232,7 +232,8 @@ export function notEligible(ctx: RefundContext): NotEligible | null {
   };
 }
 
-function details(method: MethodId, v: string): PayoutDetails {
+/** The payout details held in the stored answer of the method's details question. */
+export function payoutDetails(method: MethodId, v: string): PayoutDetails {
   switch (method) {
     case "card":
       return { method, last4: v };
@@ -288,7 +289,8 @@ export function buildRequest(ctx: RefundContext): RefundRequest | null {
         ? {
             paidWith: (a.paid_with ?? "other") as MethodId,
             method,
-            details: method !== null && a.details !== undefined ? details(method, a.details) : null,
+            details:
+              method !== null && a.details !== undefined ? payoutDetails(method, a.details) : null,
           }
         : null,
     dates,

@@ -3,7 +3,7 @@
  * staff on a case card): enough to recognise, not enough to use. A card is
  * only ever kept as its last four digits.
  */
-import type { MethodId } from "./ids.ts";
+import type { PayoutDetails } from "./flow.ts";
 
 const DOT = "•";
 
@@ -12,20 +12,20 @@ function tail(s: string, keep: number): string {
   return `${DOT.repeat(Math.max(3, Math.min(8, clean.length - keep)))}${clean.slice(-keep)}`;
 }
 
-/** `value` is the stored answer for the method's details question. */
-export function maskDetails(method: MethodId, value: string): string {
-  switch (method) {
+/** The one masking of payout details, wherever they are shown. */
+export function maskDetails(d: PayoutDetails): string {
+  switch (d.method) {
     case "card":
-      return `${DOT.repeat(4)} ${value.slice(-4)}`;
+      return `${DOT.repeat(4)} ${d.last4.slice(-4)}`;
     case "paypal": {
-      const [local = "", domain = ""] = value.split("@");
+      const [local = "", domain = ""] = d.email.split("@");
       return `${local.slice(0, 1)}${DOT.repeat(3)}@${domain}`;
     }
     case "crypto":
-      return `${value.slice(0, 4)}…${value.slice(-4)}`;
+      return `${d.wallet.slice(0, 4)}…${d.wallet.slice(-4)}`;
     case "bank":
-      return `${value.slice(0, 2)}${tail(value.slice(2), 4)}`;
+      return `${d.iban.slice(0, 2)}${tail(d.iban.slice(2), 4)}`;
     case "other":
-      return tail(value, 3);
+      return tail(d.text, 3);
   }
 }

@@ -8,6 +8,7 @@ import {
   a1Figures,
   e1StartDate,
   type Grant,
+  payoutDetails,
   type RefundContext,
   type Refusal,
   today,
@@ -133,7 +134,11 @@ function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
   }
   if (method !== undefined) {
     // Shown back masked: the chat's history is no place for an IBAN or a wallet.
-    return { labelKey, valueKey: "value.text", valueParams: { text: maskDetails(method, v) } };
+    return {
+      labelKey,
+      valueKey: "value.text",
+      valueParams: { text: maskDetails(payoutDetails(method, v)) },
+    };
   }
   return { labelKey, valueKey: "value.text", valueParams: { text: v } };
 }

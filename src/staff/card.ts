@@ -1,5 +1,5 @@
 import type { PayoutDetails } from "../../machines/refund/flow.ts";
-import { maskDetails } from "../cases/mask.ts";
+import { maskDetails } from "../../machines/refund/mask.ts";
 import type { CaseEvent, RefundCase, User } from "../database/generated/client.ts";
 import { deadlineClause } from "../deadlines/deadline.ts";
 import type { Speaker } from "../i18n/speaker.ts";

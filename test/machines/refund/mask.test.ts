@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { payoutDetails } from "../../../machines/refund/flow.ts";
 import { maskDetails } from "../../../machines/refund/mask.ts";
 
 describe("maskDetails", () => {
@@ -9,11 +10,11 @@ describe("maskDetails", () => {
     ["bank", "DE89370400440532013000", "DE••••••••3000"],
     ["other", "Western Union to Ann Smith, Berlin", "••••••••lin"],
   ] as const)("%s: %s → %s", (method, value, shown) => {
-    expect(maskDetails(method, value)).toBe(shown);
+    expect(maskDetails(payoutDetails(method, value))).toBe(shown);
   });
 
   it("never shows more than four characters of an account number", () => {
-    const shown = maskDetails("bank", "GB33BUKB20201555555555");
+    const shown = maskDetails({ method: "bank", iban: "GB33BUKB20201555555555" });
     expect(shown.replace(/[•]/g, "").length).toBeLessThanOrEqual(6);
   });
 });
