@@ -2,7 +2,7 @@
  * Pure calendar arithmetic and date parsing in the customer's time zone.
  * No clock: `now` (epoch ms) always comes from the caller.
  */
-import type { Lang } from "./ids.ts";
+import { grammar } from "./grammar.ts";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -163,70 +163,6 @@ export type ParsedDate =
   | { ok: false; error: DateError };
 export type ParsedTime = { ok: true; time: HhMm } | { ok: false; error: "time_format" };
 
-const RELATIVE: Record<string, number> = {
-  today: 0,
-  yesterday: 1,
-  "day before yesterday": 2,
-  "the day before yesterday": 2,
-  сегодня: 0,
-  вчера: 1,
-  позавчера: 2,
-  сьогодні: 0,
-  вчора: 1,
-  учора: 1,
-  позавчора: 2,
-  hoy: 0,
-  ayer: 1,
-  anteayer: 2,
-  antier: 2,
-  "antes de ayer": 2,
-  "antes de anteayer": 3,
-};
-
-const DAYS_AGO = [
-  /^(\d{1,3})\s+days?\s+ago$/,
-  /^(\d{1,3})\s+(?:день|дня|дней|дн\.?)\s+назад$/,
-  /^(\d{1,3})\s+(?:день|дні|днів|дн\.?)\s+тому$/,
-  /^hace\s+(\d{1,3})\s+d[ií]as?$/,
-];
-
-/** Month names in the four languages (nominative, genitive, short). */
-const MONTHS: Record<string, number> = {};
-const monthWords: string[][] = [
-  ["january", "jan", "января", "январь", "янв", "січня", "січень", "січ", "enero", "ene"],
-  ["february", "feb", "февраля", "февраль", "фев", "лютого", "лютий", "лют", "febrero"],
-  ["march", "mar", "марта", "март", "березня", "березень", "бер", "marzo"],
-  ["april", "apr", "апреля", "апрель", "апр", "квітня", "квітень", "квіт", "abril", "abr"],
-  ["may", "мая", "май", "травня", "травень", "трав", "mayo"],
-  ["june", "jun", "июня", "июнь", "июн", "червня", "червень", "черв", "junio"],
-  ["july", "jul", "июля", "июль", "июл", "липня", "липень", "лип", "julio"],
-  ["august", "aug", "августа", "август", "авг", "серпня", "серпень", "серп", "agosto", "ago"],
-  [
-    "september",
-    "sep",
-    "sept",
-    "сентября",
-    "сентябрь",
-    "сен",
-    "сент",
-    "вересня",
-    "вересень",
-    "вер",
-    "septiembre",
-    "setiembre",
-    "set",
-  ],
-  ["october", "oct", "октября", "октябрь", "окт", "жовтня", "жовтень", "жовт", "octubre"],
-  ["november", "nov", "ноября", "ноябрь", "ноя", "листопада", "листопад", "лист", "noviembre"],
-  ["december", "dec", "декабря", "декабрь", "дек", "грудня", "грудень", "груд", "diciembre", "dic"],
-];
-monthWords.forEach((words, i) => {
-  for (const w of words) MONTHS[w] = i + 1;
-});
-
-const TIME_RE =
-  /(?:^|[\s,t])(?:at\s+|в\s+|о\s+|a\s+las\s+|a\s+la\s+)?(\d{1,2}):(\d{2})(?:\s*(?:h|ч|год\.?))?\s*$/u;
-
 function normalise(text: string): string {
   return text
     .normalize("NFC")
@@ -237,7 +173,7 @@ function normalise(text: string): string {
 
 /** "14:30", "9:05", "14.30", "14 30", "14h30", "14" → "HH:MM". */
 export function parseTime(text: string): ParsedTime {
-  const t = normalise(text).replace(/\s*(?:h|ч|год\.?|hrs?)$/u, "");
+  const t = normalise(text).replace(grammar().hourSuffix, "");
   const m = /^(\d{1,2})(?:[:.h ](\d{2}))?$/.exec(t);
   if (m === null) return { ok: false, error: "time_format" };
   const h = Number(m[1]);
@@ -248,14 +184,15 @@ export function parseTime(text: string): ParsedTime {
 
 function parseDatePart(
   s: string,
-  lang: Lang,
+  lang: string,
   today: IsoDate,
 ): { ok: true; date: IsoDate } | { ok: false; error: DateError } {
   const bad = { ok: false as const, error: "date_format" as const };
   const todayParts = splitDate(today);
-  const rel = RELATIVE[s];
+  const g = grammar();
+  const rel = g.daysBack.get(s);
   if (rel !== undefined) return { ok: true, date: addDays(today, -rel) };
-  for (const re of DAYS_AGO) {
+  for (const re of g.daysAgo) {
     const m = re.exec(s);
     if (m !== null) return { ok: true, date: addDays(today, -Number(m[1])) };
   }
@@ -275,7 +212,7 @@ function parseDatePart(
   if (m !== null) {
     let a = Number(m[1]);
     let b = Number(m[3]);
-    if (m[2] === "/" && lang === "en") {
+    if (m[2] === "/" && g.slashDates(lang) === "either") {
       // 05/11: day-first in most of the world, month-first in the US.
       if (a <= 12 && b <= 12 && a !== b) return { ok: false, error: "date_ambiguous" };
       if (b > 12) [a, b] = [b, a];
@@ -286,17 +223,17 @@ function parseDatePart(
     return check(y, b, a, yRaw !== undefined);
   }
   // "12 November 2026", "12 ноября 2026 г.", "12 de noviembre de 2026"
-  m = /^(\d{1,2}) (?:de )?(\p{L}+)\.?(?:,? (?:de )?(\d{4}))?$/u.exec(s);
+  m = g.dayMonthYear.exec(s);
   if (m !== null) {
-    const month = MONTHS[m[2] ?? ""];
+    const month = g.months.get(m[2] ?? "");
     if (month === undefined) return bad;
     const y = m[3] === undefined ? todayParts.y : Number(m[3]);
     return check(y, month, Number(m[1]), m[3] !== undefined);
   }
   // "November 12, 2026", "Nov 12th"
-  m = /^(\p{L}+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?$/u.exec(s);
+  m = g.monthDayYear.exec(s);
   if (m !== null) {
-    const month = MONTHS[m[1] ?? ""];
+    const month = g.months.get(m[1] ?? "");
     if (month === undefined) return bad;
     const y = m[3] === undefined ? todayParts.y : Number(m[3]);
     return check(y, month, Number(m[2]), m[3] !== undefined);
@@ -307,11 +244,11 @@ function parseDatePart(
 export interface DateContext {
   now: number;
   timeZone: string;
-  lang: Lang;
+  lang: string;
 }
 
 /**
- * A date, optionally with a time, typed in any of the four languages:
+ * A date, optionally with a time, typed in any of the languages (grammar.ts):
  * "2026-11-12", "12.11.2026 14:30", "12/11", "12 ноября", "ayer 9:15",
  * "вчора", "3 days ago". Never in the future; never before the year 2000.
  */
@@ -319,7 +256,7 @@ export function parseDate(text: string, ctx: DateContext): ParsedDate {
   if (text.length > 64) return { ok: false, error: "date_format" };
   let s = normalise(text);
   let time: HhMm | null = null;
-  const tm = TIME_RE.exec(s);
+  const tm = grammar().trailingTime.exec(s);
   if (tm !== null) {
     const h = Number(tm[1]);
     const mi = Number(tm[2]);
@@ -327,10 +264,7 @@ export function parseDate(text: string, ctx: DateContext): ParsedDate {
     time = `${pad(h)}:${pad(mi)}`;
     s = s.slice(0, tm.index).trim();
   }
-  s = s
-    .replace(/[,]+$/, "")
-    .replace(/ ?(?:г\.?|года|р\.?|року)$/u, "")
-    .trim();
+  s = s.replace(/[,]+$/, "").replace(grammar().yearSuffix, "").trim();
   const local = toLocal(ctx.now, ctx.timeZone);
   const part = parseDatePart(s, ctx.lang, local.date);
   if (!part.ok) return part;

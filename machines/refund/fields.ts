@@ -5,7 +5,8 @@
  * Every free-text schema refuses anything that looks like a full card number.
  */
 import { z } from "zod";
-import type { Lang, MethodId, ServiceId } from "./ids.ts";
+import { grammar } from "./grammar.ts";
+import type { MethodId, ServiceId } from "./ids.ts";
 
 /** Every reason a typed field can be refused (locale keys `error.<reason>`). */
 export const FIELD_ERRORS = [
@@ -160,45 +161,6 @@ export function referenceSchema(service: ServiceId) {
 
 // Amounts ---------------------------------------------------------------------
 
-const CURRENCY_WORDS: Record<string, string> = {
-  $: "USD",
-  us$: "USD",
-  "€": "EUR",
-  "£": "GBP",
-  "₽": "RUB",
-  "₴": "UAH",
-  "₸": "KZT",
-  руб: "RUB",
-  рубль: "RUB",
-  рубля: "RUB",
-  рублей: "RUB",
-  рублів: "RUB",
-  р: "RUB",
-  грн: "UAH",
-  гривна: "UAH",
-  гривны: "UAH",
-  гривен: "UAH",
-  гривня: "UAH",
-  гривні: "UAH",
-  гривень: "UAH",
-  евро: "EUR",
-  євро: "EUR",
-  euro: "EUR",
-  euros: "EUR",
-  доллар: "USD",
-  доллара: "USD",
-  долларов: "USD",
-  долар: "USD",
-  долара: "USD",
-  доларів: "USD",
-  dollar: "USD",
-  dollars: "USD",
-  dólar: "USD",
-  dólares: "USD",
-  dolar: "USD",
-  dolares: "USD",
-};
-
 let isoCurrencies: Set<string> | undefined;
 function isIsoCurrency(code: string): boolean {
   isoCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
@@ -218,7 +180,7 @@ export const AMOUNT_MAX = 1_000_000;
 /** Parses "12.50 USD", "12,5 €", "$1,200.00", "1 200,50 руб." into `{ value: "12.50", currency }`. */
 export function parseAmount(
   text: string,
-  lang: Lang,
+  lang: string,
 ): { ok: true; value: string; currency: string } | { ok: false; error: FieldError } {
   const s = text
     .normalize("NFC")
@@ -236,7 +198,8 @@ export function parseAmount(
   const word = before || after;
   if (word === "") return { ok: false, error: "amount_currency" };
   const currency =
-    CURRENCY_WORDS[word] ?? (isIsoCurrency(word.toUpperCase()) ? word.toUpperCase() : undefined);
+    grammar().currencies.get(word) ??
+    (isIsoCurrency(word.toUpperCase()) ? word.toUpperCase() : undefined);
   if (currency === undefined) return { ok: false, error: "amount_currency" };
   const num = (m[2] ?? "").trim();
   const split = splitNumber(num, lang);
@@ -252,7 +215,7 @@ export function parseAmount(
   return { ok: true, value, currency };
 }
 
-function splitNumber(num: string, lang: Lang): { int: string; frac: string } | undefined {
+function splitNumber(num: string, lang: string): { int: string; frac: string } | undefined {
   const clean = num.replace(/[\s']/g, (c) => (c === "'" ? "," : " "));
   const seps = [...clean.matchAll(/[.,\s]/g)].map((x) => x[0]);
   if (seps.length === 0) return /^\d+$/.test(clean) ? { int: clean, frac: "" } : undefined;
@@ -266,7 +229,7 @@ function splitNumber(num: string, lang: Lang): { int: string; frac: string } | u
   else if (last === " ") decimal = undefined;
   else if (seps.length > 1) decimal = undefined;
   else if (lastGroup.length !== 3) decimal = last;
-  else decimal = (lang === "en" ? last === "." : last === ",") ? last : undefined;
+  else decimal = last === grammar().decimalSeparator(lang) ? last : undefined;
   if (decimal === " ") return undefined;
   const intGroups = decimal === undefined ? groups : groups.slice(0, -1);
   const frac = decimal === undefined ? "" : lastGroup;
@@ -276,7 +239,7 @@ function splitNumber(num: string, lang: Lang): { int: string; frac: string } | u
   return { int: intGroups.join(""), frac };
 }
 
-export const amountSchema = (lang: Lang) =>
+export const amountSchema = (lang: string) =>
   z.string().transform((s, ctx) => {
     const r = parseAmount(s, lang);
     if (r.ok) return `${r.value} ${r.currency}`;

@@ -1,7 +1,7 @@
 /**
  * Identifiers shared by the refund conversation: the clause ids of
- * `docs/policy/clauses.md`, the questions the bot can ask, the services,
- * the languages and the payment methods.
+ * `docs/policy/clauses.md`, the questions the bot can ask, the services and
+ * the payment methods.
  */
 
 /** Every clause id of clauses.md, in its order. `C*` is the payment-method note under C. */
@@ -38,8 +38,8 @@ export type RefusalClause = "B1" | "B2" | "D1" | "D2" | "D4" | "D5" | "D6" | "D7
 export type BalanceClause = "A1" | "A2" | "A3" | "A4";
 export type PayoutClause = "C1" | "C2";
 
-export const LANGS = ["en", "ru", "uk", "es"] as const;
-export type Lang = (typeof LANGS)[number];
+/** A language the program speaks: a folder under locales/ (see grammar.ts). */
+export type Lang = string;
 
 export const SERVICES = ["rented", "one_time", "caller_id", "top_up"] as const;
 export type ServiceId = (typeof SERVICES)[number];

@@ -22,7 +22,8 @@ import {
   walk,
   where,
 } from "./flow.ts";
-import { type Answers, LANGS, type Lang, QUESTION_IDS, type QuestionId } from "./ids.ts";
+import { grammar } from "./grammar.ts";
+import { type Answers, QUESTION_IDS, type QuestionId } from "./ids.ts";
 import { acceptChoice, acceptText, clears } from "./questions.ts";
 import {
   errorReply,
@@ -50,9 +51,12 @@ export interface RefundInput {
 export type Emitted = { type: "reply"; reply: Reply } | { type: "outcome"; outcome: Outcome };
 
 function initialContext(input: RefundInput & { now: number }): RefundContext {
-  const lang: Lang = (LANGS as readonly string[]).includes(input.lang)
-    ? (input.lang as Lang)
-    : "en";
+  const known = grammar().languages;
+  const lang = known.includes(input.lang)
+    ? input.lang
+    : known.includes("en")
+      ? "en"
+      : (known[0] ?? "en");
   return {
     lang,
     timeZone: input.timeZone,

@@ -12,7 +12,8 @@ import { z } from "zod";
 import { isTimeZone } from "./dates.ts";
 import { type RefundEvent, RefundEventSchema } from "./events.ts";
 import { type Outcome, type RefundContext, where } from "./flow.ts";
-import { LANGS, QUESTION_IDS } from "./ids.ts";
+import { grammar } from "./grammar.ts";
+import { QUESTION_IDS } from "./ids.ts";
 import { type Emitted, type RefundInput, refundMachine } from "./machine.ts";
 import type { Reply } from "./replies.ts";
 
@@ -46,7 +47,7 @@ export type StepResult =
 
 const question = z.enum(QUESTION_IDS);
 const contextSchema = z.strictObject({
-  lang: z.enum(LANGS),
+  lang: z.string().refine((l) => grammar().languages.includes(l)),
   timeZone: z.string().max(64).refine(isTimeZone),
   unrefundable: z.array(z.string().max(32)).max(32),
   now: z.number().int().min(0),

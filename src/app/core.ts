@@ -1,6 +1,7 @@
 import type { Config } from "../config/load.ts";
 import { LOCALES_DIR } from "../config/load.ts";
 import { IdleConversations } from "../conversation/expiry.ts";
+import { teachLanguages } from "../conversation/languages.ts";
 import { createRefundService } from "../conversation/refunds.ts";
 import type { Database } from "../database/open.ts";
 import { Retention } from "../database/retention.ts";
@@ -54,6 +55,7 @@ export function createI18nFor(config: Config): I18n {
 
 export function createCore(o: CoreOptions): Core {
   const i18n = o.i18n ?? createI18nFor(o.config);
+  teachLanguages(i18n);
   const faq = o.faq ?? createFaq(i18n);
   const staffDeps = { config: o.config, i18n, logger: o.logger };
   const staff = createStaffDesk(staffDeps);
