@@ -1,7 +1,7 @@
 import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import type { Faq } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { Inbound } from "../updates/parse.ts";
@@ -72,44 +72,50 @@ export function createCustomerChat(deps: CustomerDeps) {
     );
   }
 
-  function showEntry(ctx: ChatContext, entryId: string, lang = ctx.lang): void {
+  function showEntry(ctx: ChatContext, entryId: string): void {
     const entry = faq.entry(entryId);
     if (entry === undefined) return;
-    const text = i18n.t(lang, `faq:entries.${entryId}.answer`, { email });
+    const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
     const buttons: Button[][] = [];
     if (entry.start !== "none") {
       buttons.push([
         {
-          text: i18n.t(lang, "faq:ui.startRequest"),
+          text: ctx.t("faq:ui.startRequest"),
           callback: { kind: "begin", start: entry.start },
         },
       ]);
     }
     buttons.push([
-      { text: i18n.t(lang, "faq:ui.talkToHuman"), callback: { kind: "menu", action: "human" } },
+      { text: ctx.t("faq:ui.talkToHuman"), callback: { kind: "menu", action: "human" } },
     ]);
     ctx.send(text, buttons);
   }
 
   async function answerQuestion(ctx: ChatContext, text: string): Promise<void> {
     const m = faq.match(text, { userLanguage: ctx.lang });
+    // Everything this message gets, a hand-off's prompt included, is in the question's
+    // language; the chat's own setting stays as it is.
+    ctx.lang = m.language;
     const human: Button = {
-      text: i18n.t(m.language, "faq:ui.talkToHuman"),
+      text: ctx.t("faq:ui.talkToHuman"),
       callback: { kind: "menu", action: "human" },
     };
     switch (m.kind) {
       case "answer":
-        showEntry(ctx, m.entryId, m.language);
+        showEntry(ctx, m.entryId);
         return;
       case "handoff":
         if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
-        else ctx.send(i18n.t(m.language, "bot:human.prompt"));
+        else ctx.say("bot:human.prompt");
+        return;
+      case "smalltalk":
+        ctx.say(FAQ_KEYS.smallTalk(m.topic), {}, mainMenu(ctx));
         return;
       case "suggestions":
-        ctx.send(i18n.t(m.language, "faq:ui.suggestions"), [
+        ctx.say("faq:ui.suggestions", {}, [
           ...m.entryIds.map((id) => [
             {
-              text: i18n.t(m.language, `faq:entries.${id}.question`),
+              text: ctx.t(`faq:entries.${id}.question`),
               callback: { kind: "faq", entry: id },
             } as Button,
           ]),
@@ -117,7 +123,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         ]);
         return;
       case "out_of_scope":
-        ctx.send(i18n.t(m.language, "faq:ui.outOfScope"), [[human]]);
+        ctx.say("faq:ui.outOfScope", {}, [[human]]);
         return;
     }
   }

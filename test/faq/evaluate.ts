@@ -82,6 +82,8 @@ function describeMatch(m: FaqMatch): string {
       return `${m.kind} ${m.entryId} (${m.language})`;
     case "suggestions":
       return `suggestions ${m.entryIds.join(",")} (${m.language})`;
+    case "smalltalk":
+      return `smalltalk ${m.topic} (${m.language})`;
     case "out_of_scope":
       return `out_of_scope (${m.language})`;
   }
@@ -115,7 +117,7 @@ export function evaluateSet(faq: Faq, cases: readonly LabelledCase[]): SetScore 
       if (right) add("outOfScopeDeclined");
     } else if (c.expected === "smalltalk") {
       add("smalltalk");
-      right = false;
+      right = m.kind === "smalltalk" && m.language === c.lang;
       if (right) add("smalltalkRight");
     } else {
       add("questions");
