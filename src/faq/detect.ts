@@ -29,6 +29,9 @@ const MODEL_CERTAIN_MARGIN = 0.25;
  */
 const TRANSLIT_MARGIN = 0.15;
 
+/** The language of a long message is read from its start: these many characters tell it. */
+const LANGUAGE_SAMPLE = 600;
+
 const cueWords = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
 
 // Frequent words that exist in one language of a script and not in the other.
@@ -69,8 +72,8 @@ export function detectLanguage(
   preferred?: string,
   model?: LanguageModel,
 ): LanguageGuess {
-  const lower = text.toLowerCase();
-  const words = normalize(text)
+  const lower = text.slice(0, LANGUAGE_SAMPLE).toLowerCase();
+  const words = normalize(lower)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
   const cyrillic = (lower.match(/\p{Script=Cyrillic}/gu) ?? []).length;
@@ -93,7 +96,7 @@ export function detectLanguage(
   }
 
   const others = cyrillicWord ? [] : languages.filter((l) => !group.includes(l));
-  const byModel = model ? model.score(text, group) : [];
+  const byModel = model ? model.score(lower, group) : [];
   const [likeliest, runnerUp] = byModel;
   if (likeliest && runnerUp) {
     // The n-gram profiles decide unless the cue words point elsewhere; a wide margin
@@ -138,14 +141,15 @@ export function readTransliterated(
   if (!/[a-z]/.test(lower) || /\p{Script=Cyrillic}/u.test(lower) || ES_MARKS.test(lower)) {
     return undefined;
   }
+  const sample = text.slice(0, LANGUAGE_SAMPLE);
   const latinLanguages = languages.filter((l) => !TRANSLITERATED_LANGUAGES.includes(l));
-  const asLatin = model.score(text, latinLanguages)[0]?.logProb ?? Number.NEGATIVE_INFINITY;
-  let best: { language: string; text: string; logProb: number } | undefined;
+  const asLatin = model.score(sample, latinLanguages)[0]?.logProb ?? Number.NEGATIVE_INFINITY;
+  let best: { language: string; logProb: number } | undefined;
   for (const language of TRANSLITERATED_LANGUAGES.filter((l) => languages.includes(l))) {
-    const converted = toCyrillic(text, language);
+    const converted = toCyrillic(sample, language);
     const logProb = model.score(converted, [language])[0]?.logProb ?? Number.NEGATIVE_INFINITY;
-    if (best === undefined || logProb > best.logProb) best = { language, text: converted, logProb };
+    if (best === undefined || logProb > best.logProb) best = { language, logProb };
   }
   if (best === undefined || best.logProb < asLatin + TRANSLIT_MARGIN) return undefined;
-  return { language: best.language, text: best.text };
+  return { language: best.language, text: toCyrillic(text, best.language) };
 }
