@@ -44,8 +44,10 @@ const CUES: Record<string, Set<string>> = {
     працює прийшло прийшла прийшов повернути повернення баланс рахунок картку картка
     скільки це або якщо немає вже ще хочу отримати чому та ви яка який яке які чи
     мого нічого треба яку якій`),
-  en: cueWords(`the my is are how what when can i you do does not to of and it refund
-    money number balance card back get why where have was will me a about with
+  // No "refund", "balance", "card", "number": Russian, Ukrainian and Spanish speakers
+  // borrow them ("cuanto tarda el refund al balance").
+  en: cueWords(`the my is are how what when can i you do does not to of and it
+    money back get why where have was will me a about with
     in on for this that your there want need please`),
   es: cueWords(`el la los las mi mis que como cuando por para del un una es no y se me
     puedo dinero numero saldo tarjeta reembolso devolucion cuanto tiempo donde quiero
@@ -105,9 +107,11 @@ export function detectLanguage(
     const cuesSecond = countCues(runnerUp.lang, words);
     if (cuesFirst >= cuesSecond) {
       const margin = likeliest.logProb - runnerUp.logProb;
+      // Two function words of one language and none of the other settle it too: English words
+      // in Spanish ("cuanto tarda el refund") do not make it English.
       return {
         candidates: [...byModel.map((s) => s.lang), ...others],
-        certain: margin >= MODEL_CERTAIN_MARGIN,
+        certain: margin >= MODEL_CERTAIN_MARGIN || (cuesFirst >= 2 && cuesSecond === 0),
       };
     }
   }

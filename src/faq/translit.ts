@@ -88,10 +88,23 @@ export const TRANSLITERATED_LANGUAGES: readonly string[] = Object.keys(TABLES);
 
 const VOWELS = "аеиоуыэюяіїєё";
 
-function convertWord(word: string, table: Table): string {
+/** Word-final adjective endings: "odnorazovyi" одноразовий / одноразовый, "kakoi" какой. */
+const FINAL: Record<string, Record<string, string>> = {
+  ru: { yi: "ый", yy: "ый", yj: "ый", iy: "ий", ij: "ий" },
+  uk: { yi: "ий", yy: "ий", yj: "ий", iy: "ій", ij: "ій" },
+};
+/** Russian writes и, not ы, after these: "drugoy" другой, "russkiy" русский. */
+const RU_HUSHING = "кгхжшчщ";
+
+function convertWord(word: string, table: Table, lang: string): string {
   let out = "";
   let i = 0;
   while (i < word.length) {
+    const ending = i === word.length - 2 ? FINAL[lang]?.[word.slice(i)] : undefined;
+    if (ending !== undefined && out.length > 0) {
+      const hushed = lang === "ru" && RU_HUSHING.includes(out.at(-1) ?? "");
+      return out + (hushed ? ending.replace("ы", "и") : ending);
+    }
     const pair = table.find(([latin]) => word.startsWith(latin, i));
     if (pair === undefined) {
       out += word[i];
@@ -114,5 +127,5 @@ function convertWord(word: string, table: Table): string {
 export function toCyrillic(text: string, lang: string): string {
   const table = TABLES[lang];
   if (table === undefined) return text;
-  return text.toLowerCase().replace(/[a-z4']+/g, (word) => convertWord(word, table));
+  return text.toLowerCase().replace(/[a-z4']+/g, (word) => convertWord(word, table, lang));
 }

@@ -45,7 +45,7 @@ const SETS: {
       long: floor(0.9, 0.9),
       short: floor(0.8, 0.75),
       mixed: floor(0.8, 0.75),
-      translit: floor(0.9, 0.9),
+      translit: floor(0.9, 0.83),
     },
   },
   ...["tuning.json", "second.json", "blind.json", "holdout.json", "fresh.json"].map((file) => ({
