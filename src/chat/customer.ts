@@ -1,7 +1,7 @@
 import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import { FAQ_KEYS, type Faq } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq, type FaqMatch } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { Inbound } from "../updates/parse.ts";
@@ -91,11 +91,7 @@ export function createCustomerChat(deps: CustomerDeps) {
     ctx.send(text, buttons);
   }
 
-  async function answerQuestion(ctx: ChatContext, text: string): Promise<void> {
-    const m = faq.match(text, { userLanguage: ctx.lang });
-    // Everything this message gets, a hand-off's prompt included, is in the question's
-    // language; the chat's own setting stays as it is.
-    ctx.lang = m.language;
+  async function answerQuestion(ctx: ChatContext, m: FaqMatch): Promise<void> {
     const human: Button = {
       text: ctx.t("faq:ui.talkToHuman"),
       callback: { kind: "menu", action: "human" },
@@ -215,8 +211,14 @@ export function createCustomerChat(deps: CustomerDeps) {
         case "text":
           if (await refunds.active(ctx))
             await refunds.send(ctx, { type: "text", text: inbound.text });
-          else if (!(await deps.hooks?.text(ctx, inbound.text)))
-            await answerQuestion(ctx, inbound.text);
+          else {
+            const m = faq.match(inbound.text, { userLanguage: ctx.lang });
+            // Everything this message gets is in its own language: the FAQ's answer, a
+            // hand-off's prompt, and the confirmation when it is the question for staff. The
+            // chat's setting stays as it is.
+            ctx.lang = m.language;
+            if (!(await deps.hooks?.text(ctx, inbound.text))) await answerQuestion(ctx, m);
+          }
           return;
         case "media":
           ctx.say("bot:errors.textOnly");

@@ -101,10 +101,11 @@ describe("customer chat", () => {
     const u = bot.customer(1012, "en");
     const translit = await u.send("a dengi na balanse sgorayut?");
     expect(translit[0]?.text).toMatch(/баланс/i);
+    const uk = (await import("../../locales/uk/bot.json", { with: { type: "json" } })).default;
     const human = await u.send("Хочу поговорити з живою людиною");
-    expect(human[0]?.text).toBe(
-      (await import("../../locales/uk/bot.json", { with: { type: "json" } })).default.human.prompt,
-    );
+    expect(human[0]?.text).toBe(uk.human.prompt);
+    const sent = await u.send("Чому мені не повернули гроші за номер?");
+    expect(sent[0]?.text).toBe(uk.human.sent.replace("{{email}}", "refunds@example.com"));
   });
 
   it("/faq lists topics, a topic lists questions, a question shows its answer", async () => {
