@@ -13,6 +13,8 @@ const EPOCHS = 12;
 const LEARNING_RATE = 0.8;
 /** Weight decay per update: keeps rare n-grams from deciding alone. */
 const DECAY = 1e-5;
+/** The labels' own weights learn this much slower: how many phrasings a label has must not decide. */
+const BIAS_RATE = 0.1;
 
 export interface Sample {
   label: string;
@@ -122,7 +124,7 @@ export function trainClassifier(samples: readonly Sample[]): Classifier {
       softmaxInPlace(z);
       for (let c = 0; c < k; c++) {
         const g = (z[c] ?? 0) - (c === d.y ? 1 : 0);
-        bias[c] = (bias[c] ?? 0) - rate * g * 0.1;
+        bias[c] = (bias[c] ?? 0) - rate * g * BIAS_RATE;
         z[c] = g;
       }
       for (let j = 0; j < d.x.index.length; j++) {

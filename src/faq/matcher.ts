@@ -18,7 +18,7 @@ import { processWord, type StemmerKind, tokenize } from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
-  /** A confident match: show the entry's answer (and its start button, if any). */
+  /** A confident match: show the entry's answer (and its start button, if any). `score`: its confidence, 0–1. */
   | { kind: "answer"; entryId: string; language: string; score: number }
   /** The customer asks for a person: show the entry's answer and hand the chat to staff. */
   | { kind: "handoff"; entryId: string; language: string; score: number }
@@ -274,7 +274,8 @@ export function createFaqFromLocales(
   );
   const classifier = trainClassifier(trainingSamples(contents));
 
-  function rank(text: string, language: string): Ranking {
+  function rank(fullText: string, language: string): Ranking {
+    const text = fullText.slice(0, MAX_QUESTION_LENGTH);
     const built = indexes.get(language);
     const queryTerms = built ? [...new Set(termsOf(built.toTerm, text))] : [];
     if (!built || queryTerms.length === 0) {
