@@ -17,9 +17,9 @@ const labelledCase = z.object({
 
 export type LabelledCase = z.infer<typeof labelledCase>;
 
-/** Reads and checks a labelled set; a relative path is taken from test/faq/sets/. */
+/** Reads and checks a labelled set; a bare file name is taken from test/faq/sets/. */
 export function loadSet(file: string): LabelledCase[] {
-  const full = path.isAbsolute(file) ? file : path.join(setsDir, file);
+  const full = path.basename(file) === file ? path.join(setsDir, file) : path.resolve(file);
   const parsed = z.array(labelledCase).safeParse(JSON.parse(readFileSync(full, "utf8")));
   if (!parsed.success) throw new Error(`${full}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
