@@ -71,7 +71,7 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   outOfScopeScore: 9,
   outOfScopeConfidence: 0.3,
   offTopic: 0.3,
-  answerConfidence: 0.4,
+  answerConfidence: 0.5,
   shortMargin: 1.1,
 };
 

@@ -31,7 +31,7 @@ const SETS: {
   {
     file: "dev.json",
     language: 0.95,
-    wrong: 0.02,
+    wrong: 0.015,
     smalltalk: 0.75,
     byLanguage: {
       en: floor(0.88, 0.88),
@@ -52,11 +52,12 @@ const SETS: {
     file,
     language: 1,
     wrong: 0.01,
+    // 12–32 questions a language: one miss is 3–8 points.
     byLanguage: {
-      en: floor(0.95, 0.95),
-      ru: floor(0.95, 0.95),
-      uk: floor(0.95, 0.93),
-      es: floor(0.95, 0.95),
+      en: floor(0.95, 0.88),
+      ru: floor(0.95, 0.88),
+      uk: floor(0.95, 0.88),
+      es: floor(0.95, 0.88),
     },
   })),
 ];
