@@ -21,6 +21,8 @@ import type { Button } from "../outbox/write.ts";
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
   sms_not_received: { service: "one_time", what: "no_sms" },
   number_down: { service: "rented", what: "not_working" },
+  number_blocked: { service: "rented", what: "blocked" },
+  number_not_provided: { service: "rented", what: "not_provided" },
   payout: { want: "payout" },
 };
 

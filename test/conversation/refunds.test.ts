@@ -101,6 +101,18 @@ describe("the refund conversation in the chat", () => {
     expect(next.at(-1)?.buttons.some((b) => b.data.includes('"q":"code_shown"'))).toBe(true);
   });
 
+  it("starts a blocked number's request knowing the number was blocked", async () => {
+    const u = bot.customer(2011, "en");
+    const answer = await u.send(
+      "the mobile operator blocked my rented number, I did nothing wrong",
+    );
+    const rs = (await u.press(button(answer, "Start a refund request"))).replies;
+    const next = await pressing(u, rs, '"v":"balance"');
+    const asked = next.at(-1)?.buttons.map((b) => b.data) ?? [];
+    expect(asked.some((d) => d.includes('"q":"what"'))).toBe(false);
+    expect(asked.some((d) => d.includes('"q":"own_activity"'))).toBe(true);
+  });
+
   it("/cancel stops the request at any point, and nothing is queued", async () => {
     const u = bot.customer(2005, "en");
     const rs = await u.send("/refund");
