@@ -1,7 +1,7 @@
 import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import { FAQ_KEYS, type Faq, type FaqMatch } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { Inbound } from "../updates/parse.ts";
@@ -12,8 +12,11 @@ import { showStatus } from "./status.ts";
 export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
   active(ctx: ChatContext): Promise<boolean>;
-  /** Starts a new request (dropping one in progress), optionally at an FAQ's starting point; false for an unknown one. */
-  start(ctx: ChatContext, at?: string): Promise<boolean>;
+  /**
+   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point and
+   * with where the money goes; false for an unknown starting point.
+   */
+  start(ctx: ChatContext, at?: string, want?: RefundTo): Promise<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
@@ -72,7 +75,7 @@ export function createCustomerChat(deps: CustomerDeps) {
     );
   }
 
-  function showEntry(ctx: ChatContext, entryId: string): void {
+  function showEntry(ctx: ChatContext, entryId: string, want?: RefundTo): void {
     const entry = faq.entry(entryId);
     if (entry === undefined) return;
     const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
@@ -81,7 +84,7 @@ export function createCustomerChat(deps: CustomerDeps) {
       buttons.push([
         {
           text: ctx.t("faq:ui.startRequest"),
-          callback: { kind: "begin", start: entry.start },
+          callback: { kind: "begin", start: entry.start, ...(want === undefined ? {} : { want }) },
         },
       ]);
     }
@@ -98,7 +101,7 @@ export function createCustomerChat(deps: CustomerDeps) {
     };
     switch (m.kind) {
       case "answer":
-        showEntry(ctx, m.entryId);
+        showEntry(ctx, m.entryId, m.want);
         return;
       case "handoff":
         if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
@@ -183,7 +186,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         showEntry(ctx, c.entry);
         return true;
       case "begin":
-        return refunds.start(ctx, c.start);
+        return refunds.start(ctx, c.start, c.want);
       case "withdraw": {
         const r = await withdrawCase(ctx.tx, ctx.user.id, c.caseId, ctx.now);
         if (r.kind === "not_found") return false;

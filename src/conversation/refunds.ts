@@ -186,9 +186,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     async active(ctx) {
       return ctx.conversation !== null;
     },
-    async start(ctx, at) {
+    async start(ctx, at, want) {
       if (at !== undefined && !isStart(at)) return false;
-      await begin(ctx, false, at === undefined ? {} : FAQ_STARTS[at]);
+      // The starting point's own answers win: a payout entry starts as a payout.
+      const said: Answers = want === undefined ? {} : { want };
+      await begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] });
       return true;
     },
     async send(ctx, given) {

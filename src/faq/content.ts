@@ -49,6 +49,12 @@ export const faqLocale = z.object({
    * (weather, other services, their phone): training phrasings of "out of scope", never shown.
    */
   offTopic: z.array(text).min(1),
+  /**
+   * How people say where the money should go, as they write it ("to my card", "на баланс"): a
+   * refund request started from a message that says only one of them begins with that answer.
+   * Never shown.
+   */
+  refundTo: z.object({ balance: z.array(text).min(1), payout: z.array(text).min(1) }),
 });
 
 export type FaqEntryText = z.infer<typeof faqEntryText>;

@@ -31,4 +31,5 @@ export {
   MAX_QUESTION_LENGTH,
   type RankedEntry,
   type Ranking,
+  type RefundTo,
 } from "./matcher.ts";

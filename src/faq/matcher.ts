@@ -14,12 +14,16 @@ import { detectLanguage, readTransliterated } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
 import { synonymMap } from "./synonyms.ts";
-import { processWord, type StemmerKind, tokenize } from "./text.ts";
+import { normalize, processWord, type StemmerKind, tokenize } from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
-  /** A confident match: show the entry's answer (and its start button, if any). `score`: its confidence, 0–1. */
-  | { kind: "answer"; entryId: string; language: string; score: number }
+  /**
+   * A confident match: show the entry's answer (and its start button, if any). `score`: its
+   * confidence, 0–1; `want`: where the message says the money should go, when the entry starts
+   * a request and the message says only one.
+   */
+  | { kind: "answer"; entryId: string; language: string; score: number; want?: RefundTo }
   /** The customer asks for a person: show the entry's answer and hand the chat to staff. */
   | { kind: "handoff"; entryId: string; language: string; score: number }
   /** A greeting, thanks or a call for help: a short friendly reply and the main menu. */
@@ -28,6 +32,9 @@ export type FaqMatch =
   | { kind: "suggestions"; language: string; entryIds: string[] }
   /** Plainly outside the policy: "I can help with refunds…" and offer a person. */
   | { kind: "out_of_scope"; language: string };
+
+/** Where a refund goes: back to the balance, or paid out to the customer. */
+export type RefundTo = "balance" | "payout";
 
 export interface RankedEntry {
   entryId: string;
@@ -119,6 +126,12 @@ interface LanguageIndex {
   vocabulary: Set<string>;
   /** A word's index term, or null for stop words and noise. */
   toTerm: (word: string) => string | null;
+}
+
+/** One pattern for a list of phrases, each matched as whole words of the normalised text. */
+function phrasePattern(phrases: readonly string[]): RegExp {
+  const escaped = phrases.map((p) => normalize(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join("|")})(?![\\p{L}\\p{N}])`, "u");
 }
 
 /** The index terms of a text, in order. */
@@ -273,6 +286,22 @@ export function createFaqFromLocales(
     Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
   );
   const classifier = trainClassifier(trainingSamples(contents));
+  const refundTo = new Map(
+    [...contents].map(([lang, c]) => [
+      lang,
+      { balance: phrasePattern(c.refundTo.balance), payout: phrasePattern(c.refundTo.payout) },
+    ]),
+  );
+
+  /** Where the message says the money should go, when it says only one place. */
+  function wantOf(text: string, language: string): RefundTo | undefined {
+    const patterns = refundTo.get(language);
+    if (patterns === undefined) return undefined;
+    const normal = normalize(text);
+    const balance = patterns.balance.test(normal);
+    const payout = patterns.payout.test(normal);
+    return balance === payout ? undefined : balance ? "balance" : "payout";
+  }
 
   function rank(fullText: string, language: string): Ranking {
     const text = fullText.slice(0, MAX_QUESTION_LENGTH);
@@ -394,8 +423,17 @@ export function createFaqFromLocales(
       (first?.entryId === top.label &&
         (second === undefined || first.score >= thresholds.shortMargin * second.score));
     if (best === top && top.confidence >= thresholds.answerConfidence && indexAgrees) {
-      const kind = faqEntry(top.label)?.handoff ? "handoff" : "answer";
-      return { kind, entryId: top.label, language, score: top.confidence };
+      const entry = faqEntry(top.label);
+      if (entry?.handoff)
+        return { kind: "handoff", entryId: top.label, language, score: top.confidence };
+      const want = entry?.start === "none" ? undefined : wantOf(text, language);
+      return {
+        kind: "answer",
+        entryId: top.label,
+        language,
+        score: top.confidence,
+        ...(want === undefined ? {} : { want }),
+      };
     }
     const close = entries
       .filter((e, i) => i < 2 || e.confidence >= best.confidence * 0.6)

@@ -113,6 +113,18 @@ describe("the refund conversation in the chat", () => {
     expect(asked.some((d) => d.includes('"q":"own_activity"'))).toBe(true);
   });
 
+  it("starts with where the money goes when the question said it", async () => {
+    const u = bot.customer(2012, "en");
+    const answer = await u.send("My rented number has been dead for two days. Refund to my card?");
+    const rs = (await u.press(button(answer, "Start a refund request"))).replies;
+    const asked = rs.at(-1)?.buttons.map((b) => b.data) ?? [];
+    expect(asked.some((d) => d.includes('"q":"want"'))).toBe(false);
+    const c = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2012n } });
+    expect(
+      (c.snapshot as { snapshot: { context: { answers: object } } }).snapshot.context.answers,
+    ).toMatchObject({ want: "payout", service: "rented", what: "not_working" });
+  });
+
   it("/cancel stops the request at any point, and nothing is queued", async () => {
     const u = bot.customer(2005, "en");
     const rs = await u.send("/refund");

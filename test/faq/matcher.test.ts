@@ -235,6 +235,23 @@ describe("the customer's styles", () => {
     expect(faq.match("hi, the sms code never came").kind).toBe("answer");
   });
 
+  it("tells where the message wants the money, when the entry starts a request", () => {
+    const want = (q: string) => {
+      const m = faq.match(q);
+      return m.kind === "answer" ? m.want : m.kind;
+    };
+    expect(want("my rented number is down for two days, refund it to my card please")).toBe(
+      "payout",
+    );
+    expect(want("номер не работает уже два дня, верните на баланс")).toBe("balance");
+    expect(want("nomer ne rabotaet dva dnya, vernite na kartu")).toBe("payout");
+    // A SIM card is not a bank card, and saying both is saying neither.
+    expect(want("сим-карта арендованного номера не работает два дня")).toBeUndefined();
+    expect(want("number down for two days, to my balance or to my card?")).toBeUndefined();
+    // An entry without a request to start has nowhere to put it.
+    expect(want("does my balance expire if I don't withdraw it to my card")).toBeUndefined();
+  });
+
   it("reads at most Telegram's 4,096 characters of a message", () => {
     const question = "the sms code never came to the one-time number";
     const flood = `${question} ${"x".repeat(MAX_QUESTION_LENGTH * 2500)}`;
