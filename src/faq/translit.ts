@@ -1,9 +1,10 @@
 // Russian and Ukrainian typed in Latin letters ("a dengi na balanse ostalis?", "groshi ne
 // pryyshly"), turned back into Cyrillic so that the FAQ of that language can read it. People
-// type these by ear, not by a standard, so the table takes the common spellings of each sound
-// (ya/ja/ia, sh/w, ch/4) and leaves the rest to the fuzzy search and character n-grams.
+// type these by ear, not by a standard, so the tables take the common spellings of each sound
+// (ya/ja/ia, ch/4, y after a vowel as й) and leave the rest to the fuzzy search and character
+// n-grams.
 
-/** Latin spellings → Cyrillic, longest first; a spelling may stand for several sounds. */
+/** Latin spellings → Cyrillic; the first that fits is taken, so longer spellings come first. */
 type Table = readonly (readonly [string, string])[];
 
 const COMMON: Table = [
@@ -94,7 +95,7 @@ const FINAL: Record<string, Record<string, string>> = {
   uk: { yi: "ий", yy: "ий", yj: "ий", iy: "ій", ij: "ій" },
 };
 /** Russian writes и, not ы, after these: "drugoy" другой, "russkiy" русский. */
-const RU_HUSHING = "кгхжшчщ";
+const RU_NO_Y_AFTER = "кгхжшчщ";
 
 function convertWord(word: string, table: Table, lang: string): string {
   let out = "";
@@ -102,8 +103,8 @@ function convertWord(word: string, table: Table, lang: string): string {
   while (i < word.length) {
     const ending = i === word.length - 2 ? FINAL[lang]?.[word.slice(i)] : undefined;
     if (ending !== undefined && out.length > 0) {
-      const hushed = lang === "ru" && RU_HUSHING.includes(out.at(-1) ?? "");
-      return out + (hushed ? ending.replace("ы", "и") : ending);
+      const soft = lang === "ru" && RU_NO_Y_AFTER.includes(out.at(-1) ?? "");
+      return out + (soft ? ending.replace("ы", "и") : ending);
     }
     const pair = table.find(([latin]) => word.startsWith(latin, i));
     if (pair === undefined) {
@@ -112,9 +113,10 @@ function convertWord(word: string, table: Table, lang: string): string {
       continue;
     }
     let [latin, cyrillic] = pair;
-    // "y" after a vowel is й: "moy" мой, "miy" мій; "4" only inside a word ("4to" что).
+    // After a vowel "y" is й ("moy" мой, "miy" мій), and so is Russian "i" ("moi" мой); "4"
+    // is ч only inside a word ("4to" что).
     if ((latin === "y" || latin === "i") && VOWELS.includes(out.at(-1) ?? "")) {
-      cyrillic = latin === "y" || table === RUSSIAN ? "й" : cyrillic;
+      cyrillic = latin === "y" || lang === "ru" ? "й" : cyrillic;
     }
     if (latin === "4" && !/[a-z]/.test(`${word[i - 1] ?? ""}${word[i + 1] ?? ""}`)) cyrillic = "4";
     out += cyrillic;
