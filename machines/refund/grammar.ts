@@ -66,12 +66,12 @@ const CURRENCY_SYMBOLS: Record<string, string> = {
   "₸": "KZT",
 };
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Longest first, so that "a las" wins over "a la". */
 const alternatives = (list: readonly string[]) =>
   [...new Set(list)]
     .sort((a, b) => b.length - a.length)
-    .map((w) => escape(w).replace(/ /g, "\\s+"))
+    .map((w) => escapeRe(w).replace(/ /g, "\\s+"))
     .join("|");
 const optionalGroup = (list: readonly string[], after = "") =>
   list.length === 0 ? "" : `(?:(?:${alternatives(list)})${after})?`;
@@ -91,7 +91,7 @@ function build(byLanguage: Record<string, InputWords>): Grammar {
       for (const x of list) currencies.set(x, code);
   }
   const daysAgo = flat((w) => w.daysAgo).map(
-    (p) => new RegExp(`^${escape(p).replace("#", "(\\d{1,3})").replace(/ /g, "\\s+")}$`, "u"),
+    (p) => new RegExp(`^${escapeRe(p).replace("#", "(\\d{1,3})").replace(/ /g, "\\s+")}$`, "u"),
   );
   const hours = flat((w) => w.hourSuffixes);
   const connector = optionalGroup(

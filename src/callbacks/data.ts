@@ -12,7 +12,8 @@ import { z } from "zod";
  *   1|l|<lang>        a language choice
  *   1|t|<topic>       an FAQ topic
  *   1|f|<entry>       an FAQ entry
- *   1|b|<start>       begin a refund request at a starting point (from an FAQ answer)
+ *   1|b|<start>[|<want>]  begin a refund request at a starting point (from an FAQ answer),
+ *                     with where the money goes when the question said it (balance | payout)
  *   1|w|<case>        the customer withdraws their case
  *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
  *   1|q|<page>        a page of the staff queue
@@ -50,7 +51,11 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("language"), language: z.string().regex(/^[a-z]{2,3}$/) }),
   z.object({ kind: z.literal("topic"), topic: token }),
   z.object({ kind: z.literal("faq"), entry: token }),
-  z.object({ kind: z.literal("begin"), start: token }),
+  z.object({
+    kind: z.literal("begin"),
+    start: token,
+    want: z.enum(["balance", "payout"]).optional(),
+  }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
   z.object({
@@ -101,6 +106,7 @@ export function encodeCallback(c: Callback): string {
       break;
     case "begin":
       parts.push(c.start);
+      if (c.want !== undefined) parts.push(c.want);
       break;
     case "withdraw":
       parts.push(String(c.caseId));
@@ -145,6 +151,7 @@ export function decodeCallback(data: string): Callback | undefined {
       break;
     case "begin":
       fields.start = rest[0];
+      if (rest[1] !== undefined) fields.want = rest[1];
       break;
     case "withdraw":
       fields.caseId = rest[0];
@@ -159,7 +166,12 @@ export function decodeCallback(data: string): Callback | undefined {
     default:
       return undefined;
   }
-  const arity = kind === "refund" ? rest.length > 0 : rest.length === (kind === "staff" ? 2 : 1);
+  const arity =
+    kind === "refund"
+      ? rest.length > 0
+      : kind === "begin"
+        ? rest.length === 1 || rest.length === 2
+        : rest.length === (kind === "staff" ? 2 : 1);
   if (!arity) return undefined;
   const parsed = callbackSchema.safeParse(fields);
   return parsed.success ? parsed.data : undefined;

@@ -1,7 +1,7 @@
 import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import type { Faq } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { Inbound } from "../updates/parse.ts";
@@ -12,8 +12,11 @@ import { showStatus } from "./status.ts";
 export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
   active(ctx: ChatContext): Promise<boolean>;
-  /** Starts a new request (dropping one in progress), optionally at an FAQ's starting point; false for an unknown one. */
-  start(ctx: ChatContext, at?: string): Promise<boolean>;
+  /**
+   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point and
+   * with where the money goes; false for an unknown starting point.
+   */
+  start(ctx: ChatContext, at?: string, want?: RefundTo): Promise<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
@@ -72,44 +75,46 @@ export function createCustomerChat(deps: CustomerDeps) {
     );
   }
 
-  function showEntry(ctx: ChatContext, entryId: string, lang = ctx.lang): void {
+  function showEntry(ctx: ChatContext, entryId: string, want?: RefundTo): void {
     const entry = faq.entry(entryId);
     if (entry === undefined) return;
-    const text = i18n.t(lang, `faq:entries.${entryId}.answer`, { email });
+    const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
     const buttons: Button[][] = [];
     if (entry.start !== "none") {
       buttons.push([
         {
-          text: i18n.t(lang, "faq:ui.startRequest"),
-          callback: { kind: "begin", start: entry.start },
+          text: ctx.t("faq:ui.startRequest"),
+          callback: { kind: "begin", start: entry.start, ...(want === undefined ? {} : { want }) },
         },
       ]);
     }
     buttons.push([
-      { text: i18n.t(lang, "faq:ui.talkToHuman"), callback: { kind: "menu", action: "human" } },
+      { text: ctx.t("faq:ui.talkToHuman"), callback: { kind: "menu", action: "human" } },
     ]);
     ctx.send(text, buttons);
   }
 
-  async function answerQuestion(ctx: ChatContext, text: string): Promise<void> {
-    const m = faq.match(text, { userLanguage: ctx.lang });
+  async function answerQuestion(ctx: ChatContext, m: FaqMatch): Promise<void> {
     const human: Button = {
-      text: i18n.t(m.language, "faq:ui.talkToHuman"),
+      text: ctx.t("faq:ui.talkToHuman"),
       callback: { kind: "menu", action: "human" },
     };
     switch (m.kind) {
       case "answer":
-        showEntry(ctx, m.entryId, m.language);
+        showEntry(ctx, m.entryId, m.want);
         return;
       case "handoff":
         if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
-        else ctx.send(i18n.t(m.language, "bot:human.prompt"));
+        else ctx.say("bot:human.prompt");
+        return;
+      case "smalltalk":
+        ctx.say(FAQ_KEYS.smallTalk(m.topic), {}, mainMenu(ctx));
         return;
       case "suggestions":
-        ctx.send(i18n.t(m.language, "faq:ui.suggestions"), [
+        ctx.say("faq:ui.suggestions", {}, [
           ...m.entryIds.map((id) => [
             {
-              text: i18n.t(m.language, `faq:entries.${id}.question`),
+              text: ctx.t(`faq:entries.${id}.question`),
               callback: { kind: "faq", entry: id },
             } as Button,
           ]),
@@ -117,7 +122,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         ]);
         return;
       case "out_of_scope":
-        ctx.send(i18n.t(m.language, "faq:ui.outOfScope"), [[human]]);
+        ctx.say("faq:ui.outOfScope", {}, [[human]]);
         return;
     }
   }
@@ -181,7 +186,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         showEntry(ctx, c.entry);
         return true;
       case "begin":
-        return refunds.start(ctx, c.start);
+        return refunds.start(ctx, c.start, c.want);
       case "withdraw": {
         const r = await withdrawCase(ctx.tx, ctx.user.id, c.caseId, ctx.now);
         if (r.kind === "not_found") return false;
@@ -209,8 +214,14 @@ export function createCustomerChat(deps: CustomerDeps) {
         case "text":
           if (await refunds.active(ctx))
             await refunds.send(ctx, { type: "text", text: inbound.text });
-          else if (!(await deps.hooks?.text(ctx, inbound.text)))
-            await answerQuestion(ctx, inbound.text);
+          else {
+            const m = faq.match(inbound.text, { userLanguage: ctx.lang });
+            // Everything this message gets is in its own language: the FAQ's answer, a
+            // hand-off's prompt, and the confirmation when it is the question for staff. The
+            // chat's setting stays as it is.
+            ctx.lang = m.language;
+            if (!(await deps.hooks?.text(ctx, inbound.text))) await answerQuestion(ctx, m);
+          }
           return;
         case "media":
           ctx.say("bot:errors.textOnly");

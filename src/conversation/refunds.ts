@@ -21,6 +21,8 @@ import type { Button } from "../outbox/write.ts";
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
   sms_not_received: { service: "one_time", what: "no_sms" },
   number_down: { service: "rented", what: "not_working" },
+  number_blocked: { service: "rented", what: "blocked" },
+  number_not_provided: { service: "rented", what: "not_provided" },
   payout: { want: "payout" },
 };
 
@@ -184,9 +186,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     async active(ctx) {
       return ctx.conversation !== null;
     },
-    async start(ctx, at) {
+    async start(ctx, at, want) {
       if (at !== undefined && !isStart(at)) return false;
-      await begin(ctx, false, at === undefined ? {} : FAQ_STARTS[at]);
+      // The starting point's own answers win: a payout entry starts as a payout.
+      const said: Answers = want === undefined ? {} : { want };
+      await begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] });
       return true;
     },
     async send(ctx, given) {

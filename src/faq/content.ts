@@ -15,6 +15,17 @@ export const faqEntryText = z.object({
   keywords: z.string().optional(),
 });
 
+/** A greeting, thanks, or a call for help: not a policy question, but not out of scope. */
+export const SMALL_TALK = ["greeting", "thanks", "help"] as const;
+export type SmallTalk = (typeof SMALL_TALK)[number];
+
+const smallTalkText = z.object({
+  /** The bot's short reply, shown with the main menu. */
+  reply: text,
+  /** Ways people say it: training phrasings, never shown. */
+  phrasings: z.array(text).min(1),
+});
+
 export const faqLocale = z.object({
   ui: z.object({
     topicsTitle: text,
@@ -32,6 +43,18 @@ export const faqLocale = z.object({
    */
   synonyms: z.array(text).optional(),
   entries: z.record(z.string(), faqEntryText),
+  smalltalk: z.object({ greeting: smallTalkText, thanks: smallTalkText, help: smallTalkText }),
+  /**
+   * Questions plainly outside the policy, on the subjects people bring to a support chat
+   * (weather, other services, their phone): training phrasings of "out of scope", never shown.
+   */
+  offTopic: z.array(text).min(1),
+  /**
+   * How people say where the money should go, as they write it ("to my card", "на баланс"): a
+   * refund request started from a message that says only one of them begins with that answer.
+   * Never shown.
+   */
+  refundTo: z.object({ balance: z.array(text).min(1), payout: z.array(text).min(1) }),
 });
 
 export type FaqEntryText = z.infer<typeof faqEntryText>;
@@ -63,6 +86,7 @@ export const FAQ_KEYS = {
   startRequest: "faq:ui.startRequest",
   clauseRef: "faq:ui.clauseRef",
   topic: (id: string) => `faq:topics.${id}`,
+  smallTalk: (kind: SmallTalk) => `faq:smalltalk.${kind}.reply`,
   question: (entryId: string) => `faq:entries.${entryId}.question`,
   answer: (entryId: string) => `faq:entries.${entryId}.answer`,
 } as const;

@@ -14,7 +14,13 @@ export const ALL_CLAUSES: readonly ClauseId[] = CLAUSE_IDS;
  * Where an entry's button starts the refund conversation; the bot maps these ids to its
  * machine's entry points. "none": the entry offers no button.
  */
-export type FaqStart = "sms_not_received" | "number_down" | "payout" | "none";
+export type FaqStart =
+  | "sms_not_received"
+  | "number_down"
+  | "number_blocked"
+  | "number_not_provided"
+  | "payout"
+  | "none";
 
 export type FaqTopicId = "balance" | "numbers" | "sms" | "payout" | "timing" | "contact";
 
@@ -41,8 +47,13 @@ export interface FaqEntry {
 export const FAQ_ENTRIES: readonly FaqEntry[] = [
   // Rented numbers
   { id: "number_down", topic: "numbers", clauses: ["A1", "E1"], start: "number_down" },
-  { id: "number_blocked", topic: "numbers", clauses: ["A2", "D3"], start: "number_down" },
-  { id: "number_not_provided", topic: "numbers", clauses: ["A3", "C1"], start: "number_down" },
+  { id: "number_blocked", topic: "numbers", clauses: ["A2", "D3"], start: "number_blocked" },
+  {
+    id: "number_not_provided",
+    topic: "numbers",
+    clauses: ["A3", "C1"],
+    start: "number_not_provided",
+  },
   { id: "carrier_no_replacement", topic: "numbers", clauses: ["C2"], start: "payout" },
   { id: "deactivated_early", topic: "numbers", clauses: ["B1"], start: "none" },
   { id: "identity_documents", topic: "numbers", clauses: ["D2"], start: "none" },

@@ -1,4 +1,11 @@
-export { FAQ_KEYS, type FaqEntryText, type FaqLocale, parseFaqLocale } from "./content.ts";
+export {
+  FAQ_KEYS,
+  type FaqEntryText,
+  type FaqLocale,
+  parseFaqLocale,
+  SMALL_TALK,
+  type SmallTalk,
+} from "./content.ts";
 export { detectLanguage, type LanguageGuess } from "./detect.ts";
 export {
   ALL_CLAUSES,
@@ -21,6 +28,8 @@ export {
   type FaqOptions,
   type FaqThresholds,
   type FaqTopic,
+  MAX_QUESTION_LENGTH,
   type RankedEntry,
   type Ranking,
+  type RefundTo,
 } from "./matcher.ts";

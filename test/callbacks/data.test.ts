@@ -14,6 +14,7 @@ const samples: Callback[] = [
   { kind: "topic", topic: "sms" },
   { kind: "faq", entry: "balance_expiry" },
   { kind: "begin", start: "sms_not_received" },
+  { kind: "begin", start: "number_not_provided", want: "payout" },
   { kind: "withdraw", caseId: 12 },
   { kind: "staff", action: "approve", caseId: 2_000_000_000 },
 ];
@@ -35,6 +36,8 @@ describe("callback data", () => {
     "1|s|approve|-1",
     "1|s|approve|12|extra",
     "1|w|1e3",
+    "1|b|number_down|everything",
+    "1|b|number_down|payout|extra",
     "1|x|1",
     `1|r|${"x".repeat(70)}`,
   ])("refuses stale or forged data %j", (data) => {

@@ -83,6 +83,31 @@ describe("customer chat", () => {
     expect(outside[0]?.buttons.map((b) => b.text)).toEqual(["Talk to a person"]);
   });
 
+  it("answers a greeting, thanks or a call for help with a short reply and the main menu", async () => {
+    const u = bot.customer(1011, "en");
+    for (const [text, reply] of [
+      ["hi", "Hi! I'm the refund assistant."],
+      ["привет", "Здравствуйте! Я помощник по возвратам."],
+      ["дякую!", "Будь ласка!"],
+      ["¿qué puedes hacer?", "Respondo preguntas sobre reembolsos"],
+    ] as const) {
+      const r = await u.send(text);
+      expect(r[0]?.text, text).toContain(reply);
+      expect(r[0]?.buttons.length, text).toBe(5);
+    }
+  });
+
+  it("answers Russian typed in Latin letters in Russian, and asks for the hand-off in the question's language", async () => {
+    const u = bot.customer(1012, "en");
+    const translit = await u.send("a dengi na balanse sgorayut?");
+    expect(translit[0]?.text).toMatch(/баланс/i);
+    const uk = (await import("../../locales/uk/bot.json", { with: { type: "json" } })).default;
+    const human = await u.send("Хочу поговорити з живою людиною");
+    expect(human[0]?.text).toBe(uk.human.prompt);
+    const sent = await u.send("Чому мені не повернули гроші за номер?");
+    expect(sent[0]?.text).toBe(uk.human.sent.replace("{{email}}", "refunds@example.com"));
+  });
+
   it("/faq lists topics, a topic lists questions, a question shows its answer", async () => {
     const u = bot.customer(1008, "en");
     const topics = await u.send("/faq");

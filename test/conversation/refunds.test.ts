@@ -101,6 +101,30 @@ describe("the refund conversation in the chat", () => {
     expect(next.at(-1)?.buttons.some((b) => b.data.includes('"q":"code_shown"'))).toBe(true);
   });
 
+  it("starts a blocked number's request knowing the number was blocked", async () => {
+    const u = bot.customer(2011, "en");
+    const answer = await u.send(
+      "the mobile operator blocked my rented number, I did nothing wrong",
+    );
+    const rs = (await u.press(button(answer, "Start a refund request"))).replies;
+    const next = await pressing(u, rs, '"v":"balance"');
+    const asked = next.at(-1)?.buttons.map((b) => b.data) ?? [];
+    expect(asked.some((d) => d.includes('"q":"what"'))).toBe(false);
+    expect(asked.some((d) => d.includes('"q":"own_activity"'))).toBe(true);
+  });
+
+  it("starts with where the money goes when the question said it", async () => {
+    const u = bot.customer(2012, "en");
+    const answer = await u.send("My rented number has been dead for two days. Refund to my card?");
+    const rs = (await u.press(button(answer, "Start a refund request"))).replies;
+    const asked = rs.at(-1)?.buttons.map((b) => b.data) ?? [];
+    expect(asked.some((d) => d.includes('"q":"want"'))).toBe(false);
+    const c = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2012n } });
+    expect(
+      (c.snapshot as { snapshot: { context: { answers: object } } }).snapshot.context.answers,
+    ).toMatchObject({ want: "payout", service: "rented", what: "not_working" });
+  });
+
   it("/cancel stops the request at any point, and nothing is queued", async () => {
     const u = bot.customer(2005, "en");
     const rs = await u.send("/refund");

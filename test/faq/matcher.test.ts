@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createFaqFromLocales, detectLanguage, FAQ_ENTRIES } from "../../src/faq/index.ts";
+import {
+  createFaqFromLocales,
+  detectLanguage,
+  FAQ_ENTRIES,
+  MAX_QUESTION_LENGTH,
+} from "../../src/faq/index.ts";
 import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
 import { synonymMap } from "../../src/faq/synonyms.ts";
 import { normalize, stem, terms } from "../../src/faq/text.ts";
+import { toCyrillic } from "../../src/faq/translit.ts";
 import { projectFaq } from "./setup.ts";
 
 const { faq, i18n } = projectFaq();
@@ -181,6 +187,76 @@ describe("match", () => {
       expect(r.entries[0]?.entryId).toBe("caller_id");
       expect(r.vocabularyCoverage).toBe(1);
     }
+  });
+});
+
+describe("the customer's styles", () => {
+  it("turns Russian and Ukrainian typed in Latin letters into Cyrillic and answers in that language", () => {
+    expect(toCyrillic("dengi na balanse", "ru")).toBe("денги на балансе");
+    expect(toCyrillic("groshi na balansi", "uk")).toBe("гроші на балансі");
+    expect(faq.match("kod ne prishel na odnorazovyi nomer", { userLanguage: "en" })).toMatchObject({
+      entryId: "sms_not_received",
+      language: "ru",
+    });
+    expect(faq.match("kod ne pryyshov, povernit groshi", { userLanguage: "en" })).toMatchObject({
+      entryId: "sms_not_received",
+      language: "uk",
+    });
+    // English and Spanish stay what they are.
+    expect(faq.match("my code never came").language).toBe("en");
+    expect(faq.match("no me llega el codigo").language).toBe("es");
+  });
+
+  it("reads a question with English words in Russian as Russian, with all its words", () => {
+    expect(faq.match("смс code не пришел на one-time номер", { userLanguage: "en" })).toMatchObject(
+      {
+        entryId: "sms_not_received",
+        language: "ru",
+      },
+    );
+  });
+
+  it("finds the question in a story", () => {
+    const story =
+      "Hi. Last month I rented a number for my shop and it worked fine. " +
+      "Since Monday nobody can call me on it, every call fails. " +
+      "I wrote to you the same day. Will you pay me back for these days?";
+    expect(faq.match(story)).toMatchObject({ kind: "answer", entryId: "number_down" });
+  });
+
+  it("tells small talk from questions", () => {
+    expect(faq.match("hello")).toMatchObject({ kind: "smalltalk", topic: "greeting" });
+    expect(faq.match("спасибо большое")).toMatchObject({ kind: "smalltalk", topic: "thanks" });
+    expect(faq.match("меню", { userLanguage: "uk" })).toMatchObject({
+      kind: "smalltalk",
+      topic: "help",
+      language: "uk",
+    });
+    expect(faq.match("hi, the sms code never came").kind).toBe("answer");
+  });
+
+  it("tells where the message wants the money, when the entry starts a request", () => {
+    const want = (q: string) => {
+      const m = faq.match(q);
+      return m.kind === "answer" ? m.want : m.kind;
+    };
+    expect(want("my rented number is down for two days, refund it to my card please")).toBe(
+      "payout",
+    );
+    expect(want("номер не работает уже два дня, верните на баланс")).toBe("balance");
+    expect(want("nomer ne rabotaet dva dnya, vernite na kartu")).toBe("payout");
+    // A SIM card is not a bank card, and saying both is saying neither.
+    expect(want("сим-карта арендованного номера не работает два дня")).toBeUndefined();
+    expect(want("number down for two days, to my balance or to my card?")).toBeUndefined();
+    // An entry without a request to start has nowhere to put it.
+    expect(want("does my balance expire if I don't withdraw it to my card")).toBeUndefined();
+  });
+
+  it("reads at most Telegram's 4,096 characters of a message", () => {
+    const question = "the sms code never came to the one-time number";
+    const flood = `${question} ${"x".repeat(MAX_QUESTION_LENGTH * 2500)}`;
+    expect(flood.length).toBeGreaterThan(10_000_000);
+    expect(faq.match(flood)).toMatchObject({ entryId: "sms_not_received" });
   });
 });
 
