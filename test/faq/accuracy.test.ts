@@ -25,6 +25,8 @@ const SETS: {
   language: number;
   wrong: number;
   smalltalk?: number;
+  /** how many out-of-scope messages may be answered outright (default none) */
+  outOfScopeAnswered?: number;
   byLanguage: Record<string, Floor>;
   byStyle?: Record<string, Floor>;
 }[] = [
@@ -48,6 +50,29 @@ const SETS: {
       translit: floor(0.9, 0.83),
     },
   },
+  {
+    // The independent author's set, measured once when it was added (sets/README.md);
+    // the floors sit a few points under that measurement.
+    file: "independent.json",
+    language: 0.98,
+    wrong: 0.03,
+    smalltalk: 0.85,
+    outOfScopeAnswered: 3,
+    byLanguage: {
+      en: floor(0.84, 0.78),
+      ru: floor(0.86, 0.77),
+      uk: floor(0.86, 0.8),
+      es: floor(0.89, 0.82),
+    },
+    byStyle: {
+      plain: floor(0.9, 0.9),
+      colloquial: floor(0.88, 0.85),
+      long: floor(0.82, 0.66),
+      short: floor(0.78, 0.7),
+      mixed: floor(0.8, 0.7),
+      translit: floor(0.9, 0.85),
+    },
+  },
   ...["tuning.json", "second.json", "blind.json", "holdout.json", "fresh.json"].map((file) => ({
     file,
     language: 1,
@@ -64,6 +89,8 @@ const SETS: {
 
 describe("the labelled sets", () => {
   // second.json's and blind.json's misses were once added to the FAQ as phrasings.
+  // independent.json's author never saw the FAQ; a short message of theirs ("number not
+  // working") may still coincide with a phrasing, which is no copy.
   const unlike = new Set(["dev.json", "tuning.json", "holdout.json", "fresh.json"]);
 
   it("label only existing entries, and are not the FAQ's own wording", () => {
@@ -86,7 +113,7 @@ describe("the labelled sets", () => {
 });
 
 describe.each(SETS)("FAQ accuracy on $file", (set) => {
-  const { file, language, wrong, smalltalk, byLanguage, byStyle } = set;
+  const { file, language, wrong, smalltalk, outOfScopeAnswered, byLanguage, byStyle } = set;
   const score = evaluateSet(faq, loadSet(file));
   const misses = score.misses.join("\n");
   const check = (label: string, t: Tally | undefined, f: Floor) => {
@@ -120,13 +147,16 @@ describe.each(SETS)("FAQ accuracy on $file", (set) => {
     expect(rate(score.all.wrongAnswered, score.all.questions), misses).toBeLessThanOrEqual(wrong);
   });
 
-  it.runIf(smalltalk !== undefined)("answers small talk as small talk", () => {
-    expect(rate(score.all.smalltalkRight, score.all.smalltalk), misses).toBeGreaterThanOrEqual(
-      smalltalk ?? 0,
-    );
-  });
+  // Only the sets that hold small talk get the test (none is registered and skipped).
+  if (smalltalk !== undefined) {
+    it("answers small talk as small talk", () => {
+      expect(rate(score.all.smalltalkRight, score.all.smalltalk), misses).toBeGreaterThanOrEqual(
+        smalltalk,
+      );
+    });
+  }
 
-  it("answers nothing out of scope outright", () => {
-    expect(score.all.outOfScopeAnswered, misses).toBe(0);
+  it(`answers at most ${outOfScopeAnswered ?? 0} out-of-scope messages outright`, () => {
+    expect(score.all.outOfScopeAnswered, misses).toBeLessThanOrEqual(outOfScopeAnswered ?? 0);
   });
 });
