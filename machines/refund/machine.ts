@@ -133,22 +133,14 @@ const machineSetup = setup({
       }
     }),
     setNow: assign({ now: ({ event }) => event.now }),
-    /** A typed answer to the question asked: stored when valid, else the reason is said. */
-    answerText: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
-      if (event.type !== "text") return;
+    /** A typed or pressed answer to the question asked: stored when valid, else the reason is said. */
+    answer: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
+      if (event.type !== "text" && event.type !== "choose") return;
       const ctx = { ...context, now: event.now };
-      const r = acceptText(params.q, event.text, ctx);
-      if (r.ok) enqueue.assign(store(ctx, params.q, r.value));
-      else {
-        enqueue.emit({ type: "reply", reply: errorReply(r.error) });
-        enqueue.assign({ now: event.now });
-      }
-    }),
-    /** A pressed answer to the question asked. */
-    answerChoice: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
-      if (event.type !== "choose") return;
-      const ctx = { ...context, now: event.now };
-      const r = acceptChoice(params.q, event.v, ctx);
+      const r =
+        event.type === "text"
+          ? acceptText(params.q, event.text, ctx)
+          : acceptChoice(params.q, event.v, ctx);
       if (r.ok) enqueue.assign(store(ctx, params.q, r.value));
       else {
         enqueue.emit({ type: "reply", reply: errorReply(r.error) });
@@ -211,12 +203,12 @@ function askState(q: QuestionId) {
   return {
     entry: { type: "askQuestion", params: { q } },
     on: {
-      text: { target: ROUTE, actions: { type: "answerText", params: { q } } },
+      text: { target: ROUTE, actions: { type: "answer", params: { q } } },
       choose: [
         {
           guard: { type: "forQuestion", params: { q } },
           target: ROUTE,
-          actions: { type: "answerChoice", params: { q } },
+          actions: { type: "answer", params: { q } },
         },
         refuse("stale_button"),
       ],
