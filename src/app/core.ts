@@ -64,6 +64,7 @@ export function createCore(o: CoreOptions): Core {
     onSubmitted: staff.onSubmitted,
     onHandoff: staff.onHandoff,
   });
+  const flood = new FloodGate(o.config.flood);
   const { handle, giveUp } = createUpdateHandlers({
     config: o.config,
     i18n,
@@ -71,7 +72,7 @@ export function createCore(o: CoreOptions): Core {
     refunds,
     logger: o.logger,
     staff,
-    flood: new FloodGate(o.config.flood),
+    flood,
   });
   const sender = new OutboxSender({
     prisma: o.db.prisma,
@@ -92,6 +93,7 @@ export function createCore(o: CoreOptions): Core {
     onGiveUp: giveUp,
     logger: o.logger,
     onCommitted: () => sender.kick(),
+    ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
   });
   const deadlines = createDeadlineReminders({

@@ -65,6 +65,23 @@ export class FloodGate {
     return verdict;
   }
 
+  /**
+   * Whether a customer is in a flood they were already told of, so that their
+   * update can be recorded as ignored at the door, without reading or writing
+   * their chat (it counts as one more refusal). Only customers are ever
+   * refused (staff are not checked), so this never holds for staff.
+   */
+  stillFlooding(userId: bigint): boolean {
+    const s = this.#senders.get(userId);
+    const now = this.#now();
+    if (s === undefined || s.lastRefusedAt === undefined) return false;
+    if (now - s.lastRefusedAt > this.#limits.windowMs) return false;
+    this.#expire(s, now);
+    if (s.admitted.length < this.#limits.maxUpdates) return false;
+    s.lastRefusedAt = now;
+    return true;
+  }
+
   /** Whether the sender has used more than half of the window's room (worth checking their backlog). */
   busy(userId: bigint): boolean {
     return (this.#senders.get(userId)?.admitted.length ?? 0) * 2 > this.#limits.maxUpdates;

@@ -28,6 +28,11 @@ export interface InboxOptions {
   logger: Logger;
   /** called after a transaction that may have written outbox messages committed */
   onCommitted?: () => void;
+  /**
+   * Updates recorded as processed and ignored at the door, before any read of
+   * their chat (a customer still flooding after being told to slow down).
+   */
+  ignoreAtDoor?: (inbound: Inbound) => boolean;
   /** told how each processing attempt ended and how long it took (the metrics) */
   onHandled?: (kind: string, outcome: "ok" | "failed" | "given_up", seconds: number) => void;
   /**
@@ -133,6 +138,22 @@ export class Inbox {
     return { chatId: inbound.chatId };
   }
 
+  /** One statement: the update is kept (a second delivery is dropped) as processed, without its payload. */
+  async #recordIgnored(inbound: Inbound): Promise<void> {
+    await this.#o.prisma.inboundUpdate.createMany({
+      data: [
+        {
+          updateId: inbound.updateId,
+          chatId: inbound.chatId,
+          processedAt: new Date(),
+          error: "ignored: flood control",
+        },
+      ],
+      skipDuplicates: true,
+    });
+    this.#o.onHandled?.(inbound.kind, "ok", 0);
+  }
+
   /** Processes an update and resolves when it is done (tests, benchmarks). */
   receive(raw: unknown): Promise<void> {
     return this.accept(raw, { wait: true });
@@ -148,8 +169,13 @@ export class Inbox {
     // Processed straight away or from the store, an update must read the same:
     // what PostgreSQL cannot keep is mended before either.
     const raw = storable(update);
+    const parsed = parseUpdate(raw);
+    if (parsed.kind !== "ignored" && this.#o.ignoreAtDoor?.(parsed) === true) {
+      await this.#recordIgnored(parsed);
+      return;
+    }
     if (options.wait) {
-      const inbound = parseUpdate(raw);
+      const inbound = parsed;
       if (inbound.kind === "ignored") {
         await this.store(raw, inbound);
         return;
@@ -159,7 +185,7 @@ export class Inbox {
     }
     // A chat's burst is stored in any order; its drain waits until none of
     // its updates is still being stored here, then for the chat to be quiet.
-    const inbound = parseUpdate(raw);
+    const inbound = parsed;
     const chatId = inbound.kind === "ignored" ? undefined : inbound.chatId;
     if (chatId !== undefined) this.#storing.set(chatId, (this.#storing.get(chatId) ?? 0) + 1);
     try {

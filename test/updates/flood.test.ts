@@ -55,4 +55,21 @@ describe("FloodGate", () => {
     gate.check(5_000n, 5_000n); // the thousandth check prunes
     expect(gate.size).toBe(1);
   });
+
+  it("knows a customer still flooding after the warning, so the door can ignore them", () => {
+    let now = 0;
+    const gate = new FloodGate(limits, () => now);
+    expect(gate.stillFlooding(7n)).toBe(false);
+    for (const u of [1n, 2n, 3n]) gate.check(7n, u);
+    // Full, but not told yet: the handler must warn first.
+    expect(gate.stillFlooding(7n)).toBe(false);
+    expect(gate.check(7n, 4n)).toBe("warn");
+    expect(gate.stillFlooding(7n)).toBe(true);
+    now = 900;
+    expect(gate.stillFlooding(7n)).toBe(true);
+    // Room again: the next update goes to the handler.
+    now = 1_001;
+    expect(gate.stillFlooding(7n)).toBe(false);
+    expect(gate.check(7n, 5n)).toBe("ok");
+  });
 });
