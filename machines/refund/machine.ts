@@ -147,11 +147,20 @@ const machineSetup = setup({
         enqueue.assign({ now: event.now });
       }
     }),
-    /** Input that does not fit where the conversation is: say why, change nothing. */
+    /** Input that does not fit where the conversation is: say why, change nothing but the clock. */
     refuse: enqueueActions(({ event, enqueue }, params: { error: Refused }) => {
       enqueue.emit({ type: "reply", reply: errorReply(params.error) });
       enqueue.assign({ now: event.now });
     }),
+    /**
+     * The same, after a refusal, without even the clock: a refusal can rest on
+     * time (an outage not yet over 24 h), and the place is derived from the
+     * context, so it must stay the one the refusal was decided on.
+     */
+    mention: emit((_, params: { error: Refused }) => ({
+      type: "reply" as const,
+      reply: errorReply(params.error),
+    })),
     back: enqueueActions(({ context, event, enqueue }) => {
       const prev = undo({ ...context, now: event.now });
       if (prev === null) {
@@ -262,13 +271,15 @@ export const refundMachine = machineSetup.createMachine({
         back: { target: "route", actions: "back" },
         cancel: { target: "closed", actions: "setNow" },
         // Anything else: say so and show the decision again (not re-recorded).
-        text: { actions: [{ type: "refuse", params: { error: "use_buttons" } }, "repeatRefusal"] },
+        text: { actions: [{ type: "mention", params: { error: "use_buttons" } }, "repeatRefusal"] },
         choose: {
-          actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"],
+          actions: [{ type: "mention", params: { error: "stale_button" } }, "repeatRefusal"],
         },
-        edit: { actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"] },
+        edit: {
+          actions: [{ type: "mention", params: { error: "stale_button" } }, "repeatRefusal"],
+        },
         submit: {
-          actions: [{ type: "refuse", params: { error: "stale_button" } }, "repeatRefusal"],
+          actions: [{ type: "mention", params: { error: "stale_button" } }, "repeatRefusal"],
         },
       },
     },

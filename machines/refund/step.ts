@@ -132,8 +132,26 @@ export function incompatibility(persisted: unknown): string | null {
   return null;
 }
 
+/**
+ * A version 1 snapshot is a version 2 one that also stored its place (`at`):
+ * without it, a conversation under way at an upgrade goes on where it was.
+ */
+function upgraded(persisted: unknown): unknown {
+  const p = z
+    .looseObject({
+      machine: z.literal(REFUND_MACHINE_ID),
+      version: z.literal(1),
+      snapshot: z.looseObject({ context: z.looseObject({ at: z.string() }) }),
+    })
+    .safeParse(persisted);
+  if (!p.success) return persisted;
+  const { at: _place, ...context } = p.data.snapshot.context;
+  return { ...p.data, version: REFUND_MACHINE_VERSION, snapshot: { ...p.data.snapshot, context } };
+}
+
 /** Restores the conversation, sends `event`, persists it again. */
-export function step(persisted: unknown, event: RefundEvent): StepResult {
+export function step(stored: unknown, event: RefundEvent): StepResult {
+  const persisted = upgraded(stored);
   const why = incompatibility(persisted);
   if (why !== null) return { kind: "incompatible", reason: why };
   const p = persisted as PersistedConversation;

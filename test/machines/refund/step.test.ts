@@ -6,7 +6,7 @@ import {
   start,
   step,
 } from "../../../machines/refund/step.ts";
-import { choose, converse, INPUT, lastReply, NOW, text } from "./helpers.ts";
+import { choose, converse, INPUT, lastReply, NOW, stateOf, text } from "./helpers.ts";
 
 describe("persistence", () => {
   const first = start(INPUT, NOW);
@@ -147,5 +147,46 @@ describe("conversation mechanics", () => {
       ButtonEventSchema.safeParse({ type: "choose", q: "want", v: "balance", now: 1 }).success,
     ).toBe(false);
     expect(ButtonEventSchema.safeParse({ type: "edit", q: "password" }).success).toBe(false);
+  });
+});
+
+describe("a refusal that rests on time", () => {
+  it("stays put while the customer writes days later, and the conversation goes on", () => {
+    // Reported an hour ago and still down: not yet over 24 hours, so nothing yet (A1).
+    const c = converse([
+      choose("want", "balance"),
+      choose("service", "rented"),
+      choose("what", "not_working"),
+      text("2026-11-20 12:00"),
+      choose("still_down", "yes"),
+    ]);
+    expect(stateOf(c.last)).toBe("refused");
+    if (c.last.kind !== "ok") throw new Error("not ok");
+    const later = NOW + 2 * 86_400_000;
+    const typed = step(c.last.persisted, { type: "text", text: "hello?", now: later });
+    expect(typed.kind).toBe("ok");
+    if (typed.kind !== "ok") throw new Error(typed.kind);
+    expect(stateOf(typed)).toBe("refused");
+    expect(typed.replies.map((r) => r.key)).toEqual(["error.use_buttons", "refused.none_a1_short"]);
+    expect(typed.outcome).toBeNull();
+    const next = step(typed.persisted, { type: "text", text: "anyone?", now: later + 60_000 });
+    expect(next.kind).toBe("ok");
+  });
+});
+
+describe("a snapshot of version 1", () => {
+  it("goes on where it was: the stored place is dropped, the answers kept", () => {
+    const c = converse([choose("want", "balance"), choose("service", "rented")]);
+    if (c.last.kind !== "ok") throw new Error(c.last.kind);
+    const v2 = c.last.persisted as { snapshot: { context: Record<string, unknown> } };
+    const v1 = {
+      ...v2,
+      version: 1,
+      snapshot: { ...v2.snapshot, context: { ...v2.snapshot.context, at: "what" } },
+    };
+    const r = step(v1, { ...choose("what", "not_working"), now: NOW + 300_000 });
+    if (r.kind !== "ok") throw new Error(r.kind);
+    expect(stateOf(r)).toBe("ask.reported");
+    expect((r.persisted as { version: number }).version).toBe(2);
   });
 });
