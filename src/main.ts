@@ -104,7 +104,11 @@ try {
     // Registered once the intake listens, so Telegram's first delivery finds it.
     await transport.setWebhook(config.webhook.url, config.webhook.secret);
   } else {
-    await transport.startPolling();
+    await transport.startPolling((err) => {
+      // Exit for the supervisor to restart: polling will not resume by itself.
+      logger.fatal({ err }, "polling stopped");
+      void shutdown.run().finally(() => process.exit(1));
+    });
     shutdown.add("polling", () => transport.stop());
   }
   logger.info(

@@ -67,6 +67,11 @@ export class OutboxSender {
   #again = false;
   /** deliveries under way in the running loop */
   readonly #inFlight = new Set<Promise<void>>();
+  /**
+   * Messages Telegram took whose sent mark is not written yet (the database
+   * away): never delivered again by this process, even once their lease ends.
+   */
+  readonly #unmarked = new Set<bigint>();
   readonly #callTimeoutMs: number;
   readonly #leaseSeconds: number;
 
@@ -152,11 +157,13 @@ export class OutboxSender {
    * leaves the message to be sent again).
    */
   async #markSent(m: Claimed): Promise<void> {
+    this.#unmarked.add(m.id);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.prisma.$executeRaw`
           UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
            WHERE "id" = ${m.id}`;
+        this.#unmarked.delete(m.id);
         return;
       } catch (err) {
         if (!this.#running && attempt > 1) throw err;
@@ -249,6 +256,8 @@ export class OutboxSender {
   /** Starts each delivery without waiting for it; one that ends wakes the loop (its chat may have more). */
   #startDeliveries(claimed: Claimed[]): number {
     for (const m of claimed) {
+      // Its lease ran out while its sent mark waited for the database: the mark is on its way.
+      if (this.#unmarked.has(m.id)) continue;
       const delivery: Promise<void> = this.#deliver(m)
         .catch((err: unknown) => this.#o.logger.error({ err, outboxId: m.id }, "delivery failed"))
         .finally(() => {

@@ -56,10 +56,8 @@ export function createGrammyTransport(o: GrammyTransportOptions): Transport {
       await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
-    async startPolling() {
-      void bot.start({ drop_pending_updates: false }).catch((err: unknown) => {
-        o.logger.fatal({ err }, "polling stopped");
-      });
+    async startPolling(onStopped) {
+      void bot.start({ drop_pending_updates: false }).catch(onStopped);
     },
     stop: () => bot.stop(),
   };

@@ -23,7 +23,12 @@ export function toBotApiError(e: unknown): unknown {
 }
 
 export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTransport {
-  const bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot }, handlerTimeout: 60_000 });
+  // No handler time limit: a polled update is held while the database is away,
+  // and Telegraf giving up on it would confirm the batch and stop polling.
+  const bot = new Telegraf(o.token, {
+    telegram: { apiRoot: o.apiRoot },
+    handlerTimeout: Number.POSITIVE_INFINITY,
+  });
   if (o.botInfo !== undefined) bot.botInfo = o.botInfo;
   // Telegraf's own handler prints the whole update (what a customer typed) on stderr.
   bot.catch((err) => {
@@ -53,12 +58,10 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
       bot.use((ctx) => sink.accept(ctx.update, { wait: true }));
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
-    async startPolling() {
+    async startPolling(onStopped) {
       polling = true;
-      // launch() resolves only when polling stops; errors surface through the logger.
-      void bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
-        o.logger.fatal({ err }, "polling stopped");
-      });
+      // launch() resolves only when polling stops.
+      void bot.launch({ dropPendingUpdates: false }).catch(onStopped);
     },
     async setWebhook(url, secret) {
       await bot.telegram.setWebhook(url, { secret_token: secret, drop_pending_updates: false });

@@ -18,7 +18,11 @@ export interface Transport {
   mount(sink: UpdateSink): void;
   /** feeds one raw update through the framework (tests drive the bot this way) */
   handleUpdate(update: unknown): Promise<void>;
-  startPolling(): Promise<void>;
+  /**
+   * Starts long polling; `onStopped` is told if polling ends by itself (a
+   * revoked token, another instance polling): the program cannot go on.
+   */
+  startPolling(onStopped: (err: unknown) => void): Promise<void>;
   /** registers the webhook with its secret */
   setWebhook(url: string, secret: string): Promise<void>;
   stop(): Promise<void>;

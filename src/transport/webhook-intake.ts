@@ -31,7 +31,7 @@ const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
 type Body = { ok: true; bytes: Buffer } | { ok: false; reason: "too_large" | "aborted" };
 
-/** Reads the body up to `max` bytes; past it stops keeping bytes (and reports too_large). */
+/** Reads the body up to `max` bytes; past it stops reading at once (too_large). */
 function readBody(req: IncomingMessage, max: number): Promise<Body> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max)
@@ -39,18 +39,20 @@ function readBody(req: IncomingMessage, max: number): Promise<Body> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    req.on("end", () =>
-      resolve(
-        size > max
-          ? { ok: false, reason: "too_large" }
-          : { ok: true, bytes: Buffer.concat(chunks) },
-      ),
-    );
+      if (size <= max) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.pause();
+      resolve({ ok: false, reason: "too_large" });
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve({ ok: true, bytes: Buffer.concat(chunks) }));
     req.on("error", () => resolve({ ok: false, reason: "aborted" }));
+    req.on("close", () => resolve({ ok: false, reason: "aborted" }));
   });
 }
 
@@ -76,13 +78,15 @@ function parseBody(bytes: Buffer): WebhookUpdate | undefined {
 export function createWebhookIntake(o: WebhookIntakeOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const answer = (status: number) => {
-      // A refused body may still be arriving: close rather than read the rest.
-      if (status >= 400 && !req.readableEnded) res.setHeader("connection", "close");
+      // A refused body may still be arriving: answer, then close rather than read the rest.
+      if (status >= 400 && !req.readableEnded) {
+        res.setHeader("connection", "close");
+        res.on("finish", () => req.destroy());
+      }
       res.writeHead(status).end();
     };
     if (!secretMatches(req.headers[SECRET_HEADER], o.secret)) {
       o.logger.warn("webhook request without the secret token refused");
-      req.resume();
       answer(403);
       return;
     }

@@ -88,6 +88,8 @@ export class Inbox {
   readonly #storing = new Map<bigint, number>();
   /** chats whose drain failed (the database away): their next try and how many failed in a row */
   readonly #retrying = new Map<bigint, { timer: NodeJS.Timeout; failures: number }>();
+  /** after stop(): failed chats are left to the next start's sweep */
+  #stopped = false;
 
   /** outside transactions: writes batched across the chats processed at once */
   readonly #direct: ChatStore;
@@ -100,6 +102,7 @@ export class Inbox {
 
   /** Drops the pending retries of failed chats (shutdown; the sweep finds them at the next start). */
   stop(): void {
+    this.#stopped = true;
     for (const { timer } of this.#retrying.values()) clearTimeout(timer);
     this.#retrying.clear();
   }
@@ -171,7 +174,13 @@ export class Inbox {
     const raw = storable(update);
     const parsed = parseUpdate(raw);
     if (parsed.kind !== "ignored" && this.#o.ignoreAtDoor?.(parsed) === true) {
-      await this.#recordIgnored(parsed);
+      // An update to be ignored is worth no retry: a failed record only logs.
+      await this.#recordIgnored(parsed).catch((err: unknown) =>
+        this.#o.logger.warn(
+          { err, updateId: parsed.updateId },
+          "recording an ignored update failed",
+        ),
+      );
       return;
     }
     if (options.wait) {
@@ -321,6 +330,7 @@ export class Inbox {
   }
 
   #retryLater(chatId: bigint, err: unknown): void {
+    if (this.#stopped) return;
     const previous = this.#retrying.get(chatId);
     if (previous !== undefined) clearTimeout(previous.timer);
     const failures = (previous?.failures ?? 0) + 1;
