@@ -188,9 +188,24 @@ export interface NotEligible {
   /** The clause the case came closest to (E1: the clause the time limit stopped; none: the last one tried). */
   near: ClauseId | null;
   why: "a1_short" | "offer_declined" | null;
+  /**
+   * What the recorded decision cites, never empty (settled reading 6): the
+   * refusing clause (E1 with the clause it stopped), else the granting clause
+   * whose condition failed, else the group of clauses the request fell
+   * outside ("A": refunds to the balance, "C": payouts).
+   */
+  clauses: readonly string[];
   answers: Answers;
   lang: Lang;
   decidedAtMs: number;
+}
+
+/** The clauses a refusal cites (see NotEligible.clauses). */
+export function refusalClauses(d: Refusal, want: string | undefined): string[] {
+  if (d.kind === "refuse")
+    return d.clause === "E1" && d.near !== undefined ? ["E1", d.near] : [d.clause];
+  if (d.near !== undefined) return [d.near];
+  return [want === "payout" ? "C" : "A"];
 }
 
 export type Outcome =
@@ -226,6 +241,7 @@ export function notEligible(ctx: RefundContext): NotEligible | null {
     clause: d.kind === "refuse" ? d.clause : "none",
     near: d.near ?? null,
     why: d.kind === "none" ? (d.why ?? null) : null,
+    clauses: refusalClauses(d, ctx.answers.want),
     answers: pick(ctx.answers, w.used),
     lang: ctx.lang,
     decidedAtMs: ctx.now,

@@ -207,8 +207,13 @@ export function refusedReply(ctx: RefundContext, d: Refusal): Reply {
   } else if (d.why === "offer_declined") {
     key = "refused.none_offer_declined";
     params.clause = d.near ?? "";
+  } else if (d.near !== undefined) {
+    // A granting clause's condition failed (a block caused by the customer's own use: A2).
+    key = "refused.none_near";
+    params.clause = d.near;
   } else {
     key = ctx.answers.want === "payout" ? "refused.none_payout" : "refused.none_balance";
+    params.clause = ctx.answers.want === "payout" ? "C" : "A";
   }
   return {
     key,

@@ -91,13 +91,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
         >;
       }
       case "not_eligible":
-        // Settled reading 2: a refusal is recorded with its clause, not queued.
+        // Settled readings 2 and 6: a refusal is recorded with its clauses, not queued.
         await ctx.tx.decision.create({
           data: {
             userId: ctx.user.id,
             chatId: ctx.chatId,
             outcome: "not_eligible",
-            clauses: o.clause === "none" ? [] : [o.clause],
+            clauses: [...o.clauses],
             at: ctx.now,
           },
         });

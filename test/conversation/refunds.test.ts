@@ -84,6 +84,22 @@ describe("the refund conversation in the chat", () => {
     expect(await bot.db.prisma.refundCase.count({ where: { customerId: 2002n } })).toBe(0);
   });
 
+  it("records a refusal on a failed condition with the clause whose condition failed (A2), and says it", async () => {
+    const u = bot.customer(2099, "en");
+    let rs = await u.send("/refund");
+    rs = await pressing(
+      u,
+      rs,
+      '"v":"payout"',
+      '"v":"rented"',
+      '"v":"blocked"',
+      '"q":"own_activity","v":"yes"',
+    );
+    expect(rs.map((r) => r.text).join("\n")).toMatch(/clause A2/);
+    const d = await bot.db.prisma.decision.findFirstOrThrow({ where: { userId: 2099n } });
+    expect(d).toMatchObject({ outcome: "not_eligible", clauses: ["A2"] });
+  });
+
   it("speaks the customer's language all the way", async () => {
     const u = bot.customer(2003, "ru");
     const rs = await u.send("/refund");

@@ -2,11 +2,18 @@ import { getShortestPaths } from "@xstate/graph";
 import { describe, expect, it } from "vitest";
 import { createActor, type SnapshotFrom, transition } from "xstate";
 import { MAX_BUTTON_EVENT_BYTES, type RefundEvent } from "../../../machines/refund/events.ts";
-import { type Outcome, type RefundContext, where } from "../../../machines/refund/flow.ts";
+import {
+  notEligible,
+  type Outcome,
+  type RefundContext,
+  walk,
+  where,
+} from "../../../machines/refund/flow.ts";
 import { QUESTION_IDS, type QuestionId } from "../../../machines/refund/ids.ts";
 import { type Emitted, refundMachine } from "../../../machines/refund/machine.ts";
 import { options, QUESTIONS } from "../../../machines/refund/questions.ts";
 import type { Reply } from "../../../machines/refund/replies.ts";
+import { refusedReply } from "../../../machines/refund/replies.ts";
 import { start, step } from "../../../machines/refund/step.ts";
 import { INPUT, NOW } from "./helpers.ts";
 
@@ -123,6 +130,26 @@ describe("model-based (@xstate/graph)", () => {
       }
       expect(s.status).toBe("done");
     }
+  });
+
+  it("every refusal is recorded with a clause and tells the customer one (settled reading 6)", () => {
+    const refusals = paths
+      .map((p) => (p.state as Snap).context)
+      .filter((ctx) => where(ctx) === "refused");
+    expect(refusals.length).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    for (const ctx of refusals) {
+      const outcome = notEligible(ctx);
+      const w = walk(ctx);
+      if (outcome === null || w.next.kind !== "refused") throw new Error("not a refusal");
+      expect(outcome.clauses.length, JSON.stringify(ctx.answers)).toBeGreaterThan(0);
+      const reply = refusedReply(ctx, w.next.decision);
+      expect(reply.params?.clause, `${reply.key} ${JSON.stringify(ctx.answers)}`).toBeTruthy();
+      seen.add(reply.key);
+    }
+    // The ones that named no clause before: a failed condition, and no granting clause at all.
+    expect(seen).toContain("refused.none_near");
+    expect(seen).toContain("refused.none_balance");
   });
 
   it("restoring a snapshot and sending the next event gives exactly what an uninterrupted run gives", () => {
