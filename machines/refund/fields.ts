@@ -190,6 +190,9 @@ export function parseAmount(
   if (s === "") return { ok: false, error: "text_empty" };
   if (s.length > 64) return { ok: false, error: "amount_format" };
   if (containsCardNumber(s)) return { ok: false, error: "card_number" };
+  // A negative amount or one in exponent notation is a number, just not one we refund.
+  if (/^-\s*[^\s]*\d/.test(s) || /\d(?:[.,]\d+)?e[+-]?\d/.test(s))
+    return { ok: false, error: "amount_range" };
   const m = /^([^\d\s.,-]*)\s*(\d[\d\s.,']*)\s*([^\d\s.,]*\.?)$/u.exec(s);
   if (m === null) return { ok: false, error: "amount_format" };
   const before = (m[1] ?? "").trim();

@@ -2,7 +2,7 @@
  * What the conversation says: locale keys (namespace `conversation`) and
  * parameters, never words. See machines/README.md for the key scheme.
  */
-import { addDays, HOUR_MS } from "./dates.ts";
+import { addDays, DAY_MS, HOUR_MS } from "./dates.ts";
 import type { ButtonEvent } from "./events.ts";
 import {
   a1Figures,
@@ -150,7 +150,8 @@ export function summaryReply(ctx: RefundContext, grant: Grant): Reply {
   for (const q of w.used) {
     const v = ctx.answers[q];
     if (v === undefined) continue;
-    lines.push(valueLine(ctx, q, v));
+    // A payout request that took the balance instead (settled reading 1) says what it now is.
+    lines.push(valueLine(ctx, q, q === "want" ? grant.refund : v));
     edits.push({ labelKey: `field.${q}`, event: { type: "edit", q } });
   }
   const params: Params = { clause: grant.clause };
@@ -158,10 +159,12 @@ export function summaryReply(ctx: RefundContext, grant: Grant): Reply {
     const fig = a1Figures(ctx);
     if (fig !== undefined) {
       params.days = fig.days;
+      // Fewer days than the outage lasted: E1 cut it at the last calendar month; say so.
+      const capped = fig.days < Math.ceil(fig.spanMs / DAY_MS);
       lines.push({
         labelKey: "field.a1_days",
-        valueKey: "value.days",
-        valueParams: { count: fig.days },
+        valueKey: capped ? "value.days_capped" : "value.days",
+        valueParams: capped ? { count: fig.days, since: e1StartDate(ctx) } : { count: fig.days },
       });
     }
   }

@@ -207,6 +207,14 @@ describe("settled reading 1: payout failing C, meeting A → the balance is offe
     text("2026-11-10 08:00"),
     choose("still_down", "yes"),
   ];
+  it("after accepting, the summary says the refund goes to the balance", () => {
+    const c = converse([...path, choose("offer", "accept"), ...COLLECT_BALANCE]);
+    const summary = c.replies.find((r) => r.key === "summary.balance_offer");
+    expect(summary?.lines).toContainEqual({
+      labelKey: "field.want",
+      valueKey: "option.want.balance",
+    });
+  });
   it("accepting gives a balance refund citing the A clause", () => {
     const c = converse(path);
     expect(lastReply(c)?.key).toBe("ask.offer");

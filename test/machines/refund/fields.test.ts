@@ -195,7 +195,9 @@ describe("validators never throw and never accept nonsense", () => {
     expect(parseAmount("12.345 USD", "en")).toEqual({ ok: false, error: "amount_precision" });
     expect(parseAmount("12.50", "en")).toEqual({ ok: false, error: "amount_currency" });
     expect(parseAmount("0 USD", "en")).toEqual({ ok: false, error: "amount_range" });
-    expect(parseAmount("-5 USD", "en").ok).toBe(false);
+    expect(parseAmount("-5 USD", "en")).toEqual({ ok: false, error: "amount_range" });
+    expect(parseAmount("1e9 EUR", "en")).toEqual({ ok: false, error: "amount_range" });
+    expect(parseAmount("- 12,50 €", "es")).toEqual({ ok: false, error: "amount_range" });
   });
   it("phone numbers are stored in E.164", () => {
     expect(check(referenceSchema("rented"), "+7 (912) 345-67-89")).toEqual({

@@ -18,7 +18,7 @@ import {
   summaryReply,
 } from "../../../machines/refund/replies.ts";
 import { discoverLanguages } from "../../../src/config/load.ts";
-import { INPUT, NOW } from "./helpers.ts";
+import { COLLECT_BALANCE, choose, converse, INPUT, NOW, text } from "./helpers.ts";
 
 type Json = string | { [k: string]: Json };
 /** The texts a person reads; `input` (the words customers type) is checked by grammar.test.ts. */
@@ -109,6 +109,16 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
       );
     } else replies.push(refusedReply(ctx, w.next.decision));
   }
+  // An outage longer than E1's month: its days are capped, and the summary says why.
+  const long = converse([
+    choose("want", "balance"),
+    choose("service", "rented"),
+    choose("what", "not_working"),
+    text("2026-08-28 10:00"),
+    choose("still_down", "yes"),
+    ...COLLECT_BALANCE,
+  ]);
+  replies.push(...long.replies);
   for (const e of ANSWER_ERRORS) replies.push({ key: `error.${e}` });
   replies.push({ key: "error.nothing_back" });
   for (const k of ["cancelled", "handoff", "closed"]) replies.push({ key: `done.${k}` });
