@@ -61,13 +61,15 @@ export function cardText(
   );
   lines.push(s.t("staff:card.service", { service: s.t(`bot:service.${c.service}`) }));
   lines.push(s.t("staff:card.clauses", { clauses: c.clauses.join(", ") }));
+  // F3 asks for the reason: in words, not only as a clause id.
+  lines.push(s.t("staff:card.reason", { reason: s.t(`conversation:${c.reason}`) }));
   lines.push(s.t("staff:card.amount", { amount: s.money(c.amount, c.currency) }));
   if (c.refundDays !== null) lines.push(s.t("staff:card.days", { days: c.refundDays }));
   lines.push(s.t("staff:card.account", { account: c.accountId, reference: c.serviceRef }));
   if (c.kind === "payout") {
     lines.push(
       s.t("staff:card.payout", {
-        method: c.payoutMethod ?? "—",
+        method: c.payoutMethod === null ? "—" : s.t(`conversation:method.${c.payoutMethod}`),
         details: payoutDetails(c, o.fullDetails === true),
       }),
     );

@@ -45,6 +45,7 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     expect(cards[0]?.text).toContain(`Case #${id} — refund to balance`);
     expect(cards[0]?.text).toContain("Clauses: A4");
     expect(cards[0]?.text).toContain("Amount: €2.50");
+    expect(cards[0]?.text).toContain("Reason (F3): The SMS did not arrive on the one-time number");
     expect(cards[0]?.text).toMatch(/Deadline \(F1\)/);
     expect(cards[0]?.buttons.map((b) => b.data)).toEqual([
       staffButton("claim", id),
@@ -54,7 +55,7 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     ]);
     const payout = await makeCase(bot.db.prisma, { customerId: 2002, kind: "payout" });
     const view = await send(bot.member(901, STAFF_GROUP), `/case ${payout}`);
-    expect(view[0]?.text).toContain("paypal, b•••@example.com");
+    expect(view[0]?.text).toContain("PayPal, b•••@example.com");
     expect(view[0]?.text).not.toContain("bob@example.com");
   });
 
