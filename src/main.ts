@@ -70,7 +70,7 @@ try {
       createWebhookIntake({
         secret: config.webhook.secret,
         logger,
-        store: (update) => inbox.accept(update, { wait: false }),
+        store: (update) => inbox.accept(update, "webhook"),
       }),
     );
   }
@@ -91,8 +91,9 @@ try {
   });
   shutdown.add("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  // What a crash or a restart left stored but unprocessed goes first.
-  await inbox.sweep();
+  // What a crash or a restart left stored but unprocessed goes first, and the
+  // webhook learns where Telegram's numbering stood.
+  await inbox.start();
   // …and, from then on, the background jobs: deadlines, idle conversations,
   // retention, and the sweep for what a failed drain or another process left.
   core.scheduler.start();

@@ -94,6 +94,7 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     onCommitted: () => sender.kick(),
     ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),
+    ...(o.config.webhook === undefined ? {} : { orderWaitMs: o.config.webhook.orderWaitMs }),
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
   });
   const deadlines = createDeadlineReminders({

@@ -112,7 +112,12 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     act: ((ctx: ChatContext, inbound: CustomerInbound) => Promise<void>) | "ignore",
     failure?: Failure,
   ): Promise<Handled> {
-    const key = { chatId: inbound.chatId, userId: inbound.from.id, updateId: inbound.updateId };
+    const key = {
+      lane: inbound.lane,
+      chatId: inbound.chatId,
+      userId: inbound.from.id,
+      updateId: inbound.updateId,
+    };
     return processInChat(
       store,
       key,

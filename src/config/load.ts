@@ -19,7 +19,11 @@ export interface Config {
   staffChatId: bigint | undefined;
   languages: readonly string[];
   defaultLanguage: string;
-  webhook: { url: string; secret: string } | undefined;
+  /**
+   * orderWaitMs: how long an update that arrives after a gap in Telegram's
+   * numbering waits for the updates before it (src/updates/sequence.ts)
+   */
+  webhook: { url: string; secret: string; orderWaitMs: number } | undefined;
   http: { host: string; port: number };
   supportEmail: string;
   timeZone: string;
@@ -90,7 +94,7 @@ export function parseConfig(
     defaultLanguage: e.DEFAULT_LANGUAGE,
     webhook:
       e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET !== undefined
-        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, orderWaitMs: e.WEBHOOK_ORDER_WAIT_MS }
         : undefined,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     supportEmail: e.SUPPORT_EMAIL ?? PLACEHOLDER_SUPPORT_EMAIL,

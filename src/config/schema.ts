@@ -113,6 +113,15 @@ export function configSchema(languages: readonly string[]) {
           .string()
           .regex(/^[A-Za-z0-9_-]{16,256}$/, "16 to 256 characters of A-Z, a-z, 0-9, _ and -"),
       ),
+      WEBHOOK_ORDER_WAIT_MS: z.preprocess(
+        blankToUndefined,
+        z.coerce
+          .number({ message: "a number of milliseconds" })
+          .int("a whole number of milliseconds")
+          .min(0, "0 or more milliseconds")
+          .max(2_000, "at most 2000 milliseconds")
+          .default(100),
+      ),
       HTTP_HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
       HTTP_PORT: z.preprocess(blankToUndefined, port.default(8080)),
       SUPPORT_EMAIL: optional(z.email({ message: "an e-mail address" })),

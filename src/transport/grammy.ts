@@ -50,7 +50,7 @@ export function createGrammyTransport(o: GrammyTransportOptions): Transport {
   return {
     api,
     mount(sink) {
-      bot.use((ctx) => sink.accept(ctx.update, { wait: true }));
+      bot.use((ctx) => sink.accept(ctx.update, "polling"));
     },
     async setWebhook(url, secret) {
       await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });

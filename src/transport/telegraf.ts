@@ -55,7 +55,7 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   return {
     api,
     mount(sink) {
-      bot.use((ctx) => sink.accept(ctx.update, { wait: true }));
+      bot.use((ctx) => sink.accept(ctx.update, "polling"));
     },
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling(onStopped) {

@@ -36,6 +36,8 @@ export interface ChatState {
 }
 
 export interface ChatKey {
+  /** the gate: the update's lane (src/updates/parse.ts) */
+  lane: bigint;
   chatId: bigint;
   userId: bigint;
   updateId: bigint;
@@ -72,7 +74,7 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
       EXISTS (SELECT 1 FROM "InboundUpdate" i
               WHERE i."updateId" = ${key.updateId} AND i."processedAt" IS NOT NULL) AS "processed",
       EXISTS (SELECT 1 FROM "InboundUpdate" i
-              WHERE i."chatId" = ${key.chatId} AND i."processedAt" IS NULL
+              WHERE i."lane" = ${key.lane} AND i."processedAt" IS NULL
                 AND i."updateId" < ${key.updateId}) AS "earlierPending",
       u."id" AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
       u."firstName" AS "u_firstName", u."username" AS "u_username",
@@ -82,7 +84,7 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
       c."version" AS "c_version", c."lastActivityAt" AS "c_lastActivityAt",
       c."remindedAt" AS "c_remindedAt", c."createdAt" AS "c_createdAt", c."updatedAt" AS "c_updatedAt"
     FROM (SELECT 1) AS one
-    LEFT JOIN "Chat" g ON g."id" = ${key.chatId}
+    LEFT JOIN "Chat" g ON g."id" = ${key.lane}
     LEFT JOIN "User" u ON u."id" = ${key.userId}
     LEFT JOIN "Conversation" c ON c."chatId" = ${key.chatId}`;
   const r = rows[0];
@@ -201,7 +203,7 @@ export async function processInChat(
   const effects = await act(state, now);
   const write: ChatWrite = { ...key, ...effects, readVersion: state.version, now };
   if (failure !== undefined) write.failure = failure;
-  if (!(await store.write(write))) throw new ChatChanged(key.chatId);
+  if (!(await store.write(write))) throw new ChatChanged(key.lane);
   return effects.out.length > 0 ? "sent" : "done";
 }
 
@@ -213,37 +215,38 @@ export async function processInChat(
  * Returns false when the chat changed since it was read: nothing was written.
  */
 export async function writeChatState(db: Tx, w: ChatWrite): Promise<boolean> {
-  return (await writeChatStates(db, [w])).has(w.chatId);
+  return (await writeChatStates(db, [w])).has(w.lane);
 }
 
 /**
- * Writes the effects of several chats' updates in one statement, each
- * conditional on its own chat's gate: returns the chats whose write was
- * applied. At most one write per chat and per user row (the caller keeps
- * them apart: a row cannot be upserted twice by one statement).
+ * Writes the effects of several lanes' updates in one statement, each
+ * conditional on its own lane's gate: returns the lanes whose write was
+ * applied. At most one write per lane and per user row (the caller keeps them
+ * apart: a row cannot be upserted twice by one statement; a conversation's
+ * chat is a private chat, its own lane).
  */
 export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Promise<Set<bigint>> {
   if (writes.length === 0) return new Set();
-  // Rows are locked in chat order, so two processes' batches cannot deadlock.
+  // Gates are locked in lane order, so two processes' batches cannot deadlock.
   const rows = [...writes]
-    .sort((a, b) => (a.chatId < b.chatId ? -1 : a.chatId > b.chatId ? 1 : 0))
+    .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map(toRow);
-  const applied = await db.$queryRaw<{ chatId: bigint }[]>`
+  const applied = await db.$queryRaw<{ lane: bigint }[]>`
     WITH input AS (
-      SELECT (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
+      SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
       FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(e, ord)
     ),
     gate AS (
       INSERT INTO "Chat" ("id", "version")
-      SELECT chat_id, (e->>'readVersion')::int + 1 FROM input ORDER BY ord
+      SELECT lane, (e->>'readVersion')::int + 1 FROM input ORDER BY ord
       ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
       WHERE "Chat"."version" = EXCLUDED."version" - 1
       RETURNING "id"
     ),
-    ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.chat_id),
+    ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),
     inbox AS (
-      INSERT INTO "InboundUpdate" ("updateId", "chatId", "payload", "receivedAt", "processedAt", "attempts", "error")
-      SELECT (e->>'updateId')::bigint, chat_id, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
+      INSERT INTO "InboundUpdate" ("updateId", "lane", "payload", "receivedAt", "processedAt", "attempts", "error")
+      SELECT (e->>'updateId')::bigint, lane, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
              COALESCE((e->'failure'->>'attempts')::int, 0), e->'failure'->>'error'
       FROM ok
       ON CONFLICT ("updateId") DO UPDATE SET "processedAt" = EXCLUDED."processedAt",
@@ -287,14 +290,15 @@ export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Pro
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord
     )
-    SELECT "id" AS "chatId" FROM gate`;
-  return new Set(applied.map((r) => r.chatId));
+    SELECT "id" AS "lane" FROM gate`;
+  return new Set(applied.map((r) => r.lane));
 }
 
 /** One write as the statement reads it: JSON, with ids as strings (bigints do not survive JSON numbers). */
 function toRow(w: ChatWrite) {
   const at = w.now.toISOString();
   return {
+    lane: w.lane.toString(),
     chatId: w.chatId.toString(),
     updateId: w.updateId.toString(),
     readVersion: w.readVersion,
@@ -329,8 +333,8 @@ function toRow(w: ChatWrite) {
 }
 
 /**
- * Moves a chat's gate on outside an update (the idle-conversation pass), so an
- * update that read the chat before is processed again rather than writing over
+ * Moves a private chat's gate (the chat is its own lane) on outside an update
+ * (the idle-conversation pass), so an update that read the chat before is processed again rather than writing over
  * what changed. Call it first in the transaction: locks are always taken gate first.
  */
 export async function bumpGate(tx: Tx, chatId: bigint): Promise<void> {

@@ -3,7 +3,9 @@ import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
 import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
+import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
+import { UpdateSequence } from "./sequence.ts";
 import { ChatChanged, NeedsTransaction } from "./signals.ts";
 import { ChatWriteBatch } from "./write-batch.ts";
 
@@ -36,27 +38,29 @@ export interface InboxOptions {
   /** told how each processing attempt ended and how long it took (the metrics) */
   onHandled?: (kind: string, outcome: "ok" | "failed" | "given_up", seconds: number) => void;
   /**
-   * Webhook mode: how long a chat must be quiet before its stored updates are
-   * processed (default SETTLE_MS). Telegram sends one chat's updates in order,
-   * but retries and duplicates can arrive as a burst; waiting for the burst to
-   * be stored lets it be processed in update_id order, as if it came one by one.
+   * Webhook mode: how long an update that leaves a gap in Telegram's
+   * numbering waits for the ones before it (default ORDER_WAIT_MS; 0: never).
    */
-  settleMs?: number;
+  orderWaitMs?: number;
 }
 
-/** What a transport (Telegraf, grammY) hands updates to. */
+/**
+ * How an update came. Polling: Telegram keeps it until the next getUpdates
+ * confirms the batch, so an update that cannot be processed is stored, however
+ * long the database takes to accept it. Webhook: Telegram keeps it until it is
+ * answered 200, so one that can be neither processed nor stored fails the
+ * request and Telegram sends it again.
+ */
+export type Delivery = "polling" | "webhook";
+
+/** What a transport (Telegraf, grammY, the webhook intake) hands updates to. */
 export type UpdateSink = Pick<Inbox, "accept">;
 
-/** Webhook mode: a chat's burst is processed once the chat has been quiet this long. */
-const SETTLE_MS = 100;
-/** …but never later than this after its first update. */
-const MAX_SETTLE_MS = 1_000;
-
-/** Backoff between tries to store a polled update, and between retries of a chat whose drain failed. */
+/** Backoff between tries to store a polled update, and between retries of a lane whose drain failed. */
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 10_000;
 
-/** The periodic sweep leaves alone updates younger than this: their own process is settling them. */
+/** The periodic sweep leaves alone updates younger than this: their own process is on them. */
 export const SWEEP_AGE_MS = 5_000;
 
 /** Tries before an update that keeps failing is set aside. */
@@ -65,42 +69,57 @@ const MAX_ATTEMPTS = 3;
 /** Runs of one update that found its chat changed before it is processed inside a transaction. */
 const MAX_RACES = 5;
 
+/** Webhook mode: an update after a gap waits this long for the updates before it. */
+const ORDER_WAIT_MS = 100;
+
+/** A stored lane's drain is queued ahead of any update that arrives in person. */
+const DRAIN_FIRST = -1n;
+
 /**
- * The inbox: each chat's updates are processed in update_id order, one at a
- * time in this process (a queue per chat), and each update's effects are
- * written at once with its processed mark, conditional on the chat's gate
- * being as it was read (src/updates/chat-state.ts), so two processes never both act
- * on one read and a second delivery finds the mark. An update that arrives
- * while its chat has nothing waiting is processed straight away (polling,
- * where Telegram keeps the update until the batch is done, so a crash loses
- * nothing); otherwise, and always for a webhook, it is stored first and
- * processed from the store, where `sweep` finds it after a crash.
+ * The inbox: each lane's updates (a private chat's, or one member's in a
+ * group) are processed in update_id order, one at a time in this process,
+ * and each update's effects are written at once with its processed mark,
+ * conditional on the lane's gate being as it was read (src/updates/chat-state.ts),
+ * so two processes never both act on one read and a second delivery finds the
+ * mark. An update is processed as it arrives, polled or by webhook, and
+ * answered once that write is committed; it is stored and processed from the
+ * store only when its lane has stored updates waiting or processing it failed,
+ * and `sweep` finds what a crash left there.
  */
 export class Inbox {
   readonly #o: InboxOptions;
-  /** the tail of each chat's in-process queue */
-  readonly #chains = new Map<bigint, Promise<void>>();
-  /** chats whose queued drain has not started yet: one is enough */
-  readonly #pending = new Set<bigint>();
-  /** webhook mode: chats waiting for their burst to settle */
-  readonly #settling = new Map<bigint, { timer: NodeJS.Timeout; since: number }>();
-  /** webhook mode: how many of each chat's updates are being stored right now */
-  readonly #storing = new Map<bigint, number>();
-  /** chats whose drain failed (the database away): their next try and how many failed in a row */
+  readonly #lanes = new Lanes();
+  /** webhook mode: Telegram's numbering, to put updates that arrive out of order back in order */
+  readonly #sequence: UpdateSequence;
+  /** lanes whose queued drain has not started yet: one is enough */
+  readonly #draining = new Map<bigint, Promise<void>>();
+  /** lanes whose drain failed (the database away): their next try and how many failed in a row */
   readonly #retrying = new Map<bigint, { timer: NodeJS.Timeout; failures: number }>();
-  /** after stop(): failed chats are left to the next start's sweep */
+  /** after stop(): failed lanes are left to the next start's sweep */
   #stopped = false;
 
-  /** outside transactions: writes batched across the chats processed at once */
+  /** outside transactions: writes batched across the lanes processed at once */
   readonly #direct: ChatStore;
 
   constructor(options: InboxOptions) {
     this.#o = options;
+    this.#sequence = new UpdateSequence(options.orderWaitMs ?? ORDER_WAIT_MS);
     const batch = new ChatWriteBatch(options.prisma);
     this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
   }
 
-  /** Drops the pending retries of failed chats (shutdown; the sweep finds them at the next start). */
+  /**
+   * At start: picks up where the last run left off (the last update_id
+   * recorded, so the next webhook update waits for no gap) and processes what
+   * it left stored.
+   */
+  async start(): Promise<void> {
+    const last = await this.#o.prisma.inboundUpdate.aggregate({ _max: { updateId: true } });
+    if (last._max.updateId !== null) this.#sequence.resumeAfter(last._max.updateId);
+    await this.sweep();
+  }
+
+  /** Drops the pending retries of failed lanes (shutdown; the sweep finds them at the next start). */
   stop(): void {
     this.#stopped = true;
     for (const { timer } of this.#retrying.values()) clearTimeout(timer);
@@ -115,7 +134,7 @@ export class Inbox {
     raw: unknown,
     inbound: Inbound | Ignored = parseUpdate(raw),
     failed?: string,
-  ): Promise<{ chatId: bigint } | undefined> {
+  ): Promise<{ lane: bigint } | undefined> {
     if (inbound.kind === "ignored") {
       this.#o.logger.debug(
         { updateId: inbound.updateId, reason: inbound.reason },
@@ -127,7 +146,7 @@ export class Inbox {
       data: [
         {
           updateId: inbound.updateId,
-          chatId: inbound.chatId,
+          lane: inbound.lane,
           payload: storable(raw) as Prisma.InputJsonValue,
           ...(failed === undefined ? {} : { attempts: 1, error: failed }),
         },
@@ -138,7 +157,7 @@ export class Inbox {
       this.#o.logger.info({ updateId: inbound.updateId }, "duplicate update dropped");
       return undefined;
     }
-    return { chatId: inbound.chatId };
+    return { lane: inbound.lane };
   }
 
   /** One statement: the update is kept (a second delivery is dropped) as processed, without its payload. */
@@ -147,7 +166,7 @@ export class Inbox {
       data: [
         {
           updateId: inbound.updateId,
-          chatId: inbound.chatId,
+          lane: inbound.lane,
           processedAt: new Date(),
           error: "ignored: flood control",
         },
@@ -157,83 +176,51 @@ export class Inbox {
     this.#o.onHandled?.(inbound.kind, "ok", 0);
   }
 
-  /** Processes an update and resolves when it is done (tests, benchmarks). */
+  /** Processes an update as polling would and resolves when it is done (tests, benchmarks). */
   receive(raw: unknown): Promise<void> {
-    return this.accept(raw, { wait: true });
+    return this.accept(raw, "polling");
   }
 
   /**
-   * What a transport calls for each update. wait: processed before this
-   * resolves (polling, in-process tests). Otherwise stored, then processed in
-   * the background, so a webhook answers at once and Telegram's retries of a
-   * slow request never double anything.
+   * What a transport calls for each update; resolves once the update is
+   * processed or stored (Telegram may then forget it), and rejects only when a
+   * webhook's update could be neither.
    */
-  async accept(update: unknown, options: { wait: boolean }): Promise<void> {
+  async accept(update: unknown, delivery: Delivery): Promise<void> {
     // Processed straight away or from the store, an update must read the same:
     // what PostgreSQL cannot keep is mended before either.
     const raw = storable(update);
-    const parsed = parseUpdate(raw);
-    if (parsed.kind !== "ignored" && this.#o.ignoreAtDoor?.(parsed) === true) {
+    const inbound = parseUpdate(raw);
+    if (inbound.kind === "ignored") {
+      await this.store(raw, inbound);
+      return;
+    }
+    if (this.#o.ignoreAtDoor?.(inbound) === true) {
       // An update to be ignored is worth no retry: a failed record only logs.
-      await this.#recordIgnored(parsed).catch((err: unknown) =>
+      await this.#recordIgnored(inbound).catch((err: unknown) =>
         this.#o.logger.warn(
-          { err, updateId: parsed.updateId },
+          { err, updateId: inbound.updateId },
           "recording an ignored update failed",
         ),
       );
       return;
     }
-    if (options.wait) {
-      const inbound = parsed;
-      if (inbound.kind === "ignored") {
-        await this.store(raw, inbound);
-        return;
-      }
-      await this.#inOrder(inbound.chatId, () => this.#arrived(raw, inbound));
-      return;
-    }
-    // A chat's burst is stored in any order; its drain waits until none of
-    // its updates is still being stored here, then for the chat to be quiet.
-    const inbound = parsed;
-    const chatId = inbound.kind === "ignored" ? undefined : inbound.chatId;
-    if (chatId !== undefined) this.#storing.set(chatId, (this.#storing.get(chatId) ?? 0) + 1);
-    try {
-      const stored = await this.store(raw, inbound);
-      if (stored !== undefined) this.#settle(stored.chatId);
-    } finally {
-      if (chatId !== undefined) {
-        const left = (this.#storing.get(chatId) ?? 1) - 1;
-        if (left > 0) this.#storing.set(chatId, left);
-        else this.#storing.delete(chatId);
-      }
-    }
-  }
-
-  /** Drains the chat once no update has come for settleMs (at most MAX_SETTLE_MS after the first). */
-  #settle(chatId: bigint): void {
-    const now = Date.now();
-    const previous = this.#settling.get(chatId);
-    if (previous !== undefined) clearTimeout(previous.timer);
-    const since = previous?.since ?? now;
-    const delay = Math.max(0, Math.min(this.#o.settleMs ?? SETTLE_MS, since + MAX_SETTLE_MS - now));
-    const timer = setTimeout(() => {
-      if (this.#storing.has(chatId) && Date.now() < since + MAX_SETTLE_MS) {
-        this.#settling.delete(chatId);
-        this.#settle(chatId);
-        return;
-      }
-      this.#settling.delete(chatId);
-      void this.drain(chatId);
-    }, delay);
-    this.#settling.set(chatId, { timer, since });
+    // A polled batch comes in order; a webhook's updates may not.
+    const ready = delivery === "webhook" ? this.#sequence.arrive(inbound.updateId) : undefined;
+    await this.#lanes.run(
+      inbound.lane,
+      inbound.updateId,
+      () => this.#arrived(raw, inbound, delivery),
+      ready,
+    );
   }
 
   /**
-   * An update that came in person: processed at once unless its chat has
+   * An update that came in person: processed at once unless its lane has
    * stored updates waiting or processing it failed; then stored and processed
    * from the store after them, where failures are counted.
    */
-  async #arrived(raw: unknown, inbound: Inbound): Promise<void> {
+  async #arrived(raw: unknown, inbound: Inbound, delivery: Delivery): Promise<void> {
     const started = performance.now();
     let handled: Handled;
     let failed: string | undefined;
@@ -250,11 +237,16 @@ export class Inbox {
     }
     this.#ended(inbound, handled, started);
     if (handled !== "behind") return;
+    if (delivery === "webhook") {
+      // Stored, the update is safe and the request can be answered; the lane's
+      // drain takes it in its turn, after this one.
+      if ((await this.store(raw, inbound, failed)) !== undefined) void this.drain(inbound.lane);
+      return;
+    }
     // With polling, an update whose store fails is gone once the next
-    // getUpdates confirms it: hold the batch and retry while the database
-    // is away (a webhook instead answers 500 and Telegram retries).
+    // getUpdates confirms it: hold the batch and retry while the database is away.
     if ((await this.#storeRetrying(raw, inbound, failed)) !== undefined)
-      while (await this.#processNext(inbound.chatId)) {}
+      await this.#drainHere(inbound.lane);
   }
 
   /**
@@ -293,7 +285,7 @@ export class Inbox {
     raw: unknown,
     inbound: Inbound,
     failed: string | undefined,
-  ): Promise<{ chatId: bigint } | undefined> {
+  ): Promise<{ lane: bigint } | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.store(raw, inbound, failed);
@@ -305,94 +297,82 @@ export class Inbox {
   }
 
   /**
-   * Processes every stored update of a chat, in order; serialised per chat.
-   * When the database fails mid-way the chat is tried again with backoff, so
+   * Processes every stored update of a lane, in order, in the lane's turn.
+   * When the database fails mid-way the lane is tried again with backoff, so
    * nothing stored waits for the customer's next message.
    */
-  drain(chatId: bigint): Promise<void> {
-    const tail = this.#chains.get(chatId);
-    if (tail !== undefined && this.#pending.has(chatId)) return tail;
-    this.#pending.add(chatId);
-    return this.#inOrder(chatId, async () => {
-      this.#pending.delete(chatId);
-      try {
-        while (await this.#processNext(chatId)) {}
-      } catch (err) {
-        this.#retryLater(chatId, err);
-        return;
-      }
-      const retry = this.#retrying.get(chatId);
-      if (retry !== undefined) {
-        clearTimeout(retry.timer);
-        this.#retrying.delete(chatId);
-      }
+  drain(lane: bigint): Promise<void> {
+    const queued = this.#draining.get(lane);
+    if (queued !== undefined) return queued;
+    const drained = this.#lanes.run(lane, DRAIN_FIRST, () => {
+      this.#draining.delete(lane);
+      return this.#drainHere(lane);
     });
+    this.#draining.set(lane, drained);
+    return drained;
   }
 
-  #retryLater(chatId: bigint, err: unknown): void {
+  /** The drain itself, inside the lane's turn. */
+  async #drainHere(lane: bigint): Promise<void> {
+    try {
+      while (await this.#processNext(lane)) {}
+    } catch (err) {
+      this.#retryLater(lane, err);
+      return;
+    }
+    const retry = this.#retrying.get(lane);
+    if (retry !== undefined) {
+      clearTimeout(retry.timer);
+      this.#retrying.delete(lane);
+    }
+  }
+
+  #retryLater(lane: bigint, err: unknown): void {
     if (this.#stopped) return;
-    const previous = this.#retrying.get(chatId);
+    const previous = this.#retrying.get(lane);
     if (previous !== undefined) clearTimeout(previous.timer);
     const failures = (previous?.failures ?? 0) + 1;
     const delay = retryDelay(failures);
-    this.#o.logger.warn({ err, chatId, retryInMs: delay }, "draining a chat failed; will retry");
-    const timer = setTimeout(() => void this.drain(chatId), delay);
+    this.#o.logger.warn({ err, lane, retryInMs: delay }, "draining a lane failed; will retry");
+    const timer = setTimeout(() => void this.drain(lane), delay);
     timer.unref();
-    this.#retrying.set(chatId, { timer, failures });
-  }
-
-  /** Runs `work` after everything queued for the chat before it. */
-  #inOrder(chatId: bigint, work: () => Promise<void>): Promise<void> {
-    const next = (this.#chains.get(chatId) ?? Promise.resolve()).then(work);
-    const settled = next.catch((err: unknown) => {
-      this.#o.logger.error({ err, chatId }, "processing a chat's updates failed");
-    });
-    this.#chains.set(chatId, settled);
-    void settled.then(() => {
-      if (this.#chains.get(chatId) === settled) this.#chains.delete(chatId);
-    });
-    return settled;
+    this.#retrying.set(lane, { timer, failures });
   }
 
   /**
    * Processes what nobody is processing: what a crash or a restart left (at
    * start, `olderThanMs` 0), and periodically what a failed drain in this or
-   * another process left. Safe beside other processes: the chat's gate lets
-   * one of two drains of a chat act on an update.
+   * another process left. Safe beside other processes: the lane's gate lets
+   * one of two drains of a lane act on an update.
    */
   async sweep(olderThanMs = 0): Promise<number> {
-    const chats = await this.#o.prisma.inboundUpdate.findMany({
+    const lanes = await this.#o.prisma.inboundUpdate.findMany({
       where: {
         processedAt: null,
-        chatId: { not: null },
+        lane: { not: null },
         ...(olderThanMs > 0 ? { receivedAt: { lt: new Date(Date.now() - olderThanMs) } } : {}),
       },
-      distinct: ["chatId"],
-      select: { chatId: true },
+      distinct: ["lane"],
+      select: { lane: true },
     });
-    const idle = chats.filter(
-      (c) => c.chatId !== null && !this.#chains.has(c.chatId) && !this.#settling.has(c.chatId),
-    );
-    await Promise.all(idle.map((c) => (c.chatId === null ? undefined : this.drain(c.chatId))));
+    const idle = lanes.flatMap((l) => (l.lane === null || this.#lanes.has(l.lane) ? [] : [l.lane]));
+    await Promise.all(idle.map((lane) => this.drain(lane)));
     return idle.length;
   }
 
-  /** Waits until every queued chat is drained (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#chains.size > 0 || this.#settling.size > 0) {
-      if (this.#chains.size > 0) await Promise.all(this.#chains.values());
-      else await new Promise((r) => setTimeout(r, 10));
-    }
+  /** Waits until every lane is drained (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.#lanes.idle();
   }
 
   /**
-   * Processes the chat's oldest stored update. Returns whether another one
+   * Processes the lane's oldest stored update. Returns whether another one
    * may be waiting (read in the same query, which spares a query that would
    * find nothing).
    */
-  async #processNext(chatId: bigint): Promise<boolean> {
+  async #processNext(lane: bigint): Promise<boolean> {
     const rows = await this.#o.prisma.inboundUpdate.findMany({
-      where: { chatId, processedAt: null },
+      where: { lane, processedAt: null },
       orderBy: { updateId: "asc" },
       select: { updateId: true, payload: true, attempts: true },
       take: 2,
@@ -430,7 +410,7 @@ export class Inbox {
     const { prisma, logger } = this.#o;
     const attempts = row.attempts + 1;
     logger.error(
-      { err, chatId: inbound.chatId, updateId: row.updateId, attempts },
+      { err, lane: inbound.lane, updateId: row.updateId, attempts },
       "processing an update failed",
     );
     const error = errorText(err);

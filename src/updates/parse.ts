@@ -66,6 +66,17 @@ interface Base {
   chatId: bigint;
   chatType: ChatType;
   from: Sender;
+  /**
+   * Where the update takes its turn: one at a time and in update_id order
+   * within a lane, lanes in parallel. A private chat is one lane; in a group
+   * each member is their own (staff members in the staff group act on
+   * different cases, and one's work must not wait for another's).
+   */
+  lane: bigint;
+}
+
+function laneOf(chat: { id: number; type: ChatType }, from: { id: number }): bigint {
+  return BigInt(chat.type === "group" || chat.type === "supergroup" ? from.id : chat.id);
 }
 
 export type Inbound =
@@ -96,7 +107,13 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
   if (m.from === undefined || m.from.is_bot === true) {
     return { kind: "ignored", updateId, reason: "message without a human sender" };
   }
-  const base = { updateId, chatId: BigInt(m.chat.id), chatType: m.chat.type, from: sender(m.from) };
+  const base = {
+    updateId,
+    chatId: BigInt(m.chat.id),
+    chatType: m.chat.type,
+    from: sender(m.from),
+    lane: laneOf(m.chat, m.from),
+  };
   if (m.text !== undefined) {
     const c = COMMAND.exec(m.text);
     if (c?.[1] !== undefined) {
@@ -139,6 +156,7 @@ export function parseUpdate(raw: unknown): Inbound | Ignored {
       chatId: BigInt(q.message.chat.id),
       chatType: q.message.chat.type,
       from: sender(q.from),
+      lane: laneOf(q.message.chat, q.from),
       callbackQueryId: q.id,
       messageId: q.message.message_id,
       data: q.data,
@@ -152,6 +170,7 @@ export function parseUpdate(raw: unknown): Inbound | Ignored {
       chatId: BigInt(member.chat.id),
       chatType: member.chat.type,
       from: sender(member.from),
+      lane: laneOf(member.chat, member.from),
       blocked: member.new_chat_member.status === "kicked",
     };
   }

@@ -44,7 +44,7 @@ export class ChatWriteBatch {
           this.#db,
           batch.map((b) => b.write),
         );
-        for (const b of batch) b.resolve(applied.has(b.write.chatId));
+        for (const b of batch) b.resolve(applied.has(b.write.lane));
       } catch (err) {
         const [only] = batch;
         if (batch.length === 1 && only !== undefined) only.reject(err);
@@ -58,9 +58,9 @@ export class ChatWriteBatch {
     this.#flushing = false;
   }
 
-  /** The next batch: queued writes in order, at most one per chat and per user row. */
+  /** The next batch: queued writes in order, at most one per lane and per user row. */
   #take(): Waiting[] {
-    const chats = new Set<bigint>();
+    const lanes = new Set<bigint>();
     const users = new Set<bigint>();
     const batch: Waiting[] = [];
     const rest: Waiting[] = [];
@@ -68,14 +68,14 @@ export class ChatWriteBatch {
       const user = w.write.user?.id;
       const fits =
         batch.length < MAX_BATCH &&
-        !chats.has(w.write.chatId) &&
+        !lanes.has(w.write.lane) &&
         (user === undefined || !users.has(user));
       if (!fits) {
         rest.push(w);
         continue;
       }
       batch.push(w);
-      chats.add(w.write.chatId);
+      lanes.add(w.write.lane);
       if (user !== undefined) users.add(user);
     }
     this.#queue = rest;

@@ -100,7 +100,7 @@ describe.each(databaseKinds)("duplicates and concurrency on %s", (kind) => {
       const intake = createWebhookIntake({
         secret: SECRET,
         logger,
-        store: (update) => core.inbox.accept(update, { wait: false }),
+        store: (update) => core.inbox.accept(update, "webhook"),
       });
       server = await startHttpServer({
         host: "127.0.0.1",

@@ -55,6 +55,7 @@ describe("parseConfig", () => {
     expect(c.webhook).toEqual({
       url: "https://bot.example.com/telegram",
       secret: "s3cret-s3cret-s3cret",
+      orderWaitMs: 100,
     });
     expect(c.holidays).toEqual(["2026-12-25", "2027-01-01"]);
     expect(c.unrefundablePaymentMethods).toEqual(["crypto", "qiwi"]);

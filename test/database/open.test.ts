@@ -59,7 +59,7 @@ describe.each(databaseKinds)("the data model on %s", (kind) => {
     db = await createTestDatabase(kind);
     const store = () =>
       db.prisma.inboundUpdate.createMany({
-        data: [{ updateId: 7n, chatId: 1n, payload: {} }],
+        data: [{ updateId: 7n, lane: 1n, payload: {} }],
         skipDuplicates: true,
       });
     expect((await store()).count).toBe(1);

@@ -15,10 +15,10 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
     const ago = (ms: number) => new Date(now.getTime() - ms - 1000);
     await db.prisma.inboundUpdate.createMany({
       data: [
-        { updateId: 1n, chatId: 1n, processedAt: ago(KEEP_UPDATES_MS) },
-        { updateId: 2n, chatId: 1n, processedAt: new Date() },
+        { updateId: 1n, lane: 1n, processedAt: ago(KEEP_UPDATES_MS) },
+        { updateId: 2n, lane: 1n, processedAt: new Date() },
         // Never processed: kept however old, the next sweep needs it.
-        { updateId: 3n, chatId: 1n, payload: {}, receivedAt: ago(KEEP_UPDATES_MS * 10) },
+        { updateId: 3n, lane: 1n, payload: {}, receivedAt: ago(KEEP_UPDATES_MS * 10) },
       ],
     });
     const msg = (status: "sent" | "failed" | "pending", createdAt: Date) => ({

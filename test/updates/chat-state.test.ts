@@ -6,7 +6,7 @@ import { type ChatWrite, readChatState, writeChatState } from "../../src/updates
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
-const key = { chatId: 42n, userId: 42n, updateId: 1000n };
+const key = { lane: 42n, chatId: 42n, userId: 42n, updateId: 1000n };
 
 function write(over: Partial<ChatWrite> = {}): ChatWrite {
   return {
@@ -131,7 +131,7 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
   it("see an earlier update of the chat stored and waiting", async () => {
     db = await createTestDatabase(kind);
     await db.prisma.inboundUpdate.create({
-      data: { updateId: 999n, chatId: 42n, payload: {} },
+      data: { updateId: 999n, lane: 42n, payload: {} },
     });
     expect((await readChatState(db.prisma, key)).earlierPending).toBe(true);
     expect((await readChatState(db.prisma, { ...key, updateId: 998n })).earlierPending).toBe(false);

@@ -9,19 +9,23 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 const logger = createLogger("silent");
 
 function textUpdate(updateId: number, chatId: number, text: string) {
+  return groupText(updateId, { id: chatId, type: "private" }, chatId, text);
+}
+
+function groupText(
+  updateId: number,
+  chat: { id: number; type: "private" | "supergroup" },
+  from: number,
+  text: string,
+) {
   return {
     update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: 0,
-      chat: { id: chatId, type: "private" },
-      from: { id: chatId, first_name: "T" },
-      text,
-    },
+    message: { message_id: updateId, date: 0, chat, from: { id: from, first_name: "T" }, text },
   };
 }
 
 const keyOf = (inbound: Inbound) => ({
+  lane: inbound.lane,
   chatId: inbound.chatId,
   userId: inbound.from.id,
   updateId: inbound.updateId,
@@ -136,9 +140,103 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
       },
     });
     const inbox = inboxOn(flaky);
-    await inbox.accept(textUpdate(1, 8, "kept"), { wait: true });
+    await inbox.accept(textUpdate(1, 8, "kept"), "polling");
     expect(refusals).toBe(0);
     expect(await seen(db, 8)).toEqual(["kept"]);
+  });
+
+  it("processes a webhook's update in its request: answered once it is written, nothing stored", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = inboxOn(db.prisma);
+    await inbox.start();
+    await inbox.accept(textUpdate(1, 6, "at once"), "webhook");
+    expect(await seen(db, 6)).toEqual(["at once"]);
+    const row = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+    expect({ processed: row.processedAt !== null, payload: row.payload }).toEqual({
+      processed: true,
+      payload: null,
+    });
+  });
+
+  it("puts a webhook burst that arrives in reverse, over several milliseconds, back in Telegram's order", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      onGiveUp: apologise,
+      orderWaitMs: 2_000,
+    });
+    await inbox.start();
+    const updates = Array.from({ length: 12 }, (_, i) =>
+      textUpdate(i + 1, (i % 3) + 1, `t${i + 1}`),
+    );
+    const requests: Promise<void>[] = [];
+    for (const u of [...updates].reverse()) {
+      requests.push(inbox.accept(u, "webhook"));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(requests);
+    for (let c = 1; c <= 3; c++) {
+      expect(await seen(db, c)).toEqual(
+        updates.filter((u) => u.message.chat.id === c).map((u) => u.message.text),
+      );
+    }
+  });
+
+  it("stores a webhook's update whose processing failed, answers, and processes it from the store", async () => {
+    db = await createTestDatabase(kind);
+    const inbox = inboxOn(db.prisma);
+    await inbox.accept(textUpdate(1, 7, "boom"), "webhook");
+    const stored = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+    expect(stored.attempts).toBeGreaterThanOrEqual(1);
+    await inbox.idle();
+    expect(await seen(db, 7)).toEqual(["sorry"]);
+  });
+
+  it("fails a webhook's request when its update can be neither processed nor stored", async () => {
+    db = await createTestDatabase(kind);
+    const down = async () => {
+      throw new Error("Connection terminated unexpectedly");
+    };
+    const gone = new Proxy(db.prisma, {
+      get(target, prop, receiver) {
+        if (prop === "$queryRaw") return down;
+        if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
+        return new Proxy(target.inboundUpdate, {
+          get: (model, name, r) => (name === "createMany" ? down : Reflect.get(model, name, r)),
+        });
+      },
+    });
+    await expect(inboxOn(gone).accept(textUpdate(1, 8, "lost?"), "webhook")).rejects.toThrow(
+      "Connection terminated",
+    );
+    expect(await db.prisma.inboundUpdate.count()).toBe(0);
+  });
+
+  it("gives each member of a group a lane: one member's slow update does not hold another's", async () => {
+    db = await createTestDatabase(kind);
+    const group = { id: -100, type: "supergroup" as const };
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      logger,
+      onGiveUp: apologise,
+      handle: (store, inbound) =>
+        processInChat(store, keyOf(inbound), async () => {
+          if (inbound.kind !== "text") return { out: [] };
+          if (inbound.text === "slow") await held;
+          return { out: [{ kind: "message", chatId: inbound.chatId, text: inbound.text }] };
+        }),
+    });
+    const slow = inbox.receive(groupText(1, group, 11, "slow"));
+    await inbox.receive(groupText(2, group, 12, "other member"));
+    await inbox.receive(groupText(3, group, 12, "and again"));
+    expect(await seen(db, -100)).toEqual(["other member", "and again"]);
+    release();
+    await slow;
+    expect(await seen(db, -100)).toEqual(["other member", "and again", "slow"]);
   });
 
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
