@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { configSchema, type Env, SECRET_VARIABLES } from "./schema.ts";
+import type { SupportHours } from "./support-hours.ts";
 
 export type LogLevel = Env["LOG_LEVEL"];
 export type BotFramework = Env["BOT_FRAMEWORK"];
@@ -27,6 +28,8 @@ export interface Config {
   http: { host: string; port: number };
   supportEmail: string;
   timeZone: string;
+  /** when staff are at work; undefined: always (nobody is told to wait for them) */
+  supportHours: SupportHours | undefined;
   holidays: readonly string[];
   unrefundablePaymentMethods: readonly string[];
   conversationIdleMinutes: number;
@@ -99,6 +102,7 @@ export function parseConfig(
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     supportEmail: e.SUPPORT_EMAIL ?? PLACEHOLDER_SUPPORT_EMAIL,
     timeZone: e.TIME_ZONE,
+    supportHours: e.SUPPORT_HOURS,
     holidays: e.HOLIDAYS,
     unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSupportHours } from "./support-hours.ts";
 
 /**
  * Every setting the program reads, as one zod schema over the environment.
@@ -57,6 +58,17 @@ const port = z.coerce
   .int("a whole number")
   .min(1, "a port from 1 to 65535")
   .max(65535, "a port from 1 to 65535");
+
+/** SUPPORT_HOURS: parsed here, so a bad schedule stops the program at start with what is wrong. */
+const supportHours = z.string().transform((text, ctx) => {
+  const hours = parseSupportHours(text);
+  if (typeof hours !== "string") return hours;
+  ctx.addIssue({
+    code: "custom",
+    message: `${hours}: days and hours such as Mon-Fri 09:00-18:00, Sat 10:00-14:00`,
+  });
+  return z.NEVER;
+});
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case ids such as card, paypal");
 
@@ -127,6 +139,7 @@ export function configSchema(languages: readonly string[]) {
       SUPPORT_EMAIL: optional(z.email({ message: "an e-mail address" })),
       TIME_ZONE: z.preprocess(blankToUndefined, timeZone.default("UTC")),
       HOLIDAYS: commaList(isoDate),
+      SUPPORT_HOURS: optional(supportHours),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
       CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
       BOT_FRAMEWORK: z.preprocess(

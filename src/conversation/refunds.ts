@@ -12,6 +12,7 @@ import {
 import { submitCase } from "../cases/submit.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
+import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
 import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
@@ -124,6 +125,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     }
     if (r.outcome?.kind === "not_eligible")
       ctx.say("bot:decision.recorded", { email: config.supportEmail });
+    if (r.outcome?.kind === "submitted" || r.outcome?.kind === "handoff")
+      sayWhenStaffAreBack(ctx, config);
     if (r.done) end(ctx);
     else save(ctx, r.persisted as unknown as Prisma.JsonObject);
   }

@@ -20,13 +20,14 @@ export interface BusinessCalendar {
   holidays: readonly string[];
 }
 
-function weekday(date: IsoDate): number {
+/** 0 Sunday … 6 Saturday. */
+export function weekdayOf(date: IsoDate): number {
   const { y, m, d } = splitDate(date);
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
 
 export function isBusinessDay(date: IsoDate, cal: BusinessCalendar): boolean {
-  const w = weekday(date);
+  const w = weekdayOf(date);
   return w !== 0 && w !== 6 && !cal.holidays.includes(date);
 }
 
@@ -51,5 +52,5 @@ export function addBusinessDays(from: Date, days: number, cal: BusinessCalendar)
 /** Monday 00:00 of the week `at` falls in, in `timeZone`. */
 export function startOfWeek(at: Date, timeZone: string): Date {
   const { date } = toLocal(at.getTime(), timeZone);
-  return new Date(fromLocal(addDays(date, -((weekday(date) + 6) % 7)), "00:00", timeZone));
+  return new Date(fromLocal(addDays(date, -((weekdayOf(date) + 6) % 7)), "00:00", timeZone));
 }

@@ -1,5 +1,6 @@
 import type { Outcome } from "../../machines/refund/flow.ts";
 import type { ChatContext } from "../chat/context.ts";
+import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
 import type { Handoff } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
@@ -50,6 +51,7 @@ export async function takeQuestion(
   if (count === 0) return false;
   ctx.out.push(...(await staffNotices(ctx.tx, deps, { ...waiting, question: text }, ctx)));
   ctx.say("bot:human.sent", { email: deps.config.supportEmail });
+  sayWhenStaffAreBack(ctx, deps.config);
   return true;
 }
 

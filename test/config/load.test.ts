@@ -108,6 +108,16 @@ describe("parseConfig", () => {
     expect(p.some((x) => x.startsWith("SUPPORT_EMAIL: got nothing"))).toBe(true);
   });
 
+  it("names what is wrong with a support-hours schedule, and reads a good one", () => {
+    const p = problems({ SUPPORT_HOURS: "Mon-Fri 9-18" });
+    expect(p.find((x) => x.startsWith("SUPPORT_HOURS:"))).toContain(
+      "days and hours such as Mon-Fri 09:00-18:00",
+    );
+    const hours = parseConfig({ SUPPORT_HOURS: "Mon-Fri 09:00-18:00" }, LANGS).supportHours;
+    expect(hours?.get(1)).toEqual({ from: 540, to: 1080 });
+    expect(hours?.has(0)).toBe(false);
+  });
+
   it("treats blank values as unset", () => {
     expect(parseConfig({ BOT_TOKEN: " ", DATABASE_URL: "" }, LANGS).database.kind).toBe("pglite");
   });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { parseSupportHours, type SupportHours } from "../../src/config/support-hours.ts";
+import { nextOpening } from "../../src/deadlines/support-hours.ts";
+
+function hours(text: string): SupportHours {
+  const h = parseSupportHours(text);
+  if (typeof h === "string") throw new Error(h);
+  return h;
+}
+
+const BERLIN = { timeZone: "Europe/Berlin", holidays: ["2026-12-25"] };
+const WEEKDAYS = hours("Mon-Fri 09:00-18:00, Sat 10:00-14:00");
+
+describe("support hours", () => {
+  it("reads days, ranges of days and hours", () => {
+    expect([...WEEKDAYS.entries()].sort(([a], [b]) => a - b)).toEqual([
+      [1, { from: 540, to: 1080 }],
+      [2, { from: 540, to: 1080 }],
+      [3, { from: 540, to: 1080 }],
+      [4, { from: 540, to: 1080 }],
+      [5, { from: 540, to: 1080 }],
+      [6, { from: 600, to: 840 }],
+    ]);
+    // A range may wrap over Sunday; the whole day ends at 24:00.
+    expect([...hours("Sat-Mon 00:00-24:00").keys()].sort()).toEqual([0, 1, 6]);
+  });
+
+  it("says what is wrong with a schedule it cannot read", () => {
+    expect(parseSupportHours("weekdays 9-6")).toContain('not like "Mon-Fri 09:00-18:00"');
+    expect(parseSupportHours("Mon-Fry 09:00-18:00")).toContain("names a day");
+    expect(parseSupportHours("Mon 18:00-09:00")).toContain("no time between");
+    expect(parseSupportHours("Mon 09:00-18:00, Mon-Tue 10:00-11:00")).toContain("repeats a day");
+  });
+
+  it("is open within the hours: nobody waits", () => {
+    // Wednesday 2026-12-02, 10:30 in Berlin (09:30 UTC).
+    expect(nextOpening(new Date("2026-12-02T09:30:00Z"), WEEKDAYS, BERLIN)).toBeUndefined();
+    expect(nextOpening(new Date("2026-12-02T22:00:00Z"), undefined, BERLIN)).toBeUndefined();
+  });
+
+  it("names the next opening: later today, tomorrow, after the weekend and a holiday", () => {
+    // Wednesday 07:00 Berlin → 09:00 the same day.
+    expect(nextOpening(new Date("2026-12-02T06:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
+      new Date("2026-12-02T08:00:00Z"),
+    );
+    // Wednesday 19:00 → Thursday 09:00.
+    expect(nextOpening(new Date("2026-12-02T18:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
+      new Date("2026-12-03T08:00:00Z"),
+    );
+    // Saturday 23:00 → Monday 09:00.
+    expect(nextOpening(new Date("2026-12-05T22:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
+      new Date("2026-12-07T08:00:00Z"),
+    );
+    // Thursday 24 December 20:00 → Friday the 25th is a holiday → Saturday 10:00.
+    expect(nextOpening(new Date("2026-12-24T19:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
+      new Date("2026-12-26T09:00:00Z"),
+    );
+  });
+
+  it("counts in the configured zone, across a daylight-saving change", () => {
+    // Saturday 28 March 2026, 20:00 in Berlin (CET) → Monday 30 March 09:00 CEST.
+    expect(nextOpening(new Date("2026-03-28T19:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
+      new Date("2026-03-30T07:00:00Z"),
+    );
+  });
+});
