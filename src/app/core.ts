@@ -12,6 +12,7 @@ import type { Logger } from "../logging/logger.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { Pace } from "../outbox/pace.ts";
 import { OutboxSender } from "../outbox/sender.ts";
+import { Erasures } from "../privacy/erasure.ts";
 import { Scheduler } from "../runtime/scheduler.ts";
 import { createStaffDesk } from "../staff/desk.ts";
 import type { BotApi } from "../transport/bot-api.ts";
@@ -48,6 +49,8 @@ export interface CoreOptions {
 }
 
 const MINUTE = 60_000;
+/** A person who asked to be forgotten is, within seconds of their last message leaving. */
+const ERASURE_EVERY_MS = 5_000;
 
 export function createI18nFor(config: Config): I18n {
   return createI18n({ localesDir: LOCALES_DIR, fallbackLanguage: config.defaultLanguage });
@@ -113,12 +116,19 @@ export function createCore(o: CoreOptions): Core {
     onCommitted: () => sender.kick(),
   });
   const retention = new Retention(o.db.prisma, o.logger);
+  const erasures = new Erasures(o.db.prisma, o.logger, o.config.closedCaseDataDays);
   const scheduler = new Scheduler(
     [
       { name: "deadline reminders", everyMs: MINUTE, pass: (now) => deadlines.tick(now) },
       { name: "idle conversations", everyMs: MINUTE, pass: (now) => idle.tick(now) },
       { name: "inbox sweep", everyMs: SWEEP_AGE_MS, pass: () => inbox.sweep(SWEEP_AGE_MS) },
       { name: "retention", everyMs: 60 * MINUTE, pass: (now) => retention.tick(now) },
+      { name: "erasure requests", everyMs: ERASURE_EVERY_MS, pass: (now) => erasures.tick(now) },
+      {
+        name: "closed requests' data",
+        everyMs: 60 * MINUTE,
+        pass: (now) => erasures.eraseClosed(now),
+      },
     ],
     o.logger,
   );

@@ -28,6 +28,8 @@ export interface Config {
   http: { host: string; port: number };
   supportEmail: string;
   timeZone: string;
+  /** a closed request's personal data is erased this many days after it closed; undefined: kept */
+  closedCaseDataDays: number | undefined;
   /** when staff are at work; undefined: always (nobody is told to wait for them) */
   supportHours: SupportHours | undefined;
   holidays: readonly string[];
@@ -103,6 +105,7 @@ export function parseConfig(
     supportEmail: e.SUPPORT_EMAIL ?? PLACEHOLDER_SUPPORT_EMAIL,
     timeZone: e.TIME_ZONE,
     supportHours: e.SUPPORT_HOURS,
+    closedCaseDataDays: e.CLOSED_CASE_DATA_DAYS,
     holidays: e.HOLIDAYS,
     unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,

@@ -140,6 +140,7 @@ export function configSchema(languages: readonly string[]) {
       TIME_ZONE: z.preprocess(blankToUndefined, timeZone.default("UTC")),
       HOLIDAYS: commaList(isoDate),
       SUPPORT_HOURS: optional(supportHours),
+      CLOSED_CASE_DATA_DAYS: optional(positiveWhole("days")),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
       CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
       BOT_FRAMEWORK: z.preprocess(

@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { encodeCallback } from "../../src/callbacks/data.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
+import { personalData } from "../../src/privacy/personal-data.ts";
+import {
+  makeCase,
+  makeStaff,
+  pressWith,
+  STAFF_ENV,
+  send,
+  submitBalanceRequest,
+} from "../staff/helpers.ts";
+import { TestBot } from "../support/bot.ts";
+import { databaseKinds } from "../support/database.ts";
+
+const ZEB = 730001;
+const EMAIL = "zebulon.private@example.org";
+const QUESTION = "Zebulon here: my order ZX-99187 never arrived";
+const ANSWER = "It was the order QV-55613 from Tuesday";
+
+/** Every row of every table of the program, as text. */
+async function everyRow(bot: TestBot): Promise<string[]> {
+  const tables = await bot.db.prisma.$queryRaw<{ name: string }[]>`
+    SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+       AND table_name <> '_prisma_migrations'`;
+  const rows: string[] = [];
+  for (const { name } of tables) {
+    const found = await bot.db.prisma.$queryRawUnsafe<{ row: string }[]>(
+      `SELECT t::text AS row FROM "${name}" t`,
+    );
+    rows.push(...found.map((r) => `${name}: ${r.row}`));
+  }
+  return rows;
+}
+
+describe.each(databaseKinds)("privacy (%s)", (kind) => {
+  let bot: TestBot | undefined;
+  afterEach(async () => {
+    await bot?.close();
+  });
+
+  /** A customer with a history: two requests, a hand-off question, an answer to staff. */
+  async function customerWithHistory(b: TestBot) {
+    await makeStaff(b.db.prisma, 901);
+    const zeb = b.customer(ZEB, "en", "Zebulon");
+    const balance = await submitBalanceRequest(zeb);
+    const payout = await makeCase(b.db.prisma, {
+      customerId: ZEB,
+      kind: "payout",
+      payoutDetails: JSON.stringify({ method: "paypal", email: EMAIL }),
+    });
+    const sam = b.member(901, Number(STAFF_ENV.STAFF_CHAT_ID));
+    await send(sam, `/claim ${balance}`);
+    await send(sam, `/ask ${balance} Which order was it?`);
+    await send(zeb, ANSWER);
+    await pressWith(
+      zeb,
+      [
+        {
+          text: "",
+          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
+        },
+      ],
+      "1|m|human",
+    );
+    await send(zeb, QUESTION);
+    // Their Telegram profile follows every update: now with a username.
+    await b.deliver({
+      ...zeb.message({ text: "/start" }),
+      message: {
+        ...zeb.message({ text: "/start" }).message,
+        from: { ...zeb.from, username: "zeb_the_tester" },
+      },
+    });
+    await b.flush();
+    return { balance, payout };
+  }
+
+  it("exports everything held about a person, payout details masked", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const { balance, payout } = await customerWithHistory(bot);
+    const data = await personalData(bot.db.prisma, BigInt(ZEB), new Date());
+    expect(data.user).toMatchObject({
+      id: String(ZEB),
+      firstName: "Zebulon",
+      username: "zeb_the_tester",
+    });
+    expect(data.requests.map((r) => r.id)).toEqual([balance, payout]);
+    const text = JSON.stringify(data);
+    expect(text).toContain(QUESTION);
+    expect(text).toContain(ANSWER);
+    expect(text).not.toContain(EMAIL);
+    expect(data.requests[1]?.payoutDetails).toBe("z•••@example.org");
+    expect(data.requests[0]?.history.map((h) => h.by)).toEqual(["you", "staff", "staff", "you"]);
+  });
+
+  it("forgets a person: no row holds their id, name, username or anything they typed; decisions stay, anonymous", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const { balance, payout } = await customerWithHistory(bot);
+    const held = await bot.db.prisma.refundCase.findMany({ where: { customerId: BigInt(ZEB) } });
+    const traces = [
+      String(ZEB),
+      "Zebulon",
+      "zeb_the_tester",
+      EMAIL,
+      "ZX-99187",
+      "QV-55613",
+      ...held.flatMap((c) => [c.accountId, c.serviceRef]),
+    ];
+    expect((await everyRow(bot)).filter((r) => r.includes("Zebulon")).length).toBeGreaterThan(0);
+
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
+    expect(await erasures.tick(new Date())).toBe(1);
+
+    const rows = await everyRow(bot);
+    for (const trace of traces)
+      expect(
+        rows.filter((r) => r.toLowerCase().includes(trace.toLowerCase())),
+        trace,
+      ).toEqual([]);
+    // What an audit needs: both requests, withdrawn where open, with clauses, amounts and history.
+    const kept = await bot.db.prisma.refundCase.findMany({
+      where: { id: { in: [balance, payout] } },
+      include: { events: true },
+      orderBy: { id: "asc" },
+    });
+    expect(kept.map((c) => c.status)).toEqual(["withdrawn", "withdrawn"]);
+    expect(kept.every((c) => c.customerId < 0n && c.clauses.length > 0)).toBe(true);
+    expect(kept[0]?.amount.toString()).toBe("2.5");
+    expect(kept[0]?.events.map((e) => e.toStatus)).toEqual([
+      "submitted",
+      "in_review",
+      "needs_info",
+      "in_review",
+      "withdrawn",
+    ]);
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+  });
+
+  it("waits for the messages still on their way to the person, then forgets them", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await zeb.send("/start");
+    await bot.db.prisma.outboxMessage.create({
+      data: {
+        chatId: BigInt(ZEB),
+        method: "sendMessage",
+        payload: { chat_id: String(ZEB), text: "bye" },
+      },
+    });
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
+    expect(await erasures.tick(new Date())).toBe(0);
+    expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(1);
+    await bot.flush();
+    expect(await erasures.tick(new Date())).toBe(1);
+    expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
+  });
+
+  it("erases a closed request's details after the configured days; open ones and decisions keep theirs", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const closed = await makeCase(bot.db.prisma, {
+      customerId: ZEB,
+      kind: "payout",
+      payoutDetails: JSON.stringify({ method: "paypal", email: EMAIL }),
+    });
+    const open = await makeCase(bot.db.prisma, { customerId: ZEB });
+    await bot.db.prisma.refundCase.update({ where: { id: closed }, data: { status: "done" } });
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), 30);
+    expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
+    expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
+    const [c, o] = await Promise.all(
+      [closed, open].map((id) => bot?.db.prisma.refundCase.findUniqueOrThrow({ where: { id } })),
+    );
+    expect(c).toMatchObject({ accountId: "", serviceRef: "", payoutDetails: null, status: "done" });
+    expect(c?.clauses.length).toBeGreaterThan(0);
+    expect(o?.accountId).toBe("ann@example.com");
+  });
+});
