@@ -1,6 +1,7 @@
 import { type Callback, encodeCallback } from "../callbacks/data.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
+import type { Upload } from "../transport/bot-api.ts";
 
 /** Telegram's limit on a message's text. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -13,7 +14,8 @@ export interface Button {
 /** What a step asks to send; written to the outbox in the step's transaction. */
 export type Outgoing =
   | { kind: "message"; chatId: bigint; text: string; buttons?: Button[][] }
-  | { kind: "answer"; chatId: bigint; callbackQueryId: string; text?: string };
+  | { kind: "answer"; chatId: bigint; callbackQueryId: string; text?: string }
+  | { kind: "document"; chatId: bigint; filename: string; content: string; caption: string };
 
 /**
  * The first `max` UTF-16 units of a text, never half of a surrogate pair: an
@@ -39,6 +41,13 @@ export function toBotApiCall(o: Outgoing): { method: string; payload: Record<str
         callback_query_id: o.callbackQueryId,
         ...(o.text === undefined ? {} : { text: o.text }),
       },
+    };
+  }
+  if (o.kind === "document") {
+    const document: Upload = { upload: { filename: o.filename, content: o.content } };
+    return {
+      method: "sendDocument",
+      payload: { chat_id: o.chatId.toString(), document, caption: o.caption },
     };
   }
   const payload: Record<string, unknown> = { chat_id: o.chatId.toString(), text: clip(o.text) };

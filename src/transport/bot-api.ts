@@ -7,6 +7,29 @@ export interface BotApi {
   call(method: string, payload: Record<string, unknown>): Promise<unknown>;
 }
 
+/**
+ * A file the bot uploads (sendDocument's `document`): kept in the outbox as
+ * JSON, turned by each adapter into its framework's upload.
+ */
+export interface Upload {
+  upload: { filename: string; content: string };
+}
+
+export function isUpload(value: unknown): value is Upload {
+  const u = (value as Partial<Upload> | null)?.upload;
+  return typeof u?.filename === "string" && typeof u.content === "string";
+}
+
+/** A payload with its uploads in the framework's own form. */
+export function withUploads(
+  payload: Record<string, unknown>,
+  toFile: (u: Upload["upload"]) => unknown,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([k, v]) => [k, isUpload(v) ? toFile(v.upload) : v]),
+  );
+}
+
 /** A Bot API error answer (`ok: false`), or a failure to reach the API (code 0). */
 export class BotApiError extends Error {
   readonly code: number;

@@ -1,6 +1,6 @@
-import { Bot, GrammyError, HttpError } from "grammy";
+import { Bot, GrammyError, HttpError, InputFile } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { type BotApi, BotApiError } from "./bot-api.ts";
+import { type BotApi, BotApiError, withUploads } from "./bot-api.ts";
 import type { Transport, TransportOptions } from "./transport.ts";
 
 /**
@@ -40,7 +40,11 @@ export function createGrammyTransport(o: GrammyTransportOptions): Transport {
       const signal = AbortSignal.timeout(o.callTimeoutMs);
       try {
         // grammY's raw methods without parameters take the signal first.
-        return await (PARAMETERLESS.has(method) ? fn(signal) : fn(payload, signal));
+        const files = withUploads(
+          payload,
+          (u) => new InputFile(Buffer.from(u.content, "utf8"), u.filename),
+        );
+        return await (PARAMETERLESS.has(method) ? fn(signal) : fn(files, signal));
       } catch (e) {
         throw toBotApiError(e);
       }

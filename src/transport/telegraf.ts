@@ -1,6 +1,6 @@
 import { Telegraf, TelegramError } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
-import { type BotApi, BotApiError } from "./bot-api.ts";
+import { type BotApi, BotApiError, withUploads } from "./bot-api.ts";
 import type { Transport, TransportOptions } from "./transport.ts";
 
 /**
@@ -44,7 +44,11 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
   const api: BotApi = {
     async call(method, payload) {
       try {
-        return await callApi(method, payload, { signal: AbortSignal.timeout(o.callTimeoutMs) });
+        const files = withUploads(payload, (u) => ({
+          source: Buffer.from(u.content, "utf8"),
+          filename: u.filename,
+        }));
+        return await callApi(method, files, { signal: AbortSignal.timeout(o.callTimeoutMs) });
       } catch (e) {
         throw toBotApiError(e);
       }
