@@ -53,7 +53,7 @@ const adapters: [string, (apiRoot: string) => Transport][] = [
         token: TOKEN,
         apiRoot,
         logger: createLogger("silent"),
-        botInfo: BOT_INFO,
+
         callTimeoutMs: 5_000,
       }),
   ],
