@@ -1,17 +1,12 @@
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
+import { COMMANDS } from "../routes/index.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 
-/** The customer commands shown in Telegram's menu, in this order. */
-export const MENU_COMMANDS = [
-  "refund",
-  "status",
-  "faq",
-  "language",
-  "cancel",
-  "help",
-  "start",
-] as const;
+/** The commands shown in Telegram's menu, in the route table's order. */
+const MENU_COMMANDS = Object.entries(COMMANDS)
+  .filter(([, route]) => route.menu === "customer")
+  .map(([name]) => name);
 
 /**
  * Registers the command menu once per language (`language_code`), and once
