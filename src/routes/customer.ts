@@ -8,31 +8,31 @@ import { type ButtonKind, button, type Command, command, type Features, mapPlan 
 export const CUSTOMER_COMMANDS = {
   refund: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.refund" },
     needs: "by its step",
     plan: (f, ctx) => mapPlan(f.refunds.start(ctx), () => {}),
   }),
   status: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.status" },
     needs: "transaction",
     run: (f, ctx) => f.customer.status(ctx),
   }),
   faq: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.faq" },
     needs: "direct",
     run: async (f, ctx) => f.customer.topics(ctx),
   }),
   language: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.language" },
     needs: "direct",
     run: async (f, ctx) => f.customer.chooseLanguage(ctx),
   }),
   cancel: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.cancel" },
     needs: "by its step",
     plan: (f, ctx) =>
       mapPlan(f.refunds.cancel(ctx), (cancelled) => {
@@ -41,13 +41,13 @@ export const CUSTOMER_COMMANDS = {
   }),
   help: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.help" },
     needs: "direct",
     run: async (f, ctx) => f.customer.help(ctx),
   }),
   start: command({
     who: "anyone",
-    menu: "customer",
+    menu: { scope: "customer", description: "bot:commands.start" },
     needs: "direct",
     run: async (f, ctx) => f.customer.greet(ctx),
   }),

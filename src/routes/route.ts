@@ -27,8 +27,17 @@ export function allowed(who: Who, user: Pick<User, "role">): boolean {
   return who === "anyone" || isStaff(user);
 }
 
-/** Whom Telegram's command menu shows a command to (src/app/commands-menu.ts). */
-export type MenuScope = "customer";
+/**
+ * Whose Telegram command menu lists a command (src/app/commands-menu.ts):
+ * every private chat's, or staff's (the staff group and their private chats).
+ */
+export type MenuScope = "customer" | "staff";
+
+/** A command's entry in the menu: its scope and the locale key of its description. */
+export interface MenuEntry {
+  scope: MenuScope;
+  description: string;
+}
 
 /**
  * How a route acts: with a need known from the route alone, or by a plan that
@@ -59,14 +68,14 @@ export type CommandRoute<A> = {
   who: Who;
   /** what follows the command's name, parsed by `schema`; text that does not parse gets `usage` (a locale key) */
   args?: { schema: z.ZodType<A, string>; usage: string };
-  /** listed in Telegram's menu, described by `bot:commands.<name>` */
-  menu?: MenuScope;
+  /** its entry in Telegram's command menu */
+  menu?: MenuEntry;
 } & Acts<A, void>;
 
 /** A command as the dispatch uses it. */
 export interface Command {
   readonly who: Who;
-  readonly menu: MenuScope | undefined;
+  readonly menu: MenuEntry | undefined;
   readonly needs: Needs | "by its step";
   /** The plan for these arguments; `usage` when they do not parse. */
   plan(f: Features, ctx: ChatContext, args: string, place: Place): Plan | { usage: string };

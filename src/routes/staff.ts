@@ -76,6 +76,7 @@ const onCase = (action: "claim" | "done" | "release") =>
   command({
     who: "staff",
     args: { schema: caseId, usage: `staff:usage.${action}` },
+    menu: { scope: "staff", description: `staff:menu.${action}` },
     needs: "transaction",
     run: (f, ctx, id) => f.staff.act(ctx, id, { action }),
   });
@@ -84,6 +85,7 @@ const withWords = (action: "reject" | "ask") =>
   command({
     who: "staff",
     args: { schema: caseAndWords, usage: `staff:usage.${action}` },
+    menu: { scope: "staff", description: `staff:menu.${action}` },
     needs: "transaction",
     run: (f, ctx, a) => f.staff.act(ctx, a.id, { action, note: a.text }),
   });
@@ -92,6 +94,7 @@ const teamOrRole = (role: "staff" | "admin") =>
   command({
     who: "staff",
     args: { schema: team(role), usage: `staff:usage.${role}` },
+    menu: { scope: "staff", description: `staff:menu.${role}` },
     needs: "transaction",
     run: (f, ctx, a) =>
       a.kind === "team"
@@ -104,12 +107,14 @@ export const STAFF_COMMANDS = {
   queue: command({
     who: "staff",
     args: { schema: page, usage: "staff:usage.queue" },
+    menu: { scope: "staff", description: "staff:menu.queue" },
     needs: "transaction",
     run: (f, ctx, p) => f.staff.queue(ctx, p),
   }),
   case: command({
     who: "staff",
     args: { schema: caseId, usage: "staff:usage.case" },
+    menu: { scope: "staff", description: "staff:menu.case" },
     needs: "transaction",
     run: (f, ctx, id, place) => f.staff.show(ctx, id, place),
   }),
@@ -117,12 +122,14 @@ export const STAFF_COMMANDS = {
   next: command({
     who: "staff",
     args: { schema: noArgs, usage: "staff:usage.next" },
+    menu: { scope: "staff", description: "staff:menu.next" },
     needs: "transaction",
     run: (f, ctx, _, place) => f.staff.next(ctx, place),
   }),
   approve: command({
     who: "staff",
     args: { schema: caseAndNote, usage: "staff:usage.approve" },
+    menu: { scope: "staff", description: "staff:menu.approve" },
     needs: "transaction",
     run: (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note),
   }),
@@ -133,6 +140,7 @@ export const STAFF_COMMANDS = {
   stats: command({
     who: "staff",
     args: { schema: noArgs, usage: "staff:usage.stats" },
+    menu: { scope: "staff", description: "staff:menu.stats" },
     needs: "transaction",
     run: (f, ctx) => f.staff.stats(ctx),
   }),
@@ -141,6 +149,7 @@ export const STAFF_COMMANDS = {
   reply: command({
     who: "staff",
     args: { schema: caseAndWords, usage: "staff:usage.reply" },
+    menu: { scope: "staff", description: "staff:menu.reply" },
     needs: "transaction",
     run: (f, ctx, a) => f.staff.reply(ctx, a.id, a.text),
   }),

@@ -228,6 +228,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       }
       ctx.say(`staff:roles.now.${role}`, { id });
       logger.info({ userId: c.userId, role, by: ctx.user.id }, "role changed");
+      deps.onRoleChanged?.(c.userId, role);
     },
 
     async human(ctx, origin) {
