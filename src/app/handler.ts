@@ -102,7 +102,6 @@ export function createUpdateHandlers(deps: HandlerDeps): {
 
   function contextFor(inbound: Inbound, state: ChatState, user: User, now: Date) {
     return createChatContext(i18n, {
-      tx: undefined,
       chatId: inbound.chatId,
       user,
       conversation: state.conversation,

@@ -60,8 +60,6 @@ export const NOTHING: Plan = direct(async () => {});
 export function createChatContext(
   i18n: I18n,
   init: {
-    /** undefined: processed without a transaction */
-    tx: Tx | undefined;
     chatId: bigint;
     user: User;
     conversation: Conversation | null;
@@ -70,8 +68,9 @@ export function createChatContext(
     timeZone: string;
   },
 ): ChatContext {
-  const { timeZone, tx: opened, ...rest } = init;
-  let tx = opened;
+  const { timeZone, ...rest } = init;
+  // Set by `enter` when the update's plan runs in a transaction.
+  let tx: Tx | undefined;
   // The reader's language may change during the step (/language).
   let spoken = createSpeaker(i18n, init.lang, timeZone);
   const speaker = () => {

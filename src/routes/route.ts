@@ -63,10 +63,10 @@ function planOf<A, R>(
   return acts.needs === "direct" ? direct(run) : inTransaction(run);
 }
 
-/** A command as declared: who may use it, its arguments, its menu entry, what it needs, what it does. */
+/** A command as declared: who may use it, its arguments, its menu entry, its needs, its work. */
 export type CommandRoute<A> = {
   who: Who;
-  /** what follows the command's name, parsed by `schema`; text that does not parse gets `usage` (a locale key) */
+  /** what follows the command's name, parsed by `schema`; what does not parse gets `usage` */
   args?: { schema: z.ZodType<A, string>; usage: string };
   /** its entry in Telegram's command menu */
   menu?: MenuEntry;
@@ -94,7 +94,7 @@ export function command<A = undefined>(r: CommandRoute<A>): Command {
   };
 }
 
-/** A button as declared: who may press it, what it needs, and what it does (false: the button is stale). */
+/** A button as declared: who may press it, its needs, its work (false: the button is stale). */
 export type ButtonRoute<C> = { who: Who } & Acts<C, boolean>;
 
 /** A button as the dispatch uses it. */

@@ -72,87 +72,53 @@ const team = (role: "staff" | "admin") =>
       ]),
     );
 
-const onCase = (action: "claim" | "done" | "release") =>
-  command({
+/**
+ * A staff command: for staff only, in a transaction (it reads cases, prompts
+ * or the team); its usage line and menu description are the locale keys of
+ * its name.
+ */
+function staffCommand<A>(
+  name: string,
+  schema: z.ZodType<A, string>,
+  run: (f: Features, ctx: ChatContext, args: A, place: Place) => Promise<void>,
+): Command {
+  return command({
     who: "staff",
-    args: { schema: caseId, usage: `staff:usage.${action}` },
-    menu: { scope: "staff", description: `staff:menu.${action}` },
+    args: { schema, usage: `staff:usage.${name}` },
+    menu: { scope: "staff", description: `staff:menu.${name}` },
     needs: "transaction",
-    run: (f, ctx, id) => f.staff.act(ctx, id, { action }),
+    run,
   });
+}
+
+const onCase = (action: "claim" | "done" | "release") =>
+  staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }));
 
 const withWords = (action: "reject" | "ask") =>
-  command({
-    who: "staff",
-    args: { schema: caseAndWords, usage: `staff:usage.${action}` },
-    menu: { scope: "staff", description: `staff:menu.${action}` },
-    needs: "transaction",
-    run: (f, ctx, a) => f.staff.act(ctx, a.id, { action, note: a.text }),
-  });
+  staffCommand(action, caseAndWords, (f, ctx, a) =>
+    f.staff.act(ctx, a.id, { action, note: a.text }),
+  );
 
 const teamOrRole = (role: "staff" | "admin") =>
-  command({
-    who: "staff",
-    args: { schema: team(role), usage: `staff:usage.${role}` },
-    menu: { scope: "staff", description: `staff:menu.${role}` },
-    needs: "transaction",
-    run: (f, ctx, a) =>
-      a.kind === "team"
-        ? f.staff.team(ctx)
-        : f.staff.role(ctx, { role, op: a.op, userId: a.userId }),
-  });
+  staffCommand(role, team(role), (f, ctx, a) =>
+    a.kind === "team" ? f.staff.team(ctx) : f.staff.role(ctx, { role, op: a.op, userId: a.userId }),
+  );
 
 /** The staff commands: for staff in the staff group and in their private chat. */
 export const STAFF_COMMANDS = {
-  queue: command({
-    who: "staff",
-    args: { schema: page, usage: "staff:usage.queue" },
-    menu: { scope: "staff", description: "staff:menu.queue" },
-    needs: "transaction",
-    run: (f, ctx, p) => f.staff.queue(ctx, p),
-  }),
-  case: command({
-    who: "staff",
-    args: { schema: caseId, usage: "staff:usage.case" },
-    menu: { scope: "staff", description: "staff:menu.case" },
-    needs: "transaction",
-    run: (f, ctx, id, place) => f.staff.show(ctx, id, place),
-  }),
+  queue: staffCommand("queue", page, (f, ctx, p) => f.staff.queue(ctx, p)),
+  case: staffCommand("case", caseId, (f, ctx, id, place) => f.staff.show(ctx, id, place)),
   claim: onCase("claim"),
-  next: command({
-    who: "staff",
-    args: { schema: noArgs, usage: "staff:usage.next" },
-    menu: { scope: "staff", description: "staff:menu.next" },
-    needs: "transaction",
-    run: (f, ctx, _, place) => f.staff.next(ctx, place),
-  }),
-  approve: command({
-    who: "staff",
-    args: { schema: caseAndNote, usage: "staff:usage.approve" },
-    menu: { scope: "staff", description: "staff:menu.approve" },
-    needs: "transaction",
-    run: (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note),
-  }),
+  next: staffCommand("next", noArgs, (f, ctx, _, place) => f.staff.next(ctx, place)),
+  approve: staffCommand("approve", caseAndNote, (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note)),
   reject: withWords("reject"),
   ask: withWords("ask"),
   done: onCase("done"),
   release: onCase("release"),
-  stats: command({
-    who: "staff",
-    args: { schema: noArgs, usage: "staff:usage.stats" },
-    menu: { scope: "staff", description: "staff:menu.stats" },
-    needs: "transaction",
-    run: (f, ctx) => f.staff.stats(ctx),
-  }),
+  stats: staffCommand("stats", noArgs, (f, ctx) => f.staff.stats(ctx)),
   staff: teamOrRole("staff"),
   admin: teamOrRole("admin"),
-  reply: command({
-    who: "staff",
-    args: { schema: caseAndWords, usage: "staff:usage.reply" },
-    menu: { scope: "staff", description: "staff:menu.reply" },
-    needs: "transaction",
-    run: (f, ctx, a) => f.staff.reply(ctx, a.id, a.text),
-  }),
+  reply: staffCommand("reply", caseAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
 } satisfies Record<string, Command>;
 
 type StaffAction = (typeof STAFF_ACTIONS)[number];

@@ -16,7 +16,8 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     await db.close();
   });
 
-  it("are two for every update of a refund conversation but the submission", async () => {
+  /** The core over a database that records every statement sent to it. */
+  async function counting() {
     const statements: string[] = [];
     db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
     const core = createCore({
@@ -26,6 +27,11 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
       logger: createLogger("silent"),
       pace: UNLIMITED,
     });
+    return { core, statements };
+  }
+
+  it("are two for every update of a refund conversation but the submission", async () => {
+    const { core, statements } = await counting();
     let id = 1;
     const updates = conversation(4242, () => id++);
     const counts: number[] = [];
@@ -40,15 +46,7 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
   });
 
   it("are two for an FAQ question; a transaction only while staff await the customer's words", async () => {
-    const statements: string[] = [];
-    db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
-    const core = createCore({
-      config: testConfig({ TIME_ZONE }),
-      db,
-      api: new RecordingBotApi(),
-      logger: createLogger("silent"),
-      pace: UNLIMITED,
-    });
+    const { core, statements } = await counting();
     let id = 1;
     const from = { id: 5151, is_bot: false, first_name: "Faq", language_code: "en" };
     const chat = { id: 5151, type: "private" };
