@@ -9,7 +9,10 @@ import { isStaff, staffMembers } from "../staff/roles.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 
 type BotCommand = { command: string; description: string };
-type CommandScope = { type: "all_private_chats" } | { type: "chat"; chat_id: number };
+type CommandScope =
+  | { type: "default" }
+  | { type: "all_private_chats" }
+  | { type: "chat"; chat_id: number };
 
 /** The commands of these menu scopes, in the route table's order, described in `lang`. */
 function commandsOf(i18n: I18n, lang: string, scopes: readonly MenuScope[]): BotCommand[] {
@@ -40,7 +43,8 @@ async function call(
 /**
  * Registers the customers' menu for every private chat, once per language
  * (`language_code`) and once without a language for everyone else, in the
- * default language.
+ * default language. The menu of every chat, which earlier versions set, is
+ * deleted: groups would list customers' commands that get no answer there.
  */
 export async function registerCommandMenu(
   api: BotApi,
@@ -57,6 +61,12 @@ export async function registerCommandMenu(
     const commands = commandsOf(i18n, lang, ["customer"]);
     await call(api, logger, "setMyCommands", { scope, commands, language_code: lang });
   }
+  await call(api, logger, "deleteMyCommands", { scope: { type: "default" } });
+  for (const lang of i18n.languages)
+    await call(api, logger, "deleteMyCommands", {
+      scope: { type: "default" },
+      language_code: lang,
+    });
 }
 
 export interface StaffMenusOptions {

@@ -29,6 +29,23 @@ describe("registerCommandMenu", () => {
     }
   });
 
+  it("lists customers' commands in private chats only, dropping the menu every chat had", async () => {
+    const api = new RecordingBotApi();
+    await registerCommandMenu(api, i18n, "en", createLogger("silent"));
+    const scopes = (method: string) =>
+      api.calls
+        .filter((c) => c.method === method)
+        .map((c) => (c.payload.scope as { type: string }).type);
+    expect(new Set(scopes("setMyCommands"))).toEqual(new Set(["all_private_chats"]));
+    expect(scopes("deleteMyCommands")).toEqual([
+      "default",
+      "default",
+      "default",
+      "default",
+      "default",
+    ]);
+  });
+
   it("goes on when Telegram refuses", async () => {
     const api = new RecordingBotApi();
     api.failNext(new BotApiError(500, "Internal Server Error"), () => true, 5);
