@@ -62,6 +62,7 @@ try {
   shutdown.add("outbox", () => sender.stop());
   shutdown.add("inbox", () => inbox.idle());
   await registerCommandMenu(transport.api, core.i18n, config.defaultLanguage, logger);
+  await core.staffMenus.registerAll();
 
   const routes = new Map<string, RequestHandler>();
   if (config.webhook !== undefined) {

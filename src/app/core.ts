@@ -18,6 +18,7 @@ import { createStaffDesk } from "../staff/desk.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { FloodGate } from "../updates/flood.ts";
 import { Inbox, SWEEP_AGE_MS } from "../updates/inbox.ts";
+import { StaffMenus } from "./commands-menu.ts";
 import { createUpdateHandlers } from "./handler.ts";
 
 /** The bot without its transport: what every adapter (Telegraf, grammY) mounts. */
@@ -32,6 +33,8 @@ export interface Core {
   readonly idle: IdleConversations;
   /** every background job (the passes above, the inbox sweep, retention): the entry point starts and stops it */
   readonly scheduler: Scheduler;
+  /** staff's command menus, registered at start and refreshed when someone's role changes */
+  readonly staffMenus: StaffMenus;
 }
 
 export interface CoreOptions {
@@ -60,8 +63,18 @@ export function createCore(o: CoreOptions): Core {
   const i18n = o.i18n ?? createI18nFor(o.config);
   teachLanguages(i18n);
   const faq = o.faq ?? createFaq(i18n);
+  const staffMenus = new StaffMenus({
+    api: o.api,
+    prisma: o.db.prisma,
+    i18n,
+    config: o.config,
+    logger: o.logger,
+  });
   const staffDeps = { config: o.config, i18n, logger: o.logger };
-  const staff = createStaffDesk(staffDeps);
+  const staff = createStaffDesk({
+    ...staffDeps,
+    onRoleChanged: (userId, role) => staffMenus.changed(userId, role),
+  });
   const refunds = createRefundService({
     config: o.config,
     onSubmitted: staff.onSubmitted,
@@ -95,7 +108,10 @@ export function createCore(o: CoreOptions): Core {
     handle,
     onGiveUp: giveUp,
     logger: o.logger,
-    onCommitted: () => sender.kick(),
+    onCommitted: () => {
+      sender.kick();
+      void staffMenus.flush();
+    },
     ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),
     ...(o.config.webhook === undefined ? {} : { orderWaitMs: o.config.webhook.orderWaitMs }),
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
@@ -132,5 +148,5 @@ export function createCore(o: CoreOptions): Core {
     ],
     o.logger,
   );
-  return { i18n, faq, inbox, sender, deadlines, idle, scheduler };
+  return { i18n, faq, inbox, sender, deadlines, idle, scheduler, staffMenus };
 }

@@ -1,15 +1,19 @@
 import { decodeCallback } from "../callbacks/data.ts";
-import { type ChatContext, createChatContext } from "../chat/context.ts";
 import {
-  type CustomerInbound,
-  createCustomerChat,
-  type RefundConversations,
-} from "../chat/customer.ts";
+  type ChatContext,
+  createChatContext,
+  direct,
+  NOTHING,
+  type Plan,
+} from "../chat/context.ts";
+import { createCustomerChat, type RefundConversations } from "../chat/customer.ts";
 import type { Config } from "../config/load.ts";
 import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
+import { type ChatInbound, planFor } from "../routes/index.ts";
+import type { Features } from "../routes/route.ts";
 import type { StaffDesk } from "../staff/desk.ts";
 import {
   type ChatState,
@@ -30,7 +34,7 @@ export interface HandlerDeps {
   refunds: RefundConversations;
   logger: Logger;
   /** the staff side: commands, buttons, the staff group, hand-off */
-  staff?: StaffDesk;
+  staff: StaffDesk;
   /** limits how fast one customer's updates are handled */
   flood: FloodGate;
 }
@@ -41,19 +45,22 @@ const MAX_CHAT_BACKLOG = 20;
 /**
  * Routes one update: who wrote (the user row, created on first contact with
  * the language of their Telegram app when supported), which chat, and which
- * handler acts on it. The chat's state is read at the start and everything
- * the update changes is written with one statement at the end
- * (src/updates/chat-state.ts); in between, `db` is the update's transaction, or none.
+ * route acts on it (src/routes/). The chat's state is read at the start and
+ * everything the update changes is written with one statement at the end
+ * (src/updates/chat-state.ts); in between, the route's plan says whether it
+ * needs a transaction, and only then is one opened.
  */
 export function createUpdateHandlers(deps: HandlerDeps): {
   handle: UpdateHandler;
   giveUp: GiveUpHandler;
 } {
   const { config, i18n, logger } = deps;
-  const customer = createCustomerChat({
-    ...deps,
-    ...(deps.staff === undefined ? {} : { hooks: deps.staff.customerHooks }),
-  });
+  const features: Features = {
+    customer: createCustomerChat(deps),
+    refunds: deps.refunds,
+    staff: deps.staff,
+    faq: deps.faq,
+  };
 
   /** The writer as this update leaves them, and the write that takes them there, if any. */
   function writerOf(
@@ -93,9 +100,8 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     return unchanged ? { user: stored } : { user, write };
   }
 
-  function contextFor(store: ChatStore, inbound: Inbound, state: ChatState, user: User, now: Date) {
+  function contextFor(inbound: Inbound, state: ChatState, user: User, now: Date) {
     return createChatContext(i18n, {
-      tx: store.inTransaction ? store.db : undefined,
       chatId: inbound.chatId,
       user,
       conversation: state.conversation,
@@ -105,11 +111,17 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     });
   }
 
-  /** Processes an update in its chat: `act` works on the context, "ignore" changes nothing but the mark. */
+  /**
+   * Processes an update in its chat: `decide` plans from the chat as read,
+   * and the plan runs in a transaction only when it says it needs one;
+   * "ignore" changes nothing but the mark.
+   */
   function process(
     store: ChatStore,
     inbound: Inbound,
-    act: ((ctx: ChatContext, inbound: CustomerInbound) => Promise<void>) | "ignore",
+    decide:
+      | ((ctx: ChatContext, inbound: ChatInbound, state: ChatState) => Promise<Plan>)
+      | "ignore",
     failure?: Failure,
   ): Promise<Handled> {
     const key = {
@@ -122,20 +134,31 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       store,
       key,
       async (state, now) => {
-        if (act === "ignore") return { out: [] };
+        if (decide === "ignore") return { out: [] };
         const { user, write } = writerOf(state.user, inbound, now);
         const effects = write === undefined ? {} : { user: write };
         // A blocked bot changes only the user's row.
         if (inbound.kind === "blocked") return { ...effects, out: [] };
-        // What the transaction adds may refer to a new user (a case, a hand-off): they come first.
-        if (store.inTransaction && state.user === null && write !== undefined)
-          await store.db.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
-        const ctx = contextFor(store, inbound, state, user, now);
-        await act(ctx, inbound);
-        return {
+        const ctx = contextFor(inbound, state, user, now);
+        const plan = await decide(ctx, inbound, state);
+        const done = () => ({
           ...effects,
           ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
           out: ctx.out,
+        });
+        if (plan.needs === "direct" && !store.inTransaction) {
+          await plan.run(ctx);
+          return done();
+        }
+        return {
+          inTransaction: async (tx) => {
+            ctx.enter(tx);
+            // What the transaction adds may refer to a new user (a case, a hand-off): they come first.
+            if (state.user === null && write !== undefined)
+              await tx.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
+            await plan.run(ctx);
+            return done();
+          },
         };
       },
       failure,
@@ -171,15 +194,15 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         );
         return process(store, inbound, "ignore");
       }
-      return process(store, inbound, async (ctx, inbound) => {
+      const place = staffGroup ? "staff_group" : "private";
+      return process(store, inbound, async (ctx, inbound, state) => {
         const flood = await floodVerdict(store, ctx, inbound);
         if (flood !== "ok") {
           logger[flood === "warn" ? "info" : "debug"](
             { userId: ctx.user.id },
             "update ignored: flood control",
           );
-          if (flood === "warn") ctx.say("bot:errors.slowDown");
-          return;
+          return flood === "warn" ? direct(async (ctx) => ctx.say("bot:errors.slowDown")) : NOTHING;
         }
         const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
         if (inbound.kind === "callback" && callback === undefined) {
@@ -188,9 +211,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
             "stale or forged callback data",
           );
         }
-        const place = staffGroup ? "staff_group" : "private";
-        const handled = (await deps.staff?.handle(ctx, inbound, callback, place)) ?? false;
-        if (!handled && !staffGroup) await customer.handle(ctx, inbound, callback);
+        return planFor(features, ctx, inbound, callback, place, state);
       });
     },
 
@@ -198,17 +219,18 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       await process(
         store,
         inbound,
-        async (ctx, inbound) => {
-          if (inbound.chatType !== "private") return;
-          if (inbound.kind === "callback") {
-            ctx.out.push({
-              kind: "answer",
-              chatId: ctx.chatId,
-              callbackQueryId: inbound.callbackQueryId,
-            });
-          }
-          ctx.say("bot:errors.internal");
-        },
+        async (_ctx, inbound) =>
+          direct(async (ctx) => {
+            if (inbound.chatType !== "private") return;
+            if (inbound.kind === "callback") {
+              ctx.out.push({
+                kind: "answer",
+                chatId: ctx.chatId,
+                callbackQueryId: inbound.callbackQueryId,
+              });
+            }
+            ctx.say("bot:errors.internal");
+          }),
         failure,
       );
     },

@@ -3,8 +3,7 @@ import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
-import type { ConversationWrite } from "../updates/chat-state.ts";
-import { NeedsTransaction } from "../updates/signals.ts";
+import type { ConversationWrite, Needs } from "../updates/chat-state.ts";
 
 /**
  * What a handler of one update works with: who is writing, in which
@@ -16,8 +15,8 @@ export interface ChatContext extends Speaker {
   /**
    * The update's transaction, for what the chat state does not hold (cases,
    * hand-offs, staff work). Most updates never touch it and are processed
-   * without one; reaching for it there makes the inbox run the update again
-   * inside a transaction.
+   * without one: only a plan that says it needs one (`Plan.needs`) runs
+   * inside one, and reaching for it elsewhere is a bug.
    */
   readonly tx: Tx;
   readonly chatId: bigint;
@@ -34,13 +33,33 @@ export interface ChatContext extends Speaker {
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */
   send(text: string, buttons?: Button[][]): void;
+  /** The rest of the update runs in this transaction (a plan that needs one). */
+  enter(tx: Tx): void;
 }
+
+/**
+ * What an update will do, decided from the chat as read and before anything
+ * is written: whether doing it needs a transaction, and doing it.
+ */
+export interface Plan<T = void> {
+  readonly needs: Needs;
+  run(ctx: ChatContext): Promise<T>;
+}
+
+export function direct<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
+  return { needs: "direct", run };
+}
+
+export function inTransaction<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
+  return { needs: "transaction", run };
+}
+
+/** Nothing to do. */
+export const NOTHING: Plan = direct(async () => {});
 
 export function createChatContext(
   i18n: I18n,
   init: {
-    /** undefined: processed without a transaction */
-    tx: Tx | undefined;
     chatId: bigint;
     user: User;
     conversation: Conversation | null;
@@ -49,7 +68,9 @@ export function createChatContext(
     timeZone: string;
   },
 ): ChatContext {
-  const { timeZone, tx, ...rest } = init;
+  const { timeZone, ...rest } = init;
+  // Set by `enter` when the update's plan runs in a transaction.
+  let tx: Tx | undefined;
   // The reader's language may change during the step (/language).
   let spoken = createSpeaker(i18n, init.lang, timeZone);
   const speaker = () => {
@@ -59,8 +80,11 @@ export function createChatContext(
   const ctx: ChatContext = {
     ...rest,
     get tx(): Tx {
-      if (tx === undefined) throw new NeedsTransaction();
+      if (tx === undefined) throw new Error("a plan that needs no transaction reached for one");
       return tx;
+    },
+    enter: (db) => {
+      tx = db;
     },
     out: [],
     conversationWrite: undefined,

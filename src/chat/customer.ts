@@ -1,55 +1,62 @@
-import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
+import type { MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
 import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
-import type { Inbound } from "../updates/parse.ts";
-import type { ChatContext } from "./context.ts";
+import type { ChatContext, Plan } from "./context.ts";
 import { showStatus } from "./status.ts";
 
-/** The refund conversation as the customer chat sees it (src/conversation/). */
+/**
+ * The refund conversation as the customer chat sees it (src/conversation/).
+ * Each call steps the pure machine at once and returns what applying the
+ * step takes: a step that submits a case, records a refusal or hands off
+ * needs a transaction, any other does not.
+ */
 export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
-  active(ctx: ChatContext): Promise<boolean>;
+  active(ctx: ChatContext): boolean;
   /**
    * Starts a new request (dropping one in progress), optionally at an FAQ's starting point and
    * with where the money goes; false for an unknown starting point.
    */
-  start(ctx: ChatContext, at?: string, want?: RefundTo): Promise<boolean>;
+  start(ctx: ChatContext, at?: string, want?: RefundTo): Plan<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
     input: { type: "text"; text: string } | { type: "button"; json: string },
-  ): Promise<"ok" | "stale">;
+  ): Plan<"ok" | "stale">;
   /** Cancels the request in progress; false when there was none. */
-  cancel(ctx: ChatContext): Promise<boolean>;
-}
-
-/** What the staff side takes from the customer chat (src/staff/desk.ts). */
-export interface CustomerHooks {
-  /** The customer asked for a person (the menu button or an FAQ "handoff" match). */
-  human(ctx: ChatContext, origin: "menu" | "faq"): Promise<void>;
-  /** Text outside a refund conversation: true when it was an answer or a question for staff. */
-  text(ctx: ChatContext, text: string): Promise<boolean>;
+  cancel(ctx: ChatContext): Plan<boolean>;
 }
 
 export interface CustomerDeps {
   config: Config;
   i18n: I18n;
   faq: Faq;
-  refunds: RefundConversations;
-  hooks?: CustomerHooks;
 }
 
-export type CustomerInbound = Exclude<Inbound, { kind: "blocked" }>;
+/** What the customer's private chat shows: menus, the FAQ, status; everything it says goes to `ctx.out`. */
+export interface CustomerChat {
+  greet(ctx: ChatContext): void;
+  help(ctx: ChatContext): void;
+  chooseLanguage(ctx: ChatContext): void;
+  /** Keeps the language chosen; false for a language the bot does not speak. */
+  setLanguage(ctx: ChatContext, language: string): Promise<boolean>;
+  topics(ctx: ChatContext): void;
+  /** One topic's questions; false for an unknown topic. */
+  topic(ctx: ChatContext, topicId: string): boolean;
+  /** One FAQ answer; false for an unknown entry. */
+  entry(ctx: ChatContext, entryId: string): boolean;
+  status(ctx: ChatContext): Promise<void>;
+  /** Withdraws one of the customer's own cases; false when it is not theirs or does not exist. */
+  withdraw(ctx: ChatContext, caseId: number): Promise<boolean>;
+  /** Answers a free-text question as the FAQ matched it; a "handoff" match is `human`'s. */
+  answer(ctx: ChatContext, m: Exclude<FaqMatch, { kind: "handoff" }>): void;
+}
 
-/**
- * A customer's private chat: commands, menus, the FAQ, and the refund
- * conversation. Everything it says goes to `ctx.out`.
- */
-export function createCustomerChat(deps: CustomerDeps) {
-  const { config, i18n, faq, refunds } = deps;
+export function createCustomerChat(deps: CustomerDeps): CustomerChat {
+  const { config, i18n, faq } = deps;
   const email = config.supportEmail;
 
   function mainMenu(ctx: ChatContext): Button[][] {
@@ -58,21 +65,6 @@ export function createCustomerChat(deps: CustomerDeps) {
       callback: { kind: "menu", action },
     });
     return [[b("refund")], [b("faq"), b("status")], [b("language"), b("human")]];
-  }
-
-  function languageMenu(): Button[][] {
-    return i18n.languages.map((lang) => [
-      { text: i18n.t(lang, "bot:language.name"), callback: { kind: "language", language: lang } },
-    ]);
-  }
-
-  function showTopics(ctx: ChatContext): void {
-    const topics = faq.topics(ctx.lang);
-    ctx.say(
-      "faq:ui.topicsTitle",
-      {},
-      topics.map((t) => [{ text: t.label, callback: { kind: "topic", topic: t.id } }]),
-    );
   }
 
   function showEntry(ctx: ChatContext, entryId: string, want?: RefundTo): void {
@@ -94,151 +86,100 @@ export function createCustomerChat(deps: CustomerDeps) {
     ctx.send(text, buttons);
   }
 
-  async function answerQuestion(ctx: ChatContext, m: FaqMatch): Promise<void> {
-    const human: Button = {
-      text: ctx.t("faq:ui.talkToHuman"),
-      callback: { kind: "menu", action: "human" },
-    };
-    switch (m.kind) {
-      case "answer":
-        showEntry(ctx, m.entryId, m.want);
-        return;
-      case "handoff":
-        if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
-        else ctx.say("bot:human.prompt");
-        return;
-      case "smalltalk":
-        ctx.say(FAQ_KEYS.smallTalk(m.topic), {}, mainMenu(ctx));
-        return;
-      case "suggestions":
-        ctx.say("faq:ui.suggestions", {}, [
-          ...m.entryIds.map((id) => [
-            {
-              text: ctx.t(`faq:entries.${id}.question`),
-              callback: { kind: "faq", entry: id },
-            } as Button,
-          ]),
-          [human],
-        ]);
-        return;
-      case "out_of_scope":
-        ctx.say("faq:ui.outOfScope", {}, [[human]]);
-        return;
-    }
-  }
-
-  async function command(ctx: ChatContext, name: string): Promise<void> {
-    switch (name) {
-      case "start":
-        ctx.say("bot:start.greeting", { name: ctx.user.firstName ?? "" });
-        ctx.say("bot:start.intro", {}, mainMenu(ctx));
-        return;
-      case "help":
-        ctx.say("bot:help.text", { email });
-        return;
-      case "refund":
-        await refunds.start(ctx);
-        return;
-      case "status":
-        await showStatus(ctx);
-        return;
-      case "language":
-        ctx.say("bot:languageMenu.choose", {}, languageMenu());
-        return;
-      case "faq":
-        showTopics(ctx);
-        return;
-      case "cancel":
-        if (!(await refunds.cancel(ctx))) ctx.say("bot:conversation.nothingToCancel");
-        return;
-      default:
-        ctx.say("bot:errors.unknownCommand");
-    }
-  }
-
-  /** Acts on a button; false when the button is stale or foreign. */
-  async function button(ctx: ChatContext, c: Callback): Promise<boolean> {
-    switch (c.kind) {
-      case "refund":
-        return (await refunds.send(ctx, { type: "button", json: c.event })) === "ok";
-      case "menu":
-        if (c.action !== "human") await command(ctx, c.action);
-        else if (deps.hooks !== undefined) await deps.hooks.human(ctx, "menu");
-        else ctx.say("bot:human.prompt");
-        return true;
-      case "language":
-        if (!i18n.languages.includes(c.language)) return false;
-        await ctx.tx.user.update({ where: { id: ctx.user.id }, data: { language: c.language } });
-        ctx.lang = c.language;
-        ctx.say("bot:languageMenu.changed");
-        return true;
-      case "topic": {
-        const topic = faq.topics(ctx.lang).find((t) => t.id === c.topic);
-        if (topic === undefined) return false;
-        ctx.send(
-          ctx.t("faq:ui.topicEntries", { topic: topic.label }),
-          topic.entries.map((e) => [{ text: e.question, callback: { kind: "faq", entry: e.id } }]),
-        );
-        return true;
-      }
-      case "faq":
-        if (faq.entry(c.entry) === undefined) return false;
-        showEntry(ctx, c.entry);
-        return true;
-      case "begin":
-        return refunds.start(ctx, c.start, c.want);
-      case "withdraw": {
-        const r = await withdrawCase(ctx.tx, ctx.user.id, c.caseId, ctx.now);
-        if (r.kind === "not_found") return false;
-        ctx.say(r.kind === "withdrawn" ? "bot:case.withdrawn" : "bot:case.cannotWithdraw", {
-          id: c.caseId,
-        });
-        return true;
-      }
-      case "staff":
-      case "queue":
-        return false;
-    }
-  }
-
   return {
-    async handle(
-      ctx: ChatContext,
-      inbound: CustomerInbound,
-      callback: Callback | undefined,
-    ): Promise<void> {
-      switch (inbound.kind) {
-        case "command":
-          await command(ctx, inbound.name);
+    greet(ctx) {
+      ctx.say("bot:start.greeting", { name: ctx.user.firstName ?? "" });
+      ctx.say("bot:start.intro", {}, mainMenu(ctx));
+    },
+
+    help(ctx) {
+      ctx.say("bot:help.text", { email });
+    },
+
+    chooseLanguage(ctx) {
+      ctx.say(
+        "bot:languageMenu.choose",
+        {},
+        i18n.languages.map((lang) => [
+          {
+            text: i18n.t(lang, "bot:language.name"),
+            callback: { kind: "language", language: lang },
+          },
+        ]),
+      );
+    },
+
+    async setLanguage(ctx, language) {
+      if (!i18n.languages.includes(language)) return false;
+      await ctx.tx.user.update({ where: { id: ctx.user.id }, data: { language } });
+      ctx.lang = language;
+      ctx.say("bot:languageMenu.changed");
+      return true;
+    },
+
+    topics(ctx) {
+      ctx.say(
+        "faq:ui.topicsTitle",
+        {},
+        faq
+          .topics(ctx.lang)
+          .map((t) => [{ text: t.label, callback: { kind: "topic", topic: t.id } }]),
+      );
+    },
+
+    topic(ctx, topicId) {
+      const topic = faq.topics(ctx.lang).find((t) => t.id === topicId);
+      if (topic === undefined) return false;
+      ctx.send(
+        ctx.t("faq:ui.topicEntries", { topic: topic.label }),
+        topic.entries.map((e) => [{ text: e.question, callback: { kind: "faq", entry: e.id } }]),
+      );
+      return true;
+    },
+
+    entry(ctx, entryId) {
+      if (faq.entry(entryId) === undefined) return false;
+      showEntry(ctx, entryId);
+      return true;
+    },
+
+    status: showStatus,
+
+    async withdraw(ctx, caseId) {
+      const r = await withdrawCase(ctx.tx, ctx.user.id, caseId, ctx.now);
+      if (r.kind === "not_found") return false;
+      ctx.say(r.kind === "withdrawn" ? "bot:case.withdrawn" : "bot:case.cannotWithdraw", {
+        id: caseId,
+      });
+      return true;
+    },
+
+    answer(ctx, m) {
+      const human: Button = {
+        text: ctx.t("faq:ui.talkToHuman"),
+        callback: { kind: "menu", action: "human" },
+      };
+      switch (m.kind) {
+        case "answer":
+          showEntry(ctx, m.entryId, m.want);
           return;
-        case "text":
-          if (await refunds.active(ctx))
-            await refunds.send(ctx, { type: "text", text: inbound.text });
-          else {
-            const m = faq.match(inbound.text, { userLanguage: ctx.lang });
-            // Everything this message gets is in its own language: the FAQ's answer, a
-            // hand-off's prompt, and the confirmation when it is the question for staff. The
-            // chat's setting stays as it is.
-            ctx.lang = m.language;
-            if (!(await deps.hooks?.text(ctx, inbound.text))) await answerQuestion(ctx, m);
-          }
+        case "smalltalk":
+          ctx.say(FAQ_KEYS.smallTalk(m.topic), {}, mainMenu(ctx));
           return;
-        case "media":
-          ctx.say("bot:errors.textOnly");
+        case "suggestions":
+          ctx.say("faq:ui.suggestions", {}, [
+            ...m.entryIds.map((id) => [
+              {
+                text: ctx.t(`faq:entries.${id}.question`),
+                callback: { kind: "faq", entry: id },
+              } as Button,
+            ]),
+            [human],
+          ]);
           return;
-        case "edited":
-          if (await refunds.active(ctx)) ctx.say("bot:errors.edited");
+        case "out_of_scope":
+          ctx.say("faq:ui.outOfScope", {}, [[human]]);
           return;
-        case "callback": {
-          const ok = callback !== undefined && (await button(ctx, callback));
-          ctx.out.unshift({
-            kind: "answer",
-            chatId: ctx.chatId,
-            callbackQueryId: inbound.callbackQueryId,
-            ...(ok ? {} : { text: ctx.t("bot:errors.staleButton") }),
-          });
-          return;
-        }
       }
     },
   };

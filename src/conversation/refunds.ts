@@ -10,7 +10,7 @@ import {
   step as stepMachine,
 } from "../../machines/refund/step.ts";
 import { submitCase } from "../cases/submit.ts";
-import type { ChatContext } from "../chat/context.ts";
+import { type ChatContext, direct, inTransaction, type Plan } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
 import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
 import type { Config } from "../config/load.ts";
@@ -26,6 +26,10 @@ export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
   number_not_provided: { service: "rented", what: "not_provided" },
   payout: { want: "payout" },
 };
+
+type Stepped = Extract<StepResult, { kind: "ok" }>;
+
+const STALE = direct<"stale">(async () => "stale");
 
 function isStart(at: string): at is keyof typeof FAQ_STARTS {
   return Object.hasOwn(FAQ_STARTS, at);
@@ -112,7 +116,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   }
 
   /** Applies a step's result: replies, outcome, and the conversation as the step leaves it. */
-  async function apply(ctx: ChatContext, r: Extract<StepResult, { kind: "ok" }>) {
+  async function apply(ctx: ChatContext, r: Stepped) {
     // The outcome first: the submission's reply names the case it queued.
     const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
     for (const reply of r.replies) {
@@ -160,59 +164,77 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
-  async function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Promise<void> {
+  function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Stepped {
     const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
-    await apply(ctx, r);
+    return r;
   }
 
-  async function advance(ctx: ChatContext, event: RefundEvent): Promise<"ok" | "stale"> {
+  /**
+   * The plan of a step the machine took: a submission, a recorded refusal and
+   * a hand-off write rows of their own, so they need a transaction; any other
+   * step changes only the conversation and the replies, written with the chat.
+   */
+  function applying<T>(r: Stepped, result: T): Plan<T> {
+    const run = async (ctx: ChatContext) => {
+      await apply(ctx, r);
+      return result;
+    };
+    return r.outcome === null || r.outcome.kind === "cancelled" ? direct(run) : inTransaction(run);
+  }
+
+  function advance(ctx: ChatContext, event: RefundEvent): Plan<"ok" | "stale"> {
     const row = ctx.conversation;
-    if (row === null) return "stale";
+    if (row === null) return STALE;
     const r = stepMachine(
       row.machineVersion === REFUND_MACHINE_VERSION ? row.snapshot : null,
       event,
     );
-    if (r.kind === "incompatible") {
-      await begin(ctx, true);
-      return "ok";
-    }
-    if (r.kind === "ended") {
-      end(ctx);
-      return "stale";
-    }
-    await apply(ctx, r);
-    return "ok";
+    if (r.kind === "incompatible") return applying(begin(ctx, true), "ok");
+    if (r.kind === "ended")
+      return direct<"stale">(async (ctx) => {
+        end(ctx);
+        return "stale";
+      });
+    return applying(r, "ok");
   }
 
   return {
-    async active(ctx) {
+    active(ctx) {
       return ctx.conversation !== null;
     },
-    async start(ctx, at, want) {
-      if (at !== undefined && !isStart(at)) return false;
+    start(ctx, at, want) {
+      if (at !== undefined && !isStart(at)) return direct(async () => false);
       // The starting point's own answers win: a payout entry starts as a payout.
       const said: Answers = want === undefined ? {} : { want };
-      await begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] });
-      return true;
+      return applying(
+        begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }),
+        true,
+      );
     },
-    async send(ctx, given) {
+    send(ctx, given) {
       const now = ctx.now.getTime();
       if (given.type === "text") return advance(ctx, { type: "text", text: given.text, now });
       let json: unknown;
       try {
         json = JSON.parse(given.json);
       } catch {
-        return "stale";
+        return STALE;
       }
       const parsed = ButtonEventSchema.safeParse(json);
-      if (!parsed.success) return "stale";
+      if (!parsed.success) return STALE;
       return advance(ctx, { ...parsed.data, now });
     },
-    async cancel(ctx) {
-      if (ctx.conversation === null) return false;
-      await advance(ctx, { type: "cancel", now: ctx.now.getTime() });
-      return true;
+    cancel(ctx) {
+      if (ctx.conversation === null) return direct(async () => false);
+      const step = advance(ctx, { type: "cancel", now: ctx.now.getTime() });
+      return {
+        needs: step.needs,
+        run: async (ctx) => {
+          await step.run(ctx);
+          return true;
+        },
+      };
     },
   };
 }

@@ -33,6 +33,14 @@ export interface ChatState {
   readonly processed: boolean;
   /** an earlier update of this chat is stored and not processed yet: this one waits its turn */
   readonly earlierPending: boolean;
+  /**
+   * The writer's next words are awaited by staff: a hand-off waits for their
+   * question, or one of their cases for their answer. Read here so that a
+   * plain text, most often an FAQ question, is known up front to need no
+   * transaction; derived from those rows, so the writes that open and close
+   * them keep it true.
+   */
+  readonly awaitingWords: boolean;
 }
 
 export interface ChatKey {
@@ -47,6 +55,7 @@ interface StateRow {
   gateVersion: number | null;
   processed: boolean;
   earlierPending: boolean;
+  awaitingWords: boolean;
   u_id: bigint | null;
   u_language: string | null;
   u_role: Role | null;
@@ -76,6 +85,11 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
       EXISTS (SELECT 1 FROM "InboundUpdate" i
               WHERE i."lane" = ${key.lane} AND i."processedAt" IS NULL
                 AND i."updateId" < ${key.updateId}) AS "earlierPending",
+      (EXISTS (SELECT 1 FROM "Handoff" h
+               WHERE h."customerId" = ${key.userId} AND h."status" = 'awaiting')
+       OR EXISTS (SELECT 1 FROM "RefundCase" rc
+                  WHERE rc."customerId" = ${key.userId} AND rc."status" = 'needs_info'))
+        AS "awaitingWords",
       u."id" AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
       u."firstName" AS "u_firstName", u."username" AS "u_username",
       u."blockedAt" AS "u_blockedAt", u."createdAt" AS "u_createdAt", u."updatedAt" AS "u_updatedAt",
@@ -123,6 +137,7 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
     conversation,
     processed: r.processed,
     earlierPending: r.earlierPending,
+    awaitingWords: r.awaitingWords,
   };
 }
 
@@ -176,6 +191,9 @@ export interface ChatWrite extends ChatKey, Effects {
   failure?: Failure;
 }
 
+/** Whether acting on an update needs a transaction (cases, hand-offs, staff work) or not. */
+export type Needs = "direct" | "transaction";
+
 /** Where an update reads and writes its chat's state. */
 export interface ChatStore {
   /** the client itself, or the update's transaction */
@@ -183,28 +201,43 @@ export interface ChatStore {
   readonly inTransaction: boolean;
   /** writes the update's effects (batched with other chats' when not in a transaction) */
   write(w: ChatWrite): Promise<boolean>;
+  /** Runs `run` in a transaction with a store of its own; a store already in one runs it in place. */
+  transaction<T>(run: (store: ChatStore) => Promise<T>): Promise<T>;
 }
 
 /**
+ * What `act` decided: the effects, or that the rest of the update runs in a
+ * transaction (`db`), whose effects are then written in it too.
+ */
+export type Acted = Effects | { readonly inTransaction: (db: Tx) => Promise<Effects> };
+
+/**
  * The whole of processing one update: reads the chat, lets `act` decide on
- * what it read, writes what it decided. Throws ChatChanged when the chat
- * moved on in between (nothing was written; the inbox runs it again).
+ * what it read, writes what it decided. An update whose decision needs a
+ * transaction opens it only then, with the chat as read: the write stays
+ * conditional on the gate, so nothing read is trusted past a change. Throws
+ * ChatChanged when the chat moved on in between (nothing was written; the
+ * inbox runs it again).
  */
 export async function processInChat(
   store: ChatStore,
   key: ChatKey,
-  act: (state: ChatState, now: Date) => Promise<Effects>,
+  act: (state: ChatState, now: Date) => Promise<Acted>,
   failure?: Failure,
 ): Promise<Handled> {
   const state = await readChatState(store.db, key);
   if (state.processed) return "duplicate";
   if (state.earlierPending && failure === undefined) return "behind";
   const now = new Date();
-  const effects = await act(state, now);
-  const write: ChatWrite = { ...key, ...effects, readVersion: state.version, now };
-  if (failure !== undefined) write.failure = failure;
-  if (!(await store.write(write))) throw new ChatChanged(key.lane);
-  return effects.out.length > 0 ? "sent" : "done";
+  const written = async (into: ChatStore, effects: Effects): Promise<Handled> => {
+    const write: ChatWrite = { ...key, ...effects, readVersion: state.version, now };
+    if (failure !== undefined) write.failure = failure;
+    if (!(await into.write(write))) throw new ChatChanged(key.lane);
+    return effects.out.length > 0 ? "sent" : "done";
+  };
+  const acted = await act(state, now);
+  if (!("inTransaction" in acted)) return written(store, acted);
+  return store.transaction(async (tx) => written(tx, await acted.inTransaction(tx.db)));
 }
 
 /**

@@ -6,13 +6,14 @@ import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
 import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { UpdateSequence } from "./sequence.ts";
-import { ChatChanged, NeedsTransaction } from "./signals.ts";
+import { ChatChanged } from "./signals.ts";
 import { ChatWriteBatch } from "./write-batch.ts";
 
 /**
  * Processes one update and marks it processed, all in one write at its end.
- * A handler run outside a transaction throws NeedsTransaction when it needs
- * one, and any handler ChatChanged when its read went stale before its write.
+ * Given a store outside a transaction, the handler opens one itself
+ * (`store.transaction`) once its read of the chat says the update needs it;
+ * any handler throws ChatChanged when its read went stale before its write.
  */
 export type UpdateHandler = (store: ChatStore, inbound: Inbound) => Promise<Handled>;
 
@@ -105,7 +106,13 @@ export class Inbox {
     this.#o = options;
     this.#sequence = new UpdateSequence(options.orderWaitMs ?? ORDER_WAIT_MS);
     const batch = new ChatWriteBatch(options.prisma);
-    this.#direct = { db: options.prisma, inTransaction: false, write: (w) => batch.write(w) };
+    this.#direct = {
+      db: options.prisma,
+      inTransaction: false,
+      write: (w) => batch.write(w),
+      transaction: (run) =>
+        options.prisma.$transaction((tx) => run(inTransactionStore(tx)), TRANSACTION),
+    };
   }
 
   /**
@@ -250,21 +257,19 @@ export class Inbox {
   }
 
   /**
-   * Processes an update: without a transaction first, inside one when the
-   * handler asks for it; again when the chat changed under it.
+   * Processes an update outside a transaction (the handler opens one when its
+   * decision needs it); again when the chat changed under it, from the third
+   * run on wholly inside a transaction.
    */
   async #process(inbound: Inbound): Promise<Handled> {
     const { prisma, handle } = this.#o;
-    let inTransaction = false;
     for (let race = 1; ; race++) {
       try {
-        return inTransaction
+        return race >= 3
           ? await prisma.$transaction((tx) => handle(inTransactionStore(tx), inbound), TRANSACTION)
           : await handle(this.#direct, inbound);
       } catch (err) {
-        if (err instanceof NeedsTransaction) inTransaction = true;
-        else if (!(err instanceof ChatChanged) || race >= MAX_RACES) throw err;
-        else if (race >= 2) inTransaction = true;
+        if (!(err instanceof ChatChanged) || race >= MAX_RACES) throw err;
       }
     }
   }
@@ -452,7 +457,13 @@ function errorText(err: unknown): string {
 }
 
 function inTransactionStore(tx: Tx): ChatStore {
-  return { db: tx, inTransaction: true, write: (w) => writeChatState(tx, w) };
+  const store: ChatStore = {
+    db: tx,
+    inTransaction: true,
+    write: (w) => writeChatState(tx, w),
+    transaction: (run) => run(store),
+  };
+  return store;
 }
 
 /**

@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { registerCommandMenu } from "../../src/app/commands-menu.ts";
 import { createI18nFor } from "../../src/app/core.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { testConfig } from "../support/bot.ts";
+import { ADMIN, STAFF_ENV, STAFF_GROUP, send } from "../staff/helpers.ts";
+import { TestBot, testConfig } from "../support/bot.ts";
 import { BotApiError, RecordingBotApi } from "../support/bot-api.ts";
+import { databaseKinds } from "../support/database.ts";
 
 describe("registerCommandMenu", () => {
   const i18n = createI18nFor(testConfig());
@@ -27,11 +29,76 @@ describe("registerCommandMenu", () => {
     }
   });
 
+  it("lists customers' commands in private chats only, dropping the menu every chat had", async () => {
+    const api = new RecordingBotApi();
+    await registerCommandMenu(api, i18n, "en", createLogger("silent"));
+    const scopes = (method: string) =>
+      api.calls
+        .filter((c) => c.method === method)
+        .map((c) => (c.payload.scope as { type: string }).type);
+    expect(new Set(scopes("setMyCommands"))).toEqual(new Set(["all_private_chats"]));
+    expect(scopes("deleteMyCommands")).toEqual([
+      "default",
+      "default",
+      "default",
+      "default",
+      "default",
+    ]);
+  });
+
   it("goes on when Telegram refuses", async () => {
     const api = new RecordingBotApi();
     api.failNext(new BotApiError(500, "Internal Server Error"), () => true, 5);
     await expect(
       registerCommandMenu(api, i18n, "en", createLogger("silent")),
     ).resolves.toBeUndefined();
+  });
+});
+
+type Menu = { command: string; description: string }[];
+
+describe.each(databaseKinds)("staff menus on %s", (kind) => {
+  let bot: TestBot;
+  afterEach(async () => {
+    await bot.close();
+  });
+
+  /** The menus set or deleted for one chat, in order (undefined: deleted). */
+  function menusOf(chatId: number, language?: string): (Menu | undefined)[] {
+    return bot.api.calls
+      .filter((c) => {
+        const scope = c.payload.scope as { type: string; chat_id?: number } | undefined;
+        return (
+          scope?.type === "chat" && scope.chat_id === chatId && c.payload.language_code === language
+        );
+      })
+      .map((c) => (c.method === "deleteMyCommands" ? undefined : (c.payload.commands as Menu)));
+  }
+
+  it("gives the staff group the staff commands in each language, and each member theirs and the customer's", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await send(bot.customer(ADMIN, "ru"), "/start");
+    await bot.core.staffMenus.registerAll();
+    const group = menusOf(STAFF_GROUP, "ru")[0] ?? [];
+    expect(group.map((c) => c.command)).toContain("approve");
+    expect(group.map((c) => c.command)).not.toContain("refund");
+    expect(group.find((c) => c.command === "queue")?.description).toBe(
+      "Открытые заявки, сначала с ближайшим сроком",
+    );
+    const admin = (menusOf(ADMIN)[0] ?? []).map((c) => c.command);
+    expect(admin).toEqual(
+      expect.arrayContaining(["refund", "status", "approve", "queue", "staff"]),
+    );
+  });
+
+  it("follows /staff add and /staff remove once they are committed", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const admin = bot.customer(ADMIN);
+    expect((await send(admin, "/staff add 4100"))[0]?.text).toBe("4100 is staff now.");
+    await expect.poll(() => menusOf(4100).length).toBe(1);
+    expect((menusOf(4100)[0] ?? []).map((c) => c.command)).toContain("claim");
+    expect((await send(admin, "/staff remove 4100"))[0]?.text).toBe("4100 is no longer staff.");
+    await expect.poll(() => menusOf(4100).length).toBe(2);
+    expect(menusOf(4100)[1]).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app/core.ts";
+import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
@@ -15,7 +16,8 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     await db.close();
   });
 
-  it("are two for every update of a refund conversation but the submission", async () => {
+  /** The core over a database that records every statement sent to it. */
+  async function counting() {
     const statements: string[] = [];
     db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
     const core = createCore({
@@ -25,6 +27,11 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
       logger: createLogger("silent"),
       pace: UNLIMITED,
     });
+    return { core, statements };
+  }
+
+  it("are two for every update of a refund conversation but the submission", async () => {
+    const { core, statements } = await counting();
     let id = 1;
     const updates = conversation(4242, () => id++);
     const counts: number[] = [];
@@ -36,5 +43,40 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     expect(counts.slice(0, -1)).toEqual(counts.slice(0, -1).map(() => 2));
     expect(await db.prisma.refundCase.count()).toBe(1);
     expect(await db.prisma.inboundUpdate.count({ where: { processedAt: null } })).toBe(0);
+  });
+
+  it("are two for an FAQ question; a transaction only while staff await the customer's words", async () => {
+    const { core, statements } = await counting();
+    let id = 1;
+    const from = { id: 5151, is_bot: false, first_name: "Faq", language_code: "en" };
+    const chat = { id: 5151, type: "private" };
+    const count = async (update: object): Promise<number> => {
+      statements.length = 0;
+      await core.inbox.receive({ update_id: id++, ...update });
+      return statements.length;
+    };
+    const text = (t: string) =>
+      count({ message: { message_id: id++, date: 0, chat, from, text: t } });
+    const question = "How long does a refund take?";
+    expect([await text(question), await text(question)]).toEqual([2, 2]);
+
+    // "Talk to a person": the customer's next words are the question for staff.
+    await count({
+      callback_query: {
+        id: String(id++),
+        from,
+        chat_instance: "x",
+        message: { message_id: 1, date: 0, chat },
+        data: encodeCallback({ kind: "menu", action: "human" }),
+      },
+    });
+    await text("My number 123 never got the code");
+    expect(
+      await db.prisma.handoff.findMany({
+        where: { customerId: 5151n },
+        select: { status: true, question: true },
+      }),
+    ).toEqual([{ status: "open", question: "My number 123 never got the code" }]);
+    expect(await text(question)).toBe(2);
   });
 });

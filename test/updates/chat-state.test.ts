@@ -52,6 +52,7 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       conversation: null,
       processed: false,
       earlierPending: false,
+      awaitingWords: false,
     });
     expect(await writeChatState(db.prisma, write())).toBe(true);
 

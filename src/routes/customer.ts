@@ -1,0 +1,105 @@
+import { direct, inTransaction, type Plan } from "../chat/context.ts";
+import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
+
+/**
+ * The customer's commands, in the order of Telegram's menu. Anyone may use
+ * them in a private chat; their arguments are ignored.
+ */
+export const CUSTOMER_COMMANDS = {
+  refund: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.refund" },
+    needs: "by its step",
+    plan: (f, ctx) => mapPlan(f.refunds.start(ctx), () => {}),
+  }),
+  status: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.status" },
+    needs: "transaction",
+    run: (f, ctx) => f.customer.status(ctx),
+  }),
+  faq: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.faq" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.topics(ctx),
+  }),
+  language: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.language" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.chooseLanguage(ctx),
+  }),
+  cancel: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.cancel" },
+    needs: "by its step",
+    plan: (f, ctx) =>
+      mapPlan(f.refunds.cancel(ctx), (cancelled) => {
+        if (!cancelled) ctx.say("bot:conversation.nothingToCancel");
+      }),
+  }),
+  help: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.help" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.help(ctx),
+  }),
+  start: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.start" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.greet(ctx),
+  }),
+} satisfies Record<string, Command>;
+
+/** "Talk to a person": a hand-off awaiting the customer's question. */
+export function human(f: Features, origin: "menu" | "faq"): Plan {
+  return inTransaction((ctx) => f.staff.human(ctx, origin));
+}
+
+/** The customer's buttons, by their callback kind (src/callbacks/data.ts). */
+export const CUSTOMER_BUTTONS = {
+  refund: button("refund", {
+    who: "anyone",
+    needs: "by its step",
+    plan: (f, ctx, c) =>
+      mapPlan(f.refunds.send(ctx, { type: "button", json: c.event }), (r) => r === "ok"),
+  }),
+  menu: button("menu", {
+    who: "anyone",
+    needs: "by its step",
+    plan(f, ctx, c) {
+      const p =
+        c.action === "human"
+          ? human(f, "menu")
+          : CUSTOMER_COMMANDS[c.action].plan(f, ctx, "", "private");
+      return "usage" in p ? direct(async () => false) : mapPlan(p, () => true);
+    },
+  }),
+  language: button("language", {
+    who: "anyone",
+    needs: "transaction",
+    run: (f, ctx, c) => f.customer.setLanguage(ctx, c.language),
+  }),
+  topic: button("topic", {
+    who: "anyone",
+    needs: "direct",
+    run: async (f, ctx, c) => f.customer.topic(ctx, c.topic),
+  }),
+  faq: button("faq", {
+    who: "anyone",
+    needs: "direct",
+    run: async (f, ctx, c) => f.customer.entry(ctx, c.entry),
+  }),
+  begin: button("begin", {
+    who: "anyone",
+    needs: "by its step",
+    plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want),
+  }),
+  withdraw: button("withdraw", {
+    who: "anyone",
+    needs: "transaction",
+    run: (f, ctx, c) => f.customer.withdraw(ctx, c.caseId),
+  }),
+} satisfies Record<string, ButtonKind>;

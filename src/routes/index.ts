@@ -1,0 +1,155 @@
+import type { Callback } from "../callbacks/data.ts";
+import { type ChatContext, direct, inTransaction, NOTHING, type Plan } from "../chat/context.ts";
+import { cutText } from "../outbox/write.ts";
+import type { Place } from "../staff/desk.ts";
+import { isStaff } from "../staff/roles.ts";
+import type { ChatState } from "../updates/chat-state.ts";
+import type { Inbound } from "../updates/parse.ts";
+import { CUSTOMER_BUTTONS, CUSTOMER_COMMANDS, human } from "./customer.ts";
+import { allowed, type ButtonKind, type Command, type Features, mapPlan } from "./route.ts";
+import { STAFF_BUTTONS, STAFF_COMMANDS } from "./staff.ts";
+
+/**
+ * The route table: every command by its name and every button by its
+ * callback kind, each declared once with who may use it, its arguments and
+ * usage, its menu entry and whether it needs a transaction. The menus are
+ * generated from it (src/app/commands-menu.ts).
+ */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  ...CUSTOMER_COMMANDS,
+  ...STAFF_COMMANDS,
+};
+
+export const BUTTONS: Readonly<Record<Callback["kind"], ButtonKind>> = {
+  ...CUSTOMER_BUTTONS,
+  ...STAFF_BUTTONS,
+};
+
+/** An update someone wrote or pressed in a chat (a blocked bot is no one's words). */
+export type ChatInbound = Exclude<Inbound, { kind: "blocked" }>;
+
+/** In the staff group these show the staff commands and the team, as /staff does. */
+const STAFF_GROUP_ALIASES: readonly string[] = ["start", "help"];
+
+function say(key: string): Plan {
+  return direct(async (ctx) => ctx.say(key));
+}
+
+/**
+ * What one update will do, decided from the chat as read (`state`) before
+ * anything is written: the route, and whether it needs a transaction.
+ */
+export function planFor(
+  f: Features,
+  ctx: ChatContext,
+  inbound: ChatInbound,
+  callback: Callback | undefined,
+  place: Place,
+  state: Pick<ChatState, "awaitingWords">,
+): Plan {
+  switch (inbound.kind) {
+    case "command":
+      return commandPlan(f, ctx, inbound.name, inbound.args, place);
+    case "callback":
+      return answered(inbound.callbackQueryId, buttonPlan(f, ctx, callback, place));
+    case "text":
+      return textPlan(f, ctx, inbound.text, place, state.awaitingWords);
+    case "media":
+      return place === "private" ? say("bot:errors.textOnly") : NOTHING;
+    case "edited":
+      return place === "private" && f.refunds.active(ctx) ? say("bot:errors.edited") : NOTHING;
+  }
+}
+
+function commandPlan(
+  f: Features,
+  ctx: ChatContext,
+  typed: string,
+  args: string,
+  place: Place,
+): Plan {
+  const name = place === "staff_group" && STAFF_GROUP_ALIASES.includes(typed) ? "staff" : typed;
+  const route = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  // Only staff work in the staff group: anything else typed there gets no answer.
+  if (route === undefined || (place === "staff_group" && route.who === "anyone"))
+    return place === "private" ? say("bot:errors.unknownCommand") : NOTHING;
+  if (!allowed(route.who, ctx.user)) {
+    f.staff.refuse(ctx, `/${name}`);
+    return say("bot:errors.unknownCommand");
+  }
+  const plan = route.plan(f, ctx, name === typed ? args : "", place);
+  return "usage" in plan ? say(plan.usage) : plan;
+}
+
+const STALE: Plan<boolean> = direct(async () => false);
+
+function buttonPlan(
+  f: Features,
+  ctx: ChatContext,
+  c: Callback | undefined,
+  place: Place,
+): Plan<boolean> {
+  if (c === undefined) return STALE;
+  const route = BUTTONS[c.kind];
+  // The staff group has staff buttons only.
+  if (place === "staff_group" && route.who === "anyone") return STALE;
+  if (!allowed(route.who, ctx.user)) {
+    f.staff.refuse(ctx, `button ${c.kind === "staff" ? c.action : c.kind}`);
+    return STALE;
+  }
+  return route.plan(f, ctx, c, place) ?? STALE;
+}
+
+/** Answers the button's callback query first, with a toast when the button was stale. */
+function answered(callbackQueryId: string, p: Plan<boolean>): Plan {
+  return {
+    needs: p.needs,
+    run: async (ctx) => {
+      const ok = await p.run(ctx);
+      ctx.out.unshift({
+        kind: "answer",
+        chatId: ctx.chatId,
+        callbackQueryId,
+        ...(ok ? {} : { text: ctx.t("bot:errors.staleButton") }),
+      });
+    },
+  };
+}
+
+/**
+ * Plain text. Staff may be answering a button's prompt (a reason, a
+ * question), which is looked up in a transaction; staff are few. A customer's
+ * text goes to their refund conversation, whose step decides; outside one it
+ * is an FAQ question, which needs no transaction unless staff await the
+ * customer's words (`awaitingWords`, read with the chat) or the question asks
+ * for a person.
+ */
+function textPlan(
+  f: Features,
+  ctx: ChatContext,
+  typed: string,
+  place: Place,
+  awaitingWords: boolean,
+): Plan {
+  const mine = place === "private" ? customerText(f, ctx, typed, awaitingWords) : NOTHING;
+  const text = cutText(typed.trim(), 2000);
+  if (!isStaff(ctx.user) || text === "") return mine;
+  return inTransaction(async (ctx) => {
+    if (!(await f.staff.takePrompted(ctx, text))) await mine.run(ctx);
+  });
+}
+
+function customerText(f: Features, ctx: ChatContext, text: string, awaitingWords: boolean): Plan {
+  if (f.refunds.active(ctx)) return mapPlan(f.refunds.send(ctx, { type: "text", text }), () => {});
+  const m = f.faq.match(text, { userLanguage: ctx.lang });
+  const answer =
+    m.kind === "handoff" ? human(f, "faq") : direct(async (ctx) => f.customer.answer(ctx, m));
+  const run = async (ctx: ChatContext) => {
+    // Everything this message gets is in its own language: the FAQ's answer, a hand-off's
+    // prompt, and the confirmation when it is the question for staff. The chat's setting
+    // stays as it is.
+    ctx.lang = m.language;
+    if (!awaitingWords || !(await f.staff.takeWords(ctx, text))) await answer.run(ctx);
+  };
+  return awaitingWords || answer.needs === "transaction" ? inTransaction(run) : direct(run);
+}

@@ -1,0 +1,160 @@
+import { z } from "zod";
+import type { STAFF_ACTIONS } from "../callbacks/data.ts";
+import type { ChatContext } from "../chat/context.ts";
+import type { Place } from "../staff/desk.ts";
+import { type ButtonKind, button, type Command, command, type Features } from "./route.ts";
+
+/**
+ * Staff commands' arguments, parsed with zod from what follows the command.
+ * Anything that does not parse gets the command's usage line; nothing is guessed.
+ */
+function split(args: string): { head: string; rest: string } {
+  const m = /^(\S*)\s*([\s\S]*)$/.exec(args.trim());
+  return { head: m?.[1] ?? "", rest: (m?.[2] ?? "").trim() };
+}
+
+const number = z
+  .string()
+  .regex(/^#?[1-9]\d{0,9}$/)
+  .transform((s) => Number(s.replace("#", "")))
+  .pipe(z.number().int().max(2_147_483_647));
+
+const userId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform((s) => BigInt(s));
+
+const none = z.literal("");
+const words = z.string().trim().min(1).max(2000);
+
+/** The arguments as a head word and the rest, parsed by `shape`. */
+const headAndRest = <T extends z.ZodType<unknown, { head: string; rest: string }>>(shape: T) =>
+  z.string().transform(split).pipe(shape);
+
+const noArgs = z.string().trim().pipe(none);
+const page = z
+  .string()
+  .transform(split)
+  .pipe(
+    z.union([
+      z.object({ head: none, rest: z.string() }).transform(() => 0),
+      z.object({ head: number, rest: none }).transform((p) => p.head - 1),
+    ]),
+  );
+const caseId = headAndRest(z.object({ head: number, rest: none })).transform((a) => a.head);
+const caseAndNote = headAndRest(z.object({ head: number, rest: z.string().max(2000) })).transform(
+  (a) => ({ id: a.head, note: a.rest === "" ? null : a.rest }),
+);
+const caseAndWords = headAndRest(z.object({ head: number, rest: words })).transform((a) => ({
+  id: a.head,
+  text: a.rest,
+}));
+
+/** `/staff` and `/admin`: the team (`list`, or nothing for /staff), or a role change. */
+const team = (role: "staff" | "admin") =>
+  z
+    .string()
+    .transform(split)
+    .pipe(
+      z.union([
+        z
+          .object({ head: role === "staff" ? z.enum(["", "list"]) : z.literal("list"), rest: none })
+          .transform(() => ({ kind: "team" as const })),
+        z
+          .object({
+            head: z.enum(["add", "remove"]),
+            rest: z
+              .string()
+              .transform(split)
+              .pipe(z.object({ head: userId, rest: none })),
+          })
+          .transform((a) => ({ kind: "role" as const, op: a.head, userId: a.rest.head, role })),
+      ]),
+    );
+
+/**
+ * A staff command: for staff only, in a transaction (it reads cases, prompts
+ * or the team); its usage line and menu description are the locale keys of
+ * its name.
+ */
+function staffCommand<A>(
+  name: string,
+  schema: z.ZodType<A, string>,
+  run: (f: Features, ctx: ChatContext, args: A, place: Place) => Promise<void>,
+): Command {
+  return command({
+    who: "staff",
+    args: { schema, usage: `staff:usage.${name}` },
+    menu: { scope: "staff", description: `staff:menu.${name}` },
+    needs: "transaction",
+    run,
+  });
+}
+
+const onCase = (action: "claim" | "done" | "release") =>
+  staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }));
+
+const withWords = (action: "reject" | "ask") =>
+  staffCommand(action, caseAndWords, (f, ctx, a) =>
+    f.staff.act(ctx, a.id, { action, note: a.text }),
+  );
+
+const teamOrRole = (role: "staff" | "admin") =>
+  staffCommand(role, team(role), (f, ctx, a) =>
+    a.kind === "team" ? f.staff.team(ctx) : f.staff.role(ctx, { role, op: a.op, userId: a.userId }),
+  );
+
+/** The staff commands: for staff in the staff group and in their private chat. */
+export const STAFF_COMMANDS = {
+  queue: staffCommand("queue", page, (f, ctx, p) => f.staff.queue(ctx, p)),
+  case: staffCommand("case", caseId, (f, ctx, id, place) => f.staff.show(ctx, id, place)),
+  claim: onCase("claim"),
+  next: staffCommand("next", noArgs, (f, ctx, _, place) => f.staff.next(ctx, place)),
+  approve: staffCommand("approve", caseAndNote, (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note)),
+  reject: withWords("reject"),
+  ask: withWords("ask"),
+  done: onCase("done"),
+  release: onCase("release"),
+  stats: staffCommand("stats", noArgs, (f, ctx) => f.staff.stats(ctx)),
+  staff: teamOrRole("staff"),
+  admin: teamOrRole("admin"),
+  reply: staffCommand("reply", caseAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
+} satisfies Record<string, Command>;
+
+type StaffAction = (typeof STAFF_ACTIONS)[number];
+
+/** What each staff button on a case does. */
+const ON_CASE: Record<
+  StaffAction,
+  (f: Features, ctx: ChatContext, caseId: number, place: Place) => Promise<void>
+> = {
+  claim: (f, ctx, id) => f.staff.act(ctx, id, { action: "claim" }),
+  release: (f, ctx, id) => f.staff.act(ctx, id, { action: "release" }),
+  done: (f, ctx, id) => f.staff.act(ctx, id, { action: "done" }),
+  approve: (f, ctx, id) => f.staff.askD3(ctx, id, null),
+  confirm: (f, ctx, id) => f.staff.confirm(ctx, id),
+  reject: (f, ctx, id) => f.staff.promptFor(ctx, "reject", id),
+  ask: (f, ctx, id) => f.staff.promptFor(ctx, "ask", id),
+  next: (f, ctx, _, place) => f.staff.next(ctx, place),
+  view: (f, ctx, id, place) => f.staff.show(ctx, id, place),
+};
+
+/** The staff buttons, by their callback kind. */
+export const STAFF_BUTTONS = {
+  staff: button("staff", {
+    who: "staff",
+    needs: "transaction",
+    run: async (f, ctx, c, place) => {
+      await ON_CASE[c.action](f, ctx, c.caseId, place);
+      return true;
+    },
+  }),
+  queue: button("queue", {
+    who: "staff",
+    needs: "transaction",
+    run: async (f, ctx, c) => {
+      await f.staff.queue(ctx, c.page);
+      return true;
+    },
+  }),
+} satisfies Record<string, ButtonKind>;
