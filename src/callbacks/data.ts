@@ -17,11 +17,13 @@ import { z } from "zod";
  *   1|w|<case>        the customer withdraws their case
  *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
  *   1|q|<page>        a page of the staff queue
+ *   1|p|<action>      the customer's answer to "erase your data?" (forget | keep)
  */
 export const CALLBACK_VERSION = "1";
 export const MAX_CALLBACK_BYTES = 64;
 
 export const MENU_ACTIONS = ["refund", "faq", "status", "language", "human"] as const;
+export const PRIVACY_ACTIONS = ["forget", "keep"] as const;
 export const STAFF_ACTIONS = [
   "claim",
   "approve",
@@ -58,6 +60,7 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
+  z.object({ kind: z.literal("privacy"), action: z.enum(PRIVACY_ACTIONS) }),
   z.object({
     kind: z.literal("queue"),
     page: z
@@ -80,6 +83,7 @@ const TAGS = {
   withdraw: "w",
   staff: "s",
   queue: "q",
+  privacy: "p",
 } as const;
 const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
   string,
@@ -116,6 +120,9 @@ export function encodeCallback(c: Callback): string {
       break;
     case "queue":
       parts.push(String(c.page));
+      break;
+    case "privacy":
+      parts.push(c.action);
       break;
   }
   const data = parts.join("|");
@@ -162,6 +169,9 @@ export function decodeCallback(data: string): Callback | undefined {
       break;
     case "queue":
       fields.page = rest[0];
+      break;
+    case "privacy":
+      fields.action = rest[0];
       break;
     default:
       return undefined;

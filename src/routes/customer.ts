@@ -1,4 +1,5 @@
 import { direct, inTransaction, type Plan } from "../chat/context.ts";
+import { answerForget, askToForget, sendMyData } from "../chat/privacy.ts";
 import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
 
 /**
@@ -38,6 +39,18 @@ export const CUSTOMER_COMMANDS = {
       mapPlan(f.refunds.cancel(ctx), (cancelled) => {
         if (!cancelled) ctx.say("bot:conversation.nothingToCancel");
       }),
+  }),
+  mydata: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.mydata" },
+    needs: "transaction",
+    run: (_f, ctx) => sendMyData(ctx),
+  }),
+  forget: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.forget" },
+    needs: "direct",
+    run: async (_f, ctx) => askToForget(ctx),
   }),
   help: command({
     who: "anyone",
@@ -101,5 +114,13 @@ export const CUSTOMER_BUTTONS = {
     who: "anyone",
     needs: "transaction",
     run: (f, ctx, c) => f.customer.withdraw(ctx, c.caseId),
+  }),
+  privacy: button("privacy", {
+    who: "anyone",
+    needs: "transaction",
+    run: async (_f, ctx, c) => {
+      await answerForget(ctx, c.action);
+      return true;
+    },
   }),
 } satisfies Record<string, ButtonKind>;

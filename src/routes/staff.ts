@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { STAFF_ACTIONS } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { Place } from "../staff/desk.ts";
+import { personsData } from "../staff/privacy.ts";
 import { type ButtonKind, button, type Command, command, type Features } from "./route.ts";
 
 /**
@@ -72,6 +73,14 @@ const team = (role: "staff" | "admin") =>
       ]),
     );
 
+/** `/privacy export|forget <user id>`: a person's data, for admins. */
+const privacy = headAndRest(
+  z.object({
+    head: z.enum(["export", "forget"]),
+    rest: z.string().transform(split).pipe(z.object({ head: userId, rest: none })),
+  }),
+).transform((a) => ({ op: a.head, userId: a.rest.head }));
+
 /**
  * A staff command: for staff only, in a transaction (it reads cases, prompts
  * or the team); its usage line and menu description are the locale keys of
@@ -119,6 +128,7 @@ export const STAFF_COMMANDS = {
   staff: teamOrRole("staff"),
   admin: teamOrRole("admin"),
   reply: staffCommand("reply", caseAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
+  privacy: staffCommand("privacy", privacy, (_f, ctx, a) => personsData(ctx, a.op, a.userId)),
 } satisfies Record<string, Command>;
 
 type StaffAction = (typeof STAFF_ACTIONS)[number];

@@ -180,3 +180,73 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(o?.accountId).toBe("ann@example.com");
   });
 });
+
+describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
+  let bot: TestBot | undefined;
+  afterEach(async () => {
+    await bot?.close();
+  });
+
+  it("/mydata sends the customer their data as a JSON file", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await submitBalanceRequest(zeb);
+    const from = bot.api.calls.length;
+    await zeb.send("/mydata");
+    const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
+    expect(doc?.payload.chat_id).toBe(String(ZEB));
+    expect(String(doc?.payload.caption)).toMatch(/^Everything we hold about you, as of /);
+    const file = (doc?.payload.document as { upload: { filename: string; content: string } })
+      .upload;
+    expect(file.filename).toBe(`data-${ZEB}.json`);
+    expect(JSON.parse(file.content)).toMatchObject({
+      user: { firstName: "Zebulon" },
+      requests: [{ account: "ann@example.com", status: "submitted" }],
+    });
+  });
+
+  it("/forget asks first; keeping changes nothing, confirming erases once the reply has left", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await submitBalanceRequest(zeb);
+    const asked = await send(zeb, "/forget");
+    expect(asked[0]?.text).toMatch(/^Erase your data\?/);
+    expect((await pressWith(zeb, asked, "1|p|keep")).replies[0]?.text).toBe("Nothing was erased.");
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+    const confirmed = await pressWith(zeb, asked, "1|p|forget");
+    expect(confirmed.replies[0]?.text).toMatch(/^Done: your data will be erased within a minute/);
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
+    expect(await erasures.tick(new Date())).toBe(1);
+    expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
+    expect(await bot.db.prisma.refundCase.count({ where: { status: "withdrawn" } })).toBe(1);
+  });
+
+  it("/privacy is for admins: export to the admin's private chat, forget on request", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await zeb.send("/start");
+    const group = Number(STAFF_ENV.STAFF_CHAT_ID);
+    const sam = bot.member(901, group);
+    expect((await send(sam, `/privacy export ${ZEB}`))[0]?.text).toBe(
+      "Only admins can export or erase a person's data.",
+    );
+    const admin = bot.member(Number(STAFF_ENV.ADMIN_IDS), group);
+    const from = bot.api.calls.length;
+    expect((await send(admin, `/privacy export ${ZEB}`))[0]?.text).toBe(
+      `I've sent the data of ${ZEB} to your private chat.`,
+    );
+    const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
+    expect(doc?.payload.chat_id).toBe(STAFF_ENV.ADMIN_IDS);
+    expect((await send(admin, "/privacy export 12345"))[0]?.text).toBe("I know no customer 12345.");
+    expect((await send(admin, "/privacy export 901"))[0]?.text).toBe(
+      "901 is on the team: remove their role first.",
+    );
+    expect((await send(admin, "/privacy wipe 1"))[0]?.text).toMatch(/^Usage: \/privacy export/);
+    expect((await send(admin, `/privacy forget ${ZEB}`))[0]?.text).toBe(
+      `The data of ${ZEB} will be erased within a minute.`,
+    );
+    expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
+    expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
+  });
+});
