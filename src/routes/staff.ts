@@ -77,7 +77,10 @@ const team = (role: "staff" | "admin") =>
 const privacy = headAndRest(
   z.object({
     head: z.enum(["export", "forget"]),
-    rest: z.string().transform(split).pipe(z.object({ head: userId, rest: none })),
+    rest: z
+      .string()
+      .transform(split)
+      .pipe(z.object({ head: userId, rest: none })),
   }),
 ).transform((a) => ({ op: a.head, userId: a.rest.head }));
 

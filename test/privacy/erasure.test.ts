@@ -196,8 +196,8 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
     expect(doc?.payload.chat_id).toBe(String(ZEB));
     expect(String(doc?.payload.caption)).toMatch(/^Everything we hold about you, as of /);
-    const file = (doc?.payload.document as { upload: { filename: string; content: string } })
-      .upload;
+    if (doc === undefined) throw new Error("no document was sent");
+    const file = (doc.payload.document as { upload: { filename: string; content: string } }).upload;
     expect(file.filename).toBe(`data-${ZEB}.json`);
     expect(JSON.parse(file.content)).toMatchObject({
       user: { firstName: "Zebulon" },
