@@ -94,7 +94,7 @@ export class StaffMenus {
     this.#o = o;
   }
 
-  /** At start: the staff group's menus and every staff member's. */
+  /** At start: the staff group's menus and every staff member's, configured admins included. */
   async registerAll(): Promise<void> {
     const { api, prisma, i18n, config, logger } = this.#o;
     if (config.staffChatId !== undefined) {
@@ -112,7 +112,12 @@ export class StaffMenus {
         });
     }
     try {
-      for (const member of await staffMembers(prisma)) await this.#member(member.id, member);
+      const members = await staffMembers(prisma);
+      for (const member of members) await this.#member(member.id, member);
+      // Admins by configuration are admins before their first message gives them a row.
+      for (const id of config.adminIds)
+        if (!members.some((m) => m.id === id))
+          await this.#member(id, { role: "admin", language: null });
     } catch (err) {
       logger.warn({ err }, "could not register the staff members' command menus");
     }

@@ -89,6 +89,17 @@ describe.each(databaseKinds)("staff menus on %s", (kind) => {
     expect(admin).toEqual(
       expect.arrayContaining(["refund", "status", "approve", "queue", "staff"]),
     );
+    expect(menusOf(ADMIN)[0]?.find((c) => c.command === "refund")?.description).toBe(
+      "Оформить возврат",
+    );
+  });
+
+  it("gives a configured admin who has not written yet the staff menu in the default language", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await bot.core.staffMenus.registerAll();
+    expect(menusOf(ADMIN)[0]?.find((c) => c.command === "approve")?.description).toBe(
+      "Approve a case (after the D3 check)",
+    );
   });
 
   it("follows /staff add and /staff remove once they are committed", async () => {

@@ -3,6 +3,7 @@ import { createI18nFor } from "../../src/app/core.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { type ChatWrite, readChatState, writeChatState } from "../../src/updates/chat-state.ts";
+import { makeCase } from "../staff/helpers.ts";
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -136,5 +137,22 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     });
     expect((await readChatState(db.prisma, key)).earlierPending).toBe(true);
     expect((await readChatState(db.prisma, { ...key, updateId: 998n })).earlierPending).toBe(false);
+  });
+
+  it("see whether staff await the writer's words: a hand-off's question, a case's answer", async () => {
+    db = await createTestDatabase(kind);
+    const awaiting = async () => (await readChatState(db.prisma, key)).awaitingWords;
+    const id = await makeCase(db.prisma, { customerId: 42 });
+    expect(await awaiting()).toBe(false);
+    await db.prisma.refundCase.update({ where: { id }, data: { status: "needs_info" } });
+    expect(await awaiting()).toBe(true);
+    await db.prisma.refundCase.update({ where: { id }, data: { status: "in_review" } });
+    const h = await db.prisma.handoff.create({
+      data: { customerId: 42n, chatId: 42n, origin: "menu", createdAt: new Date() },
+    });
+    expect(await awaiting()).toBe(true);
+    await db.prisma.handoff.update({ where: { id: h.id }, data: { status: "open" } });
+    expect(await awaiting()).toBe(false);
+    expect((await readChatState(db.prisma, { ...key, userId: 43n })).awaitingWords).toBe(false);
   });
 });
