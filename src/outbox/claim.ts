@@ -109,16 +109,8 @@ async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
       attempts: row.attempts ?? 0,
     });
   }
-  // Answers first, then the oldest message first, as the queue promises.
-  claimed.sort((a, b) =>
-    (a.method === ANSWER) !== (b.method === ANSWER)
-      ? a.method === ANSWER
-        ? -1
-        : 1
-      : a.id < b.id
-        ? -1
-        : 1,
-  );
+  // RETURNING keeps no order: start the oldest first, as the queue promises.
+  claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
   const seen = summary?.seen ?? 0;
   const found = summary?.found ?? 0;
   return {

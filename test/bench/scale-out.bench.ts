@@ -203,6 +203,10 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
             LOG_LEVEL: "info",
             ADMIN_IDS: STAFF.join(","),
             STAFF_CHAT_ID: String(STAFF_GROUP),
+            // BENCH_CPU_PROF=<folder>: each bot process writes a CPU profile there when it stops.
+            ...(process.env.BENCH_CPU_PROF === undefined
+              ? {}
+              : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }),
           },
           cwd,
         ),
