@@ -32,32 +32,45 @@ class Bucket {
     this.#at = now;
   }
 
-  /** Milliseconds until a token is free (0: take it now). */
-  take(now: number): number {
+  #refill(now: number): void {
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#at) * this.#rate);
     this.#at = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - this.#tokens) / this.#rate);
   }
 
-  /** Whether the bucket would be full again by `now`: then it is the same as a new one. */
-  fullBy(now: number): boolean {
-    return this.#tokens + (now - this.#at) * this.#rate >= this.#burst;
+  /** Whole tokens free at `now`. */
+  free(now: number): number {
+    this.#refill(now);
+    return Math.floor(this.#tokens);
+  }
+
+  /** Milliseconds until a token is free (0: now). */
+  waitFor(now: number): number {
+    this.#refill(now);
+    return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.#rate);
+  }
+
+  take(now: number): void {
+    this.#refill(now);
+    this.#tokens -= 1;
+  }
+
+  /** Whether the bucket is full: then it is the same as a new one. */
+  full(now: number): boolean {
+    this.#refill(now);
+    return this.#tokens >= this.#burst;
   }
 }
 
-/** Every this many messages, chats whose allowance is whole again are forgotten. */
-const FORGET_EVERY = 1_000;
-
+/**
+ * The sender asks before it claims: which chats must wait, and how many
+ * messages may leave in all; then it takes one message's allowance for each
+ * chat it claimed, so nothing is claimed only to be put back.
+ */
 export class Pace {
   readonly #limits: PaceLimits;
   readonly #chats = new Map<bigint, Bucket>();
   readonly #global: Bucket;
   readonly #now: () => number;
-  #taken = 0;
 
   constructor(limits: PaceLimits = TELEGRAM_LIMITS, now: () => number = Date.now) {
     this.#limits = limits;
@@ -65,10 +78,33 @@ export class Pace {
     this.#global = new Bucket(limits.global.burst, limits.global.perSecond, now());
   }
 
-  /** Milliseconds to wait before the next message to this chat may leave. */
-  delayFor(chatId: bigint): number {
+  /**
+   * Chats whose allowance is spent now. Chats whose allowance is whole again
+   * are forgotten on the way, so memory follows the chats written to lately.
+   */
+  waiting(): bigint[] {
     const now = this.#now();
-    if (++this.#taken % FORGET_EVERY === 0) this.#forgetIdle(now);
+    const out: bigint[] = [];
+    for (const [chatId, bucket] of this.#chats) {
+      if (bucket.full(now)) this.#chats.delete(chatId);
+      else if (bucket.waitFor(now) > 0) out.push(chatId);
+    }
+    return out;
+  }
+
+  /** How many messages may leave now, all chats together. */
+  room(): number {
+    return this.#global.free(this.#now());
+  }
+
+  /** Milliseconds until one more message may leave, all chats together (0: now). */
+  nextRoom(): number {
+    return this.#global.waitFor(this.#now());
+  }
+
+  /** Spends one message of the chat's allowance and the bot's (a chat not `waiting`, within `room`). */
+  take(chatId: bigint): void {
+    const now = this.#now();
     let bucket = this.#chats.get(chatId);
     if (bucket === undefined) {
       // Negative ids are groups, supergroups and channels.
@@ -76,17 +112,12 @@ export class Pace {
       bucket = new Bucket(l.burst, l.perSecond, now);
       this.#chats.set(chatId, bucket);
     }
-    const chatWait = bucket.take(now);
-    if (chatWait > 0) return chatWait;
-    return this.#global.take(now);
+    bucket.take(now);
+    this.#global.take(now);
   }
 
   /** How many chats are remembered (tests: idle ones are forgotten). */
   get size(): number {
     return this.#chats.size;
-  }
-
-  #forgetIdle(now: number): void {
-    for (const [chatId, bucket] of this.#chats) if (bucket.fullBy(now)) this.#chats.delete(chatId);
   }
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type BotApi, BotApiError } from "../transport/bot-api.ts";
+import { ANSWER, type Claimed, OutboxClaim } from "./claim.ts";
 import { Pace } from "./pace.ts";
 
 /**
@@ -14,7 +15,9 @@ import { Pace } from "./pace.ts";
  * call before claiming other chats' messages, so a slow or silent Telegram
  * holds up only the chat it is slow for. Button answers take a lane of their
  * own: they are claimed ahead of messages, wait for no message of their chat,
- * and are not paced (Telegram drops an answer that comes too late).
+ * and are not paced (Telegram drops an answer that comes too late). The pace
+ * is asked before claiming: a chat whose allowance is spent is not claimed
+ * until it has one again.
  *
  * At-least-once: a process killed after Telegram accepted a message but before
  * it was marked sent resends it when its lease expires; the lease outlasts a
@@ -25,18 +28,11 @@ const MIN_LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 10;
 /** an answer is worth retrying only briefly: the button's spinner stops on its own */
 const MAX_ANSWER_ATTEMPTS = 3;
-/** messages in flight at once in this process */
+/** messages in flight at once in this process (and as many button answers) */
 const BATCH = 50;
+/** chats one claim looks at, at most: bounds a pass when many chats' heads cannot leave yet */
+const VISIT = 500;
 const DEFAULT_CALL_TIMEOUT_MS = 5_000;
-const ANSWER = "answerCallbackQuery";
-
-interface Claimed {
-  id: bigint;
-  chatId: bigint;
-  method: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-}
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
@@ -65,6 +61,7 @@ export class OutboxSender {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #again = false;
+  readonly #round = new OutboxClaim();
   /** deliveries under way in the running loop */
   readonly #inFlight = new Set<Promise<void>>();
   /**
@@ -90,28 +87,20 @@ export class OutboxSender {
   }
 
   /**
-   * Leases up to `limit` due messages: every due button answer, and the oldest
-   * pending message of each chat whose earlier message is not still pending
-   * (leased by a sender, or waiting for a retry).
+   * Leases up to `limit` due button answers and the heads of up to `limit`
+   * chats the pace allows now (at most what it allows in all), continuing the
+   * round over the chats where the last claim stopped.
    */
   async #claim(limit: number): Promise<Claimed[]> {
-    const claimed = await this.#o.prisma.$queryRaw<Claimed[]>`
-      UPDATE "OutboxMessage"
-         SET "leaseUntil" = now() + make_interval(secs => ${this.#leaseSeconds}), "attempts" = "attempts" + 1
-       WHERE "id" IN (
-         SELECT o."id" FROM "OutboxMessage" o
-          WHERE o."status" = 'pending' AND o."notBefore" <= now()
-            AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
-            AND (o."method" = ${ANSWER} OR NOT EXISTS (
-              SELECT 1 FROM "OutboxMessage" p
-               WHERE p."chatId" = o."chatId" AND p."status" = 'pending'
-                 AND p."method" <> ${ANSWER} AND p."id" < o."id"))
-          ORDER BY (o."method" = ${ANSWER}) DESC, o."id"
-          LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "chatId", "method", "payload", "attempts"`;
-    // RETURNING keeps no order: start the oldest first, as the queue promises.
-    return claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const claimed = await this.#round.claim(this.#o.prisma, {
+      leaseSeconds: this.#leaseSeconds,
+      answers: limit,
+      messages: Math.min(limit, this.#pace.room()),
+      waiting: this.#pace.waiting(),
+      visit: VISIT,
+    });
+    for (const m of claimed) if (m.method !== ANSWER) this.#pace.take(m.chatId);
+    return claimed;
   }
 
   /** The call, failed with a code-0 error (retried) once it outlasts the time limit. */
@@ -131,15 +120,6 @@ export class OutboxSender {
   }
 
   async #deliver(m: Claimed): Promise<void> {
-    const { prisma } = this.#o;
-    const wait = m.method === ANSWER ? 0 : this.#pace.delayFor(m.chatId);
-    if (wait > 0) {
-      await prisma.$executeRaw`
-        UPDATE "OutboxMessage" SET "leaseUntil" = NULL, "attempts" = "attempts" - 1,
-               "notBefore" = now() + make_interval(secs => ${wait / 1000})
-         WHERE "id" = ${m.id}`;
-      return;
-    }
     try {
       await this.#call(m);
     } catch (e) {
@@ -241,8 +221,11 @@ export class OutboxSender {
         }
         if (!this.#running) break;
         if (claimed > 0 || this.#again) continue;
+        // With the bot's allowance spent, look again as soon as it has room.
+        const nextRoom = this.#pace.nextRoom();
+        const sleep = nextRoom > 0 ? Math.min(pollMs, nextRoom) : pollMs;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, pollMs);
+          const t = setTimeout(resolve, sleep);
           this.#wake = () => {
             clearTimeout(t);
             resolve();

@@ -5,6 +5,7 @@
 // latency for each, and checks that both runs end with the same cases and
 // messages. Beside the customers, a staff load: staff members in the staff
 // group claim and approve (with the D3 confirmation) each case as it appears.
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
@@ -14,6 +15,7 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
+import { asMeasuredRole, pgbenchTps, statementCounter } from "./references.ts";
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 200);
@@ -74,6 +76,88 @@ interface Run {
   staffProcessing: number[];
   /** cases approved, each with exactly one approval event */
   approvedOnce: number;
+  /** statements (or transactions: see `counted`) the programs ran, per update */
+  perUpdate: number;
+  counted: string;
+}
+
+/** Posts every customer's updates one after another, all customers at once, round-robin over the ports. */
+function postConversations(
+  scripts: Record<string, unknown>[][],
+  ports: number[],
+  webhook: number[],
+): Promise<unknown> {
+  let next = 0;
+  return Promise.all(
+    scripts.map(async (updates) => {
+      for (const u of updates) {
+        const port = ports[next++ % ports.length] ?? 0;
+        const t = performance.now();
+        await post(port, u);
+        webhook.push(performance.now() - t);
+      }
+    }),
+  );
+}
+
+function databaseName(url: string): string {
+  return new URL(url).pathname.slice(1);
+}
+
+/**
+ * The reference: test/bench/minimal-webhook.ts fed the same customers' updates
+ * by the same load generator (no staff load: it opens no cases).
+ */
+async function runMinimal(): Promise<{
+  updates: number;
+  seconds: number;
+  perUpdate: number;
+  counted: string;
+}> {
+  const db = await createTestDatabase("postgres");
+  const url = db.url ?? "";
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, "minimal-webhook.ts")], {
+    env: {
+      ...process.env,
+      DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", url),
+      PORT: String(port),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exit = once(child, "exit");
+  try {
+    const died = exit.then(() => {
+      throw new Error("the minimal webhook exited before it listened");
+    });
+    died.catch(() => {});
+    await Promise.race([once(child.stdout, "data"), died]);
+    const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(url));
+    let id = 1;
+    const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
+      conversation(300_000 + i, () => id++),
+    );
+    const updates = scripts.reduce((n, s) => n + s.length, 0);
+    const start = performance.now();
+    await postConversations(scripts, [port], []);
+    for (;;) {
+      const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
+      if ((row?.n ?? 0) >= updates) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      updates,
+      seconds,
+      perUpdate: (await counter.count()) / updates,
+      counted: counter.source,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await exit;
+    await db.close();
+  }
 }
 
 /** One staff member's button press in the staff group, as Telegram would deliver it. */
@@ -113,17 +197,22 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
             WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
             WEBHOOK_SECRET: SECRET,
             HTTP_PORT: String(port),
-            DATABASE_URL: db.url ?? "",
+            DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", db.url ?? ""),
             SUPPORT_EMAIL: "refunds@example.com",
             TIME_ZONE,
             LOG_LEVEL: "info",
             ADMIN_IDS: STAFF.join(","),
             STAFF_CHAT_ID: String(STAFF_GROUP),
+            // BENCH_CPU_PROF=<folder>: each bot process writes a CPU profile there when it stops.
+            ...(process.env.BENCH_CPU_PROF === undefined
+              ? {}
+              : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }),
           },
           cwd,
         ),
       );
     }
+    const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(db.url ?? ""));
     let id = 1;
     const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
       conversation(300_000 + i, () => id++),
@@ -132,16 +221,7 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
     const webhook: number[] = [];
     let next = 0;
     const start = performance.now();
-    const customers = Promise.all(
-      scripts.map(async (updates) => {
-        for (const u of updates) {
-          const port = ports[next++ % ports.length] ?? 0;
-          const t = performance.now();
-          await post(port, u);
-          webhook.push(performance.now() - t);
-        }
-      }),
-    );
+    const customers = postConversations(scripts, ports, webhook);
     // The staff load: each member takes the next submitted case nobody took
     // (as /queue shows them) and claims, approves and confirms it, one press
     // after another; the presses go round-robin to the processes too.
@@ -189,6 +269,7 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
     const staffRows = rows.filter((r) => r.chatId === BigInt(STAFF_GROUP));
     const lastStaff = Math.max(...staffRows.map((r) => r.processedAt?.getTime() ?? 0));
     const firstStaff = Math.min(...staffRows.map((r) => r.receivedAt.getTime()));
+    const perUpdate = (await counter.count()) / total;
     const approvals = await db.prisma.caseEvent.groupBy({
       by: ["caseId"],
       where: { toStatus: "approved" },
@@ -209,6 +290,8 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
         (await db.prisma.refundCase.count({ where: { status: "approved" } })) === CUSTOMERS
           ? approvals.filter((a) => a._count._all === 1).length
           : 0,
+      perUpdate,
+      counted: counter.source,
     };
   } finally {
     for (const b of bots) await b.stop();
@@ -221,6 +304,9 @@ export async function bench(): Promise<BenchSection[]> {
   if (TEST_DATABASE_URL === undefined) {
     return [{ title, rows: [], notes: ["Not run: TEST_DATABASE_URL is not set."] }];
   }
+  const tps = await pgbenchTps(TEST_DATABASE_URL);
+  const minimal = await runMinimal();
+  const minimalRate = minimal.updates / minimal.seconds;
   const api = await startStubBotApi();
   const runs: Run[] = [];
   try {
@@ -244,28 +330,48 @@ export async function bench(): Promise<BenchSection[]> {
   return [
     {
       title,
-      rows: runs.map((r) => {
-        const w = percentiles(r.webhook);
-        const p = percentiles(r.processing);
-        const sp = percentiles(r.staffProcessing);
-        return {
-          processes: r.processes,
+      rows: [
+        {
+          processes: "pgbench -N (reference)",
+          "updates/s": tps === undefined ? "not installed" : Math.round(tps),
+        },
+        {
+          processes: "minimal node:http + pg webhook (reference)",
           customers: CUSTOMERS,
-          updates: r.updates,
-          "updates/s": Math.round(r.updates / r.seconds),
-          "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
-          "stored → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
-          "staff actions/s": Math.round(r.staffActions / r.staffSeconds),
-          "staff action stored → processed p50 / p99 ms": `${ms(sp.p50)} / ${ms(sp.p99)}`,
-          cases: r.cases,
-          "approved once": r.approvedOnce,
-          "messages queued": r.messages,
-        };
-      }),
+          updates: minimal.updates,
+          "updates/s": Math.round(minimalRate),
+          "÷ pgbench -N": tps === undefined ? "" : (minimalRate / tps).toFixed(2),
+          "statements/update": minimal.perUpdate.toFixed(2),
+        },
+        ...runs.map((r) => {
+          const w = percentiles(r.webhook);
+          const p = percentiles(r.processing);
+          const sp = percentiles(r.staffProcessing);
+          const rate = r.updates / r.seconds;
+          return {
+            processes: r.processes,
+            customers: CUSTOMERS,
+            updates: r.updates,
+            "updates/s": Math.round(rate),
+            "÷ pgbench -N": tps === undefined ? "" : (rate / tps).toFixed(2),
+            "÷ minimal webhook": (rate / minimalRate).toFixed(2),
+            "÷ 1 process": (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2),
+            "statements/update": r.perUpdate.toFixed(2),
+            "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
+            "stored → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
+            "staff actions/s": Math.round(r.staffActions / r.staffSeconds),
+            "staff action stored → processed p50 / p99 ms": `${ms(sp.p50)} / ${ms(sp.p99)}`,
+            cases: r.cases,
+            "approved once": r.approvedOnce,
+            "messages queued": r.messages,
+          };
+        }),
+      ],
       notes: [
         "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer.",
         "updates/s: all updates stored and processed, from the first post to the last processed mark. Stored → processed is measured with the database's clock (receivedAt, processedAt): queueing plus processing.",
         `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update stored to the last processed; their latency is stored → processed (all staff updates share the group's chat, so they queue behind one another).`,
+        `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the programs' start to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
         "Both runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
     },

@@ -2,21 +2,45 @@ import { describe, expect, it } from "vitest";
 import { Pace, TELEGRAM_LIMITS } from "../../src/outbox/pace.ts";
 
 describe("Pace", () => {
-  it("lets a chat's burst go, then spaces its messages; a group more slowly", () => {
-    const pace = new Pace(TELEGRAM_LIMITS, () => 0);
-    expect([1, 2, 3].map(() => pace.delayFor(7n))).toEqual([0, 0, 0]);
-    expect(pace.delayFor(7n)).toBe(1_000);
-    expect([1, 2, 3].map(() => pace.delayFor(-100n))).toEqual([0, 0, 0]);
-    expect(pace.delayFor(-100n)).toBe(3_000);
+  it("lets a chat's burst go, then makes it wait; a group longer", () => {
+    let now = 0;
+    const pace = new Pace(TELEGRAM_LIMITS, () => now);
+    for (let i = 0; i < 3; i++) pace.take(7n);
+    expect(pace.waiting()).toEqual([7n]);
+    now = 999;
+    expect(pace.waiting()).toEqual([7n]);
+    now = 1_000;
+    expect(pace.waiting()).toEqual([]);
+    for (let i = 0; i < 3; i++) pace.take(-100n);
+    now = 3_999;
+    expect(pace.waiting()).toEqual([-100n]);
+    now = 4_001;
+    expect(pace.waiting()).toEqual([]);
+  });
+
+  it("says how many messages may leave in all, and when the next may", () => {
+    let now = 0;
+    const pace = new Pace(TELEGRAM_LIMITS, () => now);
+    expect(pace.room()).toBe(30);
+    for (let chat = 1n; chat <= 30n; chat++) pace.take(chat);
+    expect(pace.room()).toBe(0);
+    expect(pace.nextRoom()).toBe(34);
+    now = 100;
+    expect(pace.room()).toBe(3);
+    expect(pace.nextRoom()).toBe(0);
   });
 
   it("forgets chats whose allowance is whole again, so memory follows the active chats only", () => {
     let now = 0;
     const pace = new Pace(TELEGRAM_LIMITS, () => now);
-    for (let chat = 1n; chat <= 999n; chat++) pace.delayFor(chat);
-    expect(pace.size).toBe(999);
-    now = 10_000;
-    pace.delayFor(5_000n); // the thousandth message: idle chats are dropped
-    expect(pace.size).toBe(1);
+    for (let chat = 1n; chat <= 999n; chat++) pace.take(chat);
+    pace.take(-5n);
+    expect(pace.size).toBe(1_000);
+    now = 1_000;
+    expect(pace.waiting()).toEqual([]);
+    expect(pace.size).toBe(1); // the group's allowance comes back more slowly
+    now = 9_000;
+    pace.waiting();
+    expect(pace.size).toBe(0);
   });
 });

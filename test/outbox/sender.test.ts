@@ -122,8 +122,10 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
     const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace });
     await drain(sender);
     expect(api.textsTo(5)).toEqual(["1", "2"]);
+    // Never claimed, so never put back: no attempt counted, no lease, no new time.
     const third = await db.prisma.outboxMessage.findFirstOrThrow({ where: { status: "pending" } });
-    expect(third.notBefore.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    expect(third).toMatchObject({ attempts: 0, leaseUntil: null });
+    expect(third.notBefore.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it("never sends a message twice with several senders at once", async () => {
@@ -139,6 +141,73 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
       const want = Array.from({ length: 10 }, (_, k) => `m${c + 6 * k}`);
       expect(api.textsTo(c)).toEqual(want);
     }
+  });
+
+  it("drains a backlog of many chats in rounds: every chat's first message leaves before any chat's third", async () => {
+    db = await createTestDatabase(kind);
+    // Enqueued chat by chat, so the oldest messages all belong to the first chats.
+    await db.prisma.outboxMessage.createMany({
+      data: Array.from({ length: 120 }, (_, c) =>
+        [1, 2, 3].map((k) => ({
+          chatId: BigInt(c + 1),
+          method: "sendMessage",
+          payload: { chat_id: String(c + 1), text: `c${c + 1}m${k}` },
+        })),
+      ).flat(),
+    });
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    await drain(sender);
+    const texts = api.calls.map((c) => String(c.payload.text));
+    expect(texts).toHaveLength(360);
+    const lastFirst = Math.max(...texts.flatMap((t, i) => (t.endsWith("m1") ? [i] : [])));
+    const firstThird = texts.findIndex((t) => t.endsWith("m3"));
+    expect(lastFirst).toBeLessThan(firstThird);
+    for (let c = 1; c <= 120; c++)
+      expect(api.textsTo(c)).toEqual([1, 2, 3].map((k) => `c${c}m${k}`));
+  });
+
+  it("claims no more than the bot's allowance, and leaves the rest unclaimed", async () => {
+    db = await createTestDatabase(kind);
+    for (let c = 1n; c <= 30n; c++) await enqueue(c, `to ${c}`);
+    const pace = new Pace({
+      chat: { burst: 5, perSecond: 1 },
+      group: { burst: 5, perSecond: 1 },
+      global: { burst: 10, perSecond: 0.001 },
+    });
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace });
+    await drain(sender);
+    expect(api.calls).toHaveLength(10);
+    expect(
+      await db.prisma.outboxMessage.count({
+        where: { status: "pending", attempts: 0, leaseUntil: null },
+      }),
+    ).toBe(20);
+  });
+
+  it("holds a chat back while another sender's lease is on its head, then sends in order", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "leased elsewhere");
+    await enqueue(1n, "after it");
+    await enqueue(2n, "free");
+    const head = await db.prisma.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
+    await db.prisma.outboxMessage.update({
+      where: { id: head.id },
+      data: { leaseUntil: new Date(Date.now() + 60_000), attempts: 1 },
+    });
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual([]);
+    expect(api.textsTo(2)).toEqual(["free"]);
+    // The other sender died: once its lease is over, the head goes, then the next.
+    await db.prisma.outboxMessage.update({
+      where: { id: head.id },
+      data: { leaseUntil: new Date(Date.now() - 1_000) },
+    });
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual(["leased elsewhere", "after it"]);
   });
 
   it("sends a button's answer at once, ahead of its chat's paced messages", async () => {

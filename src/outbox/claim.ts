@@ -1,0 +1,148 @@
+import type { PrismaClient } from "../database/open.ts";
+
+export const ANSWER = "answerCallbackQuery";
+
+/** Below every chat id: a walk that starts here starts at the first chat. */
+const FIRST_CHAT = -(2n ** 63n);
+
+export interface Claimed {
+  id: bigint;
+  chatId: bigint;
+  method: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+interface WalkRequest {
+  leaseSeconds: number;
+  /** button answers to lease at most */
+  answers: number;
+  /** messages to lease at most: what the bot's pace allows now */
+  messages: number;
+  /** the walk starts after this chat */
+  after: bigint;
+  /** chats the walk passes over: their pace allows nothing now */
+  waiting: readonly bigint[];
+  /** chats the walk looks at, at most */
+  visit: number;
+}
+
+interface WalkResult {
+  claimed: Claimed[];
+  /** the last chat the walk looked at (the next walk starts after it), or undefined when it saw none */
+  last: bigint | undefined;
+  /** the walk ran out of chats before its limits */
+  reachedEnd: boolean;
+}
+
+interface Row {
+  last: bigint | null;
+  seen: number;
+  found: number;
+  id: bigint | null;
+  chatId: bigint | null;
+  method: string | null;
+  payload: Record<string, unknown> | null;
+  attempts: number | null;
+}
+
+/**
+ * Leases the due button answers, and the head (oldest pending message) of
+ * chats in chat id order from `after`, round-robin across passes. The walk
+ * steps from one chat's head to the next chat's through the partial index of
+ * pending messages, one index probe a chat, and stops after `visit` chats or
+ * once it has found `messages` heads that may leave: its cost follows what it
+ * claims, never the backlog. A head that is leased, waiting for a retry or
+ * whose chat's pace is spent holds its chat back, so each chat's messages leave
+ * one at a time in order; a head another sender has just leased is skipped
+ * (SKIP LOCKED, then the lease rechecked on the locked row).
+ */
+async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
+  const waiting = `{${r.waiting.join(",")}}`;
+  const rows = await prisma.$queryRaw<Row[]>`
+    WITH RECURSIVE walk ("chatId", "id", "ready", "seen", "found") AS (
+      SELECT ${r.after}::bigint, NULL::bigint, false, 0, 0
+      UNION ALL
+      SELECT n."chatId", n."id", n."ready", w."seen" + 1, w."found" + n."ready"::int
+        FROM walk w,
+             LATERAL (SELECT m."chatId", m."id",
+                             m."notBefore" <= now() AND (m."leaseUntil" IS NULL OR m."leaseUntil" < now())
+                             AND m."chatId" <> ALL (${waiting}::bigint[]) AS "ready"
+                        FROM "OutboxMessage" m
+                       WHERE m."status" = 'pending' AND m."method" <> ${ANSWER} AND m."chatId" > w."chatId"
+                       ORDER BY m."chatId", m."id" LIMIT 1) n
+       WHERE w."seen" < ${r.visit} AND w."found" < ${r.messages}
+    ),
+    picked AS (
+      SELECT o."id" FROM "OutboxMessage" o JOIN walk w ON w."id" = o."id"
+       WHERE w."ready" AND o."status" = 'pending' AND o."notBefore" <= now()
+         AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
+       LIMIT ${r.messages}
+         FOR UPDATE OF o SKIP LOCKED
+    ),
+    answers AS (
+      SELECT a."id" FROM "OutboxMessage" a
+       WHERE a."status" = 'pending' AND a."method" = ${ANSWER} AND a."notBefore" <= now()
+         AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now())
+       ORDER BY a."id" LIMIT ${r.answers}
+         FOR UPDATE SKIP LOCKED
+    ),
+    claimed AS (
+      UPDATE "OutboxMessage" u
+         SET "leaseUntil" = now() + make_interval(secs => ${r.leaseSeconds}), "attempts" = u."attempts" + 1
+       WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
+      RETURNING u."id", u."chatId", u."method", u."payload", u."attempts"
+    )
+    SELECT s."last", s."seen", s."found", c."id", c."chatId", c."method", c."payload", c."attempts"
+      FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen",
+                   max("found") AS "found" FROM walk) s
+      LEFT JOIN claimed c ON true`;
+  const summary = rows[0];
+  const claimed: Claimed[] = [];
+  for (const row of rows) {
+    if (row.id === null || row.chatId === null || row.method === null) continue;
+    claimed.push({
+      id: row.id,
+      chatId: row.chatId,
+      method: row.method,
+      payload: row.payload ?? {},
+      attempts: row.attempts ?? 0,
+    });
+  }
+  // RETURNING keeps no order: start the oldest first, as the queue promises.
+  claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const seen = summary?.seen ?? 0;
+  const found = summary?.found ?? 0;
+  return {
+    claimed,
+    last: summary?.last ?? undefined,
+    reachedEnd: seen < r.visit && found < r.messages,
+  };
+}
+
+export type ClaimRequest = Omit<WalkRequest, "after">;
+
+/**
+ * Claims in rounds over the chats: each claim's walk starts where the last one
+ * stopped, and one that runs out of chats mid-round goes on from the first
+ * chat, once. A sender keeps one for its life.
+ */
+export class OutboxClaim {
+  #after = FIRST_CHAT;
+
+  async claim(prisma: PrismaClient, r: ClaimRequest): Promise<Claimed[]> {
+    const claimed: Claimed[] = [];
+    let { answers, messages } = r;
+    const starts = this.#after === FIRST_CHAT ? [FIRST_CHAT] : [this.#after, FIRST_CHAT];
+    for (const after of starts) {
+      const got = await walk(prisma, { ...r, answers, messages, after });
+      if (got.last !== undefined) this.#after = got.last;
+      if (got.reachedEnd) this.#after = FIRST_CHAT;
+      claimed.push(...got.claimed);
+      messages -= got.claimed.filter((m) => m.method !== ANSWER).length;
+      answers = 0;
+      if (!got.reachedEnd || messages <= 0) break;
+    }
+    return claimed;
+  }
+}
