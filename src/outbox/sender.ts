@@ -55,7 +55,8 @@ const CHANGES = new Set(["editMessageText", "editMessageReplyMarkup", "deleteMes
 /** Telegram's 400 for a change that is already as wanted. */
 const NOT_MODIFIED = /message is not modified/i;
 /** Telegram's 400s for a message that is gone or can no longer be changed (too old, deleted). */
-const GONE = /message to (edit|delete) not found|message can't be (edited|deleted)|message_id_invalid/i;
+const GONE =
+  /message to (edit|delete) not found|message can't be (edited|deleted)|message_id_invalid/i;
 
 function messageIdOf(result: unknown): bigint | null {
   const id = (result as { message_id?: unknown } | null)?.message_id;

@@ -95,11 +95,16 @@ export function toBotApiCall(o: Outgoing): BotApiCall {
       };
     case "document": {
       const document: Upload = { upload: { filename: o.filename, content: o.content } };
-      return { method: "sendDocument", payload: { chat_id, document, caption: o.caption }, ref: null };
+      return {
+        method: "sendDocument",
+        payload: { chat_id, document, caption: o.caption },
+        ref: null,
+      };
     }
     case "message": {
       const payload: Record<string, unknown> = { chat_id, text: clip(o.text) };
-      if (o.buttons !== undefined && o.buttons.length > 0) payload.reply_markup = keyboard(o.buttons);
+      if (o.buttons !== undefined && o.buttons.length > 0)
+        payload.reply_markup = keyboard(o.buttons);
       else if (o.forceReply !== undefined)
         payload.reply_markup = {
           force_reply: true,
@@ -110,7 +115,12 @@ export function toBotApiCall(o: Outgoing): BotApiCall {
     case "edit":
       return {
         method: "editMessageText",
-        payload: { chat_id, ...at(o.target), text: clip(o.text), reply_markup: keyboard(o.buttons) },
+        payload: {
+          chat_id,
+          ...at(o.target),
+          text: clip(o.text),
+          reply_markup: keyboard(o.buttons),
+        },
         ref: refOf(o.target),
       };
     case "unbutton":
@@ -120,7 +130,11 @@ export function toBotApiCall(o: Outgoing): BotApiCall {
         ref: refOf(o.target),
       };
     case "delete":
-      return { method: "deleteMessage", payload: { chat_id, ...at(o.target) }, ref: refOf(o.target) };
+      return {
+        method: "deleteMessage",
+        payload: { chat_id, ...at(o.target) },
+        ref: refOf(o.target),
+      };
   }
 }
 

@@ -75,6 +75,7 @@ export function human(f: Features, origin: "menu" | "faq"): Plan {
 export const CUSTOMER_BUTTONS = {
   refund: button("refund", {
     who: "anyone",
+    answers: true,
     needs: "by its step",
     plan: (f, ctx, c) =>
       mapPlan(f.refunds.send(ctx, { type: "button", json: c.event }), (r) => r === "ok"),
@@ -92,6 +93,7 @@ export const CUSTOMER_BUTTONS = {
   }),
   language: button("language", {
     who: "anyone",
+    answers: true,
     needs: "transaction",
     run: (f, ctx, c) => f.customer.setLanguage(ctx, c.language),
   }),
@@ -107,6 +109,7 @@ export const CUSTOMER_BUTTONS = {
   }),
   begin: button("begin", {
     who: "anyone",
+    answers: true,
     needs: "by its step",
     plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want),
   }),
@@ -117,6 +120,7 @@ export const CUSTOMER_BUTTONS = {
   }),
   privacy: button("privacy", {
     who: "anyone",
+    answers: true,
     needs: "transaction",
     run: async (_f, ctx, c) => {
       await answerForget(ctx, c.action);

@@ -51,7 +51,7 @@ export function planFor(
     case "command":
       return commandPlan(f, ctx, inbound.name, inbound.args, place);
     case "callback":
-      return answered(inbound.callbackQueryId, buttonPlan(f, ctx, callback, place));
+      return answered(inbound, callback, buttonPlan(f, ctx, callback, place), place);
     case "text":
       return textPlan(f, ctx, inbound.text, place, state.awaitingWords);
     case "media":
@@ -100,8 +100,18 @@ function buttonPlan(
   return route.plan(f, ctx, c, place) ?? STALE;
 }
 
-/** Answers the button's callback query first, with a toast when the button was stale. */
-function answered(callbackQueryId: string, p: Plan<boolean>): Plan {
+/**
+ * Answers the button's callback query first. A stale button gets a pop-up and,
+ * in a private chat, its keyboard removed; a button that answers its message
+ * leaves the message showing the choice, without the keyboard. (The staff
+ * group's cards are brought up to date by the staff side.)
+ */
+function answered(
+  inbound: Extract<ChatInbound, { kind: "callback" }>,
+  callback: Callback | undefined,
+  p: Plan<boolean>,
+  place: Place,
+): Plan {
   return {
     needs: p.needs,
     run: async (ctx) => {
@@ -109,9 +119,26 @@ function answered(callbackQueryId: string, p: Plan<boolean>): Plan {
       ctx.out.unshift({
         kind: "answer",
         chatId: ctx.chatId,
-        callbackQueryId,
-        ...(ok ? {} : { text: ctx.t("bot:errors.staleButton") }),
+        callbackQueryId: inbound.callbackQueryId,
+        ...(ok ? {} : { text: ctx.t("bot:errors.staleButton"), alert: true }),
       });
+      if (place !== "private") return;
+      const target = { messageId: inbound.messageId };
+      const answers = callback !== undefined && BUTTONS[callback.kind].answers;
+      if (ok && !answers) return;
+      // Shown before what the press caused: the question with its answer, then what follows.
+      ctx.out.splice(
+        1,
+        0,
+        ok && inbound.pressed !== undefined
+          ? {
+              kind: "edit",
+              chatId: ctx.chatId,
+              target,
+              text: ctx.t("bot:answered", inbound.pressed),
+            }
+          : { kind: "unbutton", chatId: ctx.chatId, target },
+      );
     },
   };
 }
