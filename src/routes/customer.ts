@@ -116,7 +116,11 @@ export const CUSTOMER_BUTTONS = {
   withdraw: button("withdraw", {
     who: "anyone",
     needs: "transaction",
-    run: (f, ctx, c) => f.customer.withdraw(ctx, c.caseId),
+    run: async (f, ctx, c) => {
+      const withdrawn = await f.customer.withdraw(ctx, c.caseId);
+      if (withdrawn) await f.staff.cardsChanged(ctx, c.caseId);
+      return withdrawn;
+    },
   }),
   privacy: button("privacy", {
     who: "anyone",

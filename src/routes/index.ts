@@ -116,11 +116,13 @@ function answered(
     needs: p.needs,
     run: async (ctx) => {
       const ok = await p.run(ctx);
+      const said = ok ? ctx.pressAnswer : { text: ctx.t("bot:errors.staleButton"), alert: true };
       ctx.out.unshift({
         kind: "answer",
         chatId: ctx.chatId,
         callbackQueryId: inbound.callbackQueryId,
-        ...(ok ? {} : { text: ctx.t("bot:errors.staleButton"), alert: true }),
+        ...(said === undefined ? {} : { text: said.text }),
+        ...(said?.alert === true ? { alert: true } : {}),
       });
       if (place !== "private") return;
       const target = { messageId: inbound.messageId };
