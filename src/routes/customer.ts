@@ -1,6 +1,17 @@
+import { z } from "zod";
 import { direct, inTransaction, type Plan } from "../chat/context.ts";
 import { answerForget, askToForget, sendMyData } from "../chat/privacy.ts";
 import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
+
+/** What a /start deep link names; anything else is a plain start. */
+const startPayload = z
+  .string()
+  .trim()
+  .transform((p): { kind: "greet" | "refund" | "status" } | { kind: "faq"; entry: string } => {
+    if (p === "refund" || p === "status") return { kind: p };
+    const faq = /^faq_([a-z][a-z0-9_]{0,31})$/.exec(p);
+    return faq?.[1] === undefined ? { kind: "greet" } : { kind: "faq", entry: faq[1] };
+  });
 
 /**
  * The customer's commands, in the order of Telegram's menu. Anyone may use
@@ -58,11 +69,32 @@ export const CUSTOMER_COMMANDS = {
     needs: "direct",
     run: async (f, ctx) => f.customer.help(ctx),
   }),
+  settings: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.settings" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.settings(ctx),
+  }),
   start: command({
     who: "anyone",
     menu: { scope: "customer", description: "bot:commands.start" },
-    needs: "direct",
-    run: async (f, ctx) => f.customer.greet(ctx),
+    // A deep link (t.me/<bot>?start=<payload>) opens the chat at what it names.
+    args: { schema: startPayload, usage: "bot:errors.unknownCommand" },
+    needs: "by its step",
+    plan(f, ctx, at) {
+      switch (at.kind) {
+        case "refund":
+          return mapPlan(f.refunds.start(ctx), () => {});
+        case "status":
+          return inTransaction((ctx) => f.customer.status(ctx));
+        case "faq":
+          return direct(async (ctx) => {
+            if (!f.customer.entry(ctx, at.entry)) f.customer.greet(ctx);
+          });
+        case "greet":
+          return direct(async (ctx) => f.customer.greet(ctx));
+      }
+    },
   }),
 } satisfies Record<string, Command>;
 

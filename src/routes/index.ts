@@ -70,9 +70,10 @@ function commandPlan(
 ): Plan {
   const name = place === "staff_group" && STAFF_GROUP_ALIASES.includes(typed) ? "staff" : typed;
   const route = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  // Only staff work in the staff group: anything else typed there gets no answer.
-  if (route === undefined || (place === "staff_group" && route.who === "anyone"))
-    return place === "private" ? say("bot:errors.unknownCommand") : NOTHING;
+  if (route === undefined) return place === "private" ? say("bot:errors.unknownCommand") : NOTHING;
+  // A customer's command in the staff group: where it works instead, in one line.
+  if (place === "staff_group" && route.who === "anyone")
+    return direct(async (ctx) => ctx.say("staff:customerCommand", { command: name }));
   if (!allowed(route.who, ctx.user)) {
     f.staff.refuse(ctx, `/${name}`);
     return say("bot:errors.unknownCommand");

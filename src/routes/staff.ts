@@ -46,6 +46,16 @@ const caseId = headAndRest(z.object({ head: number, rest: none })).transform((a)
 const caseAndNote = headAndRest(z.object({ head: number, rest: z.string().max(2000) })).transform(
   (a) => ({ id: a.head, note: a.rest === "" ? null : a.rest }),
 );
+/** A question for a person is "H-3" (hand-off, apart from cases' "#3"); a bare number is one too. */
+const handoffNumber = z
+  .string()
+  .regex(/^([HhНн]-?)?#?[1-9]\d{0,9}$/)
+  .transform((s) => Number(s.replace(/^[HhНн]-?/, "").replace("#", "")))
+  .pipe(z.number().int().max(2_147_483_647));
+const handoffAndWords = headAndRest(z.object({ head: handoffNumber, rest: words })).transform(
+  (a) => ({ id: a.head, text: a.rest }),
+);
+
 const caseAndWords = headAndRest(z.object({ head: number, rest: words })).transform((a) => ({
   id: a.head,
   text: a.rest,
@@ -130,7 +140,7 @@ export const STAFF_COMMANDS = {
   stats: staffCommand("stats", noArgs, (f, ctx) => f.staff.stats(ctx)),
   staff: teamOrRole("staff"),
   admin: teamOrRole("admin"),
-  reply: staffCommand("reply", caseAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
+  reply: staffCommand("reply", handoffAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
   privacy: staffCommand("privacy", privacy, (_f, ctx, a) => personsData(ctx, a.op, a.userId)),
 } satisfies Record<string, Command>;
 

@@ -281,6 +281,8 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     expect(await send(other, "/queue")).toEqual([]);
     const sam = bot.member(901, STAFF_GROUP);
     expect(await send(sam, "good morning everyone")).toEqual([]);
-    expect(await send(sam, "/refund")).toEqual([]);
+    expect((await send(sam, "/refund"))[0]?.text).toBe(
+      "/refund is a customers' command: it works in a private chat with me. Your commands: /staff",
+    );
   });
 });
