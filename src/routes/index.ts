@@ -1,3 +1,4 @@
+import { containsCardNumber } from "../../machines/refund/fields.ts";
 import type { Callback } from "../callbacks/data.ts";
 import { type ChatContext, direct, inTransaction, NOTHING, type Plan } from "../chat/context.ts";
 import { cutText } from "../outbox/write.ts";
@@ -53,7 +54,7 @@ export function planFor(
     case "callback":
       return answered(inbound, callback, buttonPlan(f, ctx, callback, place), place);
     case "text":
-      return textPlan(f, ctx, inbound.text, place, state.awaitingWords);
+      return textPlan(f, ctx, inbound.text, inbound.messageId, place, state.awaitingWords);
     case "media":
       return place === "private" ? say("bot:errors.textOnly") : NOTHING;
     case "edited":
@@ -158,14 +159,28 @@ function textPlan(
   f: Features,
   ctx: ChatContext,
   typed: string,
+  messageId: number,
   place: Place,
   awaitingWords: boolean,
 ): Plan {
+  if (place === "private" && containsCardNumber(typed)) return cardNumberRemoved(messageId);
   const mine = place === "private" ? customerText(f, ctx, typed, awaitingWords) : NOTHING;
   const text = cutText(typed.trim(), 2000);
   if (!isStaff(ctx.user) || text === "") return mine;
   return inTransaction(async (ctx) => {
     if (!(await f.staff.takePrompted(ctx, text))) await mine.run(ctx);
+  });
+}
+
+/**
+ * A full card number in a private chat is never acted on, passed to staff or
+ * kept: the message is deleted from the chat (a bot may delete in private
+ * chats) and the customer is told why.
+ */
+function cardNumberRemoved(messageId: number): Plan {
+  return direct(async (ctx) => {
+    ctx.out.push({ kind: "delete", chatId: ctx.chatId, target: { messageId } });
+    ctx.say("bot:errors.cardDeleted");
   });
 }
 

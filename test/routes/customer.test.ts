@@ -36,4 +36,28 @@ describe.each(databaseKinds)("customer commands (%s)", (kind) => {
       ["Cambiar el idioma", "1|m|language"],
     ]);
   });
+
+  it("a message holding a full card number is deleted, explained, and goes nowhere", async () => {
+    const ann = bot.customer(6206, "en");
+    const from = bot.api.calls.length;
+    const update = ann.message({ text: "my card 4111 1111 1111 1111 was charged twice" });
+    await bot.deliver(update);
+    const calls = bot.api.calls.slice(from);
+    expect(calls.map((c) => c.method)).toEqual(["deleteMessage", "sendMessage"]);
+    expect(calls[0]?.payload).toEqual({
+      chat_id: "6206",
+      message_id: update.message.message_id,
+    });
+    expect(String(calls[1]?.payload.text)).toMatch(
+      /^I've deleted your message: it held a full card number/,
+    );
+    // During a request the question stays where it was; nothing was taken as an answer.
+    await ann.send("/refund");
+    const during = bot.api.calls.length;
+    await ann.send("4111111111111111");
+    expect(bot.api.calls.slice(during).map((c) => c.method)).toEqual([
+      "deleteMessage",
+      "sendMessage",
+    ]);
+  });
 });
