@@ -17,6 +17,7 @@ import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
+import { QUESTION_REF, settleQuestion } from "./question.ts";
 
 /** Where an FAQ answer's "start a request" button begins: the answers it already implies. */
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
@@ -119,13 +120,22 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   async function apply(ctx: ChatContext, r: Stepped) {
     // The outcome first: the submission's reply names the case it queued.
     const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
+    // The question before this step keeps its text and loses its keyboard (a
+    // pressed button's message has already been settled with the choice).
+    if (!ctx.pressed && r.replies.length > 0) ctx.out.push(settleQuestion(ctx.chatId));
     for (const reply of r.replies) {
       const done = reply.key.startsWith("done.submitted");
       const { text, buttons } = renderReply(
         ctx,
         done ? { ...reply, params: { ...reply.params, ...params } } : reply,
       );
-      ctx.send(text, buttons);
+      ctx.out.push({
+        kind: "message",
+        chatId: ctx.chatId,
+        text,
+        buttons,
+        ...(buttons.length > 0 ? { ref: QUESTION_REF } : {}),
+      });
     }
     if (r.outcome?.kind === "not_eligible")
       ctx.say("bot:decision.recorded", { email: config.supportEmail });
