@@ -69,6 +69,8 @@ export interface FaqThresholds {
   offTopic: number;
   /** An answer needs this combined confidence (0–1) in its entry… */
   answerConfidence: number;
+  /** Small talk needs its label to lead with this combined confidence. */
+  smallTalkConfidence: number;
   /** …and, to one or two words, the index's best entry leading the next by this factor. */
   shortMargin: number;
 }
@@ -78,7 +80,8 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   outOfScopeScore: 9,
   outOfScopeConfidence: 0.3,
   offTopic: 0.3,
-  answerConfidence: 0.5,
+  answerConfidence: 0.6,
+  smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };
 
@@ -155,7 +158,7 @@ export interface FaqOptions {
   fuzzy?: boolean;
   /** Weight of the whole-entry score added to the best phrasing's (default 1; 0: phrasings only). */
   entryWeight?: number;
-  /** Weight of the BM25 ranking beside the classifier's (default 2; 0: the classifier alone). */
+  /** Weight of the BM25 ranking beside the classifier's (default 3; 0: the classifier alone). */
   rankingWeight?: number;
 }
 
@@ -271,7 +274,7 @@ export function createFaqFromLocales(
   const stemmer = options.stemmer ?? "snowball";
   const fuzzy = options.fuzzy ?? true;
   const entryWeight = options.entryWeight ?? 1;
-  const rankingWeight = options.rankingWeight ?? 2;
+  const rankingWeight = options.rankingWeight ?? 3;
   const languages = Object.keys(locales).sort();
   const contents = new Map<string, FaqLocale>();
   const indexes = new Map<string, LanguageIndex>();
@@ -301,6 +304,40 @@ export function createFaqFromLocales(
     const balance = patterns.balance.test(normal);
     const payout = patterns.payout.test(normal);
     return balance === payout ? undefined : balance ? "balance" : "payout";
+  }
+
+  /**
+   * Words the message's language does not know ("balance expire когда-нибудь?") are looked up
+   * in the other languages' indexes too, and what they find adds to the entries' scores.
+   */
+  function addForeignWords(
+    text: string,
+    built: LanguageIndex,
+    language: string,
+    best: Map<string, RankedEntry>,
+  ): void {
+    const foreign = [...new Set(tokenize(text))].filter((w) => {
+      const t = built.toTerm(w);
+      return t !== null && !built.vocabulary.has(t);
+    });
+    if (foreign.length === 0) return;
+    for (const other of languages) {
+      const o = indexes.get(other);
+      if (other === language || o === undefined) continue;
+      const known = foreign.filter((w) => {
+        const t = o.toTerm(w);
+        return t !== null && o.vocabulary.has(t);
+      });
+      if (known.length === 0) continue;
+      // No typos or prefixes: a word unknown to one language is often a near miss of another's.
+      for (const r of o.entryIndex.search(known.join(" "), { fuzzy: false, prefix: false })) {
+        const entryId = FAQ_ENTRIES[r.id as number]?.id;
+        if (entryId === undefined) continue;
+        const e = best.get(entryId);
+        if (e) e.score += r.score;
+        else best.set(entryId, { entryId, score: r.score, phraseScore: 0, coverage: 0 });
+      }
+    }
   }
 
   function rank(fullText: string, language: string): Ranking {
@@ -348,6 +385,7 @@ export function createFaqFromLocales(
         if (e) e.score += entryWeight * r.score;
       }
     }
+    addForeignWords(text, built, language, best);
     const entries = [...best.values()].sort((a, b) => b.score - a.score);
     const known = queryTerms.filter(
       (t) => built.vocabulary.has(t) || (t.length > 4 && built.vocabulary.has(t.slice(0, -1))),
@@ -385,12 +423,13 @@ export function createFaqFromLocales(
       if (faqEntry(label) !== undefined) entryTop = Math.max(entryTop, p[i] ?? 0);
     });
     const offTopic = p[classifier.labels.indexOf(OUT_OF_SCOPE)] ?? 0;
-    return { labels, entryTop, offTopic };
+    const own = (label: string) => p[classifier.labels.indexOf(label)] ?? 0;
+    return { labels, entryTop, offTopic, own };
   }
 
   function decide(text: string, r: Ranking): FaqMatch {
     const { language } = r;
-    const { labels, entryTop, offTopic } = confidences(text, r);
+    const { labels, entryTop, offTopic, own } = confidences(text, r);
     const [top] = labels;
     // The index's words pull towards entries ("which operator has the best coverage" shares
     // "operator" with a blocked number); the classifier alone judges the subject.
@@ -398,7 +437,7 @@ export function createFaqFromLocales(
       return { kind: "out_of_scope", language };
     }
     const smallTalk = SMALL_TALK_LABELS.get(top.label);
-    if (smallTalk !== undefined && top.confidence >= thresholds.answerConfidence) {
+    if (smallTalk !== undefined && top.confidence >= thresholds.smallTalkConfidence) {
       return { kind: "smalltalk", topic: smallTalk, language };
     }
     // Out of scope too when the index finds nothing and the classifier is not sure either. The
@@ -422,7 +461,15 @@ export function createFaqFromLocales(
       r.termCount > 2 ||
       (first?.entryId === top.label &&
         (second === undefined || first.score >= thresholds.shortMargin * second.score));
-    if (best === top && top.confidence >= thresholds.answerConfidence && indexAgrees) {
+    // The index's words can carry an entry the classifier finds less likely than "off topic"
+    // ("my landlord raises the rent" shares "rent" with a rented number): not answered then.
+    const classifierAgrees = own(top.label) >= offTopic;
+    if (
+      best === top &&
+      top.confidence >= thresholds.answerConfidence &&
+      indexAgrees &&
+      classifierAgrees
+    ) {
       const entry = faqEntry(top.label);
       if (entry?.handoff)
         return { kind: "handoff", entryId: top.label, language, score: top.confidence };
