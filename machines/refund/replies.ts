@@ -84,6 +84,17 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
     }
   } else if (spec.kind === "date" || spec.kind === "datetime") {
     const t = today(ctx);
+    // The day the first message named, on the questions that ask when the problem began, for
+    // the customer to confirm with one press.
+    if ((q === "reported" || q === "problem_date") && ctx.since !== undefined && ctx.since <= t) {
+      rows.push([
+        {
+          labelKey: "button.since",
+          labelParams: { date: ctx.since },
+          event: { type: "choose", q, v: ctx.since },
+        },
+      ]);
+    }
     const dates: Button[] = [0, 1, 2, 3].map((n) => ({
       labelKey: n === 0 ? "button.today" : n === 1 ? "button.yesterday" : "button.days_ago",
       ...(n > 1 ? { labelParams: { count: n } } : {}),

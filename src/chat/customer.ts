@@ -1,7 +1,7 @@
 import type { Callback, MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo, sinceDay } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { Inbound } from "../updates/parse.ts";
@@ -13,10 +13,11 @@ export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
   active(ctx: ChatContext): Promise<boolean>;
   /**
-   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point and
-   * with where the money goes; false for an unknown starting point.
+   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point,
+   * with where the money goes and the day (YYYY-MM-DD) the question said the problem began, to
+   * propose; false for an unknown starting point.
    */
-  start(ctx: ChatContext, at?: string, want?: RefundTo): Promise<boolean>;
+  start(ctx: ChatContext, at?: string, want?: RefundTo, since?: string): Promise<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
@@ -75,7 +76,11 @@ export function createCustomerChat(deps: CustomerDeps) {
     );
   }
 
-  function showEntry(ctx: ChatContext, entryId: string, want?: RefundTo): void {
+  function showEntry(
+    ctx: ChatContext,
+    entryId: string,
+    said: { want?: RefundTo; since?: string } = {},
+  ): void {
     const entry = faq.entry(entryId);
     if (entry === undefined) return;
     const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
@@ -84,7 +89,7 @@ export function createCustomerChat(deps: CustomerDeps) {
       buttons.push([
         {
           text: ctx.t("faq:ui.startRequest"),
-          callback: { kind: "begin", start: entry.start, ...(want === undefined ? {} : { want }) },
+          callback: { kind: "begin", start: entry.start, ...said },
         },
       ]);
     }
@@ -100,9 +105,16 @@ export function createCustomerChat(deps: CustomerDeps) {
       callback: { kind: "menu", action: "human" },
     };
     switch (m.kind) {
-      case "answer":
-        showEntry(ctx, m.entryId, m.want);
+      case "answer": {
+        // The day goes into the button as a date: pressed tomorrow, "since yesterday" is still
+        // the day the customer meant.
+        const since = m.since && sinceDay(m.since, ctx.now, config.timeZone);
+        showEntry(ctx, m.entryId, {
+          ...(m.want === undefined ? {} : { want: m.want }),
+          ...(since === undefined ? {} : { since }),
+        });
         return;
+      }
       case "handoff":
         if (deps.hooks !== undefined) await deps.hooks.human(ctx, "faq");
         else ctx.say("bot:human.prompt");
@@ -186,7 +198,7 @@ export function createCustomerChat(deps: CustomerDeps) {
         showEntry(ctx, c.entry);
         return true;
       case "begin":
-        return refunds.start(ctx, c.start, c.want);
+        return refunds.start(ctx, c.start, c.want, c.since);
       case "withdraw": {
         const r = await withdrawCase(ctx.tx, ctx.user.id, c.caseId, ctx.now);
         if (r.kind === "not_found") return false;

@@ -64,12 +64,13 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
 
-  function input(ctx: ChatContext, answers: Answers = {}) {
+  function input(ctx: ChatContext, answers: Answers = {}, since?: string) {
     return {
       lang: ctx.lang,
       timeZone: config.timeZone,
       unrefundableMethods: config.unrefundablePaymentMethods,
       answers,
+      ...(since === undefined ? {} : { since }),
     };
   }
 
@@ -157,8 +158,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
-  async function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Promise<void> {
-    const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
+  async function begin(
+    ctx: ChatContext,
+    apologise: boolean,
+    answers: Answers = {},
+    since?: string,
+  ): Promise<void> {
+    const r = startMachine(input(ctx, answers, since), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
     await apply(ctx, r);
   }
@@ -186,11 +192,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     async active(ctx) {
       return ctx.conversation !== null;
     },
-    async start(ctx, at, want) {
+    async start(ctx, at, want, since) {
       if (at !== undefined && !isStart(at)) return false;
       // The starting point's own answers win: a payout entry starts as a payout.
       const said: Answers = want === undefined ? {} : { want };
-      await begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] });
+      await begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }, since);
       return true;
     },
     async send(ctx, given) {

@@ -55,6 +55,22 @@ export const faqLocale = z.object({
    * Never shown.
    */
   refundTo: z.object({ balance: z.array(text).min(1), payout: z.array(text).min(1) }),
+  /**
+   * How people say since when something has been wrong, so that a refund request started from
+   * the message can propose that day for the customer to confirm. `#` stands for a number, in
+   * digits or one of `numbers`; `daysBack` are phrases that say how many days back by
+   * themselves; `weekdays` are keyed 1 (Monday) to 7; a number of days right after one of
+   * `notAfter` ("rented for 30 days") says nothing about a problem. Never shown.
+   */
+  since: z
+    .object({
+      numbers: z.record(z.string().regex(/^\d+$/), z.array(text)),
+      daysAgo: z.array(text.pipe(z.string().includes("#"))),
+      daysBack: z.record(z.string().regex(/^\d+$/), z.array(text)),
+      weekdays: z.record(z.string().regex(/^[1-7]$/), z.array(text)),
+      notAfter: z.array(text),
+    })
+    .optional(),
 });
 
 export type FaqEntryText = z.infer<typeof faqEntryText>;

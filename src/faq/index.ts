@@ -33,3 +33,4 @@ export {
   type Ranking,
   type RefundTo,
 } from "./matcher.ts";
+export { type Since, sinceDay } from "./since.ts";

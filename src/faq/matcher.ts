@@ -13,17 +13,33 @@ import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./co
 import { detectLanguage, readTransliterated } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
+import { type Since, type SinceReader, sinceReader } from "./since.ts";
 import { synonymMap } from "./synonyms.ts";
-import { normalize, processWord, type StemmerKind, tokenize } from "./text.ts";
+import {
+  escapeRegExp,
+  normalize,
+  processWord,
+  type StemmerKind,
+  tokenize,
+  wholeWords,
+} from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
   /**
    * A confident match: show the entry's answer (and its start button, if any). `score`: its
    * confidence, 0–1; `want`: where the message says the money should go, when the entry starts
-   * a request and the message says only one.
+   * a request and the message says only one; `since`: since when it says the problem has been
+   * there, when the entry starts a request (see `sinceDay`).
    */
-  | { kind: "answer"; entryId: string; language: string; score: number; want?: RefundTo }
+  | {
+      kind: "answer";
+      entryId: string;
+      language: string;
+      score: number;
+      want?: RefundTo;
+      since?: Since;
+    }
   /** The customer asks for a person: show the entry's answer and hand the chat to staff. */
   | { kind: "handoff"; entryId: string; language: string; score: number }
   /** A greeting, thanks or a call for help: a short friendly reply and the main menu. */
@@ -133,8 +149,7 @@ interface LanguageIndex {
 
 /** One pattern for a list of phrases, each matched as whole words of the normalised text. */
 function phrasePattern(phrases: readonly string[]): RegExp {
-  const escaped = phrases.map((p) => normalize(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join("|")})(?![\\p{L}\\p{N}])`, "u");
+  return wholeWords(phrases.map((p) => escapeRegExp(normalize(p))).join("|"));
 }
 
 /** The index terms of a text, in order. */
@@ -295,6 +310,9 @@ export function createFaqFromLocales(
       { balance: phrasePattern(c.refundTo.balance), payout: phrasePattern(c.refundTo.payout) },
     ]),
   );
+
+  const sinceReaders = new Map<string, SinceReader>();
+  for (const [lang, c] of contents) if (c.since) sinceReaders.set(lang, sinceReader(c.since));
 
   /** Where the message says the money should go, when it says only one place. */
   function wantOf(text: string, language: string): RefundTo | undefined {
@@ -473,13 +491,16 @@ export function createFaqFromLocales(
       const entry = faqEntry(top.label);
       if (entry?.handoff)
         return { kind: "handoff", entryId: top.label, language, score: top.confidence };
-      const want = entry?.start === "none" ? undefined : wantOf(text, language);
+      const starts = entry !== undefined && entry.start !== "none";
+      const want = starts ? wantOf(text, language) : undefined;
+      const since = starts ? sinceReaders.get(language)?.(text) : undefined;
       return {
         kind: "answer",
         entryId: top.label,
         language,
         score: top.confidence,
         ...(want === undefined ? {} : { want }),
+        ...(since === undefined ? {} : { since }),
       };
     }
     const close = entries

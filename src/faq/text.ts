@@ -19,6 +19,16 @@ export function normalize(text: string): string {
     .replace(/(\p{L})['’ʼ`](?=\p{L})/gu, "$1");
 }
 
+/** `text` with every character a regular expression treats specially escaped. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A pattern matching `body` only as whole words (not inside a longer word or number). */
+export function wholeWords(body: string, flags = "u"): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, flags);
+}
+
 /** Splits normalised text into words (letters and digits). */
 export function tokenize(text: string): string[] {
   return normalize(text)
