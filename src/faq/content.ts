@@ -1,6 +1,7 @@
 // The shape of locales/<lang>/faq.json, checked with zod when the FAQ starts.
 import { z } from "zod";
 import { FAQ_ENTRIES, FAQ_TOPICS } from "./entries.ts";
+import { STEMMER_NAMES } from "./text.ts";
 
 const text = z.string().trim().min(1);
 
@@ -62,6 +63,22 @@ export const faqLocale = z.object({
    * themselves; `weekdays` are keyed 1 (Monday) to 7; a number of days right after one of
    * `notAfter` ("rented for 30 days") says nothing about a problem. Never shown.
    */
+  /**
+   * How the index reads this language's words (text.ts): stop words, the stemmer by name (and
+   * the light one the benchmark compares), the endings the "suffixes" stemmer strips, and cue
+   * words, frequent here and not in the other language of the same script (detect.ts).
+   * Never shown.
+   */
+  words: z
+    .object({
+      stopWords: z.array(text),
+      cues: z.array(text),
+      stemmer: z.enum(STEMMER_NAMES),
+      lightStemmer: z.enum(STEMMER_NAMES),
+      suffixes: z.array(text),
+      reflexiveSuffixes: z.array(text),
+    })
+    .optional(),
   since: z
     .object({
       numbers: z.record(z.string().regex(/^\d+$/), z.array(text)),

@@ -32,30 +32,14 @@ const TRANSLIT_MARGIN = 0.15;
 /** The language of a long message is read from its start: these many characters tell it. */
 const LANGUAGE_SAMPLE = 600;
 
-const cueWords = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
+/**
+ * Cue words of each language: frequent there and not in the other language of its script
+ * (`words.cues` in faq.json, normalised).
+ */
+export type Cues = ReadonlyMap<string, ReadonlySet<string>>;
 
-// Frequent words that exist in one language of a script and not in the other.
-const CUES: Record<string, Set<string>> = {
-  ru: cueWords(`что как мой моя мои мне меня где когда почему можно нужно деньги номер
-    работает пришло пришла пришел вернуть возврат баланс счет карту карта сколько это
-    или если нет уже еще хочу получить почему какая какой какое какие ли
-    моего ничего какую нужно надо`),
-  uk: cueWords(`що як мій моя мої мені мене де коли чому можна треба потрібно гроші номер
-    працює прийшло прийшла прийшов повернути повернення баланс рахунок картку картка
-    скільки це або якщо немає вже ще хочу отримати чому та ви яка який яке які чи
-    мого нічого треба яку якій`),
-  // No "refund", "balance", "card", "number": Russian, Ukrainian and Spanish speakers
-  // borrow them ("cuanto tarda el refund al balance").
-  en: cueWords(`the my is are how what when can i you do does not to of and it
-    money back get why where have was will me a about with
-    in on for this that your there want need please`),
-  es: cueWords(`el la los las mi mis que como cuando por para del un una es no y se me
-    puedo dinero numero saldo tarjeta reembolso devolucion cuanto tiempo donde quiero
-    tengo hay con`),
-};
-
-function countCues(lang: string, words: string[]): number {
-  const set = CUES[lang];
+function countCues(cues: Cues | undefined, lang: string, words: string[]): number {
+  const set = cues?.get(lang);
   if (!set) return 0;
   let n = 0;
   for (const w of words) if (set.has(w)) n++;
@@ -65,7 +49,7 @@ function countCues(lang: string, words: string[]): number {
 /**
  * Guesses the language of `text` among `languages`. Cyrillic with і/ї/є/ґ is Ukrainian,
  * with ы/э/ъ/ё Russian; Latin with ñ/¿/¡/accents is Spanish; otherwise the n-gram `model`
- * decides (unless the cue words disagree), or without one the cue words, and
+ * decides (unless the `cues` disagree), or without one the cue words, and
  * `preferred` (the user's setting) breaks ties.
  */
 export function detectLanguage(
@@ -73,6 +57,7 @@ export function detectLanguage(
   languages: readonly string[],
   preferred?: string,
   model?: LanguageModel,
+  cues?: Cues,
 ): LanguageGuess {
   const lower = text.slice(0, LANGUAGE_SAMPLE).toLowerCase();
   const words = normalize(lower)
@@ -103,8 +88,8 @@ export function detectLanguage(
   if (likeliest && runnerUp) {
     // The n-gram profiles decide unless the cue words point elsewhere; a wide margin
     // (every labelled question above it was right) settles the language without the index.
-    const cuesFirst = countCues(likeliest.lang, words);
-    const cuesSecond = countCues(runnerUp.lang, words);
+    const cuesFirst = countCues(cues, likeliest.lang, words);
+    const cuesSecond = countCues(cues, runnerUp.lang, words);
     if (cuesFirst >= cuesSecond) {
       const margin = likeliest.logProb - runnerUp.logProb;
       // Two function words of one language and none of the other settle it too: English words
@@ -116,7 +101,7 @@ export function detectLanguage(
     }
   }
   const scored = group
-    .map((lang) => ({ lang, n: countCues(lang, words) }))
+    .map((lang) => ({ lang, n: countCues(cues, lang, words) }))
     .sort((a, b) => b.n - a.n || rank(a.lang, preferred) - rank(b.lang, preferred));
   const [first, second] = scored;
   if (first && (!second || first.n > second.n)) {

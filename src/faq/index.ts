@@ -6,7 +6,7 @@ export {
   SMALL_TALK,
   type SmallTalk,
 } from "./content.ts";
-export { detectLanguage, type LanguageGuess } from "./detect.ts";
+export { type Cues, detectLanguage, type LanguageGuess } from "./detect.ts";
 export {
   ALL_CLAUSES,
   type ClauseId,

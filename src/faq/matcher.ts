@@ -10,13 +10,14 @@ import MiniSearch from "minisearch";
 import type { I18n } from "../i18n/index.ts";
 import { type Sample, trainClassifier } from "./classifier.ts";
 import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./content.ts";
-import { detectLanguage, readTransliterated } from "./detect.ts";
+import { type Cues, detectLanguage, readTransliterated } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
 import { type Since, type SinceReader, sinceReader } from "./since.ts";
 import { synonymMap } from "./synonyms.ts";
 import {
   escapeRegExp,
+  languageWords,
   normalize,
   processWord,
   type StemmerKind,
@@ -204,7 +205,6 @@ function trainingSamples(contents: ReadonlyMap<string, FaqLocale>): Sample[] {
 }
 
 function buildIndex(
-  lang: string,
   content: FaqLocale,
   stemming: boolean,
   fuzzy: boolean,
@@ -212,7 +212,8 @@ function buildIndex(
 ): LanguageIndex {
   const docs: Doc[] = [];
   // Word → index term: stop words dropped, stemmed, then mapped to its synonym group's term.
-  const word = (w: string): string | null => processWord(lang, w, stemming, stemmer);
+  const words = languageWords(content.words);
+  const word = (w: string): string | null => processWord(words, w, stemming, stemmer);
   const synonyms = synonymMap(content.synonyms ?? [], (text) => tokenize(text).map(word));
   const toTerm = (w: string): string | null => {
     const t = word(w);
@@ -296,7 +297,7 @@ export function createFaqFromLocales(
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
-    indexes.set(lang, buildIndex(lang, content, stemming, fuzzy, stemmer));
+    indexes.set(lang, buildIndex(content, stemming, fuzzy, stemmer));
   }
 
   // Character n-grams of each language's own FAQ text, to tell ru/uk and en/es apart.
@@ -304,6 +305,9 @@ export function createFaqFromLocales(
     Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
   );
   const classifier = trainClassifier(trainingSamples(contents));
+  const cues: Cues = new Map(
+    [...contents].map(([lang, c]) => [lang, new Set((c.words?.cues ?? []).map(normalize))]),
+  );
   const refundTo = new Map(
     [...contents].map(([lang, c]) => [
       lang,
@@ -529,7 +533,7 @@ export function createFaqFromLocales(
       const text = latin?.text ?? given;
       const guess = latin
         ? { candidates: [latin.language], certain: true }
-        : detectLanguage(text, languages, options?.userLanguage, languageModel);
+        : detectLanguage(text, languages, options?.userLanguage, languageModel, cues);
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };
