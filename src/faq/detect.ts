@@ -33,6 +33,14 @@ const TRANSLIT_MARGIN = 0.15;
 const LANGUAGE_SAMPLE = 600;
 
 /**
+ * The start of a message as a sample of its language: runs of letters longer than any word
+ * ("xxxxxxxx…") are left out, or their n-grams, unknown to every profile, decide alone.
+ */
+function languageSample(text: string): string {
+  return text.slice(0, LANGUAGE_SAMPLE).replace(/\S{40,}/gu, " ");
+}
+
+/**
  * Cue words of each language: frequent there and not in the other language of its script
  * (`words.cues` in faq.json, normalised).
  */
@@ -59,7 +67,7 @@ export function detectLanguage(
   model?: LanguageModel,
   cues?: Cues,
 ): LanguageGuess {
-  const lower = text.slice(0, LANGUAGE_SAMPLE).toLowerCase();
+  const lower = languageSample(text).toLowerCase();
   const words = normalize(lower)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
@@ -130,7 +138,7 @@ export function readTransliterated(
   if (!/[a-z]/.test(lower) || /\p{Script=Cyrillic}/u.test(lower) || ES_MARKS.test(lower)) {
     return undefined;
   }
-  const sample = text.slice(0, LANGUAGE_SAMPLE);
+  const sample = languageSample(text);
   const latinLanguages = languages.filter((l) => !TRANSLITERATED_LANGUAGES.includes(l));
   const asLatin = model.score(sample, latinLanguages)[0]?.logProb ?? Number.NEGATIVE_INFINITY;
   let best: { language: string; logProb: number } | undefined;
