@@ -65,12 +65,15 @@ export const faqLocale = z.object({
    */
   /**
    * How the index reads this language's words (text.ts): stop words, the stemmer by name (and
-   * the light one the benchmark compares), the endings the "suffixes" stemmer strips, and cue
-   * words, frequent here and not in the other language of the same script (detect.ts).
-   * Never shown.
+   * the light one the benchmark compares), the endings the "suffixes" stemmer strips; and what
+   * tells it from other languages (detect.ts): its script (a Unicode script name), the letters
+   * and marks only it uses among the languages of that script, and cue words, frequent here and
+   * not in the others of its script. Never shown.
    */
   words: z
     .object({
+      script: z.string().regex(/^[A-Z][a-z]+$/),
+      letters: z.string(),
       stopWords: z.array(text),
       cues: z.array(text),
       stemmer: z.enum(STEMMER_NAMES),

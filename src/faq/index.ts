@@ -6,7 +6,13 @@ export {
   SMALL_TALK,
   type SmallTalk,
 } from "./content.ts";
-export { type Cues, detectLanguage, type LanguageGuess } from "./detect.ts";
+export {
+  detectLanguage,
+  type LanguageGuess,
+  type LanguageTraits,
+  languageTraits,
+  type Traits,
+} from "./detect.ts";
 export {
   ALL_CLAUSES,
   type ClauseId,

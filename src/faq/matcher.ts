@@ -10,7 +10,7 @@ import MiniSearch from "minisearch";
 import type { I18n } from "../i18n/index.ts";
 import { type Sample, trainClassifier } from "./classifier.ts";
 import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./content.ts";
-import { type Cues, detectLanguage, readTransliterated } from "./detect.ts";
+import { detectLanguage, languageTraits, readTransliterated, type Traits } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
 import { type Since, type SinceReader, sinceReader } from "./since.ts";
@@ -305,8 +305,8 @@ export function createFaqFromLocales(
     Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
   );
   const classifier = trainClassifier(trainingSamples(contents));
-  const cues: Cues = new Map(
-    [...contents].map(([lang, c]) => [lang, new Set((c.words?.cues ?? []).map(normalize))]),
+  const traits: Traits = new Map(
+    [...contents].map(([lang, c]) => [lang, languageTraits(c.words, () => textsOf(c))]),
   );
   const refundTo = new Map(
     [...contents].map(([lang, c]) => [
@@ -529,11 +529,11 @@ export function createFaqFromLocales(
     rank,
     match(fullText, options) {
       const given = fullText.slice(0, MAX_QUESTION_LENGTH);
-      const latin = readTransliterated(given, languages, languageModel);
+      const latin = readTransliterated(given, languages, languageModel, traits);
       const text = latin?.text ?? given;
       const guess = latin
         ? { candidates: [latin.language], certain: true }
-        : detectLanguage(text, languages, options?.userLanguage, languageModel, cues);
+        : detectLanguage(text, languages, options?.userLanguage, languageModel, traits);
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };

@@ -3,6 +3,7 @@ import {
   createFaqFromLocales,
   detectLanguage,
   FAQ_ENTRIES,
+  languageTraits,
   MAX_QUESTION_LENGTH,
 } from "../../src/faq/index.ts";
 import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
@@ -16,11 +17,11 @@ const words = (lang: string) => languageWords(faq.content(lang).words);
 
 describe("language detection", () => {
   const langs = ["en", "es", "ru", "uk"];
-  const cues = new Map(
-    langs.map((l) => [l, new Set((faq.content(l).words?.cues ?? []).map(normalize))]),
+  const traits = new Map(
+    langs.map((l) => [l, languageTraits(faq.content(l).words, () => textsOf(faq.content(l)))]),
   );
   const lang = (text: string, preferred?: string) =>
-    detectLanguage(text, langs, preferred, undefined, cues);
+    detectLanguage(text, langs, preferred, undefined, traits);
 
   it("tells Ukrainian by і/ї/є/ґ and Russian by ы/э/ъ/ё", () => {
     expect(lang("Чи згорає баланс?")).toEqual({ candidates: ["uk"], certain: true });
@@ -51,9 +52,9 @@ describe("language detection", () => {
     );
     // No і/ї/є/ы/э and no cue word in either; the chat's language is the other one.
     expect(
-      detectLanguage("скасував замовлення вчора", langs, "ru", model, cues).candidates[0],
+      detectLanguage("скасував замовлення вчора", langs, "ru", model, traits).candidates[0],
     ).toBe("uk");
-    expect(detectLanguage("отменил заказ вчера", langs, "uk", model, cues).candidates[0]).toBe(
+    expect(detectLanguage("отменил заказ вчера", langs, "uk", model, traits).candidates[0]).toBe(
       "ru",
     );
   });
@@ -292,8 +293,22 @@ describe("a language added as a folder", () => {
     expect(withDe.rank("verfällt mein guthaben", "de").termCount).toBe(3);
   });
 
+  it("is told from the languages of its script by the letters its folder names", () => {
+    const traits = (letters: string) =>
+      new Map([
+        ["en", languageTraits(faq.content("en").words, () => [])],
+        ["de", languageTraits({ script: "Latin", letters, cues: [] }, () => [])],
+      ]);
+    const guess = (letters: string) =>
+      detectLanguage("Verfällt mein Guthaben?", ["de", "en"], "en", undefined, traits(letters));
+    expect(guess("äöüß")).toEqual({ candidates: ["de"], certain: true });
+    expect(guess("").certain).toBe(false);
+  });
+
   it("reads its stop words and the endings its stemmer strips from its folder", () => {
     const words = {
+      script: "Latin",
+      letters: "äöüß",
       stopWords: ["mein"],
       cues: ["mein"],
       stemmer: "suffixes",
