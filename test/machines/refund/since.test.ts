@@ -26,10 +26,12 @@ function asked(answers: Answers, since: string | undefined, says: Say[] = []) {
 describe("the day a message named", () => {
   it("is the first button of the question since when, and is not the answer until pressed", () => {
     const { c, last } = asked(DOWN, "2026-11-18");
-    expect(last?.key).toBe("ask.reported");
+    // An outage counts from its report: the question names the day and asks whether it was then.
+    expect(last?.key).toBe("ask.reported_since");
+    expect(last?.params).toMatchObject({ date: "2026-11-18" });
     expect(last?.buttons?.[0]).toEqual([
       {
-        labelKey: "button.since",
+        labelKey: "button.since_reported",
         labelParams: { date: "2026-11-18" },
         event: { type: "choose", q: "reported", v: "2026-11-18" },
       },
@@ -43,13 +45,20 @@ describe("the day a message named", () => {
     const { last } = asked(NOT_PROVIDED, "2026-11-19");
     expect(last?.key).toBe("ask.problem_date");
     expect(last?.buttons?.[0]?.[0]?.labelKey).toBe("button.since");
+    expect(last?.buttons?.[0]?.[0]?.event).toEqual({
+      type: "choose",
+      q: "problem_date",
+      v: "2026-11-19",
+    });
   });
 
   it("is not offered without one, nor when it lies after today", () => {
-    expect(asked(DOWN, undefined).labels).not.toContain("button.since");
+    expect(asked(DOWN, undefined).last?.key).toBe("ask.reported");
+    expect(asked(DOWN, undefined).labels).not.toContain("button.since_reported");
     // NOW is 2026-11-20 in Berlin.
-    expect(asked(DOWN, "2026-11-21").labels).not.toContain("button.since");
-    expect(asked(DOWN, "2026-11-20").labels).toContain("button.since");
+    expect(asked(DOWN, "2026-11-21").last?.key).toBe("ask.reported");
+    expect(asked(DOWN, "2026-11-21").labels).not.toContain("button.since_reported");
+    expect(asked(DOWN, "2026-11-20").labels).toContain("button.since_reported");
   });
 
   it("is not offered on a later date question", () => {
@@ -59,6 +68,6 @@ describe("the day a message named", () => {
       choose("still_down", "no"),
     ]);
     expect(last?.key).toBe("ask.restored");
-    expect(labels).not.toContain("button.since");
+    expect(labels.filter((l) => l.startsWith("button.since"))).toEqual([]);
   });
 });
