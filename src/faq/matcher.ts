@@ -168,7 +168,7 @@ export interface FaqOptions {
   thresholds?: Partial<FaqThresholds>;
   /** Per-language stemming (default true). */
   stemming?: boolean;
-  /** Which stemmers: Snowball (default) or the hand-written light ones. */
+  /** Which stemmers: the shipped ones (default) or the light ones, as each language's `words` names them. */
   stemmer?: StemmerKind;
   /** Fuzzy (typo) and prefix search (default true). */
   fuzzy?: boolean;
