@@ -59,10 +59,10 @@ export function sinceReader(words: SinceWords): SinceReader {
     for (const { days: n, re } of fixed) {
       for (const m of text.matchAll(re)) if (!blocked(text, m.index)) days.add(n);
     }
-    const days7 = new Set<number>();
-    for (const { day, re } of weekdays) if (text.search(re) !== -1) days7.add(day);
-    if (days.size === 0 && days7.size === 0) return undefined;
-    return { daysBack: [...days], weekdays: [...days7] };
+    const named = new Set<number>();
+    for (const { day, re } of weekdays) if (text.search(re) !== -1) named.add(day);
+    if (days.size === 0 && named.size === 0) return undefined;
+    return { daysBack: [...days], weekdays: [...named] };
   };
 }
 
