@@ -70,12 +70,13 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
 
-  function input(ctx: ChatContext, answers: Answers = {}) {
+  function input(ctx: ChatContext, answers: Answers = {}, since?: string) {
     return {
       lang: ctx.lang,
       timeZone: config.timeZone,
       unrefundableMethods: config.unrefundablePaymentMethods,
       answers,
+      ...(since === undefined ? {} : { since }),
     };
   }
 
@@ -174,8 +175,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
-  function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Stepped {
-    const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
+  function begin(
+    ctx: ChatContext,
+    apologise: boolean,
+    answers: Answers = {},
+    since?: string,
+  ): Stepped {
+    const r = startMachine(input(ctx, answers, since), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
     return r;
   }
@@ -213,12 +219,12 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     active(ctx) {
       return ctx.conversation !== null;
     },
-    start(ctx, at, want) {
+    start(ctx, at, want, since) {
       if (at !== undefined && !isStart(at)) return direct(async () => false);
       // The starting point's own answers win: a payout entry starts as a payout.
       const said: Answers = want === undefined ? {} : { want };
       return applying(
-        begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }),
+        begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }, since),
         true,
       );
     },
