@@ -15,6 +15,7 @@ import { OutboxSender } from "../outbox/sender.ts";
 import { Erasures } from "../privacy/erasure.ts";
 import { Scheduler } from "../runtime/scheduler.ts";
 import { createStaffDesk } from "../staff/desk.ts";
+import { erasedCards } from "../staff/show-case.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { FloodGate } from "../updates/flood.ts";
 import { Inbox, SWEEP_AGE_MS } from "../updates/inbox.ts";
@@ -132,7 +133,12 @@ export function createCore(o: CoreOptions): Core {
     onCommitted: () => sender.kick(),
   });
   const retention = new Retention(o.db.prisma, o.logger);
-  const erasures = new Erasures(o.db.prisma, o.logger, o.config.closedCaseDataDays);
+  const erasures = new Erasures(o.db.prisma, o.logger, {
+    ...(o.config.closedCaseDataDays === undefined
+      ? {}
+      : { keepClosedDays: o.config.closedCaseDataDays }),
+    cardsOf: (tx, caseId) => erasedCards(tx, staffDeps, caseId),
+  });
   const scheduler = new Scheduler(
     [
       { name: "deadline reminders", everyMs: MINUTE, pass: (now) => deadlines.tick(now) },

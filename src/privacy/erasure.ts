@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { PayoutDetails } from "../../machines/refund/flow.ts";
 import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
+import { enqueue, type Outgoing } from "../outbox/write.ts";
 
 /**
  * Forgetting a person (the right to erasure): their name, username, what they
@@ -38,15 +39,25 @@ export async function requestErasure(tx: Tx, userId: bigint, now: Date): Promise
  * `keepClosedDays` is set, erases the personal data of requests closed longer
  * ago than that: the scheduler's passes.
  */
+export interface ErasureOptions {
+  /** erase closed requests' details this many days after they closed */
+  keepClosedDays?: number;
+  /** what the staff chats' cards of an erased person's request become (their messages in Telegram) */
+  cardsOf?: CardsOf;
+}
+
+/** The edits that leave a request's cards in the staff chats without the person's data. */
+export type CardsOf = (tx: Tx, caseId: number) => Promise<Outgoing[]>;
+
 export class Erasures {
   readonly #prisma: PrismaClient;
   readonly #logger: Logger;
-  readonly #keepClosedDays: number | undefined;
+  readonly #o: ErasureOptions;
 
-  constructor(prisma: PrismaClient, logger: Logger, keepClosedDays?: number) {
+  constructor(prisma: PrismaClient, logger: Logger, options: ErasureOptions = {}) {
     this.#prisma = prisma;
     this.#logger = logger;
-    this.#keepClosedDays = keepClosedDays;
+    this.#o = options;
   }
 
   /**
@@ -55,11 +66,12 @@ export class Erasures {
    * closed. Returns how many requests were erased.
    */
   async eraseClosed(now: Date): Promise<number> {
-    if (this.#keepClosedDays === undefined) return 0;
+    const days = this.#o.keepClosedDays;
+    if (days === undefined) return 0;
     const { count } = await this.#prisma.refundCase.updateMany({
       where: {
         status: { in: ["done", "rejected", "withdrawn"] },
-        updatedAt: { lt: new Date(now.getTime() - this.#keepClosedDays * 86_400_000) },
+        updatedAt: { lt: new Date(now.getTime() - days * 86_400_000) },
         OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }],
       },
       data: { accountId: ERASED, serviceRef: ERASED, comment: null, payoutDetails: null },
@@ -76,10 +88,13 @@ export class Erasures {
     });
     let done = 0;
     for (const r of requests) {
-      const erased = await this.#prisma.$transaction((tx) => erase(tx, r.userId, now), {
-        timeout: 30_000,
-        maxWait: 15_000,
-      });
+      const erased = await this.#prisma.$transaction(
+        (tx) => erase(tx, r.userId, now, this.#o.cardsOf),
+        {
+          timeout: 30_000,
+          maxWait: 15_000,
+        },
+      );
       if (erased) done++;
     }
     // Counts only: the ids were the person's.
@@ -89,7 +104,12 @@ export class Erasures {
 }
 
 /** Erases one person; false when messages that hold their data are still to be sent. */
-export async function erase(tx: Tx, userId: bigint, now: Date): Promise<boolean> {
+export async function erase(
+  tx: Tx,
+  userId: bigint,
+  now: Date,
+  cardsOf?: CardsOf,
+): Promise<boolean> {
   const terms = await termsOf(tx, userId);
   const patterns = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const waiting = await tx.$queryRaw<{ n: bigint }[]>`
@@ -143,6 +163,8 @@ export async function erase(tx: Tx, userId: bigint, now: Date): Promise<boolean>
   await tx.inboundUpdate.deleteMany({ where: { lane: userId } });
   await tx.chat.deleteMany({ where: { id: userId } });
   await tx.outboxMessage.deleteMany({ where: { chatId: userId } });
+  // Staff's cards of their requests, as Telegram shows them, lose the person's data too.
+  if (cardsOf !== undefined) for (const c of cases) await enqueue(tx, await cardsOf(tx, c.id));
   // What other chats were sent about them (staff's cards and notices) keeps its place, not its words.
   await tx.$executeRaw`
     UPDATE "OutboxMessage" SET "payload" = '{"erased":true}'::jsonb

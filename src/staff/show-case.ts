@@ -127,3 +127,28 @@ export async function cardEdits(
     };
   });
 }
+
+/**
+ * A request whose customer was erased: its cards in every chat become its
+ * number, kind, clauses, amount and state, with no buttons and nothing about
+ * the person.
+ */
+export async function erasedCards(tx: Tx, deps: StaffDeps, caseId: number): Promise<Outgoing[]> {
+  const c = await tx.refundCase.findUnique({ where: { id: caseId } });
+  if (c === null) return [];
+  const ref = cardRef(caseId);
+  const holders = await tx.outboxMessage.findMany({
+    where: { ref },
+    distinct: ["chatId"],
+    select: { chatId: true },
+  });
+  const s = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
+  const text = [
+    s.t("staff:card.title", { id: c.id, kind: s.t(`staff:card.kind.${c.kind}`) }),
+    s.t("staff:card.clauses", { clauses: c.clauses.join(", ") }),
+    s.t("staff:card.amount", { amount: s.money(c.amount, c.currency) }),
+    s.t("staff:card.state", { state: s.t(`staff:state.${c.status}`) }),
+    s.t("staff:card.erased"),
+  ].join("\n");
+  return holders.map(({ chatId }): Outgoing => ({ kind: "edit", chatId, target: { ref }, text }));
+}

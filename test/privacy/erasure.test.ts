@@ -3,6 +3,7 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
+import { erasedCards } from "../../src/staff/show-case.ts";
 import {
   makeCase,
   makeStaff,
@@ -98,6 +99,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
 
   it("forgets a person: no row holds their id, name, username or anything they typed; decisions stay, anonymous", async () => {
     bot = await TestBot.create(kind, STAFF_ENV);
+    const b = bot;
     const { balance, payout } = await customerWithHistory(bot);
     const held = await bot.db.prisma.refundCase.findMany({ where: { customerId: BigInt(ZEB) } });
     const traces = [
@@ -112,8 +114,22 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect((await everyRow(bot)).filter((r) => r.includes("Zebulon")).length).toBeGreaterThan(0);
 
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
+      cardsOf: (tx, caseId) =>
+        erasedCards(
+          tx,
+          { config: b.config, i18n: b.core.i18n, logger: createLogger("silent") },
+          caseId,
+        ),
+    });
     expect(await erasures.tick(new Date())).toBe(1);
+    // The request's card in the staff group, as Telegram shows it, is edited to carry no one's data.
+    await bot.flush();
+    const cardEdit = bot.api.calls.findLast((c) => c.method === "editMessageText");
+    expect(cardEdit?.payload.chat_id).toBe(STAFF_ENV.STAFF_CHAT_ID);
+    expect(String(cardEdit?.payload.text)).toContain(
+      "The customer's data was erased at their request.",
+    );
 
     const rows = await everyRow(bot);
     for (const trace of traces)
@@ -169,7 +185,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     });
     const open = await makeCase(bot.db.prisma, { customerId: ZEB });
     await bot.db.prisma.refundCase.update({ where: { id: closed }, data: { status: "done" } });
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), 30);
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), { keepClosedDays: 30 });
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
     const [c, o] = await Promise.all(
