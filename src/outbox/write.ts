@@ -15,7 +15,9 @@ export interface Button {
 export type Outgoing =
   | { kind: "message"; chatId: bigint; text: string; buttons?: Button[][] }
   | { kind: "answer"; chatId: bigint; callbackQueryId: string; text?: string }
-  | { kind: "document"; chatId: bigint; filename: string; content: string; caption: string };
+  | { kind: "document"; chatId: bigint; filename: string; content: string; caption: string }
+  /** a customer's photo or file, sent on to staff by its message (no download), caption and all */
+  | { kind: "copy"; chatId: bigint; fromChatId: bigint; messageId: number };
 
 /**
  * The first `max` UTF-16 units of a text, never half of a surrogate pair: an
@@ -48,6 +50,16 @@ export function toBotApiCall(o: Outgoing): { method: string; payload: Record<str
     return {
       method: "sendDocument",
       payload: { chat_id: o.chatId.toString(), document, caption: o.caption },
+    };
+  }
+  if (o.kind === "copy") {
+    return {
+      method: "copyMessage",
+      payload: {
+        chat_id: o.chatId.toString(),
+        from_chat_id: o.fromChatId.toString(),
+        message_id: o.messageId,
+      },
     };
   }
   const payload: Record<string, unknown> = { chat_id: o.chatId.toString(), text: clip(o.text) };

@@ -101,7 +101,8 @@ describe("the playground in a browser", () => {
     await say("ann@example.com");
     await say("+44 7700 900123");
     await say("2.50 EUR");
-    expect(await press("customer", '"v":"skip"')).toContain("2.50 EUR");
+    await press("customer", '"q":"comment","v":"skip"');
+    expect(await press("customer", '"q":"evidence","v":"skip"')).toContain("2.50 EUR");
     await shot("1-customer-summary");
     const done = await press("customer", '"type":"submit"');
     expect(await page.locator("#customer-messages").textContent()).toMatch(

@@ -69,7 +69,8 @@ export async function submitBalanceRequest(u: TestUser): Promise<number> {
   rs = await send(u, "ann@example.com");
   rs = await send(u, "+44 7700 900123");
   rs = await send(u, "2.50 EUR");
-  await step('"v":"skip"');
+  await step('"q":"comment","v":"skip"');
+  await step('"q":"evidence","v":"skip"');
   await step('"type":"submit"');
   const m = /[#№]\s?(\d+)/.exec(rs.map((r) => r.text).join("\n"));
   expect(m).not.toBeNull();

@@ -104,7 +104,8 @@ export async function balanceRequestScenario(
   await c.say("ann@example.com");
   await c.say("+44 7700 900123");
   await c.say("2.50 EUR");
-  const summary = await c.press('"v":"skip"');
+  await c.press('"q":"comment","v":"skip"');
+  const summary = await c.press('"q":"evidence","v":"skip"');
   expect(summary.at(-1)?.text).toContain("2.50 EUR");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
@@ -130,7 +131,8 @@ export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> 
   const refused = await c.say("4111 1111 1111 1111", 2);
   expect(refused[0]?.text).toContain("never store card numbers");
   await c.say("1111");
-  const summary = await c.press('"v":"skip"');
+  await c.press('"q":"comment","v":"skip"');
+  const summary = await c.press('"q":"evidence","v":"skip"');
   expect(summary.at(-1)?.text).not.toContain("4111 1111");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
