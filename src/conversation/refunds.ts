@@ -262,7 +262,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
           return;
         }
         const press: ButtonEvent = { type: "choose", q: "evidence", v: "done" };
-        ctx.say("bot:evidence.received", { count: r.count, max: config.evidence.maxFiles }, [
+        ctx.say("bot:evidence.received", { n: r.count, max: config.evidence.maxFiles }, [
           [
             {
               text: ctx.t("bot:evidence.done"),
