@@ -8,6 +8,15 @@ import { staffSpeakers } from "./notify.ts";
 import { copyOf, fileLabel } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
+/** The customer's oldest case that waits for their answer. */
+function waitingCase(ctx: ChatContext) {
+  return ctx.tx.refundCase.findFirst({
+    where: { customerId: ctx.user.id, status: "needs_info" },
+    orderBy: { id: "asc" },
+    select: { id: true, assigneeId: true },
+  });
+}
+
 /**
  * A customer's message while one of their cases waits for information: the
  * message is the answer. It is stored as the note of the needs_info →
@@ -19,11 +28,7 @@ export async function takeAnswer(
   deps: StaffDeps,
   text: string,
 ): Promise<boolean> {
-  const c = await ctx.tx.refundCase.findFirst({
-    where: { customerId: ctx.user.id, status: "needs_info" },
-    orderBy: { id: "asc" },
-    select: { id: true },
-  });
+  const c = await waitingCase(ctx);
   if (c === null) return false;
   const r = await transition(
     ctx.tx,
@@ -78,11 +83,7 @@ export async function takeFile(
   deps: StaffDeps,
   file: EvidenceFile,
 ): Promise<boolean> {
-  const c = await ctx.tx.refundCase.findFirst({
-    where: { customerId: ctx.user.id, status: "needs_info" },
-    orderBy: { id: "asc" },
-    select: { id: true, assigneeId: true },
-  });
+  const c = await waitingCase(ctx);
   if (c === null) return false;
   const r = await attachToCase(
     ctx.tx,

@@ -201,15 +201,18 @@ describe("a snapshot of version 1", () => {
   });
 });
 
+/** An eligible request, up to its comment. */
+const TO_COMMENT = [
+  choose("want", "balance"),
+  choose("service", "one_time"),
+  choose("what", "not_provided"),
+  text("today"),
+  ...COLLECT_BALANCE.slice(0, -2),
+];
+
 describe("a snapshot of version 2 (no evidence question)", () => {
   const v2 = (persisted: unknown) => ({ ...(persisted as object), version: 2 });
-  const ELIGIBLE = [
-    choose("want", "balance"),
-    choose("service", "one_time"),
-    choose("what", "not_provided"),
-    text("today"),
-    ...COLLECT_BALANCE.slice(0, -2),
-  ];
+  const ELIGIBLE = TO_COMMENT;
   it("at the summary: stays there, with no files", () => {
     const c = converse([...ELIGIBLE, choose("comment", "skip")]);
     if (c.last.kind !== "ok") throw new Error(c.last.kind);
@@ -232,13 +235,7 @@ describe("a snapshot of version 2 (no evidence question)", () => {
 });
 
 describe("the evidence question", () => {
-  const ELIGIBLE = [
-    choose("want", "balance"),
-    choose("service", "one_time"),
-    choose("what", "not_provided"),
-    text("today"),
-    ...COLLECT_BALANCE.slice(0, -1),
-  ];
+  const ELIGIBLE = [...TO_COMMENT, choose("comment", "skip")];
   it("takes the count of files the service says, and the summary shows it", () => {
     const c = converse([...ELIGIBLE, choose("evidence", "3")]);
     const summary = lastReply(c);
