@@ -72,7 +72,7 @@ function collect(ctx: QuestionCtx, grant: Grant): QuestionId[] {
     }
     qs.push("details");
   }
-  qs.push("comment");
+  qs.push("comment", "evidence");
   return qs;
 }
 

@@ -78,6 +78,7 @@ export const QUESTION_IDS = [
   "payout_to",
   "details",
   "comment",
+  "evidence",
 ] as const;
 export type QuestionId = (typeof QUESTION_IDS)[number];
 

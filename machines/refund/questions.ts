@@ -6,7 +6,8 @@
  * "YYYY-MM-DDTHH:MM" (customer's zone); times → "HH:MM"; amount →
  * "<decimal> <ISO 4217>"; account → e-mail or digits; reference → "+<E.164>"
  * or an order number; details → per method (card: last four digits only);
- * comment → text or "" when skipped.
+ * comment → text or "" when skipped; evidence → how many files are attached
+ * ("0" when skipped).
  */
 
 import type { z } from "zod";
@@ -55,6 +56,7 @@ export type AnswerError =
   | "time_format"
   | "restored_before_reported"
   | "use_buttons"
+  | "files_or_buttons"
   | "stale_button";
 
 /** Every reason an answer can be refused (locale keys `error.<reason>`). */
@@ -67,6 +69,7 @@ export const ANSWER_ERRORS = [
   "time_format",
   "restored_before_reported",
   "use_buttons",
+  "files_or_buttons",
   "stale_button",
 ] as const satisfies readonly AnswerError[];
 
@@ -114,7 +117,13 @@ export type Question =
       dependsOnAnswers?: true;
       /** can be skipped with a button */
       skippable?: true;
-    };
+    }
+  /**
+   * Photos and files, which the service keeps (the machine never sees one):
+   * answered by a button once they are sent, with how many there are, which
+   * the service counts; "skip" is none.
+   */
+  | { kind: "files" };
 
 export type QuestionKind = Question["kind"];
 
@@ -172,7 +181,11 @@ export const QUESTIONS: Record<QuestionId, Question> = {
     dependsOnAnswers: true,
   },
   comment: { kind: "text", schema: () => commentSchema, skippable: true },
+  evidence: { kind: "files" },
 };
+
+/** The most files a case can say it has (the service's limit is lower). */
+const FILE_COUNT = /^(0|[1-9]\d?)$/;
 
 /** Answering a question forgets these (the time typed with a date replaces the asked time). */
 export function clears(q: QuestionId): QuestionId | undefined {
@@ -246,6 +259,9 @@ export function acceptChoice(q: QuestionId, v: string, ctx: QuestionCtx): Accept
         : { ok: false, error: "stale_button" };
     case "time":
       return { ok: false, error: "stale_button" };
+    case "files":
+      if (v === "skip") return { ok: true, value: "0" };
+      return FILE_COUNT.test(v) ? { ok: true, value: v } : { ok: false, error: "stale_button" };
   }
 }
 
@@ -274,6 +290,8 @@ export function acceptText(q: QuestionId, text: string, ctx: QuestionCtx): Accep
     }
     case "text":
       return check(spec.schema(ctx), text);
+    case "files":
+      return { ok: false, error: "files_or_buttons" };
   }
 }
 

@@ -108,7 +108,7 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
     }));
     rows.push(...pairs(dates));
     params.example = t;
-  } else if (spec.kind === "text" && spec.skippable === true) {
+  } else if ((spec.kind === "text" && spec.skippable === true) || spec.kind === "files") {
     rows.push([{ labelKey: "button.skip", event: { type: "choose", q, v: "skip" } }]);
   }
   if (spec.kind === "time") params.date = (ctx.answers[spec.date] ?? "").slice(0, 10);
@@ -143,6 +143,11 @@ function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
     return { labelKey, valueKey: "value.amount", valueParams: { amount, currency } };
   }
   if (q === "comment" && v === "") return { labelKey, valueKey: "value.none" };
+  if (kind === "files") {
+    return v === "0"
+      ? { labelKey, valueKey: "value.none" }
+      : { labelKey, valueKey: "value.files", valueParams: { count: Number(v) } };
+  }
   const method = q === "details" ? payoutMethod(ctx) : undefined;
   if (method === "card") {
     return { labelKey, valueKey: "value.card_last4", valueParams: { last4: v } };

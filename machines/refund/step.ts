@@ -11,15 +11,18 @@ import { createActor, type Snapshot } from "xstate";
 import { z } from "zod";
 import { isTimeZone } from "./dates.ts";
 import { type RefundEvent, RefundEventSchema } from "./events.ts";
-import { type Outcome, type RefundContext, where } from "./flow.ts";
+import { type Outcome, type Place, type RefundContext, where } from "./flow.ts";
 import { grammar } from "./grammar.ts";
 import { QUESTION_IDS } from "./ids.ts";
 import { type Emitted, type RefundInput, refundMachine } from "./machine.ts";
 import type { Reply } from "./replies.ts";
 
 export const REFUND_MACHINE_ID = "refund";
-/** Bump on any change that makes older snapshots mean something else (2: the place is derived, not stored). */
-export const REFUND_MACHINE_VERSION = 2;
+/**
+ * Bump on any change that makes older snapshots mean something else (2: the
+ * place is derived, not stored; 3: the evidence question before the summary).
+ */
+export const REFUND_MACHINE_VERSION = 3;
 
 /** What the service stores per chat (JSON). */
 export interface PersistedConversation {
@@ -137,20 +140,48 @@ export function incompatibility(persisted: unknown): string | null {
 }
 
 /**
- * A version 1 snapshot is a version 2 one that also stored its place (`at`):
- * without it, a conversation under way at an upgrade goes on where it was.
+ * Older snapshots, brought to this version so that a conversation under way at
+ * an upgrade goes on where it was. Version 1 also stored its place (`at`).
+ * Version 2 had no evidence question: one already at the summary has shown
+ * nothing (asking now would leave the summary it is looking at).
  */
 function upgraded(persisted: unknown): unknown {
-  const p = z
+  const v1 = z
     .looseObject({
       machine: z.literal(REFUND_MACHINE_ID),
       version: z.literal(1),
       snapshot: z.looseObject({ context: z.looseObject({ at: z.string() }) }),
     })
     .safeParse(persisted);
-  if (!p.success) return persisted;
-  const { at: _place, ...context } = p.data.snapshot.context;
-  return { ...p.data, version: REFUND_MACHINE_VERSION, snapshot: { ...p.data.snapshot, context } };
+  let p = persisted;
+  if (v1.success) {
+    const { at: _place, ...context } = v1.data.snapshot.context;
+    p = { ...v1.data, version: 2, snapshot: { ...v1.data.snapshot, context } };
+  }
+  const v2 = z
+    .looseObject({
+      machine: z.literal(REFUND_MACHINE_ID),
+      version: z.literal(2),
+      snapshot: z.looseObject({
+        value: z.unknown(),
+        context: z.looseObject({
+          answers: z.record(z.string(), z.string()),
+          trail: z.array(z.string()),
+        }),
+      }),
+    })
+    .safeParse(p);
+  if (!v2.success) return p;
+  const { snapshot } = v2.data;
+  const atSummary = snapshot.value === "summary" && snapshot.context.answers.evidence === undefined;
+  const context = atSummary
+    ? {
+        ...snapshot.context,
+        answers: { ...snapshot.context.answers, evidence: "0" },
+        trail: [...snapshot.context.trail, "evidence"],
+      }
+    : snapshot.context;
+  return { ...v2.data, version: REFUND_MACHINE_VERSION, snapshot: { ...snapshot, context } };
 }
 
 /** Restores the conversation, sends `event`, persists it again. */
@@ -183,4 +214,11 @@ export function step(stored: unknown, event: RefundEvent): StepResult {
   } catch (err) {
     return { kind: "incompatible", reason: `restore failed: ${String(err)}` };
   }
+}
+
+/** Where a stored conversation is; null when it is over or cannot be restored. */
+export function placeOf(stored: unknown): Place | null {
+  const p = persistedSchema.safeParse(upgraded(stored));
+  if (!p.success || p.data.snapshot.status !== "active") return null;
+  return incompatibility(p.data) === null ? where(p.data.snapshot.context) : null;
 }

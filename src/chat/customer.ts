@@ -1,4 +1,5 @@
 import type { MENU_ACTIONS } from "../callbacks/data.ts";
+import type { EvidenceFile } from "../cases/evidence.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
 import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo, sinceDay } from "../faq/index.ts";
@@ -29,6 +30,10 @@ export interface RefundConversations {
   ): Plan<"ok" | "stale">;
   /** Cancels the request in progress; false when there was none. */
   cancel(ctx: ChatContext): Plan<boolean>;
+  /** Whether the request in progress is asking for photos and files. */
+  wantsFiles(ctx: ChatContext): boolean;
+  /** A photo or file (undefined: other media) sent while the request asks for them. */
+  attach(ctx: ChatContext, file: EvidenceFile | undefined): Plan;
 }
 
 export interface CustomerDeps {

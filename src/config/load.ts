@@ -35,6 +35,8 @@ export interface Config {
   holidays: readonly string[];
   unrefundablePaymentMethods: readonly string[];
   conversationIdleMinutes: number;
+  /** what a customer may attach to a case: how many files, how large, which MIME types (`image/*` is a family) */
+  evidence: { maxFiles: number; maxBytes: number; types: readonly string[] };
   /** the framework that polls and calls the Bot API */
   botFramework: BotFramework;
   /** how long one Bot API call may take before it is abandoned and retried */
@@ -109,6 +111,11 @@ export function parseConfig(
     holidays: e.HOLIDAYS,
     unrefundablePaymentMethods: e.UNREFUNDABLE_PAYMENT_METHODS,
     conversationIdleMinutes: e.CONVERSATION_IDLE_MINUTES,
+    evidence: {
+      maxFiles: e.EVIDENCE_MAX_FILES,
+      maxBytes: e.EVIDENCE_MAX_MB * 1024 * 1024,
+      types: e.EVIDENCE_TYPES,
+    },
     botFramework: e.BOT_FRAMEWORK,
     botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
     flood: { maxUpdates: e.FLOOD_MAX_UPDATES, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },

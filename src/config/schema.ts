@@ -83,6 +83,19 @@ const positiveWhole = (what: string) =>
     .int(`a whole number of ${what}`)
     .positive(`a positive number of ${what}`);
 
+/** EVIDENCE_TYPES: MIME types (application/pdf) or families (image/*). */
+const mimeType = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z]+\/(\*|[a-z0-9][a-z0-9.+-]*)$/,
+        "MIME types or families such as image/*, application/pdf",
+      ),
+  );
+
 export function configSchema(languages: readonly string[]) {
   return z
     .object({
@@ -143,6 +156,19 @@ export function configSchema(languages: readonly string[]) {
       CLOSED_CASE_DATA_DAYS: optional(positiveWhole("days")),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
       CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
+      EVIDENCE_MAX_FILES: z.preprocess(
+        blankToUndefined,
+        positiveWhole("files").max(50, "at most 50 files").default(5),
+      ),
+      // Telegram lets a bot fetch files of at most 20 MB; clients send up to 2 GB.
+      EVIDENCE_MAX_MB: z.preprocess(
+        blankToUndefined,
+        positiveWhole("megabytes").max(2000, "at most 2000 megabytes").default(10),
+      ),
+      EVIDENCE_TYPES: z.preprocess(
+        (v) => blankToUndefined(v) ?? "image/*,application/pdf",
+        commaList(mimeType).pipe(z.array(z.string()).min(1, "at least one MIME type")),
+      ),
       BOT_FRAMEWORK: z.preprocess(
         blankToUndefined,
         z

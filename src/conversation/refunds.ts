@@ -1,17 +1,24 @@
-import { ButtonEventSchema, type RefundEvent } from "../../machines/refund/events.ts";
+import {
+  type ButtonEvent,
+  ButtonEventSchema,
+  type RefundEvent,
+} from "../../machines/refund/events.ts";
 import type { Outcome } from "../../machines/refund/flow.ts";
 import type { Answers } from "../../machines/refund/ids.ts";
 import type { Params, Reply, SUBMISSION_PARAMS } from "../../machines/refund/replies.ts";
 import {
+  placeOf,
   REFUND_MACHINE_ID,
   REFUND_MACHINE_VERSION,
   type StepResult,
   start as startMachine,
   step as stepMachine,
 } from "../../machines/refund/step.ts";
+import { attachToDraft, draftCount, dropDrafts, linkDrafts } from "../cases/evidence.ts";
 import { submitCase } from "../cases/submit.ts";
 import { type ChatContext, direct, inTransaction, type Plan } from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
+import { sayRefusedFile } from "../chat/evidence.ts";
 import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
 import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
@@ -29,6 +36,7 @@ export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
 };
 
 type Stepped = Extract<StepResult, { kind: "ok" }>;
+type Choose = Extract<ButtonEvent, { type: "choose" }>;
 
 const STALE = direct<"stale">(async () => "stale");
 
@@ -91,6 +99,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
           now: ctx.now,
           calendar: { timeZone: config.timeZone, holidays: config.holidays },
         });
+        // The request's files become the case's before staff are shown it.
+        if (ctx.conversation !== null)
+          await linkDrafts(ctx.tx, ctx.chatId, ctx.conversation.createdAt, c.id);
         await deps.onSubmitted?.(ctx, c.id);
         return { id: c.id, due: ctx.date(c.dueAt) } satisfies Record<
           (typeof SUBMISSION_PARAMS)[number],
@@ -203,7 +214,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     const row = ctx.conversation;
     if (row === null) return STALE;
     const r = stepMachine(
-      row.machineVersion === REFUND_MACHINE_VERSION ? row.snapshot : null,
+      row.machineVersion <= REFUND_MACHINE_VERSION ? row.snapshot : null,
       event,
     );
     if (r.kind === "incompatible") return applying(begin(ctx, true), "ok");
@@ -215,6 +226,15 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     return applying(r, "ok");
   }
 
+  /** The evidence question's buttons: the answer is how many files are kept, which only the database knows. */
+  function answerEvidence(event: Choose & { now: number }): Plan<"ok" | "stale"> {
+    return inTransaction(async (ctx) => {
+      if (ctx.conversation === null) return "stale";
+      const count = await draftCount(ctx.tx, ctx.chatId, ctx.conversation.createdAt);
+      return advance(ctx, { ...event, v: String(count) }).run(ctx);
+    });
+  }
+
   return {
     active(ctx) {
       return ctx.conversation !== null;
@@ -223,10 +243,50 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       if (at !== undefined && !isStart(at)) return direct(async () => false);
       // The starting point's own answers win: a payout entry starts as a payout.
       const said: Answers = want === undefined ? {} : { want };
-      return applying(
+      const started = applying(
         begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }, since),
         true,
       );
+      if (ctx.conversation === null) return started;
+      // A request replaced by a new one takes its files with it.
+      return inTransaction(async (ctx) => {
+        await dropDrafts(ctx.tx, ctx.chatId);
+        return started.run(ctx);
+      });
+    },
+    wantsFiles(ctx) {
+      return ctx.conversation !== null && placeOf(ctx.conversation.snapshot) === "evidence";
+    },
+    attach(_ctx, file) {
+      if (file === undefined)
+        return direct(async (ctx) => sayRefusedFile(ctx, "type", config.evidence));
+      return inTransaction(async (ctx) => {
+        if (ctx.conversation === null) return;
+        const r = await attachToDraft(
+          ctx.tx,
+          {
+            customerId: ctx.user.id,
+            chatId: ctx.chatId,
+            since: ctx.conversation.createdAt,
+            now: ctx.now,
+            file,
+          },
+          config.evidence,
+        );
+        if (r.kind === "refused") {
+          sayRefusedFile(ctx, r.why, config.evidence);
+          return;
+        }
+        const press: ButtonEvent = { type: "choose", q: "evidence", v: "done" };
+        ctx.say("bot:evidence.received", { n: r.count, max: config.evidence.maxFiles }, [
+          [
+            {
+              text: ctx.t("bot:evidence.done"),
+              callback: { kind: "refund", event: JSON.stringify(press) },
+            },
+          ],
+        ]);
+      });
     },
     send(ctx, given) {
       const now = ctx.now.getTime();
@@ -239,7 +299,10 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       }
       const parsed = ButtonEventSchema.safeParse(json);
       if (!parsed.success) return STALE;
-      return advance(ctx, { ...parsed.data, now });
+      const event = { ...parsed.data, now };
+      return event.type === "choose" && event.q === "evidence"
+        ? answerEvidence(event)
+        : advance(ctx, event);
     },
     cancel(ctx) {
       if (ctx.conversation === null) return direct(async () => false);

@@ -47,7 +47,9 @@ export type Outgoing =
   | { kind: "edit"; chatId: bigint; target: Target; text: string; buttons?: Button[][] }
   /** only the keyboard removed, the text kept */
   | { kind: "unbutton"; chatId: bigint; target: Target }
-  | { kind: "delete"; chatId: bigint; target: Target };
+  | { kind: "delete"; chatId: bigint; target: Target }
+  /** a customer's photo or file, sent on to staff by its message (no download), caption and all */
+  | { kind: "copy"; chatId: bigint; fromChatId: bigint; messageId: number };
 
 /**
  * The first `max` UTF-16 units of a text, never half of a surrogate pair: an
@@ -134,6 +136,12 @@ export function toBotApiCall(o: Outgoing): BotApiCall {
         method: "deleteMessage",
         payload: { chat_id, ...at(o.target) },
         ref: refOf(o.target),
+      };
+    case "copy":
+      return {
+        method: "copyMessage",
+        payload: { chat_id, from_chat_id: o.fromChatId.toString(), message_id: o.messageId },
+        ref: null,
       };
   }
 }

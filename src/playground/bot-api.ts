@@ -102,6 +102,7 @@ export function createBotApi(o: { world: World; token: string; logger: Logger })
       const replyTo = p.reply_parameters?.message_id ?? p.reply_to_message_id;
       return world.botSends(p.chat_id, p.text, p.reply_markup, replyTo);
     },
+    copyMessage: (p) => world.botCopies(p.chat_id, p.from_chat_id, p.message_id),
     editMessageText(p) {
       if (p.text.length > 4096) throw badRequest("MESSAGE_TOO_LONG");
       const t = editTarget(p);

@@ -34,6 +34,12 @@ const sendBody = as.extend({
   replyTo: z.number().int().optional(),
 });
 const pressBody = as.extend({ messageId: z.number().int(), data: z.string().min(1).max(64) });
+/** A photo the page drew: a PNG, base64 (within the page's 1 MB request limit). */
+const photoBody = as.extend({
+  png: z.base64().max(900_000),
+  width: z.number().int().min(1).max(4096),
+  height: z.number().int().min(1).max(4096),
+});
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -133,6 +139,21 @@ export function createPageApi(o: PageApiOptions) {
           const b = await bodyOf(req, sendBody);
           const from = telegramUser(speaker(b.chatId, b.userId), b.lang);
           json(res, 200, world.userSends(b.chatId, from, b.text, b.replyTo));
+          return true;
+        }
+        case "POST /api/photo": {
+          const b = await bodyOf(req, photoBody);
+          const from = telegramUser(speaker(b.chatId, b.userId), b.lang);
+          const png = Buffer.from(b.png, "base64");
+          const size = { width: b.width, height: b.height };
+          json(res, 200, world.userSendsPhoto(b.chatId, from, png, size));
+          return true;
+        }
+        case "GET /api/file": {
+          const png = world.file(url.searchParams.get("id") ?? "");
+          if (png === undefined) throw new ApiFailure(404, "no such file");
+          res.writeHead(200, { "content-type": "image/png", "cache-control": "no-store" });
+          res.end(png);
           return true;
         }
         case "POST /api/press": {

@@ -122,6 +122,15 @@ export const methods = {
     reply_to_message_id: integer.optional(),
     reply_parameters: json(z.object({ message_id: integer })).optional(),
   }),
+  copyMessage: z.object({
+    chat_id: chatId,
+    from_chat_id: chatId,
+    message_id: integer,
+    caption: z.string().max(1024).optional(),
+    disable_notification: boolean.optional(),
+    protect_content: boolean.optional(),
+    reply_markup: replyMarkup.optional(),
+  }),
   editMessageText: z.object({
     chat_id: chatId.optional(),
     message_id: integer.optional(),

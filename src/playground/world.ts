@@ -28,12 +28,23 @@ export interface TelegramUser {
   language_code?: string;
 }
 
+/** One size of a photo, as Telegram describes it (the playground keeps one size). */
+export interface PhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size: number;
+}
+
 export interface Message {
   message_id: number;
   date: number;
   chat: Chat;
   from: TelegramUser;
+  /** "" for a photo, which has none (the bot is sent a photo without it) */
   text: string;
+  photo?: PhotoSize[];
   entities?: { type: string; offset: number; length: number }[];
   reply_markup?: InlineKeyboard;
   reply_to_message?: Omit<Message, "reply_to_message">;
@@ -67,6 +78,13 @@ interface OpenQuery {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+const BOT_FROM: TelegramUser = {
+  id: BOT_USER.id,
+  is_bot: true,
+  first_name: BOT_USER.first_name,
+  username: BOT_USER.username,
+};
+
 function privateChat(p: Person): Chat {
   return { id: p.id, type: "private", first_name: p.firstName, username: p.username };
 }
@@ -95,6 +113,8 @@ export class World {
   readonly #queries = new Map<string, OpenQuery>();
   readonly #menus = new Map<string, BotCommand[]>();
   readonly #listeners = new Set<(e: WorldEvent) => void>();
+  /** the photos people sent, by file_id: what Telegram's file storage would hold */
+  readonly #files = new Map<string, Buffer>();
   webhook: { url: string; secret: string | undefined } | undefined;
 
   constructor() {
@@ -122,6 +142,7 @@ export class World {
     this.#lastId.clear();
     this.#queries.clear();
     this.#menus.clear();
+    this.#files.clear();
     this.webhook = undefined;
     this.#chats.clear();
     this.#seed();
@@ -167,18 +188,26 @@ export class World {
       throw badRequest("message to be replied not found");
     }
     return this.#store(chat, {
-      from: {
-        id: BOT_USER.id,
-        is_bot: true,
-        first_name: BOT_USER.first_name,
-        username: BOT_USER.username,
-      },
+      from: BOT_FROM,
       text,
       ...(replyMarkup === undefined || replyMarkup.inline_keyboard.length === 0
         ? {}
         : { reply_markup: replyMarkup }),
       ...(replied === undefined ? {} : { reply_to_message: withoutReply(replied) }),
     });
+  }
+
+  /** copyMessage: the message again, from the bot, in another chat (the photo by its file_id). */
+  botCopies(chatId: number | string, fromChatId: number | string, messageId: number) {
+    const chat = this.chat(chatId);
+    const source = this.message(this.chat(fromChatId).id, messageId);
+    if (source === undefined) throw badRequest("message to copy not found");
+    const copy = this.#store(chat, {
+      from: BOT_FROM,
+      text: source.text,
+      ...(source.photo === undefined ? {} : { photo: source.photo }),
+    });
+    return { message_id: copy.message_id };
   }
 
   /** editMessageText / editMessageReplyMarkup: omitting the keyboard removes it, as in Telegram. */
@@ -288,6 +317,34 @@ export class World {
       replied?.from.id === BOT_USER.id;
     if (forBot) this.updates.push({ message: structuredClone(message) });
     return message;
+  }
+
+  /** A person sends a photo (PNG bytes) in a private chat with the bot. */
+  userSendsPhoto(
+    chatId: number,
+    from: TelegramUser,
+    png: Buffer,
+    size: { width: number; height: number },
+  ): Message {
+    const chat = this.chat(chatId);
+    if (chat.type !== "private") throw badRequest("photos are sent in private chats only here");
+    const unique = randomBytes(8).toString("hex");
+    const photo: PhotoSize = {
+      file_id: `AgACAgQAAxkBAAI${unique}`,
+      file_unique_id: unique,
+      ...size,
+      file_size: png.length,
+    };
+    this.#files.set(photo.file_id, png);
+    const message = this.#store(chat, { from, text: "", photo: [photo] });
+    const { text: _none, ...update } = message;
+    this.updates.push({ message: structuredClone(update) });
+    return message;
+  }
+
+  /** A photo's bytes by its file_id. */
+  file(fileId: string): Buffer | undefined {
+    return this.#files.get(fileId);
   }
 
   /** A person presses an inline button: a callback_query update, to be answered by the bot. */

@@ -68,10 +68,15 @@ export class Erasures {
   async eraseClosed(now: Date): Promise<number> {
     const days = this.#o.keepClosedDays;
     if (days === undefined) return 0;
+    const closed = {
+      status: { in: ["done" as const, "rejected" as const, "withdrawn" as const] },
+      updatedAt: { lt: new Date(now.getTime() - days * 86_400_000) },
+    };
+    // The evidence goes with the details: a file id is the person's too.
+    await this.#prisma.attachment.deleteMany({ where: { case: closed } });
     const { count } = await this.#prisma.refundCase.updateMany({
       where: {
-        status: { in: ["done", "rejected", "withdrawn"] },
-        updatedAt: { lt: new Date(now.getTime() - days * 86_400_000) },
+        ...closed,
         OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }],
       },
       data: { accountId: ERASED, serviceRef: ERASED, comment: null, payoutDetails: null },
@@ -154,6 +159,8 @@ export async function erase(
     data: { actorId: standIn, note: null },
   });
   await tx.decision.updateMany({ where: { userId }, data: { userId: standIn, chatId: standIn } });
+  // Their photos and files: the file ids are theirs, and the case's log loses those entries.
+  await tx.attachment.deleteMany({ where: { OR: [{ customerId: userId }, { chatId: userId }] } });
   await tx.handoff.updateMany({
     where: { customerId: userId },
     data: { customerId: standIn, chatId: standIn, question: null },

@@ -49,6 +49,15 @@ export interface PersonalData {
     }[];
   }[];
   decisions: { at: string; outcome: string; clauses: string[] }[];
+  /** photos and files sent as evidence: to a request (its id), or to the one in progress (null) */
+  files: {
+    request: number | null;
+    kind: string;
+    type: string | null;
+    bytes: number | null;
+    sentAt: string;
+    telegramFileId: string;
+  }[];
   questionsForAPerson: {
     id: number;
     status: string;
@@ -62,7 +71,7 @@ export interface PersonalData {
 const MASKED_ANSWERS = new Set(["details"]);
 
 export async function personalData(db: Tx, userId: bigint, now: Date): Promise<PersonalData> {
-  const [user, conversation, cases, decisions, handoffs] = await Promise.all([
+  const [user, conversation, cases, decisions, files, handoffs] = await Promise.all([
     db.user.findUnique({ where: { id: userId } }),
     db.conversation.findFirst({ where: { userId } }),
     db.refundCase.findMany({
@@ -71,6 +80,7 @@ export async function personalData(db: Tx, userId: bigint, now: Date): Promise<P
       include: { events: { orderBy: { id: "asc" } } },
     }),
     db.decision.findMany({ where: { userId }, orderBy: { id: "asc" } }),
+    db.attachment.findMany({ where: { customerId: userId }, orderBy: { id: "asc" } }),
     db.handoff.findMany({ where: { customerId: userId }, orderBy: { id: "asc" } }),
   ]);
   return {
@@ -121,6 +131,14 @@ export async function personalData(db: Tx, userId: bigint, now: Date): Promise<P
       at: d.at.toISOString(),
       outcome: d.outcome,
       clauses: d.clauses,
+    })),
+    files: files.map((f) => ({
+      request: f.caseId,
+      kind: f.kind,
+      type: f.mimeType,
+      bytes: f.size,
+      sentAt: f.createdAt.toISOString(),
+      telegramFileId: f.fileId,
     })),
     questionsForAPerson: handoffs.map((h) => ({
       id: h.id,

@@ -5,7 +5,7 @@ import { cutText } from "../outbox/write.ts";
 import type { Place } from "../staff/desk.ts";
 import { isStaff } from "../staff/roles.ts";
 import type { ChatState } from "../updates/chat-state.ts";
-import type { Inbound } from "../updates/parse.ts";
+import type { Inbound, MediaFile } from "../updates/parse.ts";
 import { CUSTOMER_BUTTONS, CUSTOMER_COMMANDS, human } from "./customer.ts";
 import { allowed, type ButtonKind, type Command, type Features, mapPlan } from "./route.ts";
 import { STAFF_BUTTONS, STAFF_COMMANDS } from "./staff.ts";
@@ -56,10 +56,29 @@ export function planFor(
     case "text":
       return textPlan(f, ctx, inbound.text, inbound.messageId, place, state.awaitingWords);
     case "media":
-      return place === "private" ? say("bot:errors.textOnly") : NOTHING;
+      return place === "private" ? mediaPlan(f, ctx, inbound.file, state.awaitingWords) : NOTHING;
     case "edited":
       return place === "private" && f.refunds.active(ctx) ? say("bot:errors.edited") : NOTHING;
   }
+}
+
+/**
+ * A photo, a file or other media in a private chat: evidence for the request
+ * that asks for it, else for the case that waits for the customer's answer
+ * (known from the chat as read: `awaitingWords`); anywhere else, a note that
+ * the bot reads text.
+ */
+function mediaPlan(
+  f: Features,
+  ctx: ChatContext,
+  file: MediaFile | undefined,
+  awaitingWords: boolean,
+): Plan {
+  if (f.refunds.wantsFiles(ctx)) return f.refunds.attach(ctx, file);
+  if (file === undefined || !awaitingWords) return say("bot:errors.textOnly");
+  return inTransaction(async (ctx) => {
+    if (!(await f.staff.takeFile(ctx, file))) ctx.say("bot:errors.textOnly");
+  });
 }
 
 function commandPlan(

@@ -1,10 +1,21 @@
+import { attachToCase, type EvidenceFile } from "../cases/evidence.ts";
 import { transition } from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
+import { sayRefusedFile } from "../chat/evidence.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffSpeakers } from "./notify.ts";
-import { cardEdits } from "./show-case.ts";
+import { cardEdits, copyOf, fileLabel } from "./show-case.ts";
 import { nameOf } from "./words.ts";
+
+/** The customer's oldest case that waits for their answer. */
+function waitingCase(ctx: ChatContext) {
+  return ctx.tx.refundCase.findFirst({
+    where: { customerId: ctx.user.id, status: "needs_info" },
+    orderBy: { id: "asc" },
+    select: { id: true, assigneeId: true },
+  });
+}
 
 /**
  * A customer's message while one of their cases waits for information: the
@@ -17,11 +28,7 @@ export async function takeAnswer(
   deps: StaffDeps,
   text: string,
 ): Promise<boolean> {
-  const c = await ctx.tx.refundCase.findFirst({
-    where: { customerId: ctx.user.id, status: "needs_info" },
-    orderBy: { id: "asc" },
-    select: { id: true },
-  });
+  const c = await waitingCase(ctx);
   if (c === null) return false;
   const r = await transition(
     ctx.tx,
@@ -54,5 +61,47 @@ export async function takeAnswer(
     };
   });
   ctx.out.push(...out, ...(await cardEdits(ctx.tx, deps, c.id, "post")));
+  return true;
+}
+
+/**
+ * A customer's photo or file while one of their cases waits for information:
+ * attached to that case (the attachment is its own entry in the audit log),
+ * and sent on to staff: the staff group, else whoever asked. The case keeps
+ * waiting: the question may want words as well. False when no case waits.
+ */
+export async function takeFile(
+  ctx: ChatContext,
+  deps: StaffDeps,
+  file: EvidenceFile,
+): Promise<boolean> {
+  const c = await waitingCase(ctx);
+  if (c === null) return false;
+  const r = await attachToCase(
+    ctx.tx,
+    { customerId: ctx.user.id, chatId: ctx.chatId, caseId: c.id, now: ctx.now, file },
+    deps.config.evidence,
+  );
+  if (r.kind === "refused") {
+    sayRefusedFile(ctx, r.why, deps.config.evidence);
+    return true;
+  }
+  ctx.say("bot:evidence.caseAttached", { id: c.id });
+  const assignee =
+    c.assigneeId === null ? null : await ctx.tx.user.findUnique({ where: { id: c.assigneeId } });
+  for (const { chatId, s } of await staffSpeakers(ctx.tx, deps, assignee)) {
+    ctx.out.push({
+      kind: "message",
+      chatId,
+      text: s.t("staff:files.received", {
+        id: c.id,
+        name: nameOf(ctx.user),
+        file: fileLabel(s, file),
+      }),
+    });
+    ctx.out.push(copyOf(chatId, { chatId: ctx.chatId, messageId: file.messageId }));
+  }
+  // The cards count the case's files.
+  ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "skip")));
   return true;
 }

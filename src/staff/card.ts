@@ -11,6 +11,8 @@ export interface CaseView {
   case: RefundCase;
   customer: Pick<User, "id" | "firstName" | "username" | "language">;
   assignee: Pick<User, "id" | "firstName" | "username"> | null;
+  /** how many photos and files the customer attached */
+  files: number;
 }
 
 /** The F clause whose deadline the case runs on. */
@@ -78,6 +80,7 @@ export function cardText(
   if (c.comment !== null && c.comment !== "") {
     lines.push(s.t("staff:card.comment", { comment: c.comment }));
   }
+  if (v.files > 0) lines.push(s.t("staff:card.files", { n: v.files }));
   lines.push(s.t("staff:card.due", { clause: deadlineClause(c), due: s.date(c.dueAt) }));
   lines.push(s.t("staff:card.state", { state: s.t(`staff:state.${c.status}`) }));
   if (v.assignee !== null) lines.push(s.t("staff:card.assignee", { name: nameOf(v.assignee) }));

@@ -1,6 +1,7 @@
 import type { Outcome } from "../../machines/refund/flow.ts";
+import type { EvidenceFile } from "../cases/evidence.ts";
 import type { ChatContext } from "../chat/context.ts";
-import { takeAnswer } from "./answers.ts";
+import { takeAnswer, takeFile } from "./answers.ts";
 import type { StaffDeps } from "./deps.ts";
 import { handoffFromConversation, replyToHandoff, requestHuman, takeQuestion } from "./handoff.ts";
 import { actorOf, performAction } from "./lifecycle.ts";
@@ -60,6 +61,8 @@ export interface StaffDesk {
   human(ctx: ChatContext, origin: "menu" | "faq"): Promise<void>;
   /** A customer's text outside a refund conversation: true when it was an answer or a question for staff. */
   takeWords(ctx: ChatContext, text: string): Promise<boolean>;
+  /** A customer's photo or file: true when one of their cases waited for information and took it. */
+  takeFile(ctx: ChatContext, file: EvidenceFile): Promise<boolean>;
   /** The refund service's hook: a submitted case's card goes to staff. */
   onSubmitted(ctx: ChatContext, caseId: number): Promise<void>;
   /** The case changed outside the staff side (the customer withdrew it): its cards follow. */
@@ -264,6 +267,10 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
 
     async takeWords(ctx, text) {
       return (await takeQuestion(ctx, deps, text)) || (await takeAnswer(ctx, deps, text));
+    },
+
+    async takeFile(ctx, file) {
+      return takeFile(ctx, deps, file);
     },
 
     async onSubmitted(ctx, caseId) {

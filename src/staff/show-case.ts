@@ -1,10 +1,13 @@
+import { caseFiles } from "../cases/evidence.ts";
 import type { ChatContext } from "../chat/context.ts";
+import type { Attachment } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
-import { createSpeaker } from "../i18n/speaker.ts";
+import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffSpeakers } from "./notify.ts";
+import { nameOf } from "./words.ts";
 
 /** A case's card is one message per staff chat, named so that every change edits it. */
 export function cardRef(caseId: number): string {
@@ -16,11 +19,15 @@ const PERSON = { id: true, firstName: true, username: true, language: true } as 
 export async function loadView(tx: Tx, caseId: number): Promise<CaseView | null> {
   const c = await tx.refundCase.findUnique({
     where: { id: caseId },
-    include: { customer: { select: PERSON }, assignee: { select: PERSON } },
+    include: {
+      customer: { select: PERSON },
+      assignee: { select: PERSON },
+      _count: { select: { attachments: true } },
+    },
   });
   if (c === null) return null;
-  const { customer, assignee, ...row } = c;
-  return { case: row, customer, assignee };
+  const { customer, assignee, _count, ...row } = c;
+  return { case: row, customer, assignee, files: _count.attachments };
 }
 
 /**
@@ -39,7 +46,13 @@ export async function showCase(
     return;
   }
   const events = await ctx.tx.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
-  const actorIds = [...new Set(events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])))];
+  const files = await caseFiles(ctx.tx, caseId);
+  const actorIds = [
+    ...new Set([
+      ...events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),
+      ...files.map((f) => f.customerId),
+    ]),
+  ];
   const people = new Map(
     (await ctx.tx.user.findMany({ where: { id: { in: actorIds } }, select: PERSON })).map((u) => [
       u.id,
@@ -47,11 +60,25 @@ export async function showCase(
     ]),
   );
   const full = privateChat && v.case.status === "approved" && v.case.assigneeId === ctx.user.id;
+  // The log: the transitions and the attachments, in the order they happened.
+  const transitions = historyLines(ctx, events, people).map((line, i) => ({
+    at: events[i]?.at.getTime() ?? 0,
+    line,
+  }));
+  const attached = files.map((f) => ({
+    at: f.createdAt.getTime(),
+    line: ctx.t("staff:files.event", {
+      at: ctx.date(f.createdAt),
+      who: nameOf(people.get(f.customerId) ?? null),
+      file: fileLabel(ctx, f),
+    }),
+  }));
+  const log = [...transitions, ...attached].sort((a, b) => a.at - b.at).map((e) => e.line);
   const text = [
     cardText(ctx, v, { fullDetails: full }),
     "",
     ctx.t("staff:card.history"),
-    ...historyLines(ctx, events, people),
+    ...log,
   ].join("\n");
   // This becomes the chat's card, kept current from now on; the copy before it keeps its
   // text and loses its buttons, so no chat has two live cards of one case.
@@ -68,6 +95,22 @@ export async function showCase(
     buttons: cardButtons(ctx, v.case),
     ref,
   });
+  for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
+}
+
+/** A file as staff read it: photo or document, its type and size when Telegram gave them. */
+export function fileLabel(s: Speaker, f: Pick<Attachment, "kind" | "mimeType" | "size">): string {
+  const kind = s.t(`staff:files.kind.${f.kind}`);
+  const parts = [kind];
+  if (f.kind === "document" && f.mimeType !== null) parts.push(f.mimeType);
+  if (f.size !== null)
+    parts.push(s.t("staff:files.kb", { kb: Math.max(1, Math.round(f.size / 1024)) }));
+  return parts.join(", ");
+}
+
+/** The customer's message that carried a file, copied into a staff chat. */
+export function copyOf(chatId: bigint, f: Pick<Attachment, "chatId" | "messageId">): Outgoing {
+  return { kind: "copy", chatId, fromChatId: f.chatId, messageId: f.messageId };
 }
 
 /**
@@ -79,6 +122,7 @@ export async function showCase(
 export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Promise<Outgoing[]> {
   const v = await loadView(tx, caseId);
   if (v === null) return [];
+  const files = v.files > 0 ? await caseFiles(tx, caseId) : [];
   const out: Outgoing[] = [];
   for (const { chatId, s } of await staffSpeakers(tx, deps)) {
     out.push({
@@ -88,6 +132,9 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
       buttons: cardButtons(s, v.case),
       ref: cardRef(caseId),
     });
+    // The evidence follows its card, one copy per file: copyMessage keeps the
+    // customer's caption, and a media group cannot mix photos with documents.
+    for (const f of files) out.push(copyOf(chatId, f));
   }
   return out;
 }

@@ -18,6 +18,17 @@ const chat = z.object({
   type: z.enum(["private", "group", "supergroup", "channel"]),
 });
 
+/** A file as Telegram describes it: the id to send it on with, the id that stays the same across bots. */
+const file = z.object({
+  file_id: z.string().min(1).max(256),
+  file_unique_id: z.string().min(1).max(64),
+  file_size: z.number().int().nonnegative().optional(),
+});
+
+/** The sizes of one photo, smallest first. */
+const photo = z.array(file).min(1);
+const documentFile = file.extend({ mime_type: z.string().max(255).optional() });
+
 const message = z.object({
   message_id: z.number().int(),
   date: z.number(),
@@ -93,12 +104,26 @@ function laneOf(chat: { id: number; type: ChatType }, from: { id: number }): big
   return BigInt(chat.type === "group" || chat.type === "supergroup" ? from.id : chat.id);
 }
 
+/** A photo or document someone sent: what attaching it as evidence needs. */
+export interface MediaFile {
+  kind: "photo" | "document";
+  fileId: string;
+  fileUniqueId: string;
+  /** a photo is always a JPEG (Telegram gives no type for it) */
+  mimeType: string | null;
+  size: number | null;
+  /** the message that carried it, for copyMessage */
+  messageId: number;
+}
+
 export type Inbound =
   | (Base & { kind: "command"; name: string; args: string })
   | (Base & { kind: "text"; text: string; messageId: number })
   | (Base & {
       kind: "media";
       media: "sticker" | "photo" | "voice" | "video" | "document" | "other";
+      /** for a photo or a document */
+      file: MediaFile | undefined;
     })
   | (Base & { kind: "edited" })
   | (Base & {
@@ -145,7 +170,35 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
   const media = (["sticker", "photo", "voice", "video", "document"] as const).find(
     (k) => m[k] !== undefined,
   );
-  return { ...base, kind: "media", media: media ?? "other" };
+  return { ...base, kind: "media", media: media ?? "other", file: fileOf(m) };
+}
+
+/** A photo's or a document's file; media whose file is not as expected is still media, without one. */
+function fileOf(m: z.infer<typeof message>): MediaFile | undefined {
+  const base = { messageId: m.message_id };
+  const p = photo.safeParse(m.photo);
+  // The largest size of a photo is the one staff should see.
+  const largest = p.success ? p.data.at(-1) : undefined;
+  if (largest !== undefined) {
+    return {
+      ...base,
+      kind: "photo",
+      fileId: largest.file_id,
+      fileUniqueId: largest.file_unique_id,
+      mimeType: "image/jpeg",
+      size: largest.file_size ?? null,
+    };
+  }
+  const d = documentFile.safeParse(m.document);
+  if (!d.success) return undefined;
+  return {
+    ...base,
+    kind: "document",
+    fileId: d.data.file_id,
+    fileUniqueId: d.data.file_unique_id,
+    mimeType: d.data.mime_type ?? null,
+    size: d.data.file_size ?? null,
+  };
 }
 
 function pressedOf(

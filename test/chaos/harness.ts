@@ -219,7 +219,8 @@ class ChaosCustomer {
     await this.say(`k${this.id}@example.com`, any);
     await this.say("+44 7700 900123", any);
     await this.say("2.50 EUR", button('"v":"skip"'));
-    await this.press('"v":"skip"', button('"type":"submit"'));
+    await this.press('"q":"comment","v":"skip"', button('"q":"evidence","v":"skip"'));
+    await this.press('"q":"evidence","v":"skip"', button('"type":"submit"'));
     const done = await this.press('"type":"submit"', text(/request #\d+/));
     const n = done.map((m) => /request #(\d+)/.exec(m.text)?.[1]).find((x) => x !== undefined);
     this.caseNumber = Number(n);

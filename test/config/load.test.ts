@@ -89,6 +89,25 @@ describe("parseConfig", () => {
     expect(byName("TIME_ZONE")[0]).toContain('got "Mars/Olympus"');
   });
 
+  it("reads the evidence limits, defaults images and PDF, and names a bad one", () => {
+    expect(parseConfig({}, LANGS).evidence).toEqual({
+      maxFiles: 5,
+      maxBytes: 10 * 1024 * 1024,
+      types: ["image/*", "application/pdf"],
+    });
+    expect(
+      parseConfig({ EVIDENCE_MAX_MB: "2", EVIDENCE_TYPES: "Image/PNG, application/pdf" }, LANGS)
+        .evidence,
+    ).toMatchObject({ maxBytes: 2 * 1024 * 1024, types: ["image/png", "application/pdf"] });
+    const p = problems({ EVIDENCE_MAX_FILES: "0", EVIDENCE_MAX_MB: "ten", EVIDENCE_TYPES: "pdf" });
+    expect(p.map((x) => x.split(":")[0])).toEqual([
+      "EVIDENCE_MAX_FILES",
+      "EVIDENCE_MAX_MB",
+      "EVIDENCE_TYPES",
+    ]);
+    expect(p.find((x) => x.startsWith("EVIDENCE_TYPES"))).toContain("image/*, application/pdf");
+  });
+
   it("never echoes a secret in an error", () => {
     const p = problems({
       BOT_TOKEN: "not-a-token-but-secret",

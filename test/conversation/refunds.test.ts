@@ -42,7 +42,13 @@ async function submitSmsRequest(u: TestUser): Promise<Reply[]> {
   await u.send("ann@example.com");
   await u.send("+44 7700 900123");
   rs = await u.send("2.50 EUR");
-  return pressing(u, rs, '"v":"skip"', '"type":"submit"');
+  return pressing(
+    u,
+    rs,
+    '"q":"comment","v":"skip"',
+    '"q":"evidence","v":"skip"',
+    '"type":"submit"',
+  );
 }
 
 describe("the refund conversation in the chat", () => {

@@ -95,10 +95,19 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       await payoutRequestScenario(new EmulatedCustomer(emulator, TOKEN, 5002, "en"));
     });
 
-    it("a case is posted to the staff group, claimed and approved there, and the customer is told", async () => {
+    it("a case is posted to the staff group with the customer's photo, claimed and approved there, and the customer is told", async () => {
       const customer = new EmulatedCustomer(emulator, TOKEN, 5003, "en");
-      await balanceRequestScenario(customer);
+      await balanceRequestScenario(customer, undefined, "AgACAgQAAxkBAAIBe2e3photo");
       const c = await waitForCard();
+      // The photo follows its card into the group, copied from the customer's message.
+      const after = botMessages(emulator, STAFF_GROUP);
+      const at = after.findIndex((m) => m.buttons.some((b) => b.data === `1|s|claim|${c}`));
+      expect(after[at]?.text).toContain("📎 Files: 1");
+      await until(() =>
+        botMessages(emulator, STAFF_GROUP)
+          .slice(at + 1)
+          .some((m) => m.text.startsWith("copy of 5003/")),
+      );
       const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
         chatId: STAFF_GROUP,
         type: "supergroup",

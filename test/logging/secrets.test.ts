@@ -87,7 +87,8 @@ describe("no secret reaches the logs", () => {
     rs = await send(u, "12.00 USD");
     await step(`"v":"${method}"`);
     for (const d of details) rs = await send(u, d);
-    await step('"v":"skip"');
+    await step('"q":"comment","v":"skip"');
+    await step('"q":"evidence","v":"skip"');
     await step('"type":"submit"');
     const m = /#(\d+)/.exec(rs.map((r) => r.text).join("\n"));
     if (m?.[1] === undefined) throw new Error(`no case number in ${JSON.stringify(rs)}`);

@@ -78,7 +78,7 @@ describe("GET /metrics after some traffic", () => {
 
   it("counts updates by kind, their latency, the outbox, failures, open cases and missed deadlines", async () => {
     let id = 1;
-    // Two whole conversations (2 commands, 3 texts, 8 button presses each) and a sticker.
+    // Two whole conversations (2 commands, 3 texts, 9 button presses each) and a sticker.
     for (const user of [71_001, 71_002]) {
       for (const u of conversation(user, () => id++)) await core.inbox.receive(u);
     }
@@ -98,10 +98,10 @@ describe("GET /metrics after some traffic", () => {
     );
     expect(sample(body, "refund_updates_handled_total", { kind: "text", outcome: "ok" })).toBe(6);
     expect(sample(body, "refund_updates_handled_total", { kind: "callback", outcome: "ok" })).toBe(
-      16,
+      18,
     );
     expect(sample(body, "refund_updates_handled_total", { kind: "media", outcome: "ok" })).toBe(1);
-    expect(sample(body, "refund_update_handler_seconds_count", { kind: "callback" })).toBe(16);
+    expect(sample(body, "refund_update_handler_seconds_count", { kind: "callback" })).toBe(18);
     expect(sample(body, "refund_update_handler_seconds_bucket", { kind: "text", le: "+Inf" })).toBe(
       6,
     );

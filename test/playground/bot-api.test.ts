@@ -202,6 +202,36 @@ describe("messages", () => {
   });
 });
 
+describe("photos", () => {
+  it("delivers a customer's photo without text, and copyMessage sends it on with its file", async () => {
+    const png = Buffer.from("not really a png");
+    const sent = world.userSendsPhoto(ann.id, telegramUser(ann, "en"), png, {
+      width: 36,
+      height: 22,
+    });
+    const [u] = result<{ message: Record<string, unknown> }[]>(await api("getUpdates"));
+    expect(u?.message.text).toBeUndefined();
+    expect(u?.message.photo).toEqual([
+      expect.objectContaining({ width: 36, height: 22, file_size: png.length }),
+    ]);
+    const copy = result<{ message_id: number }>(
+      await api("copyMessage", {
+        chat_id: STAFF_GROUP.id,
+        from_chat_id: ann.id,
+        message_id: sent.message_id,
+      }),
+    );
+    const copied = world.message(STAFF_GROUP.id, copy.message_id);
+    expect(copied?.from.is_bot).toBe(true);
+    const fileId = copied?.photo?.[0]?.file_id ?? "";
+    expect(world.file(fileId)).toEqual(png);
+    expect(
+      (await api("copyMessage", { chat_id: STAFF_GROUP.id, from_chat_id: ann.id, message_id: 999 }))
+        .status,
+    ).toBe(400);
+  });
+});
+
 describe("getUpdates", () => {
   it("keeps updates until a later offset confirms them, and honours limit", async () => {
     for (const t of ["a", "b", "c"]) world.userSends(ann.id, telegramUser(ann, "en"), t);

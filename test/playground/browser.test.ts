@@ -101,7 +101,17 @@ describe("the playground in a browser", () => {
     await say("ann@example.com");
     await say("+44 7700 900123");
     await say("2.50 EUR");
-    expect(await press("customer", '"v":"skip"')).toContain("2.50 EUR");
+    await press("customer", '"q":"comment","v":"skip"');
+    // Evidence: the page draws a screenshot and sends it as the customer's photo.
+    expect(
+      await expectReplies("customer", 1, () =>
+        page.getByRole("button", { name: "Send a photo (a generated screenshot)" }).click(),
+      ),
+    ).toContain("Got it: file 1 of 5.");
+    expect(await page.locator("#customer-messages img.photo").count()).toBe(1);
+    const summary = await press("customer", '"q":"evidence","v":"done"');
+    expect(summary).toContain("2.50 EUR");
+    expect(summary).toContain("Files: 1 file");
     await shot("1-customer-summary");
     const done = await press("customer", '"type":"submit"');
     expect(await page.locator("#customer-messages").textContent()).toMatch(
@@ -113,6 +123,8 @@ describe("the playground in a browser", () => {
     const card = page.locator("#staff-messages li.bot", { hasText: /Case #\d+ — refund/ }).first();
     await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain("New case");
     await expect.poll(() => page.locator("#staff-messages button").count()).toBeGreaterThan(0);
+    // The customer's photo follows the card, copied by the bot.
+    await expect.poll(() => page.locator("#staff-messages img.photo").count()).toBe(1);
     // The card's emoji come from the font the page ships when the system has none.
     await expect.poll(() => emojiFontLoaded()).toBe(true);
     expect(await card.textContent()).toContain("State: waiting for review");

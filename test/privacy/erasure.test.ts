@@ -5,11 +5,14 @@ import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
 import { erasedCards } from "../../src/staff/show-case.ts";
 import {
+  document,
   makeCase,
   makeStaff,
+  photo,
   pressWith,
   STAFF_ENV,
   send,
+  sendMedia,
   submitBalanceRequest,
 } from "../staff/helpers.ts";
 import { TestBot } from "../support/bot.ts";
@@ -19,6 +22,9 @@ const ZEB = 730001;
 const EMAIL = "zebulon.private@example.org";
 const QUESTION = "Zebulon here: my order ZX-99187 never arrived";
 const ANSWER = "It was the order QV-55613 from Tuesday";
+/** Telegram's ids of the files they sent: one with the request, one answering staff. */
+const PHOTO_ID = "AgACAgIAAxkBAAIZebulonPhoto";
+const DOCUMENT_ID = "BQACAgIAAxkBAAIZebulonDocument";
 
 /** Every row of every table of the program, as text. */
 async function everyRow(bot: TestBot): Promise<string[]> {
@@ -42,11 +48,11 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     await bot?.close();
   });
 
-  /** A customer with a history: two requests, a hand-off question, an answer to staff. */
+  /** A customer with a history: two requests, evidence, a hand-off question, an answer to staff. */
   async function customerWithHistory(b: TestBot) {
     await makeStaff(b.db.prisma, 901);
     const zeb = b.customer(ZEB, "en", "Zebulon");
-    const balance = await submitBalanceRequest(zeb);
+    const balance = await submitBalanceRequest(zeb, [photo(PHOTO_ID)]);
     const payout = await makeCase(b.db.prisma, {
       customerId: ZEB,
       kind: "payout",
@@ -55,6 +61,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     const sam = b.member(901, Number(STAFF_ENV.STAFF_CHAT_ID));
     await send(sam, `/claim ${balance}`);
     await send(sam, `/ask ${balance} Which order was it?`);
+    await sendMedia(zeb, document(DOCUMENT_ID, "application/pdf"));
     await send(zeb, ANSWER);
     await pressWith(
       zeb,
@@ -95,6 +102,10 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(text).not.toContain(EMAIL);
     expect(data.requests[1]?.payoutDetails).toBe("z•••@example.org");
     expect(data.requests[0]?.history.map((h) => h.by)).toEqual(["you", "staff", "staff", "you"]);
+    expect(data.files.map((f) => [f.request, f.kind, f.telegramFileId])).toEqual([
+      [balance, "photo", PHOTO_ID],
+      [balance, "document", DOCUMENT_ID],
+    ]);
   });
 
   it("forgets a person: no row holds their id, name, username or anything they typed; decisions stay, anonymous", async () => {
@@ -109,9 +120,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       EMAIL,
       "ZX-99187",
       "QV-55613",
+      PHOTO_ID,
+      DOCUMENT_ID,
       ...held.flatMap((c) => [c.accountId, c.serviceRef]),
     ];
     expect((await everyRow(bot)).filter((r) => r.includes("Zebulon")).length).toBeGreaterThan(0);
+    expect((await everyRow(bot)).filter((r) => r.includes(PHOTO_ID)).length).toBeGreaterThan(0);
 
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
@@ -185,6 +199,18 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     });
     const open = await makeCase(bot.db.prisma, { customerId: ZEB });
     await bot.db.prisma.refundCase.update({ where: { id: closed }, data: { status: "done" } });
+    for (const caseId of [closed, open])
+      await bot.db.prisma.attachment.create({
+        data: {
+          customerId: BigInt(ZEB),
+          chatId: BigInt(ZEB),
+          caseId,
+          kind: "photo",
+          fileId: `file-of-${caseId}`,
+          fileUniqueId: `u-${caseId}`,
+          messageId: caseId,
+        },
+      });
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), { keepClosedDays: 30 });
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
@@ -194,6 +220,8 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(c).toMatchObject({ accountId: "", serviceRef: "", payoutDetails: null, status: "done" });
     expect(c?.clauses.length).toBeGreaterThan(0);
     expect(o?.accountId).toBe("ann@example.com");
+    const files = await bot.db.prisma.attachment.findMany({ select: { caseId: true } });
+    expect(files).toEqual([{ caseId: open }]);
   });
 });
 

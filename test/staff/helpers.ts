@@ -55,7 +55,40 @@ export async function pressWith(u: TestUser, rs: Reply[], part: string) {
  * their callback data, which stays put when labels change): an SMS that never
  * came, refunded to the balance (A4, F1). Returns the new case's id.
  */
-export async function submitBalanceRequest(u: TestUser): Promise<number> {
+/** A photo as Telegram delivers one: its sizes, smallest first. */
+export function photo(id: string, bytes = 50_000): Record<string, unknown> {
+  return {
+    photo: [
+      { file_id: `${id}-small`, file_unique_id: `${id}-s`, width: 90, height: 90, file_size: 900 },
+      { file_id: id, file_unique_id: `${id}-u`, width: 1280, height: 960, file_size: bytes },
+    ],
+  };
+}
+
+/** A document as Telegram delivers one. */
+export function document(id: string, mime: string, bytes = 80_000): Record<string, unknown> {
+  return {
+    document: {
+      file_id: id,
+      file_unique_id: `${id}-u`,
+      file_name: "evidence",
+      mime_type: mime,
+      file_size: bytes,
+    },
+  };
+}
+
+/** Sends a photo, a document or other media; the replies in the sender's own chat. */
+export async function sendMedia(u: TestUser, fields: Record<string, unknown>): Promise<Reply[]> {
+  const from = u.bot.api.calls.length;
+  await u.bot.deliver(u.message(fields));
+  return repliesTo(u.bot, u.chat.id, from);
+}
+
+export async function submitBalanceRequest(
+  u: TestUser,
+  files: readonly Record<string, unknown>[] = [],
+): Promise<number> {
   let rs = await send(u, "/refund");
   const step = async (part: string) => {
     rs = (await pressWith(u, rs, part)).replies;
@@ -69,7 +102,10 @@ export async function submitBalanceRequest(u: TestUser): Promise<number> {
   rs = await send(u, "ann@example.com");
   rs = await send(u, "+44 7700 900123");
   rs = await send(u, "2.50 EUR");
-  await step('"v":"skip"');
+  await step('"q":"comment","v":"skip"');
+  for (const f of files) rs = await sendMedia(u, f);
+  // Done after files, Skip without: either is the evidence question's button.
+  await step('"q":"evidence"');
   await step('"type":"submit"');
   const m = /[#№]\s?(\d+)/.exec(rs.map((r) => r.text).join("\n"));
   expect(m).not.toBeNull();

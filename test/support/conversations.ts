@@ -44,6 +44,7 @@ export function conversation(userId: number, nextId: () => number): Record<strin
     text("+44 7700 900123"),
     text("2.50 EUR"),
     choose("comment", "skip"),
+    choose("evidence", "skip"),
     press({ type: "submit" }),
   ];
 }

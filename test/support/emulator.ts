@@ -24,8 +24,43 @@ export async function startEmulator(): Promise<Emulator> {
     host: "127.0.0.1",
     storeTimeout: 600,
   });
+  addCopyMessage(server);
   await server.start();
   return server;
+}
+
+interface Route {
+  body: Record<string, unknown>;
+  params: Record<string, string>;
+}
+interface RouteAnswer {
+  sendResult(data: unknown): void;
+}
+/** The parts of the emulator's Express app (private in its types) that adding a method needs. */
+interface ExpressApp {
+  post(path: string, handler: (req: Route, res: RouteAnswer) => void): void;
+  _router: { stack: { route?: { path?: string } }[] };
+}
+
+/**
+ * The emulator knows no copyMessage, by which the bot sends a customer's
+ * photos and files on to staff: here a copy is stored as a bot message to the
+ * target chat whose text says what it copies (`copy of <chat>/<message>`).
+ */
+function addCopyMessage(server: TelegramServer): void {
+  const app = (server as unknown as { webServer: ExpressApp }).webServer;
+  app.post("/bot:token/copyMessage", (req, res) => {
+    const { chat_id, from_chat_id, message_id } = req.body;
+    const text = `copy of ${String(from_chat_id)}/${String(message_id)}`;
+    const sent = server.addBotMessage({ chat_id: String(chat_id), text }, req.params.token ?? "");
+    res.sendResult({ ok: true, result: { message_id: sent.message_id } });
+  });
+  // Ahead of the emulator's answer to every method it does not know.
+  const stack = app._router.stack;
+  const route = stack.pop();
+  const unknown = stack.findIndex((l) => l.route?.path === "/bot:token/:method");
+  if (route === undefined || unknown < 0) throw new Error("the emulator's routes have changed");
+  stack.splice(unknown, 0, route);
 }
 
 /**

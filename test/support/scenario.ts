@@ -50,6 +50,23 @@ export class EmulatedCustomer {
     }
   }
 
+  /** Sends a photo (Telegram's sizes of it, smallest first) as this person. */
+  async sendPhoto(fileId: string, count = 1): Promise<BotMessage[]> {
+    const { text: _none, ...message } = this.client.makeMessage("", { from: this.from });
+    const size = (id: string, side: number, bytes: number) => ({
+      file_id: id,
+      file_unique_id: `${id}-u`,
+      width: side,
+      height: side,
+      file_size: bytes,
+    });
+    await this.client.sendMessage({
+      ...message,
+      photo: [size(`${fileId}-s`, 90, 1_200), size(fileId, 1280, 120_000)],
+    } as unknown as Parameters<typeof this.client.sendMessage>[0]);
+    return this.replies(count);
+  }
+
   async say(text: string, count = 1): Promise<BotMessage[]> {
     const from = this.from;
     if (text.startsWith("/"))
@@ -86,11 +103,13 @@ export class EmulatedCustomer {
 
 /**
  * A refund to the balance for an SMS that never came (A4), start to finish.
- * `midway` runs between two answers (a restart of the bot, say).
+ * `midway` runs between two answers (a restart of the bot, say); `photo`, a
+ * file id, is sent as evidence.
  */
 export async function balanceRequestScenario(
   c: EmulatedCustomer,
   midway?: () => Promise<void>,
+  photo?: string,
 ): Promise<void> {
   expect((await c.say("/start", 2))[0]?.text).toBe(`Hello, C${c.id}! I'm the refund assistant.`);
   await c.say("/refund", 2);
@@ -104,8 +123,14 @@ export async function balanceRequestScenario(
   await c.say("ann@example.com");
   await c.say("+44 7700 900123");
   await c.say("2.50 EUR");
-  const summary = await c.press('"v":"skip"');
+  await c.press('"q":"comment","v":"skip"');
+  if (photo !== undefined) {
+    expect((await c.sendPhoto(photo))[0]?.text).toMatch(/^Got it: file 1 of 5\./);
+  }
+  // Done after a photo, Skip without: either is the evidence question's button.
+  const summary = await c.press('"q":"evidence"');
   expect(summary.at(-1)?.text).toContain("2.50 EUR");
+  expect(summary.at(-1)?.text).toContain(photo === undefined ? "Files: —" : "Files: 1 file");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
     /^Your request #\d+ has been sent \(clause A4\)\. .*within 1–5 business days \(clause F1\), by /,
@@ -131,7 +156,8 @@ export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> 
   const refused = await c.say("4111 1111 1111 1111", 1);
   expect(refused[0]?.text).toContain("I've deleted your message: it held a full card number");
   await c.say("1111");
-  const summary = await c.press('"v":"skip"');
+  await c.press('"q":"comment","v":"skip"');
+  const summary = await c.press('"q":"evidence","v":"skip"');
   expect(summary.at(-1)?.text).not.toContain("4111 1111");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(

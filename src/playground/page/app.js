@@ -96,6 +96,15 @@ function renderMessage(m, pane) {
     q.textContent = `${m.reply_to_message.from.first_name}: ${m.reply_to_message.text}`;
     bubble.append(q);
   }
+  for (const size of (m.photo ?? []).slice(-1)) {
+    const img = document.createElement("img");
+    img.className = "photo";
+    img.src = `/api/file?id=${encodeURIComponent(size.file_id)}`;
+    img.width = size.width;
+    img.height = size.height;
+    img.alt = "Photo";
+    bubble.append(img);
+  }
   const text = document.createElement("span");
   text.className = "text";
   text.append(richText(m.text, pane));
@@ -167,6 +176,50 @@ async function send(pane, text) {
   try {
     await call("/api/send", { chatId, userId, lang, text, replyTo });
     if (pane === "staff") stopReply();
+  } catch (e) {
+    toast(`Not sent: ${e.message}`);
+  }
+}
+
+/**
+ * A photo to send as evidence: a made-up screenshot of an order page, drawn
+ * here so that the playground needs no files of its own.
+ */
+function drawScreenshot() {
+  const canvas = document.createElement("canvas");
+  canvas.width = 360;
+  canvas.height = 220;
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#f4f6f8";
+  g.fillRect(0, 0, 360, 220);
+  g.fillStyle = "#2b5278";
+  g.fillRect(0, 0, 360, 44);
+  g.fillStyle = "#fff";
+  g.font = "bold 18px sans-serif";
+  g.fillText("My orders", 16, 28);
+  g.fillStyle = "#222";
+  g.font = "15px sans-serif";
+  const order = 10000 + Math.floor(Math.random() * 90000);
+  g.fillText(`Order #${order} · one-time number`, 16, 80);
+  g.fillText("SMS: not received", 16, 110);
+  g.fillText(`Paid: 2.50 EUR · ${new Date().toISOString().slice(0, 10)}`, 16, 140);
+  g.fillStyle = "#c0392b";
+  g.fillText("Status: code not delivered", 16, 175);
+  return {
+    png: canvas.toDataURL("image/png").split(",")[1],
+    width: canvas.width,
+    height: canvas.height,
+  };
+}
+
+async function sendPhoto() {
+  try {
+    await call("/api/photo", {
+      chatId: view.customerId,
+      userId: view.customerId,
+      lang: customerLang(),
+      ...drawScreenshot(),
+    });
   } catch (e) {
     toast(`Not sent: ${e.message}`);
   }
@@ -247,6 +300,7 @@ function setUpComposer(pane) {
     input.value = "";
     send(pane, text);
   });
+  form.querySelector(".photo-button")?.addEventListener("click", () => sendPhoto());
   const menuButton = form.querySelector(".menu-button");
   menuButton.addEventListener("click", () => {
     const menu = $(`${pane}-menu`);

@@ -46,6 +46,7 @@ const PAYOUT_CARD: Say[] = [
   choose("paid_with", "card"),
   text("**** 4242"),
   text("Please hurry"),
+  choose("evidence", "skip"),
 ];
 
 describe("A: refund to the balance", () => {
@@ -116,6 +117,7 @@ describe("A: refund to the balance", () => {
       text("#A-77812"),
       text("0,80 $"),
       text("The code never came"),
+      choose("evidence", "skip"),
     ]);
     expect(r.clauses).toEqual(["A4", "E1", "F1"]);
     expect(r.reference).toEqual({ kind: "order", value: "A-77812" });
@@ -174,6 +176,7 @@ describe("C: refund to the client", () => {
       choose("payout_to", "paypal"),
       text("Me@PayPal.example"),
       choose("comment", "skip"),
+      choose("evidence", "skip"),
     ]);
     expect(r.clauses).toEqual(["C2", "C*", "E1", "F2", "F3"]);
     expect(r.unrefundableMethod).toBe(true);

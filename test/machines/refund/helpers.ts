@@ -73,4 +73,5 @@ export const COLLECT_BALANCE: Say[] = [
   text("+49 30 1234567"),
   text("12.50 EUR"),
   choose("comment", "skip"),
+  choose("evidence", "skip"),
 ];

@@ -84,6 +84,8 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
       if (QUESTIONS[q].kind === "choice")
         return options(q, ctx).map((v) => ({ type: "choose", q, v, now }));
       if (q === "comment") return [{ type: "choose", q, v: "skip", now }];
+      if (q === "evidence")
+        return ["skip", "2"].map((v) => ({ type: "choose" as const, q, v, now }));
       return (typed[q] ?? []).map((t) => ({ type: "text", text: t, now }));
     },
     serializeState: (s) => {

@@ -64,7 +64,8 @@ function eventsFor(s: Snap): RefundEvent[] {
   else if (q === "details")
     evs.push({ type: "text", text: DETAILS[ctxMethod(ctx)] ?? "1234", now });
   else for (const t of TYPED[q] ?? []) evs.push({ type: "text", text: t, now });
-  if (q === "comment") evs.push({ type: "choose", q, v: "skip", now });
+  if (q === "comment" || q === "evidence") evs.push({ type: "choose", q, v: "skip", now });
+  if (q === "evidence") evs.push({ type: "choose", q, v: "2", now });
   if (ctx.trail.length === 0) evs.push({ type: "cancel", now });
   return evs;
 }

@@ -6,7 +6,16 @@ import {
   start,
   step,
 } from "../../../machines/refund/step.ts";
-import { choose, converse, INPUT, lastReply, NOW, stateOf, text } from "./helpers.ts";
+import {
+  COLLECT_BALANCE,
+  choose,
+  converse,
+  INPUT,
+  lastReply,
+  NOW,
+  stateOf,
+  text,
+} from "./helpers.ts";
 
 describe("persistence", () => {
   const first = start(INPUT, NOW);
@@ -98,6 +107,7 @@ describe("conversation mechanics", () => {
       text("ORD-1"),
       text("3 USD"),
       choose("comment", "skip"),
+      choose("evidence", "skip"),
       { type: "edit", q: "amount" },
       { type: "back" },
       { type: "edit", q: "service" },
@@ -187,6 +197,61 @@ describe("a snapshot of version 1", () => {
     const r = step(v1, { ...choose("what", "not_working"), now: NOW + 300_000 });
     if (r.kind !== "ok") throw new Error(r.kind);
     expect(stateOf(r)).toBe("ask.reported");
-    expect((r.persisted as { version: number }).version).toBe(2);
+    expect((r.persisted as { version: number }).version).toBe(REFUND_MACHINE_VERSION);
+  });
+});
+
+/** An eligible request, up to its comment. */
+const TO_COMMENT = [
+  choose("want", "balance"),
+  choose("service", "one_time"),
+  choose("what", "not_provided"),
+  text("today"),
+  ...COLLECT_BALANCE.slice(0, -2),
+];
+
+describe("a snapshot of version 2 (no evidence question)", () => {
+  const v2 = (persisted: unknown) => ({ ...(persisted as object), version: 2 });
+  const ELIGIBLE = TO_COMMENT;
+  it("at the summary: stays there, with no files", () => {
+    const c = converse([...ELIGIBLE, choose("comment", "skip")]);
+    if (c.last.kind !== "ok") throw new Error(c.last.kind);
+    expect(stateOf(c.last)).toBe("ask.evidence");
+    // Version 2 reached the summary straight after the comment.
+    const snap = c.last.persisted.snapshot as object;
+    const old = v2({ ...c.last.persisted, snapshot: { ...snap, value: "summary" } });
+    const r = step(old, { type: "submit", now: NOW + 3_600_000 });
+    if (r.kind !== "ok") throw new Error(r.kind);
+    expect(r.outcome).toMatchObject({ kind: "submitted", request: { answers: { evidence: "0" } } });
+  });
+  it("before the summary: asks for evidence when it gets there", () => {
+    const c = converse(ELIGIBLE);
+    if (c.last.kind !== "ok") throw new Error(c.last.kind);
+    expect(stateOf(c.last)).toBe("ask.comment");
+    const r = step(v2(c.last.persisted), { ...choose("comment", "skip"), now: NOW + 3_600_000 });
+    if (r.kind !== "ok") throw new Error(r.kind);
+    expect(stateOf(r)).toBe("ask.evidence");
+  });
+});
+
+describe("the evidence question", () => {
+  const ELIGIBLE = [...TO_COMMENT, choose("comment", "skip")];
+  it("takes the count of files the service says, and the summary shows it", () => {
+    const c = converse([...ELIGIBLE, choose("evidence", "3")]);
+    const summary = lastReply(c);
+    expect(summary?.lines).toContainEqual({
+      labelKey: "field.evidence",
+      valueKey: "value.files",
+      valueParams: { count: 3 },
+    });
+  });
+  it("refuses typed text and counts that are not a count", () => {
+    const c = converse([...ELIGIBLE, text("here you go"), choose("evidence", "-1")]);
+    expect(c.replies.slice(-4).map((r) => r.key)).toEqual([
+      "error.files_or_buttons",
+      "ask.evidence",
+      "error.stale_button",
+      "ask.evidence",
+    ]);
   });
 });

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCallback } from "../../src/callbacks/data.ts";
+import {
+  document,
+  makeStaff,
+  photo,
+  pressWith,
+  STAFF_ENV,
+  STAFF_GROUP,
+  send,
+  sendMedia,
+  submitBalanceRequest,
+  textsTo,
+} from "../staff/helpers.ts";
+import type { Reply, TestBot, TestUser } from "../support/bot.ts";
+import { TestBot as Bot } from "../support/bot.ts";
+import { databaseKinds } from "../support/database.ts";
+
+const ENV = {
+  ...STAFF_ENV,
+  EVIDENCE_MAX_FILES: "2",
+  EVIDENCE_MAX_MB: "1",
+  EVIDENCE_TYPES: "image/*, application/pdf",
+};
+
+/** Drives a customer to the evidence question of an eligible request (A4, to the balance). */
+async function toEvidence(u: TestUser): Promise<Reply[]> {
+  let rs = await send(u, "/refund");
+  for (const part of [
+    '"v":"balance"',
+    '"v":"one_time"',
+    '"v":"no_sms"',
+    '"q":"code_shown","v":"no"',
+    '"q":"restrictions","v":"yes"',
+    '"q":"problem_date"',
+  ])
+    rs = (await pressWith(u, rs, part)).replies;
+  await send(u, "ann@example.com");
+  await send(u, "+44 7700 900123");
+  rs = await send(u, "2.50 EUR");
+  return (await pressWith(u, rs, '"q":"comment","v":"skip"')).replies;
+}
+
+/** The copyMessage calls made since `from`. */
+function copies(bot: TestBot, from: number) {
+  return bot.api.calls.slice(from).filter((c) => c.method === "copyMessage");
+}
+
+describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await Bot.create(kind, ENV);
+    await makeStaff(bot.db.prisma, 901);
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  it("takes photos and PDFs during a request, refuses the rest politely, and links them to the case", async () => {
+    const ann = bot.customer(3101, "en");
+    const asked = await toEvidence(ann);
+    expect(asked.at(-1)?.text).toMatch(/^Anything to show our team/);
+
+    expect((await sendMedia(ann, photo("ph-1")))[0]?.text).toBe(
+      "Got it: file 1 of 2. Send more, or tap Done.",
+    );
+    expect((await sendMedia(ann, document("doc-x", "application/zip")))[0]?.text).toMatch(
+      /^I can't attach this kind of file/,
+    );
+    expect((await sendMedia(ann, document("doc-big", "application/pdf", 3_000_000)))[0]?.text).toBe(
+      "This file is too big: the limit is 1 MB. A screenshot will do.",
+    );
+    expect((await sendMedia(ann, { sticker: { file_id: "st" } }))[0]?.text).toMatch(
+      /^I can't attach this kind of file/,
+    );
+    expect((await send(ann, "here it is"))[0]?.text).toBe(
+      "Send photos or files here, or tap Skip to go on.",
+    );
+    const second = await sendMedia(ann, document("doc-1", "application/pdf"));
+    expect(second[0]?.text).toBe("Got it: file 2 of 2. Send more, or tap Done.");
+    expect((await sendMedia(ann, photo("ph-3")))[0]?.text).toBe(
+      "A request can have at most 2 files, so this one wasn't added.",
+    );
+
+    const summary = (await pressWith(ann, second, '"q":"evidence"')).replies;
+    expect(summary.at(-1)?.text).toContain("Files: 2 files");
+    const from = bot.api.calls.length;
+    const done = (await pressWith(ann, summary, '"type":"submit"')).replies;
+    const id = Number(/#(\d+)/.exec(done.map((r) => r.text).join("\n"))?.[1]);
+
+    const files = await bot.db.prisma.attachment.findMany({
+      where: { caseId: id },
+      orderBy: { id: "asc" },
+    });
+    expect(files.map((f) => [f.kind, f.fileId, f.mimeType])).toEqual([
+      ["photo", "ph-1", "image/jpeg"],
+      ["document", "doc-1", "application/pdf"],
+    ]);
+    // The card says how many; each file follows it into the staff group, copied from the customer's chat.
+    expect(textsTo(bot, STAFF_GROUP, from).some((t) => t.includes("📎 Files: 2"))).toBe(true);
+    expect(copies(bot, from).map((c) => c.payload)).toEqual(
+      files.map((f) => ({
+        chat_id: String(STAFF_GROUP),
+        from_chat_id: String(3101),
+        message_id: f.messageId,
+      })),
+    );
+  });
+
+  it("counts the files it holds, whatever the button claims", async () => {
+    const bea = bot.customer(3102, "en");
+    await toEvidence(bea);
+    await sendMedia(bea, photo("bea-1"));
+    const forged = encodeCallback({
+      kind: "refund",
+      event: JSON.stringify({ type: "choose", q: "evidence", v: "9" }),
+    });
+    const summary = (await bea.press(forged)).replies;
+    expect(summary.at(-1)?.text).toContain("Files: 1 file");
+  });
+
+  it("skipping shows no files; a new request leaves the files of the one it replaces behind", async () => {
+    const cid = bot.customer(3103, "en");
+    await toEvidence(cid);
+    await sendMedia(cid, photo("cid-old"));
+    const asked = await toEvidence(cid);
+    const summary = (await pressWith(cid, asked, '"q":"evidence","v":"skip"')).replies;
+    expect(summary.at(-1)?.text).toContain("Files: —");
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3103n } })).toBe(0);
+  });
+
+  it("outside a request, media get the note that the bot reads text", async () => {
+    const dee = bot.customer(3104, "en");
+    expect((await sendMedia(dee, photo("dee-1")))[0]?.text).toMatch(/^I can only read text/);
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3104n } })).toBe(0);
+  });
+
+  it("while a case waits for the customer's answer, a file joins it and staff are told; /case lists it", async () => {
+    const eve = bot.customer(3105, "en", "Eve");
+    const id = await submitBalanceRequest(eve);
+    const sam = bot.member(901, STAFF_GROUP);
+    await send(sam, `/claim ${id}`);
+    await send(sam, `/ask ${id} Can you show the order page?`);
+    const from = bot.api.calls.length;
+    expect((await sendMedia(eve, photo("eve-1", 240_000)))[0]?.text).toBe(
+      `Thank you — I've attached it to request #${id} and let our team know.`,
+    );
+    expect(textsTo(bot, STAFF_GROUP, from)).toEqual([
+      `The customer of case #${id} (Eve) sent a photo, 234 KB. The case still waits for their answer.`,
+    ]);
+    expect(copies(bot, from).map((c) => c.payload.chat_id)).toEqual([String(STAFF_GROUP)]);
+    const c = await bot.db.prisma.refundCase.findUniqueOrThrow({ where: { id } });
+    expect(c.status).toBe("needs_info");
+
+    const shown = bot.api.calls.length;
+    const card = await send(sam, `/case ${id}`);
+    const text = card.map((r) => r.text).join("\n");
+    expect(text).toContain("📎 Files: 1");
+    expect(text).toMatch(/Eve: attached a photo, 234 KB/);
+    expect(copies(bot, shown)).toHaveLength(1);
+  });
+});
