@@ -56,12 +56,18 @@ export class Erasures {
    */
   async eraseClosed(now: Date): Promise<number> {
     if (this.#keepClosedDays === undefined) return 0;
+    const closed = {
+      status: { in: ["done" as const, "rejected" as const, "withdrawn" as const] },
+      updatedAt: { lt: new Date(now.getTime() - this.#keepClosedDays * 86_400_000) },
+    };
+    // Staff's notes and the customer's rating comment are about the person too; the stars stay.
+    await this.#prisma.caseNote.deleteMany({ where: { case: closed } });
+    await this.#prisma.caseRating.updateMany({
+      where: { case: closed, comment: { not: null } },
+      data: { comment: null },
+    });
     const { count } = await this.#prisma.refundCase.updateMany({
-      where: {
-        status: { in: ["done", "rejected", "withdrawn"] },
-        updatedAt: { lt: new Date(now.getTime() - this.#keepClosedDays * 86_400_000) },
-        OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }],
-      },
+      where: { ...closed, OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }] },
       data: { accountId: ERASED, serviceRef: ERASED, comment: null, payoutDetails: null },
     });
     if (count > 0) this.#logger.info({ cases: count }, "closed requests' personal data erased");
@@ -117,6 +123,12 @@ export async function erase(tx: Tx, userId: bigint, now: Date): Promise<boolean>
       },
     });
   }
+  // Staff's notes about them and their rating's words go; the stars stay, anonymous.
+  await tx.caseNote.deleteMany({ where: { case: { customerId: userId } } });
+  await tx.caseRating.updateMany({
+    where: { case: { customerId: userId } },
+    data: { comment: null },
+  });
   await tx.refundCase.updateMany({
     where: { customerId: userId },
     data: {

@@ -3,7 +3,7 @@ import { type Actor, type TransitionRequest, transition } from "../cases/transit
 import type { ChatContext } from "../chat/context.ts";
 import { cardButtons } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
-import { customerNotice } from "./notify.ts";
+import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
 import { nameOf } from "./words.ts";
 
@@ -91,6 +91,10 @@ export async function performAction(
             question: req.note ?? "",
           }),
         );
+      }
+      // Staff are finished with the case: the customer is asked, this once, how it went.
+      if (c.status === "done" || c.status === "rejected") {
+        ctx.out.push(await ratingRequest(ctx.tx, deps, c));
       }
       deps.logger.info(
         { caseId: c.id, actorId: ctx.user.id, from: r.from, to: c.status },

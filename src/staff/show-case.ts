@@ -3,6 +3,7 @@ import type { Tx } from "../database/open.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
+import { caseNotes, noteLines } from "./notes.ts";
 import { staffSpeakers } from "./notify.ts";
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
@@ -33,7 +34,13 @@ export async function showCase(
     return;
   }
   const events = await ctx.tx.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
-  const actorIds = [...new Set(events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])))];
+  const notes = await caseNotes(ctx.tx, caseId);
+  const actorIds = [
+    ...new Set([
+      ...events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),
+      ...notes.map((n) => n.authorId),
+    ]),
+  ];
   const people = new Map(
     (await ctx.tx.user.findMany({ where: { id: { in: actorIds } }, select: PERSON })).map((u) => [
       u.id,
@@ -46,6 +53,7 @@ export async function showCase(
     "",
     ctx.t("staff:card.history"),
     ...historyLines(ctx, events, people),
+    ...noteLines(ctx, notes, people),
   ].join("\n");
   ctx.send(text, cardButtons(ctx, v.case));
 }

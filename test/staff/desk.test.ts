@@ -130,7 +130,7 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
       "There is no request #99999 for a person.",
     );
     expect((await send(sam, "/reply 1"))[0]?.text).toBe(
-      "Usage: /reply <request number> <your answer>",
+      "Usage: /reply <request number> <your answer, or :saved_reply>",
     );
   });
 
