@@ -112,6 +112,48 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       );
     }, 120_000);
 
+    it("helpdesk: a note, a saved reply, done, the customer's rating and comment, /find and /stats", async () => {
+      const customer = new EmulatedCustomer(emulator, TOKEN, 5004, "en");
+      await balanceRequestScenario(customer);
+      const c = await waitForCard();
+      const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
+        chatId: STAFF_GROUP,
+        type: "supergroup",
+      });
+      // What the staff group was sent before (the cards) is not an answer to what follows.
+      staff.seen = botMessages(emulator, STAFF_GROUP).length;
+      const text = (ms: { text: string }[]) => ms.map((m) => m.text).join("\n");
+      expect(text(await staff.say(`/note ${c} paid from the ledger`))).toContain(
+        `Internal note added to case #${c}.`,
+      );
+      expect(text(await staff.say("/replies add thanks Thank you for your patience."))).toBe(
+        "Saved reply :thanks added.",
+      );
+      await staff.press(`1|s|claim|${c}`);
+      await staff.press(`1|s|approve|${c}`);
+      await staff.press(`1|s|confirm|${c}`);
+      expect(text(await staff.say(`/done ${c}`))).toContain(`Case #${c} is done.`);
+      // Approved, done, and the ask for a rating with its five stars.
+      const told = await customer.replies(3);
+      expect(told.at(-1)?.text).toBe(
+        `How did we handle request #${c}? Please rate it from 1 to 5 stars:`,
+      );
+      expect(told.at(-1)?.buttons.map((b) => b.data)).toEqual(
+        [1, 2, 3, 4, 5].map((n) => `1|v|${c}|${n}`),
+      );
+      expect(text(await customer.press(`1|v|${c}|5`))).toContain(`You rated request #${c} 5 ★.`);
+      expect(text(await customer.say("/comment Quick and clear."))).toContain(
+        `your comment on request #${c} has reached our team`,
+      );
+      const found = await staff.say(`/find #${c}`);
+      expect(found[0]?.buttons.map((b) => b.data)).toContain(`1|s|view|${c}`);
+      expect(text(await staff.say("/stats"))).toContain(
+        "Ratings this week: 5.0 ★ on average, 1 in all",
+      );
+      expect(text(await staff.say(`/case ${c}`))).toContain("paid from the ledger");
+      expect(text(botMessages(emulator, 5004))).not.toContain("ledger");
+    }, 120_000);
+
     /** The number of the newest case card in the staff group. */
     async function waitForCard(): Promise<number> {
       for (let i = 0; i < 200; i++) {

@@ -20,6 +20,9 @@ const QUESTION = "Zebulon here: my order ZX-99187 never arrived";
 const ANSWER = "It was the order QV-55613 from Tuesday";
 
 /** Every row of every table of the program, as text. */
+/** Staff's internal note about the customer: their data too. */
+const NOTE = "Zebulon sounded upset on the phone";
+
 async function everyRow(bot: TestBot): Promise<string[]> {
   const tables = await bot.db.prisma.$queryRaw<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.tables
@@ -54,6 +57,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     const sam = b.member(901, Number(STAFF_ENV.STAFF_CHAT_ID));
     await send(sam, `/claim ${balance}`);
     await send(sam, `/ask ${balance} Which order was it?`);
+    await send(sam, `/note ${balance} ${NOTE}`);
     await send(zeb, ANSWER);
     await pressWith(
       zeb,
@@ -94,6 +98,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(text).not.toContain(EMAIL);
     expect(data.requests[1]?.payoutDetails).toBe("z•••@example.org");
     expect(data.requests[0]?.history.map((h) => h.by)).toEqual(["you", "staff", "staff", "you"]);
+    expect(data.requests[0]?.staffNotes.map((n) => n.note)).toEqual([NOTE]);
   });
 
   it("forgets a person: no row holds their id, name, username or anything they typed; decisions stay, anonymous", async () => {
@@ -169,6 +174,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     });
     const open = await makeCase(bot.db.prisma, { customerId: ZEB });
     await bot.db.prisma.refundCase.update({ where: { id: closed }, data: { status: "done" } });
+    for (const caseId of [closed, open]) {
+      await bot.db.prisma.caseNote.create({ data: { caseId, authorId: 901n, text: NOTE } });
+    }
+    await bot.db.prisma.caseRating.create({
+      data: { caseId: closed, stars: 2, comment: "Zebulon here: too slow" },
+    });
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), 30);
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
@@ -178,6 +189,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(c).toMatchObject({ accountId: "", serviceRef: "", payoutDetails: null, status: "done" });
     expect(c?.clauses.length).toBeGreaterThan(0);
     expect(o?.accountId).toBe("ann@example.com");
+    // The notes and the rating's words go with the details; the stars stay.
+    expect((await bot.db.prisma.caseNote.findMany()).map((n) => n.caseId)).toEqual([open]);
+    expect(await bot.db.prisma.caseRating.findUnique({ where: { caseId: closed } })).toMatchObject({
+      stars: 2,
+      comment: null,
+    });
   });
 });
 
