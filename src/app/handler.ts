@@ -108,6 +108,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       lang: i18n.pickLanguage(user.language ?? undefined, config.defaultLanguage),
       now,
       timeZone: config.timeZone,
+      pressed: inbound.kind === "callback",
     });
   }
 

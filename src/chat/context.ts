@@ -33,9 +33,20 @@ export interface ChatContext extends Speaker {
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */
   send(text: string, buttons?: Button[][]): void;
+  /**
+   * What an action says to the person who did it: on a button press, the
+   * button's own answer (a pop-up with `alert`, else a passing notice), so
+   * the chat gains no message; otherwise a message.
+   */
+  notify(key: string, params?: TParams, o?: { alert?: true }): void;
+  /** The button's answer `notify` left, if any. */
+  readonly pressAnswer: { text: string; alert: boolean } | undefined;
   /** The rest of the update runs in this transaction (a plan that needs one). */
   enter(tx: Tx): void;
 }
+
+/** Telegram shows at most this much of a button's answer. */
+const MAX_ANSWER_LENGTH = 200;
 
 /**
  * What an update will do, decided from the chat as read and before anything
@@ -66,9 +77,12 @@ export function createChatContext(
     lang: string;
     now: Date;
     timeZone: string;
+    /** the update is a button press */
+    pressed: boolean;
   },
 ): ChatContext {
-  const { timeZone, ...rest } = init;
+  const { timeZone, pressed, ...rest } = init;
+  let pressAnswer: ChatContext["pressAnswer"];
   // Set by `enter` when the update's plan runs in a transaction.
   let tx: Tx | undefined;
   // The reader's language may change during the step (/language).
@@ -99,6 +113,14 @@ export function createChatContext(
         text,
         ...(buttons === undefined ? {} : { buttons }),
       });
+    },
+    notify: (key, params, o) => {
+      const text = ctx.t(key, params);
+      if (!pressed) ctx.send(text);
+      else pressAnswer = { text: text.slice(0, MAX_ANSWER_LENGTH), alert: o?.alert === true };
+    },
+    get pressAnswer() {
+      return pressAnswer;
     },
   };
   return ctx;

@@ -39,6 +39,8 @@ export interface CustomerDeps {
 /** What the customer's private chat shows: menus, the FAQ, status; everything it says goes to `ctx.out`. */
 export interface CustomerChat {
   greet(ctx: ChatContext): void;
+  /** The customer's settings (their language, for now) and how to change them. */
+  settings(ctx: ChatContext): void;
   help(ctx: ChatContext): void;
   chooseLanguage(ctx: ChatContext): void;
   /** Keeps the language chosen; false for a language the bot does not speak. */
@@ -90,6 +92,12 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
     greet(ctx) {
       ctx.say("bot:start.greeting", { name: ctx.user.firstName ?? "" });
       ctx.say("bot:start.intro", {}, mainMenu(ctx));
+    },
+
+    settings(ctx) {
+      ctx.say("bot:settings.text", { language: ctx.t("bot:language.name") }, [
+        [{ text: ctx.t("bot:settings.language"), callback: { kind: "menu", action: "language" } }],
+      ]);
     },
 
     help(ctx) {

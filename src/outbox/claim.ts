@@ -11,6 +11,8 @@ export interface Claimed {
   method: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** the message's name in its chat, when it has one (src/outbox/write.ts) */
+  ref: string | null;
 }
 
 interface WalkRequest {
@@ -44,6 +46,7 @@ interface Row {
   method: string | null;
   payload: Record<string, unknown> | null;
   attempts: number | null;
+  ref: string | null;
 }
 
 /**
@@ -91,9 +94,10 @@ async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
       UPDATE "OutboxMessage" u
          SET "leaseUntil" = now() + make_interval(secs => ${r.leaseSeconds}), "attempts" = u."attempts" + 1
        WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
-      RETURNING u."id", u."chatId", u."method", u."payload", u."attempts"
+      RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
     )
-    SELECT s."last", s."seen", s."found", c."id", c."chatId", c."method", c."payload", c."attempts"
+    SELECT s."last", s."seen", s."found", c."id", c."chatId", c."method", c."payload", c."attempts",
+           c."ref"
       FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen",
                    max("found") AS "found" FROM walk) s
       LEFT JOIN claimed c ON true`;
@@ -107,6 +111,7 @@ async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
       method: row.method,
       payload: row.payload ?? {},
       attempts: row.attempts ?? 0,
+      ref: row.ref,
     });
   }
   // RETURNING keeps no order: start the oldest first, as the queue promises.

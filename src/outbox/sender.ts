@@ -50,6 +50,25 @@ export interface OutboxSenderOptions {
   onSendFailed?: (method: string, code: number) => void;
 }
 
+/** Calls that change a message the bot sent before. */
+const CHANGES = new Set(["editMessageText", "editMessageReplyMarkup", "deleteMessage"]);
+/** Telegram's 400 for a change that is already as wanted. */
+const NOT_MODIFIED = /message is not modified/i;
+/** Telegram's 400s for a message that is gone or can no longer be changed (too old, deleted). */
+const GONE =
+  /message to (edit|delete) not found|message can't be (edited|deleted)|message_id_invalid/i;
+
+function messageIdOf(result: unknown): bigint | null {
+  const id = (result as { message_id?: unknown } | null)?.message_id;
+  return typeof id === "number" ? BigInt(id) : null;
+}
+
+/** An edit's text and keyboard as a message of their own. */
+function asNewMessage(edit: Record<string, unknown>): Record<string, unknown> {
+  const { chat_id, text, reply_markup } = edit;
+  return { chat_id, text, reply_markup };
+}
+
 function backoffSeconds(attempts: number): number {
   return Math.min(300, 2 ** attempts);
 }
@@ -104,7 +123,7 @@ export class OutboxSender {
   }
 
   /** The call, failed with a code-0 error (retried) once it outlasts the time limit. */
-  async #call(m: Claimed): Promise<void> {
+  async #call(method: string, payload: Record<string, unknown>): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -113,21 +132,60 @@ export class OutboxSender {
       );
     });
     try {
-      await Promise.race([this.#o.api.call(m.method, m.payload), timedOut]);
+      return await Promise.race([this.#o.api.call(method, payload), timedOut]);
     } finally {
       clearTimeout(timer);
     }
   }
 
   async #deliver(m: Claimed): Promise<void> {
+    let messageId: bigint | null;
     try {
-      await this.#call(m);
+      messageId = await this.#send(m);
     } catch (e) {
       await this.#failed(m, e);
       return;
     }
     this.#o.onSent?.(m.method);
-    await this.#markSent(m);
+    await this.#markSent(m, messageId);
+  }
+
+  /**
+   * Sends the row's call and resolves to the Telegram message the row now
+   * stands for. A change to a named message first finds it (the rows before it
+   * in its chat have left by now). A change that is already as wanted has
+   * succeeded; a text whose message can no longer be edited, or never reached
+   * the chat, is sent anew; a keyboard or message that is gone needs nothing.
+   */
+  async #send(m: Claimed): Promise<bigint | null> {
+    if (!CHANGES.has(m.method)) return messageIdOf(await this.#call(m.method, m.payload));
+    const target = await this.#target(m);
+    const anew = () =>
+      m.method === "editMessageText"
+        ? this.#call("sendMessage", asNewMessage(m.payload)).then(messageIdOf)
+        : Promise.resolve(null);
+    if (target === null) return anew();
+    try {
+      await this.#call(m.method, { ...m.payload, message_id: Number(target) });
+      return m.method === "deleteMessage" ? null : target;
+    } catch (e) {
+      if (!(e instanceof BotApiError) || e.code !== 400) throw e;
+      if (NOT_MODIFIED.test(e.description)) return target;
+      if (GONE.test(e.description)) return anew();
+      throw e;
+    }
+  }
+
+  /** The Telegram message a change acts on: given, or its name's latest row before it in the chat. */
+  async #target(m: Claimed): Promise<bigint | null> {
+    const given = m.payload.message_id;
+    if (typeof given === "number") return BigInt(given);
+    if (m.ref === null) return null;
+    const rows = await this.#o.prisma.$queryRaw<{ messageId: bigint }[]>`
+      SELECT "messageId" FROM "OutboxMessage"
+       WHERE "ref" = ${m.ref} AND "chatId" = ${m.chatId} AND "id" < ${m.id} AND "messageId" IS NOT NULL
+       ORDER BY "id" DESC LIMIT 1`;
+    return rows[0]?.messageId ?? null;
   }
 
   /**
@@ -136,12 +194,13 @@ export class OutboxSender {
    * while the lease keeps other senders off (only a process that dies first
    * leaves the message to be sent again).
    */
-  async #markSent(m: Claimed): Promise<void> {
+  async #markSent(m: Claimed, messageId: bigint | null): Promise<void> {
     this.#unmarked.add(m.id);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.prisma.$executeRaw`
-          UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL
+          UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL,
+                 "messageId" = ${messageId}
            WHERE "id" = ${m.id}`;
         this.#unmarked.delete(m.id);
         return;

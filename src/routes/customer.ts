@@ -4,6 +4,16 @@ import { answerForget, askToForget, sendMyData } from "../chat/privacy.ts";
 import { commentRating, MAX_COMMENT, rateCase } from "../chat/rating.ts";
 import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
 
+/** What a /start deep link names; anything else is a plain start. */
+const startPayload = z
+  .string()
+  .trim()
+  .transform((p): { kind: "greet" | "refund" | "status" } | { kind: "faq"; entry: string } => {
+    if (p === "refund" || p === "status") return { kind: p };
+    const faq = /^faq_([a-z][a-z0-9_]{0,31})$/.exec(p);
+    return faq?.[1] === undefined ? { kind: "greet" } : { kind: "faq", entry: faq[1] };
+  });
+
 /**
  * The customer's commands, in the order of Telegram's menu. Anyone may use
  * them in a private chat; their arguments are ignored, but for /comment's.
@@ -67,11 +77,32 @@ export const CUSTOMER_COMMANDS = {
     needs: "direct",
     run: async (f, ctx) => f.customer.help(ctx),
   }),
+  settings: command({
+    who: "anyone",
+    menu: { scope: "customer", description: "bot:commands.settings" },
+    needs: "direct",
+    run: async (f, ctx) => f.customer.settings(ctx),
+  }),
   start: command({
     who: "anyone",
     menu: { scope: "customer", description: "bot:commands.start" },
-    needs: "direct",
-    run: async (f, ctx) => f.customer.greet(ctx),
+    // A deep link (t.me/<bot>?start=<payload>) opens the chat at what it names.
+    args: { schema: startPayload, usage: "bot:errors.unknownCommand" },
+    needs: "by its step",
+    plan(f, ctx, at) {
+      switch (at.kind) {
+        case "refund":
+          return mapPlan(f.refunds.start(ctx), () => {});
+        case "status":
+          return inTransaction((ctx) => f.customer.status(ctx));
+        case "faq":
+          return direct(async (ctx) => {
+            if (!f.customer.entry(ctx, at.entry)) f.customer.greet(ctx);
+          });
+        case "greet":
+          return direct(async (ctx) => f.customer.greet(ctx));
+      }
+    },
   }),
 } satisfies Record<string, Command>;
 
@@ -84,6 +115,7 @@ export function human(f: Features, origin: "menu" | "faq"): Plan {
 export const CUSTOMER_BUTTONS = {
   refund: button("refund", {
     who: "anyone",
+    answers: true,
     needs: "by its step",
     plan: (f, ctx, c) =>
       mapPlan(f.refunds.send(ctx, { type: "button", json: c.event }), (r) => r === "ok"),
@@ -101,6 +133,7 @@ export const CUSTOMER_BUTTONS = {
   }),
   language: button("language", {
     who: "anyone",
+    answers: true,
     needs: "transaction",
     run: (f, ctx, c) => f.customer.setLanguage(ctx, c.language),
   }),
@@ -116,21 +149,28 @@ export const CUSTOMER_BUTTONS = {
   }),
   begin: button("begin", {
     who: "anyone",
+    answers: true,
     needs: "by its step",
     plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want),
   }),
   withdraw: button("withdraw", {
     who: "anyone",
     needs: "transaction",
-    run: (f, ctx, c) => f.customer.withdraw(ctx, c.caseId),
+    run: async (f, ctx, c) => {
+      const withdrawn = await f.customer.withdraw(ctx, c.caseId);
+      if (withdrawn) await f.staff.cardsChanged(ctx, c.caseId);
+      return withdrawn;
+    },
   }),
   rate: button("rate", {
     who: "anyone",
+    answers: true,
     needs: "transaction",
     run: (_f, ctx, c) => rateCase(ctx, c.caseId, c.stars),
   }),
   privacy: button("privacy", {
     who: "anyone",
+    answers: true,
     needs: "transaction",
     run: async (_f, ctx, c) => {
       await answerForget(ctx, c.action);

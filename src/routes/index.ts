@@ -1,3 +1,4 @@
+import { containsCardNumber } from "../../machines/refund/fields.ts";
 import type { Callback } from "../callbacks/data.ts";
 import { type ChatContext, direct, inTransaction, NOTHING, type Plan } from "../chat/context.ts";
 import { cutText } from "../outbox/write.ts";
@@ -51,9 +52,9 @@ export function planFor(
     case "command":
       return commandPlan(f, ctx, inbound.name, inbound.args, place);
     case "callback":
-      return answered(inbound.callbackQueryId, buttonPlan(f, ctx, callback, place));
+      return answered(inbound, callback, buttonPlan(f, ctx, callback, place), place);
     case "text":
-      return textPlan(f, ctx, inbound.text, place, state.awaitingWords);
+      return textPlan(f, ctx, inbound.text, inbound.messageId, place, state.awaitingWords);
     case "media":
       return place === "private" ? say("bot:errors.textOnly") : NOTHING;
     case "edited":
@@ -70,9 +71,10 @@ function commandPlan(
 ): Plan {
   const name = place === "staff_group" && STAFF_GROUP_ALIASES.includes(typed) ? "staff" : typed;
   const route = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  // Only staff work in the staff group: anything else typed there gets no answer.
-  if (route === undefined || (place === "staff_group" && route.who === "anyone"))
-    return place === "private" ? say("bot:errors.unknownCommand") : NOTHING;
+  if (route === undefined) return place === "private" ? say("bot:errors.unknownCommand") : NOTHING;
+  // A customer's command in the staff group: where it works instead, in one line.
+  if (place === "staff_group" && route.who === "anyone")
+    return direct(async (ctx) => ctx.say("staff:customerCommand", { command: name }));
   if (!allowed(route.who, ctx.user)) {
     f.staff.refuse(ctx, `/${name}`);
     return say("bot:errors.unknownCommand");
@@ -100,18 +102,47 @@ function buttonPlan(
   return route.plan(f, ctx, c, place) ?? STALE;
 }
 
-/** Answers the button's callback query first, with a toast when the button was stale. */
-function answered(callbackQueryId: string, p: Plan<boolean>): Plan {
+/**
+ * Answers the button's callback query first. A stale button gets a pop-up and,
+ * in a private chat, its keyboard removed; a button that answers its message
+ * leaves the message showing the choice, without the keyboard. (The staff
+ * group's cards are brought up to date by the staff side.)
+ */
+function answered(
+  inbound: Extract<ChatInbound, { kind: "callback" }>,
+  callback: Callback | undefined,
+  p: Plan<boolean>,
+  place: Place,
+): Plan {
   return {
     needs: p.needs,
     run: async (ctx) => {
       const ok = await p.run(ctx);
+      const said = ok ? ctx.pressAnswer : { text: ctx.t("bot:errors.staleButton"), alert: true };
       ctx.out.unshift({
         kind: "answer",
         chatId: ctx.chatId,
-        callbackQueryId,
-        ...(ok ? {} : { text: ctx.t("bot:errors.staleButton") }),
+        callbackQueryId: inbound.callbackQueryId,
+        ...(said === undefined ? {} : { text: said.text }),
+        ...(said?.alert === true ? { alert: true } : {}),
       });
+      if (place !== "private") return;
+      const target = { messageId: inbound.messageId };
+      const answers = callback !== undefined && BUTTONS[callback.kind].answers;
+      if (ok && !answers) return;
+      // Shown before what the press caused: the question with its answer, then what follows.
+      ctx.out.splice(
+        1,
+        0,
+        ok && inbound.pressed !== undefined
+          ? {
+              kind: "edit",
+              chatId: ctx.chatId,
+              target,
+              text: ctx.t("bot:answered", inbound.pressed),
+            }
+          : { kind: "unbutton", chatId: ctx.chatId, target },
+      );
     },
   };
 }
@@ -128,14 +159,28 @@ function textPlan(
   f: Features,
   ctx: ChatContext,
   typed: string,
+  messageId: number,
   place: Place,
   awaitingWords: boolean,
 ): Plan {
+  if (place === "private" && containsCardNumber(typed)) return cardNumberRemoved(messageId);
   const mine = place === "private" ? customerText(f, ctx, typed, awaitingWords) : NOTHING;
   const text = cutText(typed.trim(), 2000);
   if (!isStaff(ctx.user) || text === "") return mine;
   return inTransaction(async (ctx) => {
     if (!(await f.staff.takePrompted(ctx, text))) await mine.run(ctx);
+  });
+}
+
+/**
+ * A full card number in a private chat is never acted on, passed to staff or
+ * kept: the message is deleted from the chat (a bot may delete in private
+ * chats) and the customer is told why.
+ */
+function cardNumberRemoved(messageId: number): Plan {
+  return direct(async (ctx) => {
+    ctx.out.push({ kind: "delete", chatId: ctx.chatId, target: { messageId } });
+    ctx.say("bot:errors.cardDeleted");
   });
 }
 

@@ -94,12 +94,18 @@ export function command<A = undefined>(r: CommandRoute<A>): Command {
   };
 }
 
-/** A button as declared: who may press it, its needs, its work (false: the button is stale). */
-export type ButtonRoute<C> = { who: Who } & Acts<C, boolean>;
+/**
+ * A button as declared: who may press it, its needs, its work (false: the
+ * button is stale), and whether pressing it answers its message — a question,
+ * a confirmation — so that message keeps the choice and loses its keyboard
+ * (menus and lists stay as they are).
+ */
+export type ButtonRoute<C> = { who: Who; answers?: true } & Acts<C, boolean>;
 
 /** A button as the dispatch uses it. */
 export interface ButtonKind {
   readonly who: Who;
+  readonly answers: boolean;
   readonly needs: Needs | "by its step";
   /** The plan for this press; undefined when the callback is of another kind. */
   plan(f: Features, ctx: ChatContext, c: Callback, place: Place): Plan<boolean> | undefined;
@@ -112,6 +118,7 @@ export function button<K extends Callback["kind"]>(
   const mine = (c: Callback): c is Extract<Callback, { kind: K }> => c.kind === kind;
   return {
     who: r.who,
+    answers: r.answers === true,
     needs: r.needs,
     plan: (f, ctx, c, place) => (mine(c) ? planOf(r, f, ctx, c, place) : undefined),
   };

@@ -47,6 +47,16 @@ const caseId = headAndRest(z.object({ head: number, rest: none })).transform((a)
 const caseAndNote = headAndRest(z.object({ head: number, rest: z.string().max(2000) })).transform(
   (a) => ({ id: a.head, note: a.rest === "" ? null : a.rest }),
 );
+/** A question for a person is "H-3" (hand-off, apart from cases' "#3"); a bare number is one too. */
+const handoffNumber = z
+  .string()
+  .regex(/^([HhНн]-?)?#?[1-9]\d{0,9}$/)
+  .transform((s) => Number(s.replace(/^[HhНн]-?/, "").replace("#", "")))
+  .pipe(z.number().int().max(2_147_483_647));
+const handoffAndWords = headAndRest(z.object({ head: handoffNumber, rest: words })).transform(
+  (a) => ({ id: a.head, text: a.rest }),
+);
+
 const caseAndWords = headAndRest(z.object({ head: number, rest: words })).transform((a) => ({
   id: a.head,
   text: a.rest,
@@ -139,15 +149,24 @@ function staffCommand<A>(
 const onCase = (action: "claim" | "done" | "release") =>
   staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }));
 
-/** Staff's words for the customer: as typed, or a saved reply by its `:name`. */
-const withWords = (action: "reject" | "ask" | "reply") =>
-  staffCommand(action, caseAndWords, async (f, ctx, a) => {
-    const text = await f.staff.expand(ctx, a.text);
-    if (text === null) return;
-    await (action === "reply"
-      ? f.staff.reply(ctx, a.id, text)
-      : f.staff.act(ctx, a.id, { action, note: text }));
-  });
+/**
+ * Staff's words for the customer, as typed or the saved reply their `:name`
+ * stands for, handed to `use`; an unknown name is said, and nothing is done.
+ */
+async function saved(
+  f: Features,
+  ctx: ChatContext,
+  typed: string,
+  use: (text: string) => Promise<void>,
+): Promise<void> {
+  const text = await f.staff.expand(ctx, typed);
+  if (text !== null) await use(text);
+}
+
+const withWords = (action: "reject" | "ask") =>
+  staffCommand(action, caseAndWords, (f, ctx, a) =>
+    saved(f, ctx, a.text, (text) => f.staff.act(ctx, a.id, { action, note: text })),
+  );
 
 const teamOrRole = (role: "staff" | "admin") =>
   staffCommand(role, team(role), (f, ctx, a) =>
@@ -168,7 +187,9 @@ export const STAFF_COMMANDS = {
   stats: staffCommand("stats", noArgs, (f, ctx) => f.staff.stats(ctx)),
   staff: teamOrRole("staff"),
   admin: teamOrRole("admin"),
-  reply: withWords("reply"),
+  reply: staffCommand("reply", handoffAndWords, (f, ctx, a) =>
+    saved(f, ctx, a.text, (text) => f.staff.reply(ctx, a.id, text)),
+  ),
   find: staffCommand("find", findText, (f, ctx, text) => f.staff.find(ctx, text, 0)),
   note: staffCommand("note", caseAndWords, (f, ctx, a) => f.staff.note(ctx, a.id, a.text)),
   replies: staffCommand("replies", replies, (f, ctx, change) => f.staff.replies(ctx, change)),

@@ -3,6 +3,7 @@ import type { ChatContext } from "../chat/context.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { StaffDeps } from "./deps.ts";
 import { staffSpeakers } from "./notify.ts";
+import { cardEdits } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
 /**
@@ -40,26 +41,18 @@ export async function takeAnswer(
       kind: "message",
       chatId,
       text: s.t("staff:answer.received", { id: c.id, name: nameOf(ctx.user), text }),
+      // The card holds the buttons of the case's state and is kept current; this
+      // notice only leads to it, which never goes out of date.
       buttons: [
         [
           {
-            text: s.t("staff:buttons.approve"),
-            callback: { kind: "staff", action: "approve", caseId: c.id },
-          },
-          {
-            text: s.t("staff:buttons.reject"),
-            callback: { kind: "staff", action: "reject", caseId: c.id },
-          },
-        ],
-        [
-          {
-            text: s.t("staff:buttons.ask"),
-            callback: { kind: "staff", action: "ask", caseId: c.id },
+            text: s.t("staff:buttons.view"),
+            callback: { kind: "staff", action: "view", caseId: c.id },
           },
         ],
       ],
     };
   });
-  ctx.out.push(...out);
+  ctx.out.push(...out, ...(await cardEdits(ctx.tx, deps, c.id, "post")));
   return true;
 }

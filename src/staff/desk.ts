@@ -10,13 +10,18 @@ import { addNote } from "./notes.ts";
 import { showQueue } from "./queue.ts";
 import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
-import { newCaseCards, showCase } from "./show-case.ts";
+import { cardEdits, newCaseCards, showCase } from "./show-case.ts";
 import { showStats } from "./stats.ts";
 import { takeNext } from "./take-next.ts";
 import { nameOf } from "./words.ts";
 
 /** Where an update came from, as the staff side sees it. */
 export type Place = "private" | "staff_group";
+
+/** The D3 question a staff member is asked before approving: its button goes once answered. */
+function confirmRef(caseId: number, userId: bigint): string {
+  return `confirm:${caseId}:${userId}`;
+}
 
 /** A button's request for words (reason, question) is answered within this time. */
 const PROMPT_MS = 30 * 60 * 1000;
@@ -69,6 +74,8 @@ export interface StaffDesk {
   takeWords(ctx: ChatContext, text: string): Promise<boolean>;
   /** The refund service's hook: a submitted case's card goes to staff. */
   onSubmitted(ctx: ChatContext, caseId: number): Promise<void>;
+  /** The case changed outside the staff side (the customer withdrew it): its cards follow. */
+  cardsChanged(ctx: ChatContext, caseId: number): Promise<void>;
   /** The refund service's hook: the conversation asked for a person. */
   onHandoff(ctx: ChatContext, outcome: Extract<Outcome, { kind: "handoff" }>): Promise<void>;
 }
@@ -81,14 +88,20 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
     if (!(await caseExists(ctx, caseId))) return;
     await setPrompt(ctx, "approve", caseId, note);
-    ctx.say("staff:d3.confirm", { id: caseId }, [
-      [
-        {
-          text: ctx.t("staff:buttons.confirm", { id: caseId }),
-          callback: { kind: "staff", action: "confirm", caseId },
-        },
+    ctx.out.push({
+      kind: "message",
+      chatId: ctx.chatId,
+      text: ctx.t("staff:d3.confirm", { id: caseId }),
+      buttons: [
+        [
+          {
+            text: ctx.t("staff:buttons.confirm", { id: caseId }),
+            callback: { kind: "staff", action: "confirm", caseId },
+          },
+        ],
       ],
-    ]);
+      ref: confirmRef(caseId, ctx.user.id),
+    });
   }
 
   async function setPrompt(
@@ -137,7 +150,9 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         ctx.say("staff:next.none");
         return;
       }
-      ctx.say("staff:result.claimed", { id: c.id, name: nameOf(ctx.user) });
+      ctx.notify("staff:result.claimed", { id: c.id, name: nameOf(ctx.user) });
+      // Other chats' cards follow; this chat gets the case as its card.
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "skip")));
       await showCase(ctx, c.id, place === "private");
     },
 
@@ -154,13 +169,25 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     async confirm(ctx, caseId) {
       const p = await takePrompt(ctx, ["approve"]);
       const note = p?.action === "approve" && p.caseId === caseId ? p.note : null;
+      // The question is answered: its button goes, whatever the approval meets.
+      ctx.out.push({
+        kind: "unbutton",
+        chatId: ctx.chatId,
+        target: { ref: confirmRef(caseId, ctx.user.id) },
+      });
       await performAction(ctx, deps, caseId, { action: "approve", d3Confirmed: true, note });
     },
 
     async promptFor(ctx, action, caseId) {
       if (!(await caseExists(ctx, caseId))) return;
       await setPrompt(ctx, action, caseId, null);
-      ctx.say(`staff:prompt.${action}`, { id: caseId });
+      // Opens the reply, so the words are an answer to this prompt without tapping Reply.
+      ctx.out.push({
+        kind: "message",
+        chatId: ctx.chatId,
+        text: ctx.t(`staff:prompt.${action}`, { id: caseId }),
+        forceReply: { placeholder: ctx.t(`staff:prompt.placeholder.${action}`, { id: caseId }) },
+      });
     },
 
     async takePrompted(ctx, text) {
@@ -251,6 +278,10 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
 
     async onSubmitted(ctx, caseId) {
       ctx.out.push(...(await newCaseCards(ctx.tx, deps, caseId)));
+    },
+
+    async cardsChanged(ctx, caseId) {
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "post")));
     },
 
     async onHandoff(ctx, outcome) {

@@ -1,10 +1,10 @@
 import type { CaseAction } from "../cases/transition.ts";
 import { type Actor, type TransitionRequest, transition } from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
-import { cardButtons } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
+import { cardEdits } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
 export function actorOf(ctx: ChatContext): Actor {
@@ -40,9 +40,10 @@ const RESULT_KEYS: Record<Exclude<CaseAction, "answer">, string> = {
 
 /**
  * Runs one staff action on a case in the update's transaction and says what
- * happened: to the staff member (with the buttons of the new state), to the
- * customer when they are concerned, or — when the action lost a race or does
- * not apply — who did what to the case, and when.
+ * happened: to the staff member (a button's own answer, or a message after a
+ * typed command), to the customer when they are concerned, and on the case's
+ * cards, edited in place; or — when the action lost a race or does not apply —
+ * who did what to the case, and when (a pop-up on a button).
  */
 export async function performAction(
   ctx: ChatContext,
@@ -53,11 +54,13 @@ export async function performAction(
   const r = await transition(ctx.tx, caseId, actorOf(ctx), req, ctx.now);
   switch (r.kind) {
     case "not_found":
-      ctx.say("staff:refusal.notFound", { id: caseId });
+      ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
       return;
     case "taken": {
       const who = await ctx.tx.user.findUnique({ where: { id: r.assigneeId } });
-      ctx.say("staff:refusal.taken", { id: caseId, name: nameOf(who) });
+      ctx.notify("staff:refusal.taken", { id: caseId, name: nameOf(who) }, { alert: true });
+      // The card may show an older state than the one the press met.
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
       return;
     }
     case "wrong_state": {
@@ -65,24 +68,26 @@ export async function performAction(
       // "Already approved by X" only when someone moved the case; a case
       // still as submitted just is not in a state the action applies to.
       if (r.last === null || r.last.actorId === null || r.status === "submitted") {
-        ctx.say("staff:refusal.wrongState", { id: caseId, state });
+        ctx.notify("staff:refusal.wrongState", { id: caseId, state }, { alert: true });
+        ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
         return;
       }
       const who =
         r.last.actorId === ctx.user.id
           ? ctx.user
           : await ctx.tx.user.findUnique({ where: { id: r.last.actorId } });
-      ctx.say("staff:refusal.alreadyBy", {
-        id: caseId,
-        state,
-        name: nameOf(who),
-        at: ctx.date(r.last.at),
-      });
+      ctx.notify(
+        "staff:refusal.alreadyBy",
+        { id: caseId, state, name: nameOf(who), at: ctx.date(r.last.at) },
+        { alert: true },
+      );
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
       return;
     }
     case "ok": {
       const c = r.case;
-      ctx.say(RESULT_KEYS[req.action], { id: c.id, name: nameOf(ctx.user) }, cardButtons(ctx, c));
+      ctx.notify(RESULT_KEYS[req.action], { id: c.id, name: nameOf(ctx.user) });
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "post")));
       const key = customerKey(req.action, c.kind);
       if (key !== null) {
         ctx.out.push(

@@ -1,10 +1,16 @@
 import type { ChatContext } from "../chat/context.ts";
 import type { Tx } from "../database/open.ts";
+import { createSpeaker } from "../i18n/speaker.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
 import { staffSpeakers } from "./notify.ts";
+
+/** A case's card is one message per staff chat, named so that every change edits it. */
+export function cardRef(caseId: number): string {
+  return `card:${caseId}`;
+}
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
 
@@ -19,7 +25,7 @@ export async function loadView(tx: Tx, caseId: number): Promise<CaseView | null>
 }
 
 /**
- * /case N: the card, then the audit log. The payout details are shown in full
+ * /case N: the card, then the audit log, as the chat's card of the case. The payout details are shown in full
  * only to the staff member who holds an approved payout case, in a private
  * chat: they are the one who pays it out.
  */
@@ -55,7 +61,21 @@ export async function showCase(
     ...historyLines(ctx, events, people),
     ...noteLines(ctx, notes, people),
   ].join("\n");
-  ctx.send(text, cardButtons(ctx, v.case));
+  // This becomes the chat's card, kept current from now on; the copy before it keeps its
+  // text and loses its buttons, so no chat has two live cards of one case.
+  const ref = cardRef(caseId);
+  const held = await ctx.tx.outboxMessage.findFirst({
+    where: { ref, chatId: ctx.chatId },
+    select: { id: true },
+  });
+  if (held !== null) ctx.out.push({ kind: "unbutton", chatId: ctx.chatId, target: { ref } });
+  ctx.out.push({
+    kind: "message",
+    chatId: ctx.chatId,
+    text,
+    buttons: cardButtons(ctx, v.case),
+    ref,
+  });
 }
 
 /**
@@ -74,7 +94,44 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
       chatId,
       text: cardText(s, v, { fresh: true }),
       buttons: cardButtons(s, v.case),
+      ref: cardRef(caseId),
     });
   }
   return out;
+}
+
+/**
+ * The case's cards as its state now is, edited in place in every chat that
+ * holds one: state, who holds it, deadline and only the buttons valid now. A
+ * chat that is no longer a staff chat keeps the card without buttons. When no
+ * chat holds one (its messages have aged out of the outbox), a change of state
+ * posts the card anew (`missing: "post"`); a refusal changes nothing.
+ */
+export async function cardEdits(
+  tx: Tx,
+  deps: StaffDeps,
+  caseId: number,
+  missing: "post" | "skip",
+): Promise<Outgoing[]> {
+  const v = await loadView(tx, caseId);
+  if (v === null) return [];
+  const ref = cardRef(caseId);
+  const holders = await tx.outboxMessage.findMany({
+    where: { ref },
+    distinct: ["chatId"],
+    select: { chatId: true },
+  });
+  if (holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, caseId) : [];
+  const staff = new Map((await staffSpeakers(tx, deps)).map((d) => [d.chatId, d.s]));
+  const outsider = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
+  return holders.map(({ chatId }): Outgoing => {
+    const s = staff.get(chatId);
+    return {
+      kind: "edit",
+      chatId,
+      target: { ref },
+      text: cardText(s ?? outsider, v),
+      ...(s === undefined ? {} : { buttons: cardButtons(s, v.case) }),
+    };
+  });
 }

@@ -317,8 +317,8 @@ export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Pro
     ),
     outbox AS (
       -- ids are drawn in this order: each chat's messages go out as the update queued them
-      INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "notBefore", "createdAt")
-      SELECT (m.e->>'chatId')::bigint, m.e->>'method', m.e->'payload', (ok.e->>'now')::timestamp(3),
+      INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "ref", "notBefore", "createdAt")
+      SELECT (m.e->>'chatId')::bigint, m.e->>'method', m.e->'payload', m.e->>'ref', (ok.e->>'now')::timestamp(3),
              (ok.e->>'now')::timestamp(3)
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord

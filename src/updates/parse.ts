@@ -31,6 +31,13 @@ const message = z.object({
   document: z.unknown().optional(),
 });
 
+/** An inline keyboard as Telegram sends it back with a pressed button's message. */
+const keyboard = z.object({
+  inline_keyboard: z.array(
+    z.array(z.object({ text: z.string(), callback_data: z.string().optional() })),
+  ),
+});
+
 const update = z.object({
   update_id: z.number().int().nonnegative(),
   message: message.optional(),
@@ -39,7 +46,14 @@ const update = z.object({
     .object({
       id: z.string(),
       from: user,
-      message: z.object({ message_id: z.number().int(), chat }).optional(),
+      message: z
+        .object({
+          message_id: z.number().int(),
+          chat,
+          text: z.string().optional(),
+          reply_markup: keyboard.optional(),
+        })
+        .optional(),
       data: z.string().optional(),
     })
     .optional(),
@@ -81,13 +95,20 @@ function laneOf(chat: { id: number; type: ChatType }, from: { id: number }): big
 
 export type Inbound =
   | (Base & { kind: "command"; name: string; args: string })
-  | (Base & { kind: "text"; text: string })
+  | (Base & { kind: "text"; text: string; messageId: number })
   | (Base & {
       kind: "media";
       media: "sticker" | "photo" | "voice" | "video" | "document" | "other";
     })
   | (Base & { kind: "edited" })
-  | (Base & { kind: "callback"; callbackQueryId: string; messageId: number; data: string })
+  | (Base & {
+      kind: "callback";
+      callbackQueryId: string;
+      messageId: number;
+      data: string;
+      /** the pressed button's message as the reader sees it, when Telegram sent it along */
+      pressed: { text: string; label: string } | undefined;
+    })
   | (Base & { kind: "blocked"; blocked: boolean });
 
 export type Ignored = { kind: "ignored"; updateId: bigint | undefined; reason: string };
@@ -119,12 +140,20 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
     if (c?.[1] !== undefined) {
       return { ...base, kind: "command", name: c[1].toLowerCase(), args: (c[2] ?? "").trim() };
     }
-    return { ...base, kind: "text", text: m.text };
+    return { ...base, kind: "text", text: m.text, messageId: m.message_id };
   }
   const media = (["sticker", "photo", "voice", "video", "document"] as const).find(
     (k) => m[k] !== undefined,
   );
   return { ...base, kind: "media", media: media ?? "other" };
+}
+
+function pressedOf(
+  m: { text?: string | undefined; reply_markup?: z.infer<typeof keyboard> | undefined },
+  data: string,
+): { text: string; label: string } | undefined {
+  const label = m.reply_markup?.inline_keyboard.flat().find((b) => b.callback_data === data)?.text;
+  return m.text === undefined || label === undefined ? undefined : { text: m.text, label };
 }
 
 /** Turns a raw Telegram Update into what the bot acts on, or says why it is ignored. */
@@ -160,6 +189,7 @@ export function parseUpdate(raw: unknown): Inbound | Ignored {
       callbackQueryId: q.id,
       messageId: q.message.message_id,
       data: q.data,
+      pressed: pressedOf(q.message, q.data),
     };
   }
   const member = u.my_chat_member;

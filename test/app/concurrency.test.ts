@@ -85,7 +85,20 @@ describe.each(databaseKinds)("duplicates and concurrency on %s", (kind) => {
     const emulator = await startEmulator();
     let server: Server | undefined;
     try {
-      const core = coreOn(db);
+      // A burst of hundreds of requests on two busy cores can take longer to arrive
+      // than the default wait for a gap in Telegram's numbering: give it room.
+      const core = createCore({
+        config: testConfig({
+          TIME_ZONE,
+          WEBHOOK_URL: "https://bot.example.com/telegram",
+          WEBHOOK_SECRET: SECRET,
+          WEBHOOK_ORDER_WAIT_MS: "2000",
+        }),
+        db,
+        api: new RecordingBotApi(),
+        logger,
+        pace: UNLIMITED,
+      });
       // The emulator only records the webhook registration; updates are posted here directly.
       const transport = createTelegrafTransport({
         token: TOKEN,

@@ -103,13 +103,30 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
         chatId: STAFF_GROUP,
         type: "supergroup",
       });
-      await staff.press(`1|s|claim|${c}`);
+      const card = () => cardOf(c);
+      const before = botMessages(emulator, STAFF_GROUP).length;
+      // A press answers with a notice and edits the card in place: no new message in the group.
+      await staff.press(`1|s|claim|${c}`, 0);
+      await until(() => card()?.text.includes("State: in review") === true);
+      expect(card()?.buttons.map((b) => b.data)).toEqual([
+        `1|s|approve|${c}`,
+        `1|s|reject|${c}`,
+        `1|s|ask|${c}`,
+        `1|s|release|${c}`,
+      ]);
+      expect(card()?.text).toContain(`Claimed by: `);
       await staff.press(`1|s|approve|${c}`);
-      await staff.press(`1|s|confirm|${c}`);
+      await staff.press(`1|s|confirm|${c}`, 0);
       const told = await customer.replies(1);
       expect(told.map((m) => m.text).join("\n")).toContain(
         `Good news: your request #${c} is approved.`,
       );
+      await until(() => card()?.text.includes("State: approved") === true);
+      expect(card()?.buttons.map((b) => b.data)).toEqual([`1|s|done|${c}`]);
+      // The group gained only the D3 question, which has lost its button now it is answered.
+      const added = botMessages(emulator, STAFF_GROUP).slice(before);
+      expect(added.map((m) => m.text.startsWith(`Before approving case #${c},`))).toEqual([true]);
+      await until(() => botMessages(emulator, STAFF_GROUP).slice(before)[0]?.buttons.length === 0);
     }, 120_000);
 
     it("helpdesk: a note, a saved reply, done, the customer's rating and comment, /find and /stats", async () => {
@@ -129,9 +146,11 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       expect(text(await staff.say("/replies add thanks Thank you for your patience."))).toBe(
         "Saved reply :thanks added.",
       );
-      await staff.press(`1|s|claim|${c}`);
+      // Each press answers with a notice and edits the card: no new message but the D3 question.
+      await staff.press(`1|s|claim|${c}`, 0);
       await staff.press(`1|s|approve|${c}`);
-      await staff.press(`1|s|confirm|${c}`);
+      await staff.press(`1|s|confirm|${c}`, 0);
+      await until(() => cardOf(c)?.text.includes("State: approved") === true);
       expect(text(await staff.say(`/done ${c}`))).toContain(`Case #${c} is done.`);
       // Approved, done, and the ask for a rating with its five stars.
       const told = await customer.replies(3);
@@ -142,6 +161,13 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
         [1, 2, 3, 4, 5].map((n) => `1|v|${c}|${n}`),
       );
       expect(text(await customer.press(`1|v|${c}|5`))).toContain(`You rated request #${c} 5 ★.`);
+      // The question keeps the choice and loses its stars: it is answered.
+      await until(
+        () =>
+          botMessages(emulator, 5004).find((m) =>
+            m.text.startsWith(`How did we handle request #${c}?`),
+          )?.buttons.length === 0,
+      );
       expect(text(await customer.say("/comment Quick and clear."))).toContain(
         `your comment on request #${c} has reached our team`,
       );
@@ -153,6 +179,18 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       expect(text(await staff.say(`/case ${c}`))).toContain("paid from the ledger");
       expect(text(botMessages(emulator, 5004))).not.toContain("ledger");
     }, 120_000);
+
+    /** The case's card in the staff group, as it stands now (edits included). */
+    function cardOf(caseId: number) {
+      return botMessages(emulator, STAFF_GROUP).find((m) =>
+        m.text.includes(`Case #${caseId} — refund`),
+      );
+    }
+
+    async function until(done: () => boolean): Promise<void> {
+      for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(done()).toBe(true);
+    }
 
     /** The number of the newest case card in the staff group. */
     async function waitForCard(): Promise<number> {

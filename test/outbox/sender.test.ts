@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Pace } from "../../src/outbox/pace.ts";
 import { OutboxSender } from "../../src/outbox/sender.ts";
+import { enqueue as enqueueOutgoing, type Outgoing } from "../../src/outbox/write.ts";
 import { BotApiError, RecordingBotApi } from "../support/bot-api.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -28,6 +29,68 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
   async function drain(sender: OutboxSender) {
     while ((await sender.sendDue()) > 0) {}
   }
+
+  async function queue(...out: Outgoing[]) {
+    await enqueueOutgoing(db.prisma, out);
+  }
+
+  const card = (text: string): Outgoing => ({ kind: "message", chatId: 7n, text, ref: "card:1" });
+  const edit = (text: string): Outgoing => ({
+    kind: "edit",
+    chatId: 7n,
+    target: { ref: "card:1" },
+    text,
+  });
+
+  it("edits a named message in place, each change after the one before it", async () => {
+    db = await createTestDatabase(kind);
+    await queue(card("v1"), edit("v2"), edit("v3"));
+    const api = new RecordingBotApi();
+    await drain(new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() }));
+    expect(api.calls.map((c) => [c.method, c.payload.message_id, c.payload.text])).toEqual([
+      ["sendMessage", undefined, "v1"],
+      ["editMessageText", 1, "v2"],
+      ["editMessageText", 1, "v3"],
+    ]);
+    const rows = await db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.status, r.messageId])).toEqual([
+      ["sent", 1n],
+      ["sent", 1n],
+      ["sent", 1n],
+    ]);
+  });
+
+  it("counts 'message is not modified' as done, and sends anew a message that can no longer be edited", async () => {
+    db = await createTestDatabase(kind);
+    await queue(card("v1"), edit("v1"), edit("v2"), edit("v3"));
+    const api = new RecordingBotApi();
+    const editing = (c: { method: string }) => c.method === "editMessageText";
+    api.failNext(new BotApiError(400, "Bad Request: message is not modified"), editing);
+    api.failNext(new BotApiError(400, "Bad Request: message can't be edited"), editing);
+    await drain(new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() }));
+    // v2 could not be edited into message 1: it is message 2, and v3 edits that one.
+    expect(api.calls.map((c) => [c.method, c.payload.message_id, c.payload.text])).toEqual([
+      ["sendMessage", undefined, "v1"],
+      ["sendMessage", undefined, "v2"],
+      ["editMessageText", 2, "v3"],
+    ]);
+    expect(await db.prisma.outboxMessage.count({ where: { status: "sent" } })).toBe(4);
+  });
+
+  it("sends a change to a message that never reached the chat as a message of its own; a gone keyboard needs nothing", async () => {
+    db = await createTestDatabase(kind);
+    await queue(card("v1"));
+    await db.prisma.outboxMessage.updateMany({ data: { status: "failed" } });
+    await queue(edit("v2"), { kind: "unbutton", chatId: 7n, target: { messageId: 99 } });
+    const api = new RecordingBotApi();
+    api.failNext(
+      new BotApiError(400, "Bad Request: message to edit not found"),
+      (c) => c.method === "editMessageReplyMarkup",
+    );
+    await drain(new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() }));
+    expect(api.calls.map((c) => [c.method, c.payload.text])).toEqual([["sendMessage", "v2"]]);
+    expect(await db.prisma.outboxMessage.count({ where: { status: "pending" } })).toBe(0);
+  });
 
   it("delivers each chat's messages in order, once", async () => {
     db = await createTestDatabase(kind);

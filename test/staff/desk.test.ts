@@ -115,23 +115,26 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     const toStaff = textsTo(bot, STAFF_GROUP, from);
     expect(toStaff).toHaveLength(1);
     expect(toStaff[0]).toContain("¿Podéis revisar mi pedido 123?");
-    const n = Number(/#(\d+)/.exec(toStaff[0] ?? "")?.[1]);
+    expect(toStaff[0]).toMatch(/^💬 Question H-\d+ for a person/);
+    const n = Number(/H-(\d+)/.exec(toStaff[0] ?? "")?.[1]);
     // The next message is an ordinary question again (FAQ), not another hand-off.
     expect(textsTo(bot, STAFF_GROUP, bot.api.calls.length)).toEqual([]);
 
     const sam = bot.member(901, STAFF_GROUP);
-    expect((await send(sam, `/reply ${n} Sí, lo revisamos hoy.`))[0]?.text).toBe(
-      `Sent to the customer (request #${n}).`,
+    expect((await send(sam, `/reply H-${n} Sí, lo revisamos hoy.`))[0]?.text).toBe(
+      `Sent to the customer (question H-${n}).`,
     );
     expect(textsTo(bot, 4200).at(-1)).toBe(
       `Respuesta de nuestro equipo (tu pregunta n.º ${n}):\n\nSí, lo revisamos hoy.`,
     );
     expect((await send(sam, "/reply 99999 hi"))[0]?.text).toBe(
-      "There is no request #99999 for a person.",
+      "There is no question H-99999 for a person.",
     );
-    expect((await send(sam, "/reply 1"))[0]?.text).toBe(
-      "Usage: /reply <request number> <your answer, or :saved_reply>",
-    );
+    for (const bad of ["/reply H-1", "/reply X-1 hi", "/reply H- hi"]) {
+      expect((await send(sam, bad))[0]?.text, bad).toBe(
+        "Usage: /reply H-<question number> <your answer, or :saved_reply>",
+      );
+    }
   });
 
   it("hand-off from the refund conversation tells staff where the customer was", async () => {
@@ -150,9 +153,9 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     const notice = textsTo(bot, STAFF_GROUP, from);
     expect(notice).toHaveLength(1);
     expect(notice[0]).toMatch(
-      /^💬 Request #(\d+): Ann \(id 4300, language en\) asked for a person after the bot declined a request under clause B2\. Answer with \/reply \1 <your answer>\.$/,
+      /^💬 Question H-(\d+): Ann \(id 4300, language en\) asked for a person after the bot declined a request under clause B2\. Answer with \/reply H-\1 <your answer>\.$/,
     );
-    const n = Number(/#(\d+)/.exec(notice[0] ?? "")?.[1]);
+    const n = Number(/H-(\d+)/.exec(notice[0] ?? "")?.[1]);
     await send(
       bot.member(901, STAFF_GROUP),
       `/reply ${n} The code was shown, so the SMS counts as delivered.`,

@@ -71,10 +71,11 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     expect(prompt[0]?.text).toContain("check clause D3");
     expect(await status(id)).toBe("in_review");
     const confirmed = await pressWith(sam, prompt, staffButton("confirm", id));
-    expect(confirmed.answer?.payload.text).toBeUndefined();
-    expect(confirmed.replies[0]?.text).toBe(
+    // Said by the button itself: the group gains no message, the card changes in place.
+    expect(confirmed.answer?.payload.text).toBe(
       `Case #${id} approved by S901. The customer has been told.`,
     );
+    expect(confirmed.replies).toEqual([]);
     expect(await status(id)).toBe("approved");
     expect(textsTo(bot, 2003, from).at(-1)).toMatch(
       new RegExp(`заявка №${id} одобрена.*2,50\\s€.*F1`, "s"),
@@ -180,7 +181,10 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
       const row = await fresh.db.prisma.refundCase.findUniqueOrThrow({ where: { id: sooner } });
       expect([row.status, row.assigneeId]).toEqual(["submitted", null]);
       const pressed = await press(sam, staffButton("next", 1));
-      expect(pressed.replies[0]?.text).toBe(`Case #${sooner} is yours now, S901.`);
+      expect(pressed.answer?.payload.text).toBe(`Case #${sooner} is yours now, S901.`);
+      expect(pressed.replies.map((r) => r.text.split("\n")[0])).toEqual([
+        `Case #${sooner} — refund to balance`,
+      ]);
     } finally {
       await fresh.close();
     }
@@ -231,7 +235,10 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     const p2 = await send(ivan, `/approve ${id}`);
     await pressWith(sam, p1, staffButton("confirm", id));
     const lost = await pressWith(ivan, p2, staffButton("confirm", id));
-    expect(lost.replies[0]?.text).toMatch(
+    // A pop-up, not one more message in the group.
+    expect(lost.replies).toEqual([]);
+    expect(lost.answer?.payload.show_alert).toBe(true);
+    expect(String(lost.answer?.payload.text)).toMatch(
       new RegExp(`^Заявка №${id} уже в статусе «одобрена»: это сделал\\(а\\) S901 в .+\\.$`),
     );
     expect((await events(id)).filter((e) => e.toStatus === "approved")).toHaveLength(1);
@@ -284,6 +291,8 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     expect(await send(other, "/queue")).toEqual([]);
     const sam = bot.member(901, STAFF_GROUP);
     expect(await send(sam, "good morning everyone")).toEqual([]);
-    expect(await send(sam, "/refund")).toEqual([]);
+    expect((await send(sam, "/refund"))[0]?.text).toBe(
+      "/refund is a customers' command: it works in a private chat with me. Your commands: /staff",
+    );
   });
 });

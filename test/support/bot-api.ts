@@ -3,6 +3,8 @@ import { type BotApi, BotApiError } from "../../src/transport/bot-api.ts";
 export interface Call {
   method: string;
   payload: Record<string, unknown>;
+  /** the message_id Telegram gave a sent message */
+  messageId?: number;
 }
 
 /**
@@ -24,7 +26,9 @@ export class RecordingBotApi implements BotApi {
     }
     this.calls.push(c);
     if (method === "sendMessage") {
-      return { message_id: this.#nextMessageId++, date: 0, chat: { id: payload.chat_id } };
+      const messageId = this.#nextMessageId++;
+      this.calls[this.calls.length - 1] = { ...c, messageId };
+      return { message_id: messageId, date: 0, chat: { id: payload.chat_id } };
     }
     return true;
   }
