@@ -32,6 +32,8 @@ export interface RefundContext extends QuestionCtx {
   trail: QuestionId[];
   /** A question being edited from the summary (asked even though answered). */
   focus: QuestionId | null;
+  /** The day the customer's first message said the problem began, to propose (RefundInput). */
+  since?: string | undefined;
 }
 
 /** Where a conversation is: the question asked, the summary, or the refusal. */

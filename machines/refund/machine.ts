@@ -46,6 +46,11 @@ export interface RefundInput {
    * a request" button). They count as answered, so "back" can undo them.
    */
   answers?: Answers;
+  /**
+   * The day (YYYY-MM-DD) the customer's message said the problem began: offered as a button
+   * when the conversation asks since when, never taken as the answer by itself.
+   */
+  since?: string;
 }
 
 export type Emitted = { type: "reply"; reply: Reply } | { type: "outcome"; outcome: Outcome };
@@ -65,6 +70,7 @@ function initialContext(input: RefundInput & { now: number }): RefundContext {
     answers: { ...input.answers },
     trail: QUESTION_IDS.filter((q) => input.answers?.[q] !== undefined),
     focus: null,
+    ...(input.since === undefined ? {} : { since: input.since }),
   };
 }
 

@@ -76,6 +76,7 @@ function pairs(buttons: Button[]): Button[][] {
 
 export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
   const rows: Button[][] = [];
+  let key = promptKey(ctx, q);
   const spec = QUESTIONS[q];
   const params: Params = {};
   if (spec.kind === "choice") {
@@ -84,6 +85,22 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
     }
   } else if (spec.kind === "date" || spec.kind === "datetime") {
     const t = today(ctx);
+    // The day the first message named, for the customer to confirm with one press. An outage
+    // counts from when it was reported, not from when the number broke: there the question
+    // says which day the message named and asks whether it was reported that day.
+    if ((q === "reported" || q === "problem_date") && ctx.since !== undefined && ctx.since <= t) {
+      rows.push([
+        {
+          labelKey: q === "reported" ? "button.since_reported" : "button.since",
+          labelParams: { date: ctx.since },
+          event: { type: "choose", q, v: ctx.since },
+        },
+      ]);
+      if (q === "reported") {
+        key = "ask.reported_since";
+        params.date = ctx.since;
+      }
+    }
     const dates: Button[] = [0, 1, 2, 3].map((n) => ({
       labelKey: n === 0 ? "button.today" : n === 1 ? "button.yesterday" : "button.days_ago",
       ...(n > 1 ? { labelParams: { count: n } } : {}),
@@ -97,9 +114,7 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
   if (spec.kind === "time") params.date = (ctx.answers[spec.date] ?? "").slice(0, 10);
   if (q === "offer") params.clause = offerClause(ctx);
   rows.push(navRow(ctx));
-  return Object.keys(params).length > 0
-    ? { key: promptKey(ctx, q), params, buttons: rows }
-    : { key: promptKey(ctx, q), buttons: rows };
+  return Object.keys(params).length > 0 ? { key, params, buttons: rows } : { key, buttons: rows };
 }
 
 function offerClause(ctx: RefundContext): string {

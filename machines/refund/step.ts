@@ -54,6 +54,10 @@ const contextSchema = z.strictObject({
   answers: z.partialRecord(question, z.string().max(1000)),
   trail: z.array(question).max(QUESTION_IDS.length),
   focus: question.nullable(),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 
 const STABLE_VALUES = new Set<string>([

@@ -16,6 +16,7 @@ import { type ChatInbound, planFor } from "../routes/index.ts";
 import type { Features } from "../routes/route.ts";
 import type { StaffDesk } from "../staff/desk.ts";
 import {
+  BACKLOG_CAP,
   type ChatState,
   type ChatStore,
   type Failure,
@@ -38,9 +39,6 @@ export interface HandlerDeps {
   /** limits how fast one customer's updates are handled */
   flood: FloodGate;
 }
-
-/** A customer near the flood limit gets nothing more queued past this many unsent replies. */
-const MAX_CHAT_BACKLOG = 20;
 
 /**
  * Routes one update: who wrote (the user row, created on first contact with
@@ -167,18 +165,12 @@ export function createUpdateHandlers(deps: HandlerDeps): {
   }
 
   /** Staff are exempt; a customer past the limit, or near it with a full queue, is ignored. */
-  async function floodVerdict(
-    store: ChatStore,
-    ctx: ChatContext,
-    inbound: Inbound,
-  ): Promise<FloodVerdict> {
+  function floodVerdict(ctx: ChatContext, inbound: Inbound, state: ChatState): FloodVerdict {
     if (ctx.user.role !== "customer") return "ok";
     const verdict = deps.flood.check(ctx.user.id, inbound.updateId);
     if (verdict !== "ok" || !deps.flood.busy(ctx.user.id)) return verdict;
-    const backlog = await store.db.outboxMessage.count({
-      where: { chatId: inbound.chatId, status: "pending" },
-    });
-    return backlog >= MAX_CHAT_BACKLOG ? "ignore" : "ok";
+    // The backlog came with the chat's read: no statement of its own.
+    return state.backlog >= BACKLOG_CAP ? "ignore" : "ok";
   }
 
   return {
@@ -197,7 +189,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       }
       const place = staffGroup ? "staff_group" : "private";
       return process(store, inbound, async (ctx, inbound, state) => {
-        const flood = await floodVerdict(store, ctx, inbound);
+        const flood = floodVerdict(ctx, inbound, state);
         if (flood !== "ok") {
           logger[flood === "warn" ? "info" : "debug"](
             { userId: ctx.user.id },

@@ -12,8 +12,9 @@ import { z } from "zod";
  *   1|l|<lang>        a language choice
  *   1|t|<topic>       an FAQ topic
  *   1|f|<entry>       an FAQ entry
- *   1|b|<start>[|<want>]  begin a refund request at a starting point (from an FAQ answer),
- *                     with where the money goes when the question said it (balance | payout)
+ *   1|b|<start>[|<want>][|<day>]  begin a refund request at a starting point (from an FAQ
+ *                     answer), with where the money goes when the question said it (balance |
+ *                     payout) and the day (YYYY-MM-DD) it said the problem began, to propose
  *   1|w|<case>        the customer withdraws their case
  *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
  *   1|q|<page>        a page of the staff queue
@@ -73,6 +74,10 @@ export const callbackSchema = z.discriminatedUnion("kind", [
     kind: z.literal("begin"),
     start: token,
     want: z.enum(["balance", "payout"]).optional(),
+    since: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
   }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
@@ -132,6 +137,7 @@ export function encodeCallback(c: Callback): string {
     case "begin":
       parts.push(c.start);
       if (c.want !== undefined) parts.push(c.want);
+      if (c.since !== undefined) parts.push(c.since);
       break;
     case "withdraw":
       parts.push(String(c.caseId));
@@ -185,7 +191,13 @@ export function decodeCallback(data: string): Callback | undefined {
       break;
     case "begin":
       fields.start = rest[0];
-      if (rest[1] !== undefined) fields.want = rest[1];
+      if (rest.length === 3) {
+        fields.want = rest[1];
+        fields.since = rest[2];
+      } else if (rest[1] !== undefined) {
+        // Either may come alone; a day is told from a place by its digits.
+        fields[/^\d/.test(rest[1]) ? "since" : "want"] = rest[1];
+      }
       break;
     case "withdraw":
       fields.caseId = rest[0];
@@ -215,7 +227,7 @@ export function decodeCallback(data: string): Callback | undefined {
     kind === "refund"
       ? rest.length > 0
       : kind === "begin"
-        ? rest.length === 1 || rest.length === 2
+        ? rest.length >= 1 && rest.length <= 3
         : kind === "find"
           ? rest.length >= 2
           : rest.length === (kind === "staff" || kind === "rate" ? 2 : 1);

@@ -39,6 +39,8 @@ export interface ChatContext extends Speaker {
    * the chat gains no message; otherwise a message.
    */
   notify(key: string, params?: TParams, o?: { alert?: true }): void;
+  /** The update is a button press. */
+  readonly pressed: boolean;
   /** The button's answer `notify` left, if any. */
   readonly pressAnswer: { text: string; alert: boolean } | undefined;
   /** The rest of the update runs in this transaction (a plan that needs one). */
@@ -93,6 +95,7 @@ export function createChatContext(
   };
   const ctx: ChatContext = {
     ...rest,
+    pressed,
     get tx(): Tx {
       if (tx === undefined) throw new Error("a plan that needs no transaction reached for one");
       return tx;

@@ -1,7 +1,7 @@
 import type { MENU_ACTIONS } from "../callbacks/data.ts";
 import { withdrawCase } from "../cases/withdraw.ts";
 import type { Config } from "../config/load.ts";
-import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo } from "../faq/index.ts";
+import { FAQ_KEYS, type Faq, type FaqMatch, type RefundTo, sinceDay } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Button } from "../outbox/write.ts";
 import type { ChatContext, Plan } from "./context.ts";
@@ -17,10 +17,11 @@ export interface RefundConversations {
   /** Whether the chat has a refund request in progress. */
   active(ctx: ChatContext): boolean;
   /**
-   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point and
-   * with where the money goes; false for an unknown starting point.
+   * Starts a new request (dropping one in progress), optionally at an FAQ's starting point,
+   * with where the money goes and the day (YYYY-MM-DD) the question said the problem began, to
+   * propose; false for an unknown starting point.
    */
-  start(ctx: ChatContext, at?: string, want?: RefundTo): Plan<boolean>;
+  start(ctx: ChatContext, at?: string, want?: RefundTo, since?: string): Plan<boolean>;
   /** Feeds typed text or a button's event; "stale" when the event no longer applies. */
   send(
     ctx: ChatContext,
@@ -69,7 +70,11 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
     return [[b("refund")], [b("faq"), b("status")], [b("language"), b("human")]];
   }
 
-  function showEntry(ctx: ChatContext, entryId: string, want?: RefundTo): void {
+  function showEntry(
+    ctx: ChatContext,
+    entryId: string,
+    said: { want?: RefundTo; since?: string } = {},
+  ): void {
     const entry = faq.entry(entryId);
     if (entry === undefined) return;
     const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
@@ -78,7 +83,7 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
       buttons.push([
         {
           text: ctx.t("faq:ui.startRequest"),
-          callback: { kind: "begin", start: entry.start, ...(want === undefined ? {} : { want }) },
+          callback: { kind: "begin", start: entry.start, ...said },
         },
       ]);
     }
@@ -168,9 +173,16 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
         callback: { kind: "menu", action: "human" },
       };
       switch (m.kind) {
-        case "answer":
-          showEntry(ctx, m.entryId, m.want);
+        case "answer": {
+          // The day goes into the button as a date: pressed tomorrow, "since yesterday" is still
+          // the day the customer meant.
+          const since = m.since && sinceDay(m.since, ctx.now, config.timeZone);
+          showEntry(ctx, m.entryId, {
+            ...(m.want === undefined ? {} : { want: m.want }),
+            ...(since === undefined ? {} : { since }),
+          });
           return;
+        }
         case "smalltalk":
           ctx.say(FAQ_KEYS.smallTalk(m.topic), {}, mainMenu(ctx));
           return;

@@ -4,6 +4,7 @@ import { createSpeaker } from "../i18n/speaker.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
 import { bumpGate } from "../updates/chat-state.ts";
+import { settleQuestion } from "./question.ts";
 
 /**
  * Unfinished refund conversations expire after CONVERSATION_IDLE_MINUTES of
@@ -55,7 +56,10 @@ export class IdleConversations {
           where: { chatId: c.chatId, version: c.version },
         });
         if (count === 1)
-          await enqueue(tx, [this.#message(c.chatId, c.user.language, "bot:conversation.expired")]);
+          await enqueue(tx, [
+            settleQuestion(c.chatId),
+            this.#message(c.chatId, c.user.language, "bot:conversation.expired"),
+          ]);
         return count;
       });
     }

@@ -17,6 +17,7 @@ import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
+import { QUESTION_REF, settleQuestion } from "./question.ts";
 
 /** Where an FAQ answer's "start a request" button begins: the answers it already implies. */
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
@@ -69,12 +70,13 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
 
-  function input(ctx: ChatContext, answers: Answers = {}) {
+  function input(ctx: ChatContext, answers: Answers = {}, since?: string) {
     return {
       lang: ctx.lang,
       timeZone: config.timeZone,
       unrefundableMethods: config.unrefundablePaymentMethods,
       answers,
+      ...(since === undefined ? {} : { since }),
     };
   }
 
@@ -119,13 +121,22 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   async function apply(ctx: ChatContext, r: Stepped) {
     // The outcome first: the submission's reply names the case it queued.
     const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
+    // The question before this step keeps its text and loses its keyboard (a
+    // pressed button's message has already been settled with the choice).
+    if (!ctx.pressed && r.replies.length > 0) ctx.out.push(settleQuestion(ctx.chatId));
     for (const reply of r.replies) {
       const done = reply.key.startsWith("done.submitted");
       const { text, buttons } = renderReply(
         ctx,
         done ? { ...reply, params: { ...reply.params, ...params } } : reply,
       );
-      ctx.send(text, buttons);
+      ctx.out.push({
+        kind: "message",
+        chatId: ctx.chatId,
+        text,
+        buttons,
+        ...(buttons.length > 0 ? { ref: QUESTION_REF } : {}),
+      });
     }
     if (r.outcome?.kind === "not_eligible")
       ctx.say("bot:decision.recorded", { email: config.supportEmail });
@@ -164,8 +175,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
-  function begin(ctx: ChatContext, apologise: boolean, answers: Answers = {}): Stepped {
-    const r = startMachine(input(ctx, answers), ctx.now.getTime(), { apologise });
+  function begin(
+    ctx: ChatContext,
+    apologise: boolean,
+    answers: Answers = {},
+    since?: string,
+  ): Stepped {
+    const r = startMachine(input(ctx, answers, since), ctx.now.getTime(), { apologise });
     if (r.kind !== "ok") throw new Error(`the refund machine cannot start: ${r.kind}`);
     return r;
   }
@@ -203,12 +219,12 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     active(ctx) {
       return ctx.conversation !== null;
     },
-    start(ctx, at, want) {
+    start(ctx, at, want, since) {
       if (at !== undefined && !isStart(at)) return direct(async () => false);
       // The starting point's own answers win: a payout entry starts as a payout.
       const said: Answers = want === undefined ? {} : { want };
       return applying(
-        begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }),
+        begin(ctx, false, at === undefined ? said : { ...said, ...FAQ_STARTS[at] }, since),
         true,
       );
     },

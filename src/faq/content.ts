@@ -1,6 +1,7 @@
 // The shape of locales/<lang>/faq.json, checked with zod when the FAQ starts.
 import { z } from "zod";
 import { FAQ_ENTRIES, FAQ_TOPICS } from "./entries.ts";
+import { STEMMER_NAMES } from "./text.ts";
 
 const text = z.string().trim().min(1);
 
@@ -55,6 +56,41 @@ export const faqLocale = z.object({
    * Never shown.
    */
   refundTo: z.object({ balance: z.array(text).min(1), payout: z.array(text).min(1) }),
+  /**
+   * How people say since when something has been wrong, so that a refund request started from
+   * the message can propose that day for the customer to confirm. `#` stands for a number, in
+   * digits or one of `numbers`; `daysBack` are phrases that say how many days back by
+   * themselves; `weekdays` are keyed 1 (Monday) to 7; a number of days right after one of
+   * `notAfter` ("rented for 30 days") says nothing about a problem. Never shown.
+   */
+  /**
+   * How the index reads this language's words (text.ts): stop words, the stemmer by name (and
+   * the light one the benchmark compares), the endings the "suffixes" stemmer strips; and what
+   * tells it from other languages (detect.ts): its script (a Unicode script name), the letters
+   * and marks only it uses among the languages of that script, and cue words, frequent here and
+   * not in the others of its script. Never shown.
+   */
+  words: z
+    .object({
+      script: z.string().regex(/^[A-Z][a-z]+$/),
+      letters: z.string(),
+      stopWords: z.array(text),
+      cues: z.array(text),
+      stemmer: z.enum(STEMMER_NAMES),
+      lightStemmer: z.enum(STEMMER_NAMES),
+      suffixes: z.array(text),
+      reflexiveSuffixes: z.array(text),
+    })
+    .optional(),
+  since: z
+    .object({
+      numbers: z.record(z.string().regex(/^\d+$/), z.array(text)),
+      daysAgo: z.array(text.pipe(z.string().includes("#"))),
+      daysBack: z.record(z.string().regex(/^\d+$/), z.array(text)),
+      weekdays: z.record(z.string().regex(/^[1-7]$/), z.array(text)),
+      notAfter: z.array(text),
+    })
+    .optional(),
 });
 
 export type FaqEntryText = z.infer<typeof faqEntryText>;

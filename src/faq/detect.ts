@@ -12,9 +12,47 @@ export interface LanguageGuess {
   certain: boolean;
 }
 
-const UK_LETTERS = /[іїєґ]/;
-const RU_LETTERS = /[ыэъё]/;
-const ES_MARKS = /[ñ¿¡áéíóú]/;
+/**
+ * What tells a language from the others (`words` in its faq.json): the script it is written in
+ * (a Unicode script name), the letters and marks only it uses among the languages of that
+ * script, and cue words, frequent in it and not in the others of its script (normalised).
+ */
+export interface LanguageTraits {
+  script: string;
+  letters: string;
+  cues: ReadonlySet<string>;
+}
+
+export type Traits = ReadonlyMap<string, LanguageTraits>;
+
+/** Scripts a language without `words` may be written in, to tell which from its FAQ's text. */
+const SCRIPTS = ["Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Hebrew", "Arabic"];
+
+/** The script most of `texts`' letters are in (the script of a language without `words`). */
+export function scriptOf(texts: readonly string[]): string {
+  const joined = texts.join(" ");
+  let best = "Latin";
+  let most = 0;
+  for (const script of SCRIPTS) {
+    const n = (joined.match(new RegExp(`\\p{Script=${script}}`, "gu")) ?? []).length;
+    if (n > most) [best, most] = [script, n];
+  }
+  return best;
+}
+
+/** A language's traits from its `words`; without them, the script its FAQ is written in. */
+export function languageTraits(
+  words: { script: string; letters: string; cues: readonly string[] } | undefined,
+  texts: () => readonly string[],
+): LanguageTraits {
+  return {
+    script: words?.script ?? scriptOf(texts()),
+    letters: words?.letters ?? "",
+    cues: new Set((words?.cues ?? []).map(normalize)),
+  };
+}
+
+const lettersOf = (letters: string) => new Set([...letters.toLowerCase()]);
 
 /**
  * Average log-probability per n-gram by which the likeliest language must lead to be certain.
@@ -32,30 +70,16 @@ const TRANSLIT_MARGIN = 0.15;
 /** The language of a long message is read from its start: these many characters tell it. */
 const LANGUAGE_SAMPLE = 600;
 
-const cueWords = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
+/**
+ * The start of a message as a sample of its language: runs of letters longer than any word
+ * ("xxxxxxxx…") are left out, or their n-grams, unknown to every profile, decide alone.
+ */
+function languageSample(text: string): string {
+  return text.slice(0, LANGUAGE_SAMPLE).replace(/\S{40,}/gu, " ");
+}
 
-// Frequent words that exist in one language of a script and not in the other.
-const CUES: Record<string, Set<string>> = {
-  ru: cueWords(`что как мой моя мои мне меня где когда почему можно нужно деньги номер
-    работает пришло пришла пришел вернуть возврат баланс счет карту карта сколько это
-    или если нет уже еще хочу получить почему какая какой какое какие ли
-    моего ничего какую нужно надо`),
-  uk: cueWords(`що як мій моя мої мені мене де коли чому можна треба потрібно гроші номер
-    працює прийшло прийшла прийшов повернути повернення баланс рахунок картку картка
-    скільки це або якщо немає вже ще хочу отримати чому та ви яка який яке які чи
-    мого нічого треба яку якій`),
-  // No "refund", "balance", "card", "number": Russian, Ukrainian and Spanish speakers
-  // borrow them ("cuanto tarda el refund al balance").
-  en: cueWords(`the my is are how what when can i you do does not to of and it
-    money back get why where have was will me a about with
-    in on for this that your there want need please`),
-  es: cueWords(`el la los las mi mis que como cuando por para del un una es no y se me
-    puedo dinero numero saldo tarjeta reembolso devolucion cuanto tiempo donde quiero
-    tengo hay con`),
-};
-
-function countCues(lang: string, words: string[]): number {
-  const set = CUES[lang];
+function countCues(traits: Traits | undefined, lang: string, words: string[]): number {
+  const set = traits?.get(lang)?.cues;
   if (!set) return 0;
   let n = 0;
   for (const w of words) if (set.has(w)) n++;
@@ -63,48 +87,68 @@ function countCues(lang: string, words: string[]): number {
 }
 
 /**
- * Guesses the language of `text` among `languages`. Cyrillic with і/ї/є/ґ is Ukrainian,
- * with ы/э/ъ/ё Russian; Latin with ñ/¿/¡/accents is Spanish; otherwise the n-gram `model`
- * decides (unless the cue words disagree), or without one the cue words, and
- * `preferred` (the user's setting) breaks ties.
+ * Guesses the language of `text` among `languages`. Its script narrows them to those written in
+ * it, and a letter only one of them uses settles it (Cyrillic with і/ї/є/ґ is Ukrainian, with
+ * ы/э/ъ/ё Russian; Latin with ñ/¿/¡/accents Spanish); otherwise the n-gram `model` decides
+ * (unless the cue words disagree), or without one the cue words, and `preferred` (the user's
+ * setting) breaks ties. Without `traits` every language is a candidate.
  */
 export function detectLanguage(
   text: string,
   languages: readonly string[],
   preferred?: string,
   model?: LanguageModel,
+  traits?: Traits,
 ): LanguageGuess {
-  const lower = text.slice(0, LANGUAGE_SAMPLE).toLowerCase();
+  const lower = languageSample(text).toLowerCase();
   const words = normalize(lower)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
-  const cyrillic = (lower.match(/\p{Script=Cyrillic}/gu) ?? []).length;
-  const latin = (lower.match(/\p{Script=Latin}/gu) ?? []).length;
-  const has = (l: string): boolean => languages.includes(l);
+  const scriptOfLanguage = (l: string) => traits?.get(l)?.script;
+  const scripts = [...new Set(languages.map(scriptOfLanguage))].filter(
+    (x): x is string => x !== undefined,
+  );
+  const counts = scripts
+    .map((script) => ({
+      script,
+      n: (lower.match(new RegExp(`\\p{Script=${script}}`, "gu")) ?? []).length,
+      // A Cyrillic word makes it Russian or Ukrainian, whatever English words come with it
+      // ("номер не работает 2 days"): nobody writing English or Spanish types Cyrillic.
+      word: script !== "Latin" && new RegExp(`\\p{Script=${script}}{2}`, "u").test(lower),
+    }))
+    // Most letters first; on a tie, the script that is not Latin.
+    .sort(
+      (a, b) =>
+        Number(b.word) - Number(a.word) ||
+        b.n - a.n ||
+        Number(b.script !== "Latin") - Number(a.script !== "Latin"),
+    );
+  const [written] = counts;
+  const nonLatinWord = written?.word === true;
 
   let group: string[];
-  // A Cyrillic word makes it Russian or Ukrainian, whatever English words come with it
-  // ("номер не работает 2 days"): nobody writing English or Spanish types Cyrillic.
-  const cyrillicWord = /\p{Script=Cyrillic}{2}/u.test(lower);
-  if (cyrillicWord || (cyrillic > 0 && cyrillic >= latin)) {
-    if (has("uk") && UK_LETTERS.test(lower)) return { candidates: ["uk"], certain: true };
-    if (has("ru") && RU_LETTERS.test(lower)) return { candidates: ["ru"], certain: true };
-    group = ["ru", "uk"].filter(has);
-  } else if (latin > 0) {
-    if (has("es") && ES_MARKS.test(lower)) return { candidates: ["es"], certain: true };
-    group = ["en", "es"].filter(has);
-  } else {
-    group = [];
+  if (traits === undefined) group = [...languages];
+  else if (written === undefined || written.n === 0) group = [];
+  else {
+    group = languages.filter((l) => scriptOfLanguage(l) === written.script);
+    const telling = group
+      .map((lang) => {
+        const own = lettersOf(traits.get(lang)?.letters ?? "");
+        return { lang, n: [...lower].filter((c) => own.has(c)).length };
+      })
+      .filter((t) => t.n > 0)
+      .sort((a, b) => b.n - a.n);
+    if (telling[0] !== undefined) return { candidates: [telling[0].lang], certain: true };
   }
 
-  const others = cyrillicWord ? [] : languages.filter((l) => !group.includes(l));
+  const others = nonLatinWord ? [] : languages.filter((l) => !group.includes(l));
   const byModel = model ? model.score(lower, group) : [];
   const [likeliest, runnerUp] = byModel;
   if (likeliest && runnerUp) {
     // The n-gram profiles decide unless the cue words point elsewhere; a wide margin
     // (every labelled question above it was right) settles the language without the index.
-    const cuesFirst = countCues(likeliest.lang, words);
-    const cuesSecond = countCues(runnerUp.lang, words);
+    const cuesFirst = countCues(traits, likeliest.lang, words);
+    const cuesSecond = countCues(traits, runnerUp.lang, words);
     if (cuesFirst >= cuesSecond) {
       const margin = likeliest.logProb - runnerUp.logProb;
       // Two function words of one language and none of the other settle it too: English words
@@ -116,7 +160,7 @@ export function detectLanguage(
     }
   }
   const scored = group
-    .map((lang) => ({ lang, n: countCues(lang, words) }))
+    .map((lang) => ({ lang, n: countCues(traits, lang, words) }))
     .sort((a, b) => b.n - a.n || rank(a.lang, preferred) - rank(b.lang, preferred));
   const [first, second] = scored;
   if (first && (!second || first.n > second.n)) {
@@ -140,12 +184,25 @@ export function readTransliterated(
   text: string,
   languages: readonly string[],
   model: LanguageModel,
+  traits?: Traits,
 ): { language: string; text: string } | undefined {
   const lower = text.toLowerCase();
-  if (!/[a-z]/.test(lower) || /\p{Script=Cyrillic}/u.test(lower) || ES_MARKS.test(lower)) {
+  // A letter of another script, or one only a Latin-script language uses (ñ, á), is no
+  // transliteration.
+  const latinMarks = lettersOf(
+    languages
+      .filter((l) => traits?.get(l)?.script === "Latin")
+      .map((l) => traits?.get(l)?.letters ?? "")
+      .join(""),
+  );
+  if (
+    !/[a-z]/.test(lower) ||
+    /[^\P{L}\p{Script=Latin}]/u.test(lower) ||
+    [...lower].some((c) => latinMarks.has(c))
+  ) {
     return undefined;
   }
-  const sample = text.slice(0, LANGUAGE_SAMPLE);
+  const sample = languageSample(text);
   const latinLanguages = languages.filter((l) => !TRANSLITERATED_LANGUAGES.includes(l));
   const asLatin = model.score(sample, latinLanguages)[0]?.logProb ?? Number.NEGATIVE_INFINITY;
   let best: { language: string; logProb: number } | undefined;

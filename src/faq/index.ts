@@ -6,7 +6,13 @@ export {
   SMALL_TALK,
   type SmallTalk,
 } from "./content.ts";
-export { detectLanguage, type LanguageGuess } from "./detect.ts";
+export {
+  detectLanguage,
+  type LanguageGuess,
+  type LanguageTraits,
+  languageTraits,
+  type Traits,
+} from "./detect.ts";
 export {
   ALL_CLAUSES,
   type ClauseId,
@@ -33,3 +39,4 @@ export {
   type Ranking,
   type RefundTo,
 } from "./matcher.ts";
+export { type Since, sinceDay } from "./since.ts";

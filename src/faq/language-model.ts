@@ -90,10 +90,15 @@ export function trainLanguageModel(
   };
 }
 
-/** Every text of a parsed faq.json (answers and labels too: all of it is the language). */
+/**
+ * Every text of a parsed faq.json (answers and labels too: all of it is the language), but for
+ * `words`: lists of stop words, endings and stemmer names are no sample of how people write.
+ */
 export function textsOf(tree: unknown): string[] {
   if (typeof tree === "string") return [tree];
   if (Array.isArray(tree)) return tree.flatMap(textsOf);
-  if (tree !== null && typeof tree === "object") return Object.values(tree).flatMap(textsOf);
+  if (tree !== null && typeof tree === "object") {
+    return Object.entries(tree).flatMap(([key, value]) => (key === "words" ? [] : textsOf(value)));
+  }
   return [];
 }

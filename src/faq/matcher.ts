@@ -10,20 +10,37 @@ import MiniSearch from "minisearch";
 import type { I18n } from "../i18n/index.ts";
 import { type Sample, trainClassifier } from "./classifier.ts";
 import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./content.ts";
-import { detectLanguage, readTransliterated } from "./detect.ts";
+import { detectLanguage, languageTraits, readTransliterated, type Traits } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
+import { type Since, type SinceReader, sinceReader } from "./since.ts";
 import { synonymMap } from "./synonyms.ts";
-import { normalize, processWord, type StemmerKind, tokenize } from "./text.ts";
+import {
+  escapeRegExp,
+  languageWords,
+  normalize,
+  processWord,
+  type StemmerKind,
+  tokenize,
+  wholeWords,
+} from "./text.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
   /**
    * A confident match: show the entry's answer (and its start button, if any). `score`: its
    * confidence, 0–1; `want`: where the message says the money should go, when the entry starts
-   * a request and the message says only one.
+   * a request and the message says only one; `since`: since when it says the problem has been
+   * there, when the entry starts a request (see `sinceDay`).
    */
-  | { kind: "answer"; entryId: string; language: string; score: number; want?: RefundTo }
+  | {
+      kind: "answer";
+      entryId: string;
+      language: string;
+      score: number;
+      want?: RefundTo;
+      since?: Since;
+    }
   /** The customer asks for a person: show the entry's answer and hand the chat to staff. */
   | { kind: "handoff"; entryId: string; language: string; score: number }
   /** A greeting, thanks or a call for help: a short friendly reply and the main menu. */
@@ -69,6 +86,8 @@ export interface FaqThresholds {
   offTopic: number;
   /** An answer needs this combined confidence (0–1) in its entry… */
   answerConfidence: number;
+  /** Small talk needs its label to lead with this combined confidence. */
+  smallTalkConfidence: number;
   /** …and, to one or two words, the index's best entry leading the next by this factor. */
   shortMargin: number;
 }
@@ -78,7 +97,8 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   outOfScopeScore: 9,
   outOfScopeConfidence: 0.3,
   offTopic: 0.3,
-  answerConfidence: 0.5,
+  answerConfidence: 0.6,
+  smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };
 
@@ -130,8 +150,7 @@ interface LanguageIndex {
 
 /** One pattern for a list of phrases, each matched as whole words of the normalised text. */
 function phrasePattern(phrases: readonly string[]): RegExp {
-  const escaped = phrases.map((p) => normalize(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join("|")})(?![\\p{L}\\p{N}])`, "u");
+  return wholeWords(phrases.map((p) => escapeRegExp(normalize(p))).join("|"));
 }
 
 /** The index terms of a text, in order. */
@@ -149,13 +168,13 @@ export interface FaqOptions {
   thresholds?: Partial<FaqThresholds>;
   /** Per-language stemming (default true). */
   stemming?: boolean;
-  /** Which stemmers: Snowball (default) or the hand-written light ones. */
+  /** Which stemmers: the shipped ones (default) or the light ones, as each language's `words` names them. */
   stemmer?: StemmerKind;
   /** Fuzzy (typo) and prefix search (default true). */
   fuzzy?: boolean;
   /** Weight of the whole-entry score added to the best phrasing's (default 1; 0: phrasings only). */
   entryWeight?: number;
-  /** Weight of the BM25 ranking beside the classifier's (default 2; 0: the classifier alone). */
+  /** Weight of the BM25 ranking beside the classifier's (default 3; 0: the classifier alone). */
   rankingWeight?: number;
 }
 
@@ -186,7 +205,6 @@ function trainingSamples(contents: ReadonlyMap<string, FaqLocale>): Sample[] {
 }
 
 function buildIndex(
-  lang: string,
   content: FaqLocale,
   stemming: boolean,
   fuzzy: boolean,
@@ -194,7 +212,8 @@ function buildIndex(
 ): LanguageIndex {
   const docs: Doc[] = [];
   // Word → index term: stop words dropped, stemmed, then mapped to its synonym group's term.
-  const word = (w: string): string | null => processWord(lang, w, stemming, stemmer);
+  const words = languageWords(content.words);
+  const word = (w: string): string | null => processWord(words, w, stemming, stemmer);
   const synonyms = synonymMap(content.synonyms ?? [], (text) => tokenize(text).map(word));
   const toTerm = (w: string): string | null => {
     const t = word(w);
@@ -271,14 +290,14 @@ export function createFaqFromLocales(
   const stemmer = options.stemmer ?? "snowball";
   const fuzzy = options.fuzzy ?? true;
   const entryWeight = options.entryWeight ?? 1;
-  const rankingWeight = options.rankingWeight ?? 2;
+  const rankingWeight = options.rankingWeight ?? 3;
   const languages = Object.keys(locales).sort();
   const contents = new Map<string, FaqLocale>();
   const indexes = new Map<string, LanguageIndex>();
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
-    indexes.set(lang, buildIndex(lang, content, stemming, fuzzy, stemmer));
+    indexes.set(lang, buildIndex(content, stemming, fuzzy, stemmer));
   }
 
   // Character n-grams of each language's own FAQ text, to tell ru/uk and en/es apart.
@@ -286,12 +305,18 @@ export function createFaqFromLocales(
     Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
   );
   const classifier = trainClassifier(trainingSamples(contents));
+  const traits: Traits = new Map(
+    [...contents].map(([lang, c]) => [lang, languageTraits(c.words, () => textsOf(c))]),
+  );
   const refundTo = new Map(
     [...contents].map(([lang, c]) => [
       lang,
       { balance: phrasePattern(c.refundTo.balance), payout: phrasePattern(c.refundTo.payout) },
     ]),
   );
+
+  const sinceReaders = new Map<string, SinceReader>();
+  for (const [lang, c] of contents) if (c.since) sinceReaders.set(lang, sinceReader(c.since));
 
   /** Where the message says the money should go, when it says only one place. */
   function wantOf(text: string, language: string): RefundTo | undefined {
@@ -301,6 +326,40 @@ export function createFaqFromLocales(
     const balance = patterns.balance.test(normal);
     const payout = patterns.payout.test(normal);
     return balance === payout ? undefined : balance ? "balance" : "payout";
+  }
+
+  /**
+   * Words the message's language does not know ("balance expire когда-нибудь?") are looked up
+   * in the other languages' indexes too, and what they find adds to the entries' scores.
+   */
+  function addForeignWords(
+    text: string,
+    built: LanguageIndex,
+    language: string,
+    best: Map<string, RankedEntry>,
+  ): void {
+    const foreign = [...new Set(tokenize(text))].filter((w) => {
+      const t = built.toTerm(w);
+      return t !== null && !built.vocabulary.has(t);
+    });
+    if (foreign.length === 0) return;
+    for (const other of languages) {
+      const o = indexes.get(other);
+      if (other === language || o === undefined) continue;
+      const known = foreign.filter((w) => {
+        const t = o.toTerm(w);
+        return t !== null && o.vocabulary.has(t);
+      });
+      if (known.length === 0) continue;
+      // No typos or prefixes: a word unknown to one language is often a near miss of another's.
+      for (const r of o.entryIndex.search(known.join(" "), { fuzzy: false, prefix: false })) {
+        const entryId = FAQ_ENTRIES[r.id as number]?.id;
+        if (entryId === undefined) continue;
+        const e = best.get(entryId);
+        if (e) e.score += r.score;
+        else best.set(entryId, { entryId, score: r.score, phraseScore: 0, coverage: 0 });
+      }
+    }
   }
 
   function rank(fullText: string, language: string): Ranking {
@@ -348,6 +407,7 @@ export function createFaqFromLocales(
         if (e) e.score += entryWeight * r.score;
       }
     }
+    addForeignWords(text, built, language, best);
     const entries = [...best.values()].sort((a, b) => b.score - a.score);
     const known = queryTerms.filter(
       (t) => built.vocabulary.has(t) || (t.length > 4 && built.vocabulary.has(t.slice(0, -1))),
@@ -385,12 +445,13 @@ export function createFaqFromLocales(
       if (faqEntry(label) !== undefined) entryTop = Math.max(entryTop, p[i] ?? 0);
     });
     const offTopic = p[classifier.labels.indexOf(OUT_OF_SCOPE)] ?? 0;
-    return { labels, entryTop, offTopic };
+    const own = (label: string) => p[classifier.labels.indexOf(label)] ?? 0;
+    return { labels, entryTop, offTopic, own };
   }
 
   function decide(text: string, r: Ranking): FaqMatch {
     const { language } = r;
-    const { labels, entryTop, offTopic } = confidences(text, r);
+    const { labels, entryTop, offTopic, own } = confidences(text, r);
     const [top] = labels;
     // The index's words pull towards entries ("which operator has the best coverage" shares
     // "operator" with a blocked number); the classifier alone judges the subject.
@@ -398,7 +459,7 @@ export function createFaqFromLocales(
       return { kind: "out_of_scope", language };
     }
     const smallTalk = SMALL_TALK_LABELS.get(top.label);
-    if (smallTalk !== undefined && top.confidence >= thresholds.answerConfidence) {
+    if (smallTalk !== undefined && top.confidence >= thresholds.smallTalkConfidence) {
       return { kind: "smalltalk", topic: smallTalk, language };
     }
     // Out of scope too when the index finds nothing and the classifier is not sure either. The
@@ -422,17 +483,28 @@ export function createFaqFromLocales(
       r.termCount > 2 ||
       (first?.entryId === top.label &&
         (second === undefined || first.score >= thresholds.shortMargin * second.score));
-    if (best === top && top.confidence >= thresholds.answerConfidence && indexAgrees) {
+    // The index's words can carry an entry the classifier finds less likely than "off topic"
+    // ("my landlord raises the rent" shares "rent" with a rented number): not answered then.
+    const classifierAgrees = own(top.label) >= offTopic;
+    if (
+      best === top &&
+      top.confidence >= thresholds.answerConfidence &&
+      indexAgrees &&
+      classifierAgrees
+    ) {
       const entry = faqEntry(top.label);
       if (entry?.handoff)
         return { kind: "handoff", entryId: top.label, language, score: top.confidence };
-      const want = entry?.start === "none" ? undefined : wantOf(text, language);
+      const starts = entry !== undefined && entry.start !== "none";
+      const want = starts ? wantOf(text, language) : undefined;
+      const since = starts ? sinceReaders.get(language)?.(text) : undefined;
       return {
         kind: "answer",
         entryId: top.label,
         language,
         score: top.confidence,
         ...(want === undefined ? {} : { want }),
+        ...(since === undefined ? {} : { since }),
       };
     }
     const close = entries
@@ -457,11 +529,11 @@ export function createFaqFromLocales(
     rank,
     match(fullText, options) {
       const given = fullText.slice(0, MAX_QUESTION_LENGTH);
-      const latin = readTransliterated(given, languages, languageModel);
+      const latin = readTransliterated(given, languages, languageModel, traits);
       const text = latin?.text ?? given;
       const guess = latin
         ? { candidates: [latin.language], certain: true }
-        : detectLanguage(text, languages, options?.userLanguage, languageModel);
+        : detectLanguage(text, languages, options?.userLanguage, languageModel, traits);
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };

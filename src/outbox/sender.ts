@@ -88,6 +88,9 @@ export class OutboxSender {
    * away): never delivered again by this process, even once their lease ends.
    */
   readonly #unmarked = new Set<bigint>();
+  /** sent marks (with the Telegram message each row now stands for) waiting for the next statement, and the statement out now */
+  readonly #marks: { id: bigint; messageId: bigint | null }[] = [];
+  #marking: Promise<void> | undefined;
   readonly #callTimeoutMs: number;
   readonly #leaseSeconds: number;
 
@@ -189,26 +192,42 @@ export class OutboxSender {
   }
 
   /**
-   * Records that Telegram took the message. A database that is away meanwhile
-   * must not turn it into a resend: the mark is retried until it is written,
-   * while the lease keeps other senders off (only a process that dies first
-   * leaves the message to be sent again).
+   * Records that Telegram took the message. The marks that come while one
+   * statement is out are written together by the next (one statement for many
+   * messages, not one each). A database that is away meanwhile must not turn
+   * a mark into a resend: it is retried until it is written, while the lease
+   * keeps other senders off (only a process that dies first leaves the
+   * message to be sent again).
    */
   async #markSent(m: Claimed, messageId: bigint | null): Promise<void> {
     this.#unmarked.add(m.id);
+    this.#marks.push({ id: m.id, messageId });
+    while (this.#unmarked.has(m.id)) {
+      this.#marking ??= this.#writeMarks().finally(() => {
+        this.#marking = undefined;
+      });
+      await this.#marking;
+    }
+  }
+
+  async #writeMarks(): Promise<void> {
+    const marks = this.#marks.splice(0);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.prisma.$executeRaw`
-          UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL,
-                 "messageId" = ${messageId}
-           WHERE "id" = ${m.id}`;
-        this.#unmarked.delete(m.id);
+          UPDATE "OutboxMessage" o SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL,
+                 "messageId" = m."messageId"
+            FROM unnest(${`{${marks.map((x) => x.id).join(",")}}`}::bigint[],
+                        ${`{${marks.map((x) => x.messageId ?? "NULL").join(",")}}`}::bigint[])
+                 AS m("id", "messageId")
+           WHERE o."id" = m."id"`;
+        for (const { id } of marks) this.#unmarked.delete(id);
         return;
       } catch (err) {
         if (!this.#running && attempt > 1) throw err;
         this.#o.logger.warn(
-          { err, outboxId: m.id, attempt },
-          "marking a message sent failed; retrying",
+          { err, outboxIds: marks.map((x) => x.id), attempt },
+          "marking messages sent failed; retrying",
         );
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }

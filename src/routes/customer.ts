@@ -151,7 +151,7 @@ export const CUSTOMER_BUTTONS = {
     who: "anyone",
     answers: true,
     needs: "by its step",
-    plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want),
+    plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want, c.since),
   }),
   withdraw: button("withdraw", {
     who: "anyone",

@@ -41,7 +41,12 @@ export interface ChatState {
    * them keep it true.
    */
   readonly awaitingWords: boolean;
+  /** the chat's messages still to send, counted up to BACKLOG_CAP (flood control's test) */
+  readonly backlog: number;
 }
+
+/** The chat's unsent messages are counted up to this many and no further. */
+export const BACKLOG_CAP = 20;
 
 export interface ChatKey {
   /** the gate: the update's lane (src/updates/parse.ts) */
@@ -56,6 +61,7 @@ interface StateRow {
   processed: boolean;
   earlierPending: boolean;
   awaitingWords: boolean;
+  backlog: number;
   u_id: bigint | null;
   u_language: string | null;
   u_role: Role | null;
@@ -90,6 +96,9 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
        OR EXISTS (SELECT 1 FROM "RefundCase" rc
                   WHERE rc."customerId" = ${key.userId} AND rc."status" = 'needs_info'))
         AS "awaitingWords",
+      (SELECT count(*) FROM (SELECT 1 FROM "OutboxMessage" o
+                              WHERE o."chatId" = ${key.chatId} AND o."status" = 'pending'
+                              LIMIT ${BACKLOG_CAP}) b)::int AS "backlog",
       u."id" AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
       u."firstName" AS "u_firstName", u."username" AS "u_username",
       u."blockedAt" AS "u_blockedAt", u."createdAt" AS "u_createdAt", u."updatedAt" AS "u_updatedAt",
@@ -138,6 +147,7 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
     processed: r.processed,
     earlierPending: r.earlierPending,
     awaitingWords: r.awaitingWords,
+    backlog: r.backlog,
   };
 }
 

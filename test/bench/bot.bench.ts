@@ -8,7 +8,8 @@ import { createLogger } from "../../src/logging/logger.ts";
 import { testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
-import { createTestDatabase, databaseKinds } from "../support/database.ts";
+import { createTestDatabase, databaseKinds, TEST_DATABASE_URL } from "../support/database.ts";
+import { pgbenchTps } from "./references.ts";
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
@@ -68,11 +69,16 @@ export async function bench(): Promise<BenchSection[]> {
         throw new Error(`expected ${CUSTOMERS + 21} cases, found ${cases}`);
       const busy = percentiles(latencies);
       const quiet = percentiles(alone);
+      const tps =
+        kind === "postgres" && TEST_DATABASE_URL !== undefined
+          ? await pgbenchTps(TEST_DATABASE_URL)
+          : undefined;
       rows.push({
         database: kind,
         customers: CUSTOMERS,
         updates,
         "updates/s": Math.round(updates / seconds),
+        "÷ pgbench -N": tps === undefined ? "" : (updates / seconds / tps).toFixed(2),
         "p50 ms (all at once)": ms(busy.p50),
         "p99 ms (all at once)": ms(busy.p99),
         "p50 ms (one at a time)": ms(quiet.p50),

@@ -12,6 +12,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 /** The development sets (sets/README.md); FAQ_SET=<file.json> adds one more, scored alone. */
 const SET_FILES = [
   "dev.json",
+  "dev2.json",
   "tuning.json",
   "second.json",
   "blind.json",

@@ -63,6 +63,14 @@ export async function asMeasuredRole(serverUrl: string, url: string): Promise<st
   return u.toString();
 }
 
+/** Statements counted, and the most frequent ones (when the database tells them apart). */
+export interface Counted {
+  total: number;
+  top: { calls: number; query: string }[];
+}
+
+const TOP = 8;
+
 /**
  * Counts the statements MEASURED_ROLE runs in one database, from
  * pg_stat_statements when the server loads it (BEGIN and COMMIT included),
@@ -72,7 +80,7 @@ export async function asMeasuredRole(serverUrl: string, url: string): Promise<st
 export async function statementCounter(
   serverUrl: string,
   database: string,
-): Promise<{ source: string; count: () => Promise<number> }> {
+): Promise<{ source: string; count: () => Promise<Counted> }> {
   return withClient(serverUrl, async (c) => {
     const loaded = await c.query<{ on: boolean }>(
       "SELECT 'pg_stat_statements' = ANY (string_to_array(current_setting('shared_preload_libraries'), ',')) AS on",
@@ -83,17 +91,20 @@ export async function statementCounter(
       return {
         source: "pg_stat_statements",
         count: () =>
-          withClient(serverUrl, async (q) =>
-            Number(
-              (
-                await q.query<{ n: string }>(
-                  `SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements
-                    WHERE userid = $1::regrole AND dbid = (SELECT oid FROM pg_database WHERE datname = $2)`,
-                  [MEASURED_ROLE, database],
-                )
-              ).rows[0]?.n ?? 0,
-            ),
-          ),
+          withClient(serverUrl, async (q) => {
+            const { rows } = await q.query<{ calls: string; query: string }>(
+              `SELECT calls, query FROM pg_stat_statements
+                WHERE userid = $1::regrole AND dbid = (SELECT oid FROM pg_database WHERE datname = $2)
+                ORDER BY calls DESC`,
+              [MEASURED_ROLE, database],
+            );
+            return {
+              total: rows.reduce((n, r) => n + Number(r.calls), 0),
+              top: rows
+                .slice(0, TOP)
+                .map((r) => ({ calls: Number(r.calls), query: r.query.replace(/\s+/g, " ") })),
+            };
+          }),
       };
     }
     const commits = () =>
@@ -110,7 +121,7 @@ export async function statementCounter(
     const start = await commits();
     return {
       source: "pg_stat_database xact_commit (transactions, the bench's own queries included)",
-      count: async () => (await commits()) - start,
+      count: async () => ({ total: (await commits()) - start, top: [] }),
     };
   });
 }

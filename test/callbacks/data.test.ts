@@ -15,6 +15,8 @@ const samples: Callback[] = [
   { kind: "faq", entry: "balance_expiry" },
   { kind: "begin", start: "sms_not_received" },
   { kind: "begin", start: "number_not_provided", want: "payout" },
+  { kind: "begin", start: "number_down", since: "2026-11-24" },
+  { kind: "begin", start: "number_down", want: "balance", since: "2026-11-24" },
   { kind: "withdraw", caseId: 12 },
   { kind: "staff", action: "approve", caseId: 2_000_000_000 },
   { kind: "rate", caseId: 2_000_000_000, stars: 5 },
@@ -42,6 +44,8 @@ describe("callback data", () => {
     "1|w|1e3",
     "1|b|number_down|everything",
     "1|b|number_down|payout|extra",
+    "1|b|number_down|2026-11-24|payout",
+    "1|b|number_down|payout|24.11.2026",
     "1|x|1",
     "1|v|12|6", // no sixth star
     "1|v|12|0",

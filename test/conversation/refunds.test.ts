@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { button, type Reply, TestBot, type TestUser } from "../support/bot.ts";
+import { TIME_ZONE } from "../support/conversations.ts";
+
+const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
 
 let bot: TestBot;
 beforeAll(async () => {
@@ -139,6 +142,38 @@ describe("the refund conversation in the chat", () => {
     expect(
       (c.snapshot as { snapshot: { context: { answers: object } } }).snapshot.context.answers,
     ).toMatchObject({ want: "payout", service: "rented", what: "not_working" });
+  });
+
+  it("proposes the day a story named, in the customer's language, and takes it only when pressed", async () => {
+    const u = bot.customer(2013, "ru");
+    const answer = await u.send(
+      "Арендованный номер не работает уже два дня, звонки не проходят. Верните деньги на баланс",
+    );
+    const rs = (await u.press(data(answer, "1|b|number_down|balance|"))).replies;
+    const twoDaysBack = new Date(`${today()}T12:00:00Z`);
+    twoDaysBack.setUTCDate(twoDaysBack.getUTCDate() - 2);
+    const day = twoDaysBack.toISOString().slice(0, 10);
+    const proposal = rs.at(-1)?.buttons[0];
+    expect(proposal?.text).toBe(`${day}, в тот же день`);
+    expect(rs.at(-1)?.text).toContain(`Вы написали, что номер не работает с ${day}.`);
+    const answers = async () =>
+      (
+        (await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2013n } }))
+          .snapshot as { snapshot: { context: { answers: Record<string, string> } } }
+      ).snapshot.context.answers;
+    // Proposed, not taken: the question is still open until the customer presses it.
+    expect((await answers()).reported).toBeUndefined();
+    await u.press(proposal?.data ?? "");
+    expect((await answers()).reported).toBe(day);
+  });
+
+  it("proposes no day when the story names none", async () => {
+    const u = bot.customer(2014, "en");
+    const answer = await u.send("My rented number stopped working, please refund it to my balance");
+    const rs = (await u.press(data(answer, "1|b|number_down|balance"))).replies;
+    expect(rs.at(-1)?.buttons.some((b) => b.text.includes("the same day"))).toBe(false);
+    expect(rs.at(-1)?.text).not.toContain("You wrote");
+    expect(rs.at(-1)?.buttons.some((b) => b.data.includes('"q":"reported"'))).toBe(true);
   });
 
   it("/cancel stops the request at any point, and nothing is queued", async () => {

@@ -33,21 +33,41 @@ const SETS: {
   {
     file: "dev.json",
     language: 0.95,
-    wrong: 0.015,
+    wrong: 0.01,
     smalltalk: 0.75,
     byLanguage: {
-      en: floor(0.88, 0.88),
-      ru: floor(0.9, 0.88),
-      uk: floor(0.93, 0.93),
-      es: floor(0.92, 0.92),
+      en: floor(0.9, 0.88),
+      ru: floor(0.94, 0.9),
+      uk: floor(0.94, 0.9),
+      es: floor(0.95, 0.95),
     },
     byStyle: {
       plain: floor(0.95, 0.95),
-      colloquial: floor(0.88, 0.88),
-      long: floor(0.9, 0.9),
+      colloquial: floor(0.92, 0.92),
+      long: floor(0.95, 0.9),
       short: floor(0.8, 0.75),
+      mixed: floor(0.9, 0.9),
+      translit: floor(0.95, 0.83),
+    },
+  },
+  {
+    file: "dev2.json",
+    language: 0.98,
+    wrong: 0.01,
+    smalltalk: 0.75,
+    byLanguage: {
+      en: floor(0.9, 0.88),
+      ru: floor(0.95, 0.95),
+      uk: floor(0.95, 0.93),
+      es: floor(0.9, 0.88),
+    },
+    byStyle: {
+      plain: floor(0.95, 0.95),
+      colloquial: floor(0.95, 0.95),
+      long: floor(0.9, 0.85),
+      short: floor(0.9, 0.88),
       mixed: floor(0.8, 0.75),
-      translit: floor(0.9, 0.83),
+      translit: floor(0.9, 0.9),
     },
   },
   {
@@ -79,10 +99,10 @@ const SETS: {
     wrong: 0.01,
     // 12–32 questions a language: one miss is 3–8 points.
     byLanguage: {
-      en: floor(0.95, 0.88),
-      ru: floor(0.95, 0.88),
-      uk: floor(0.95, 0.88),
-      es: floor(0.95, 0.88),
+      en: floor(0.95, 0.83),
+      ru: floor(0.95, 0.83),
+      uk: floor(0.95, 0.83),
+      es: floor(0.95, 0.83),
     },
   })),
 ];
@@ -91,7 +111,7 @@ describe("the labelled sets", () => {
   // second.json's and blind.json's misses were once added to the FAQ as phrasings.
   // independent.json's author never saw the FAQ; a short message of theirs ("number not
   // working") may still coincide with a phrasing, which is no copy.
-  const unlike = new Set(["dev.json", "tuning.json", "holdout.json", "fresh.json"]);
+  const unlike = new Set(["dev.json", "dev2.json", "tuning.json", "holdout.json", "fresh.json"]);
 
   it("label only existing entries, and are not the FAQ's own wording", () => {
     const own = new Set<string>();

@@ -3,19 +3,25 @@ import {
   createFaqFromLocales,
   detectLanguage,
   FAQ_ENTRIES,
+  languageTraits,
   MAX_QUESTION_LENGTH,
 } from "../../src/faq/index.ts";
 import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
 import { synonymMap } from "../../src/faq/synonyms.ts";
-import { normalize, stem, terms } from "../../src/faq/text.ts";
+import { languageWords, normalize, terms } from "../../src/faq/text.ts";
 import { toCyrillic } from "../../src/faq/translit.ts";
 import { projectFaq } from "./setup.ts";
 
 const { faq, i18n } = projectFaq();
+const words = (lang: string) => languageWords(faq.content(lang).words);
 
 describe("language detection", () => {
   const langs = ["en", "es", "ru", "uk"];
-  const lang = (text: string, preferred?: string) => detectLanguage(text, langs, preferred);
+  const traits = new Map(
+    langs.map((l) => [l, languageTraits(faq.content(l).words, () => textsOf(faq.content(l)))]),
+  );
+  const lang = (text: string, preferred?: string) =>
+    detectLanguage(text, langs, preferred, undefined, traits);
 
   it("tells Ukrainian by і/ї/є/ґ and Russian by ы/э/ъ/ё", () => {
     expect(lang("Чи згорає баланс?")).toEqual({ candidates: ["uk"], certain: true });
@@ -45,10 +51,12 @@ describe("language detection", () => {
       Object.fromEntries(langs.map((l) => [l, textsOf(i18n.resources(l, "faq"))])),
     );
     // No і/ї/є/ы/э and no cue word in either; the chat's language is the other one.
-    expect(detectLanguage("скасував замовлення вчора", langs, "ru", model).candidates[0]).toBe(
-      "uk",
+    expect(
+      detectLanguage("скасував замовлення вчора", langs, "ru", model, traits).candidates[0],
+    ).toBe("uk");
+    expect(detectLanguage("отменил заказ вчера", langs, "uk", model, traits).candidates[0]).toBe(
+      "ru",
     );
-    expect(detectLanguage("отменил заказ вчера", langs, "uk", model).candidates[0]).toBe("ru");
   });
 
   it("only proposes languages it has", () => {
@@ -62,23 +70,23 @@ describe("text processing", () => {
   });
 
   it("stems inflected forms to the same term", () => {
-    expect(stem("ru", "заблокировали")).toBe(stem("ru", "заблокирован"));
-    expect(stem("ru", "номера")).toBe(stem("ru", "номером"));
-    expect(stem("uk", "заблокували")).toBe(stem("uk", "заблоковано"));
-    expect(stem("uk", "картку")).toBe(stem("uk", "картка"));
-    expect(stem("es", "números")).toBe(stem("es", "número"));
-    expect(stem("en", "refunds")).toBe(stem("en", "refund"));
-    expect(stem("en", "blocked")).toBe(stem("en", "block"));
+    expect(words("ru").stem("заблокировали")).toBe(words("ru").stem("заблокирован"));
+    expect(words("ru").stem("номера")).toBe(words("ru").stem("номером"));
+    expect(words("uk").stem("заблокували")).toBe(words("uk").stem("заблоковано"));
+    expect(words("uk").stem("картку")).toBe(words("uk").stem("картка"));
+    expect(words("es").stem("números")).toBe(words("es").stem("número"));
+    expect(words("en").stem("refunds")).toBe(words("en").stem("refund"));
+    expect(words("en").stem("blocked")).toBe(words("en").stem("block"));
   });
 
   it("drops stop words", () => {
-    expect(terms("en", "what is my balance")).toEqual(["balanc"]);
-    expect(terms("ru", "какой у меня баланс")).toEqual(["баланс"]);
+    expect(terms(words("en"), "what is my balance")).toEqual(["balanc"]);
+    expect(terms(words("ru"), "какой у меня баланс")).toEqual(["баланс"]);
   });
 });
 
 describe("synonyms", () => {
-  const toTerms = (text: string) => terms("ru", text);
+  const toTerms = (text: string) => terms(words("ru"), text);
 
   it("map every word of a group, and its inflections, to the group's first word", () => {
     const map = synonymMap(["смс sms эсэмэска", "сим-карта симка сим"], toTerms);
@@ -89,8 +97,8 @@ describe("synonyms", () => {
     expect(term("эсэмэски")).toBe(term("смс"));
     expect(term("SMS")).toBe(term("смс"));
     // "сим-карта" is two words, not one term: the group's first word is "симка".
-    expect(term("сим")).toBe(stem("ru", "симка"));
-    expect(map.has(stem("ru", "симка"))).toBe(false);
+    expect(term("сим")).toBe(words("ru").stem("симка"));
+    expect(map.has(words("ru").stem("симка"))).toBe(false);
   });
 
   it("let a question's colloquial word find the entry", () => {
@@ -261,17 +269,58 @@ describe("the customer's styles", () => {
 });
 
 describe("a language added as a folder", () => {
-  it("is indexed unstemmed and matched", () => {
-    const en = i18n.resources("en", "faq");
-    const de = structuredClone(en) as { entries: Record<string, { question: string }> };
+  const en = i18n.resources("en", "faq");
+  /** A German faq.json: English's with one German question, and `words` as given. */
+  const german = (words?: object) => {
+    const de = structuredClone(en) as {
+      entries: Record<string, { question: string }>;
+      words?: object;
+    };
     for (const e of FAQ_ENTRIES) {
       const entry = de.entries[e.id];
       if (entry) entry.question = `${entry.question} (de)`;
     }
     const entry = de.entries.balance_expiry;
     if (entry) entry.question = "Verfällt mein Guthaben?";
-    const withDe = createFaqFromLocales({ en, de });
+    delete de.words;
+    return words === undefined ? de : { ...de, words };
+  };
+
+  it("is indexed unstemmed and matched", () => {
+    const withDe = createFaqFromLocales({ en, de: german() });
     expect(withDe.languages).toEqual(["de", "en"]);
     expect(withDe.rank("verfällt guthaben", "de").entries[0]?.entryId).toBe("balance_expiry");
+    expect(withDe.rank("verfällt mein guthaben", "de").termCount).toBe(3);
+  });
+
+  it("is told from the languages of its script by the letters its folder names", () => {
+    const traits = (letters: string) =>
+      new Map([
+        ["en", languageTraits(faq.content("en").words, () => [])],
+        ["de", languageTraits({ script: "Latin", letters, cues: [] }, () => [])],
+      ]);
+    const guess = (letters: string) =>
+      detectLanguage("Verfällt mein Guthaben?", ["de", "en"], "en", undefined, traits(letters));
+    expect(guess("äöüß")).toEqual({ candidates: ["de"], certain: true });
+    expect(guess("").certain).toBe(false);
+  });
+
+  it("reads its stop words and the endings its stemmer strips from its folder", () => {
+    const words = {
+      script: "Latin",
+      letters: "äöüß",
+      stopWords: ["mein"],
+      cues: ["mein"],
+      stemmer: "suffixes",
+      lightStemmer: "none",
+      suffixes: ["s"],
+      reflexiveSuffixes: [],
+    };
+    // No typo search: only the stemmer can find "Guthabens".
+    const plain = createFaqFromLocales({ en, de: german() }, { fuzzy: false });
+    const taught = createFaqFromLocales({ en, de: german(words) }, { fuzzy: false });
+    expect(taught.rank("verfällt mein guthaben", "de").termCount).toBe(2);
+    expect(plain.rank("guthabens", "de").entries).toEqual([]);
+    expect(taught.rank("guthabens", "de").entries[0]?.entryId).toBe("balance_expiry");
   });
 });

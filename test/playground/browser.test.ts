@@ -110,24 +110,36 @@ describe("the playground in a browser", () => {
     expect(done).toBeTruthy();
 
     // The case card, with its buttons, in the staff group.
-    await expect
-      .poll(() => page.locator("#staff-messages").textContent(), { timeout: 15_000 })
-      .toContain("New case");
+    const card = page.locator("#staff-messages li.bot", { hasText: /Case #\d+ — refund/ }).first();
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain("New case");
     await expect.poll(() => page.locator("#staff-messages button").count()).toBeGreaterThan(0);
     // The card's emoji come from the font the page ships when the system has none.
     await expect.poll(() => emojiFontLoaded()).toBe(true);
+    expect(await card.textContent()).toContain("State: waiting for review");
     await shot("2-card-in-staff-group");
 
-    // Approve asks for the D3 check first; its button approves.
+    // Claiming from the card changes the card itself: its state, who holds it, its buttons.
+    const staffCount = await botMessages("staff").count();
+    await card.locator("button[data-callback*='|s|claim|']").click();
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain("State: in review");
+    expect(await card.textContent()).toContain("Claimed by: Sam");
+    expect(await card.locator("button[data-callback*='|s|claim|']").count()).toBe(0);
+    expect(await botMessages("staff").count()).toBe(staffCount);
+    await shot("3-card-claimed-in-place");
+
+    // Approve asks for the D3 check first; its button approves, and the card follows.
     expect(await press("staff", "|s|approve|")).toContain("D3");
-    await shot("3-d3-confirmation");
-    expect(await press("staff", "|s|confirm|")).toMatch(/approved by Sam/);
+    await shot("4-d3-confirmation");
+    await page.locator("#staff-messages button[data-callback*='|s|confirm|']").last().click();
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain("State: approved");
+    expect(await card.locator("button[data-callback]").count()).toBe(1);
+    await shot("5-card-approved-in-place");
 
     // The customer reads the decision in their chat.
     await expect
       .poll(() => botMessages("customer").last().textContent(), { timeout: 15_000 })
       .toMatch(/Good news: your request #\d+ is approved/);
-    await shot("4-customer-told");
+    await shot("6-customer-told");
   }, 180_000);
 
   it("the reset button asks first, then wipes the playground's database and the chats", async () => {

@@ -7,18 +7,23 @@ function today(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
 }
 
-/** One customer's whole conversation, as the updates Telegram would deliver. */
+/**
+ * One customer's whole conversation, as the updates Telegram would deliver:
+ * `nextId` numbers the updates (one numbering for the whole bot, without gaps,
+ * as Telegram's), and messages are numbered within the chat.
+ */
 export function conversation(userId: number, nextId: () => number): Record<string, unknown>[] {
   const from = { id: userId, is_bot: false, first_name: "Load", language_code: "en" };
   const chat = { id: userId, type: "private" };
+  let messageId = 0;
   const text = (t: string) => ({
     update_id: nextId(),
-    message: { message_id: nextId(), date: 0, chat, from, text: t },
+    message: { message_id: ++messageId, date: 0, chat, from, text: t },
   });
   const press = (event: object) => ({
     update_id: nextId(),
     callback_query: {
-      id: String(nextId()),
+      id: `${userId}-${++messageId}`,
       from,
       chat_instance: "x",
       message: { message_id: 1, date: 0, chat },

@@ -119,6 +119,15 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
     ...COLLECT_BALANCE,
   ]);
   replies.push(...long.replies);
+  // A request started from a message that named the day the problem began: that day is offered.
+  const proposed = converse([choose("want", "balance")], {
+    input: { ...INPUT, answers: { service: "rented", what: "not_working" }, since: "2026-11-18" },
+  });
+  replies.push(...proposed.replies);
+  const proposedDay = converse([choose("want", "balance")], {
+    input: { ...INPUT, answers: { service: "rented", what: "not_provided" }, since: "2026-11-18" },
+  });
+  replies.push(...proposedDay.replies);
   for (const e of ANSWER_ERRORS) replies.push({ key: `error.${e}` });
   replies.push({ key: "error.nothing_back" });
   for (const k of ["cancelled", "handoff", "closed"]) replies.push({ key: `done.${k}` });

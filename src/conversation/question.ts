@@ -1,0 +1,9 @@
+import type { Outgoing } from "../outbox/write.ts";
+
+/** The conversation's latest message with buttons, in its chat: the question being asked. */
+export const QUESTION_REF = "question";
+
+/** The chat's last question, as it stands once it no longer applies: without its keyboard. */
+export function settleQuestion(chatId: bigint): Outgoing {
+  return { kind: "unbutton", chatId, target: { ref: QUESTION_REF } };
+}
