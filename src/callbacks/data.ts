@@ -19,6 +19,8 @@ import { z } from "zod";
  *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
  *   1|q|<page>        a page of the staff queue
  *   1|p|<action>      the customer's answer to "erase your data?" (forget | keep)
+ *   1|v|<case>|<stars>  the customer rates their closed case (1–5)
+ *   1|x|<page>|<text>   a page of a staff search (/find); the text may contain "|"
  */
 export const CALLBACK_VERSION = "1";
 export const MAX_CALLBACK_BYTES = 64;
@@ -36,6 +38,20 @@ export const STAFF_ACTIONS = [
   "confirm",
   "view",
 ] as const;
+
+/** What /find searches for: short enough for its paging button to carry it. */
+export const MAX_FIND_BYTES = 48;
+export const findText = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_FIND_BYTES);
+
+const page = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,3})$/)
+  .transform(Number)
+  .or(z.number().int().min(0).max(9999));
 
 const token = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
 const caseId = z
@@ -66,14 +82,17 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
   z.object({ kind: z.literal("privacy"), action: z.enum(PRIVACY_ACTIONS) }),
+  z.object({ kind: z.literal("queue"), page }),
   z.object({
-    kind: z.literal("queue"),
-    page: z
+    kind: z.literal("rate"),
+    caseId,
+    stars: z
       .string()
-      .regex(/^(0|[1-9]\d{0,3})$/)
+      .regex(/^[1-5]$/)
       .transform(Number)
-      .or(z.number().int().min(0).max(9999)),
+      .or(z.number().int().min(1).max(5)),
   }),
+  z.object({ kind: z.literal("find"), page, text: findText }),
 ]);
 
 export type Callback = z.output<typeof callbackSchema>;
@@ -89,6 +108,8 @@ const TAGS = {
   staff: "s",
   queue: "q",
   privacy: "p",
+  rate: "v",
+  find: "x",
 } as const;
 const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
   string,
@@ -129,6 +150,12 @@ export function encodeCallback(c: Callback): string {
       break;
     case "privacy":
       parts.push(c.action);
+      break;
+    case "rate":
+      parts.push(String(c.caseId), String(c.stars));
+      break;
+    case "find":
+      parts.push(String(c.page), c.text);
       break;
   }
   const data = parts.join("|");
@@ -185,6 +212,14 @@ export function decodeCallback(data: string): Callback | undefined {
     case "privacy":
       fields.action = rest[0];
       break;
+    case "rate":
+      fields.caseId = rest[0];
+      fields.stars = rest[1];
+      break;
+    case "find":
+      fields.page = rest[0];
+      fields.text = rest.slice(1).join("|");
+      break;
     default:
       return undefined;
   }
@@ -193,7 +228,9 @@ export function decodeCallback(data: string): Callback | undefined {
       ? rest.length > 0
       : kind === "begin"
         ? rest.length >= 1 && rest.length <= 3
-        : rest.length === (kind === "staff" ? 2 : 1);
+        : kind === "find"
+          ? rest.length >= 2
+          : rest.length === (kind === "staff" || kind === "rate" ? 2 : 1);
   if (!arity) return undefined;
   const parsed = callbackSchema.safeParse(fields);
   return parsed.success ? parsed.data : undefined;

@@ -54,3 +54,9 @@ export function startOfWeek(at: Date, timeZone: string): Date {
   const { date } = toLocal(at.getTime(), timeZone);
   return new Date(fromLocal(addDays(date, -((weekdayOf(date) + 6) % 7)), "00:00", timeZone));
 }
+
+/** The first day of the month `at` falls in, 00:00, in `timeZone`. */
+export function startOfMonth(at: Date, timeZone: string): Date {
+  const { date } = toLocal(at.getTime(), timeZone);
+  return new Date(fromLocal(`${date.slice(0, 8)}01`, "00:00", timeZone));
+}

@@ -106,6 +106,20 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
         );
       },
     });
+    new Counter({
+      name: "refund_ratings_total",
+      help: "Ratings customers gave closed cases, by stars (read from the database at each scrape)",
+      labelNames: ["stars"] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await prisma.caseRating.groupBy({ by: ["stars"], _count: true });
+        // A rating is kept for good, so the count only grows: a counter, set from the rows.
+        this.reset();
+        for (const stars of ["1", "2", "3", "4", "5"]) {
+          this.inc({ stars }, rows.find((r) => String(r.stars) === stars)?._count ?? 0);
+        }
+      },
+    });
   }
   return {
     registry,

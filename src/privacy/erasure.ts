@@ -72,13 +72,16 @@ export class Erasures {
       status: { in: ["done" as const, "rejected" as const, "withdrawn" as const] },
       updatedAt: { lt: new Date(now.getTime() - days * 86_400_000) },
     };
-    // The evidence goes with the details: a file id is the person's too.
+    // The evidence goes with the details: a file id is the person's too; so do staff's
+    // notes and the customer's rating comment (the stars stay).
     await this.#prisma.attachment.deleteMany({ where: { case: closed } });
+    await this.#prisma.caseNote.deleteMany({ where: { case: closed } });
+    await this.#prisma.caseRating.updateMany({
+      where: { case: closed, comment: { not: null } },
+      data: { comment: null },
+    });
     const { count } = await this.#prisma.refundCase.updateMany({
-      where: {
-        ...closed,
-        OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }],
-      },
+      where: { ...closed, OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }] },
       data: { accountId: ERASED, serviceRef: ERASED, comment: null, payoutDetails: null },
     });
     if (count > 0) this.#logger.info({ cases: count }, "closed requests' personal data erased");
@@ -142,6 +145,12 @@ export async function erase(
       },
     });
   }
+  // Staff's notes about them and their rating's words go; the stars stay, anonymous.
+  await tx.caseNote.deleteMany({ where: { case: { customerId: userId } } });
+  await tx.caseRating.updateMany({
+    where: { case: { customerId: userId } },
+    data: { comment: null },
+  });
   await tx.refundCase.updateMany({
     where: { customerId: userId },
     data: {

@@ -8,7 +8,9 @@ import type { Tx } from "../database/open.ts";
  * progress, their requests with each step of their history, the decisions
  * the bot recorded, and their questions for a person. Payout details are
  * masked here as everywhere else; staff members are named by their role, not
- * by who they are.
+ * by who they are. Staff's internal notes on a request are included: what
+ * staff write about a person is that person's data, which the right of
+ * access covers, and notes are written knowing it.
  */
 export interface PersonalData {
   exportedAt: string;
@@ -47,6 +49,8 @@ export interface PersonalData {
       by: "you" | "staff" | "the bot";
       note: string | null;
     }[];
+    staffNotes: { at: string; note: string }[];
+    rating: { stars: number; comment: string | null; at: string } | null;
   }[];
   decisions: { at: string; outcome: string; clauses: string[] }[];
   /** photos and files sent as evidence: to a request (its id), or to the one in progress (null) */
@@ -77,7 +81,11 @@ export async function personalData(db: Tx, userId: bigint, now: Date): Promise<P
     db.refundCase.findMany({
       where: { customerId: userId },
       orderBy: { id: "asc" },
-      include: { events: { orderBy: { id: "asc" } } },
+      include: {
+        events: { orderBy: { id: "asc" } },
+        notes: { orderBy: { id: "asc" } },
+        rating: true,
+      },
     }),
     db.decision.findMany({ where: { userId }, orderBy: { id: "asc" } }),
     db.attachment.findMany({ where: { customerId: userId }, orderBy: { id: "asc" } }),
@@ -126,6 +134,11 @@ export async function personalData(db: Tx, userId: bigint, now: Date): Promise<P
         by: e.actorId === null ? "the bot" : e.actorId === userId ? "you" : "staff",
         note: e.note,
       })),
+      staffNotes: c.notes.map((n) => ({ at: n.at.toISOString(), note: n.text })),
+      rating:
+        c.rating === null
+          ? null
+          : { stars: c.rating.stars, comment: c.rating.comment, at: c.rating.at.toISOString() },
     })),
     decisions: decisions.map((d) => ({
       at: d.at.toISOString(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { direct, inTransaction, type Plan } from "../chat/context.ts";
 import { answerForget, askToForget, sendMyData } from "../chat/privacy.ts";
+import { commentRating, MAX_COMMENT, rateCase } from "../chat/rating.ts";
 import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
 
 /** What a /start deep link names; anything else is a plain start. */
@@ -15,7 +16,7 @@ const startPayload = z
 
 /**
  * The customer's commands, in the order of Telegram's menu. Anyone may use
- * them in a private chat; their arguments are ignored.
+ * them in a private chat; their arguments are ignored, but for /comment's.
  */
 export const CUSTOMER_COMMANDS = {
   refund: command({
@@ -62,6 +63,13 @@ export const CUSTOMER_COMMANDS = {
     menu: { scope: "customer", description: "bot:commands.forget" },
     needs: "direct",
     run: async (_f, ctx) => askToForget(ctx),
+  }),
+  // Not in the menu: it follows a rating, whose thanks says how to use it.
+  comment: command({
+    who: "anyone",
+    args: { schema: z.string().trim().min(1).max(MAX_COMMENT), usage: "bot:rating.commentUsage" },
+    needs: "transaction",
+    run: (_f, ctx, text) => commentRating(ctx, text),
   }),
   help: command({
     who: "anyone",
@@ -153,6 +161,12 @@ export const CUSTOMER_BUTTONS = {
       if (withdrawn) await f.staff.cardsChanged(ctx, c.caseId);
       return withdrawn;
     },
+  }),
+  rate: button("rate", {
+    who: "anyone",
+    answers: true,
+    needs: "transaction",
+    run: (_f, ctx, c) => rateCase(ctx, c.caseId, c.stars),
   }),
   privacy: button("privacy", {
     who: "anyone",

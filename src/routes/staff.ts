@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { STAFF_ACTIONS } from "../callbacks/data.ts";
+import { findText, type STAFF_ACTIONS } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { Place } from "../staff/desk.ts";
 import { personsData } from "../staff/privacy.ts";
+import { REPLY_NAME } from "../staff/replies.ts";
 import { type ButtonKind, button, type Command, command, type Features } from "./route.ts";
 
 /**
@@ -94,6 +95,38 @@ const privacy = headAndRest(
   }),
 ).transform((a) => ({ op: a.head, userId: a.rest.head }));
 
+/** `/replies`, `/replies add <name> <text>`, `/replies remove <name>` (a name may be typed with its ":"). */
+const replyName = z
+  .string()
+  .transform((n) => n.replace(/^:/, "").toLowerCase())
+  .pipe(z.string().regex(REPLY_NAME));
+const replies = z
+  .string()
+  .transform(split)
+  .pipe(
+    z.union([
+      z.object({ head: z.enum(["", "list"]), rest: none }).transform(() => null),
+      z
+        .object({
+          head: z.literal("add"),
+          rest: z
+            .string()
+            .transform(split)
+            .pipe(z.object({ head: replyName, rest: words })),
+        })
+        .transform((a) => ({ op: "add" as const, name: a.rest.head, text: a.rest.rest })),
+      z
+        .object({
+          head: z.literal("remove"),
+          rest: z
+            .string()
+            .transform(split)
+            .pipe(z.object({ head: replyName, rest: none })),
+        })
+        .transform((a) => ({ op: "remove" as const, name: a.rest.head })),
+    ]),
+  );
+
 /**
  * A staff command: for staff only, in a transaction (it reads cases, prompts
  * or the team); its usage line and menu description are the locale keys of
@@ -116,9 +149,23 @@ function staffCommand<A>(
 const onCase = (action: "claim" | "done" | "release") =>
   staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }));
 
+/**
+ * Staff's words for the customer, as typed or the saved reply their `:name`
+ * stands for, handed to `use`; an unknown name is said, and nothing is done.
+ */
+async function saved(
+  f: Features,
+  ctx: ChatContext,
+  typed: string,
+  use: (text: string) => Promise<void>,
+): Promise<void> {
+  const text = await f.staff.expand(ctx, typed);
+  if (text !== null) await use(text);
+}
+
 const withWords = (action: "reject" | "ask") =>
   staffCommand(action, caseAndWords, (f, ctx, a) =>
-    f.staff.act(ctx, a.id, { action, note: a.text }),
+    saved(f, ctx, a.text, (text) => f.staff.act(ctx, a.id, { action, note: text })),
   );
 
 const teamOrRole = (role: "staff" | "admin") =>
@@ -140,7 +187,12 @@ export const STAFF_COMMANDS = {
   stats: staffCommand("stats", noArgs, (f, ctx) => f.staff.stats(ctx)),
   staff: teamOrRole("staff"),
   admin: teamOrRole("admin"),
-  reply: staffCommand("reply", handoffAndWords, (f, ctx, a) => f.staff.reply(ctx, a.id, a.text)),
+  reply: staffCommand("reply", handoffAndWords, (f, ctx, a) =>
+    saved(f, ctx, a.text, (text) => f.staff.reply(ctx, a.id, text)),
+  ),
+  find: staffCommand("find", findText, (f, ctx, text) => f.staff.find(ctx, text, 0)),
+  note: staffCommand("note", caseAndWords, (f, ctx, a) => f.staff.note(ctx, a.id, a.text)),
+  replies: staffCommand("replies", replies, (f, ctx, change) => f.staff.replies(ctx, change)),
   privacy: staffCommand("privacy", privacy, (_f, ctx, a) => personsData(ctx, a.op, a.userId)),
 } satisfies Record<string, Command>;
 
@@ -177,6 +229,14 @@ export const STAFF_BUTTONS = {
     needs: "transaction",
     run: async (f, ctx, c) => {
       await f.staff.queue(ctx, c.page);
+      return true;
+    },
+  }),
+  find: button("find", {
+    who: "staff",
+    needs: "transaction",
+    run: async (f, ctx, c) => {
+      await f.staff.find(ctx, c.text, c.page);
       return true;
     },
   }),

@@ -2,10 +2,14 @@ import type { Outcome } from "../../machines/refund/flow.ts";
 import type { EvidenceFile } from "../cases/evidence.ts";
 import type { ChatContext } from "../chat/context.ts";
 import { takeAnswer, takeFile } from "./answers.ts";
+import { caseExists } from "./case-exists.ts";
 import type { StaffDeps } from "./deps.ts";
+import { showFind } from "./find.ts";
 import { handoffFromConversation, replyToHandoff, requestHuman, takeQuestion } from "./handoff.ts";
 import { actorOf, performAction } from "./lifecycle.ts";
+import { addNote } from "./notes.ts";
 import { showQueue } from "./queue.ts";
+import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
 import { cardEdits, newCaseCards, showCase } from "./show-case.ts";
 import { showStats } from "./stats.ts";
@@ -55,6 +59,14 @@ export interface StaffDesk {
   /** A staff member's text: the words a button asked for; false when none were asked. */
   takePrompted(ctx: ChatContext, text: string): Promise<boolean>;
   reply(ctx: ChatContext, handoffId: number, text: string): Promise<void>;
+  /** /find: a page of cases matching what staff remember of them. */
+  find(ctx: ChatContext, text: string, page: number): Promise<void>;
+  /** /note: an internal note on a case, never shown to the customer. */
+  note(ctx: ChatContext, caseId: number, text: string): Promise<void>;
+  /** /replies: the saved replies; admins add and remove them. */
+  replies(ctx: ChatContext, change: ReplyChange | null): Promise<void>;
+  /** Staff's words, or the saved reply `:name` stands for; null (and said) for an unknown name. */
+  expand(ctx: ChatContext, text: string): Promise<string | null>;
   team(ctx: ChatContext): Promise<void>;
   role(ctx: ChatContext, change: RoleChange): Promise<void>;
   /** The customer asked for a person (the menu button or an FAQ "handoff" match). */
@@ -77,14 +89,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   const { config, logger } = deps;
 
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
-    const exists = await ctx.tx.refundCase.findUnique({
-      where: { id: caseId },
-      select: { id: true },
-    });
-    if (exists === null) {
-      ctx.say("staff:refusal.notFound", { id: caseId });
-      return;
-    }
+    if (!(await caseExists(ctx, caseId))) return;
     await setPrompt(ctx, "approve", caseId, note);
     ctx.out.push({
       kind: "message",
@@ -177,14 +182,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     },
 
     async promptFor(ctx, action, caseId) {
-      const exists = await ctx.tx.refundCase.findUnique({
-        where: { id: caseId },
-        select: { id: true, status: true },
-      });
-      if (exists === null) {
-        ctx.say("staff:refusal.notFound", { id: caseId });
-        return;
-      }
+      if (!(await caseExists(ctx, caseId))) return;
       await setPrompt(ctx, action, caseId, null);
       // Opens the reply, so the words are an answer to this prompt without tapping Reply.
       ctx.out.push({
@@ -198,7 +196,9 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     async takePrompted(ctx, text) {
       const p = await takePrompt(ctx, ["reject", "ask"]);
       if (p === null || (p.action !== "reject" && p.action !== "ask")) return false;
-      await performAction(ctx, deps, p.caseId, { action: p.action, note: text });
+      const words = await expandSaved(ctx, text);
+      if (words !== null)
+        await performAction(ctx, deps, p.caseId, { action: p.action, note: words });
       return true;
     },
 
@@ -206,6 +206,16 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       const r = await replyToHandoff(ctx, deps, handoffId, text);
       ctx.say(r === "sent" ? "staff:handoff.replied" : "staff:handoff.notFound", { id: handoffId });
     },
+
+    find: showFind,
+
+    note: addNote,
+
+    async replies(ctx, change) {
+      await (change === null ? listReplies(ctx) : changeReply(ctx, change));
+    },
+
+    expand: expandSaved,
 
     async team(ctx) {
       const members = await staffMembers(ctx.tx);

@@ -2,7 +2,7 @@ import type { CaseAction } from "../cases/transition.ts";
 import { type Actor, type TransitionRequest, transition } from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { StaffDeps } from "./deps.ts";
-import { customerNotice } from "./notify.ts";
+import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
 import { cardEdits } from "./show-case.ts";
 import { nameOf } from "./words.ts";
@@ -96,6 +96,10 @@ export async function performAction(
             question: req.note ?? "",
           }),
         );
+      }
+      // Staff are finished with the case: the customer is asked, this once, how it went.
+      if (c.status === "done" || c.status === "rejected") {
+        ctx.out.push(await ratingRequest(ctx.tx, deps, c));
       }
       deps.logger.info(
         { caseId: c.id, actorId: ctx.user.id, from: r.from, to: c.status },

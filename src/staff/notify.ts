@@ -1,3 +1,4 @@
+import { ratingAsk } from "../chat/rating.ts";
 import type { RefundCase, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import type { TParams } from "../i18n/index.ts";
@@ -69,4 +70,10 @@ export async function customerNotice(
       ...params,
     }),
   };
+}
+
+/** Asks the customer of a closed case to rate it, with five star buttons, in their language. */
+export async function ratingRequest(tx: Tx, deps: StaffDeps, c: RefundCase): Promise<Outgoing> {
+  const ask = ratingAsk(await customerSpeaker(tx, deps, c.customerId), c.id);
+  return { kind: "message", chatId: c.chatId, ...ask };
 }

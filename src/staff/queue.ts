@@ -1,5 +1,6 @@
+import type { Callback } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
-import type { CaseStatus } from "../database/generated/client.ts";
+import type { CaseStatus, RefundCase, User } from "../database/generated/client.ts";
 import type { Button } from "../outbox/write.ts";
 import { nameOf } from "./words.ts";
 
@@ -26,38 +27,58 @@ export async function showQueue(ctx: ChatContext, page: number): Promise<void> {
     include: { assignee: { select: { id: true, firstName: true, username: true } } },
   });
   const lines = [ctx.t("staff:queue.header", { page: p + 1, pages, total })];
-  for (const c of cases) {
-    lines.push(
-      ctx.t("staff:queue.item", {
-        id: c.id,
-        state: ctx.t(`staff:state.${c.status}`),
-        amount: ctx.money(c.amount, c.currency),
-        due: ctx.date(c.dueAt),
-      }) +
-        (c.dueAt < ctx.now ? ` ${ctx.t("staff:queue.overdue")}` : "") +
-        (c.assignee === null ? "" : ` · ${nameOf(c.assignee)}`),
-    );
-  }
-  const open: Button[][] = [];
+  for (const c of cases) lines.push(caseLine(ctx, c));
+  ctx.send(lines.join("\n"), [
+    ...openButtons(cases),
+    ...pagingRow(ctx, p, p < pages - 1, (page) => ({ kind: "queue", page })),
+    [nextButton(ctx)],
+  ]);
+}
+
+/** A case in a list (/queue, /find): number, state, amount, deadline, who holds it. */
+export function caseLine(
+  ctx: ChatContext,
+  c: Pick<RefundCase, "id" | "status" | "amount" | "currency" | "dueAt"> & {
+    assignee: Pick<User, "id" | "firstName" | "username"> | null;
+  },
+): string {
+  return (
+    ctx.t("staff:queue.item", {
+      id: c.id,
+      state: ctx.t(`staff:state.${c.status}`),
+      amount: ctx.money(c.amount, c.currency),
+      due: ctx.date(c.dueAt),
+    }) +
+    (c.dueAt < ctx.now && OPEN.includes(c.status) ? ` ${ctx.t("staff:queue.overdue")}` : "") +
+    (c.assignee === null ? "" : ` · ${nameOf(c.assignee)}`)
+  );
+}
+
+/** A button to open each case (the card and its history), four to a row. */
+export function openButtons(cases: readonly Pick<RefundCase, "id">[]): Button[][] {
+  const rows: Button[][] = [];
   for (let i = 0; i < cases.length; i += 4) {
-    open.push(
+    rows.push(
       cases.slice(i, i + 4).map((c) => ({
         text: `#${c.id}`,
         callback: { kind: "staff", action: "view", caseId: c.id },
       })),
     );
   }
+  return rows;
+}
+
+/** « Previous and More » for page `p` of a list, as a row when either applies. */
+export function pagingRow(
+  ctx: ChatContext,
+  p: number,
+  more: boolean,
+  to: (page: number) => Callback,
+): Button[][] {
   const paging: Button[] = [];
-  if (p > 0) {
-    paging.push({
-      text: ctx.t("staff:buttons.previous"),
-      callback: { kind: "queue", page: p - 1 },
-    });
-  }
-  if (p < pages - 1) {
-    paging.push({ text: ctx.t("staff:buttons.more"), callback: { kind: "queue", page: p + 1 } });
-  }
-  ctx.send(lines.join("\n"), [...open, ...(paging.length > 0 ? [paging] : []), [nextButton(ctx)]]);
+  if (p > 0) paging.push({ text: ctx.t("staff:buttons.previous"), callback: to(p - 1) });
+  if (more) paging.push({ text: ctx.t("staff:buttons.more"), callback: to(p + 1) });
+  return paging.length > 0 ? [paging] : [];
 }
 
 export function nextButton(ctx: ChatContext): Button {

@@ -6,6 +6,7 @@ import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
+import { caseNotes, noteLines } from "./notes.ts";
 import { staffSpeakers } from "./notify.ts";
 import { nameOf } from "./words.ts";
 
@@ -47,10 +48,12 @@ export async function showCase(
   }
   const events = await ctx.tx.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
   const files = await caseFiles(ctx.tx, caseId);
+  const notes = await caseNotes(ctx.tx, caseId);
   const actorIds = [
     ...new Set([
       ...events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),
       ...files.map((f) => f.customerId),
+      ...notes.map((n) => n.authorId),
     ]),
   ];
   const people = new Map(
@@ -79,6 +82,7 @@ export async function showCase(
     "",
     ctx.t("staff:card.history"),
     ...log,
+    ...noteLines(ctx, notes, people),
   ].join("\n");
   // This becomes the chat's card, kept current from now on; the copy before it keeps its
   // text and loses its buttons, so no chat has two live cards of one case.

@@ -1,7 +1,7 @@
 import type { ChatContext } from "../chat/context.ts";
 import type { CaseStatus } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
-import { startOfWeek } from "../deadlines/business-days.ts";
+import { startOfMonth, startOfWeek } from "../deadlines/business-days.ts";
 
 export const STATUSES: readonly CaseStatus[] = [
   "submitted",
@@ -19,6 +19,34 @@ export interface Stats {
   medianDecisionMs: number | null;
   /** cases whose deadline fell this week (Monday 00:00 local) before now and was not met */
   missedThisWeek: number;
+  /** customers' ratings given this week and this month (the 1st, 00:00 local) */
+  ratings: { week: Ratings; month: Ratings };
+}
+
+export interface Ratings {
+  count: number;
+  /** the mean of the stars; null when there are no ratings */
+  average: number | null;
+  /** how many gave 1, 2, 3, 4 and 5 stars */
+  byStars: [number, number, number, number, number];
+}
+
+/** The ratings given since `since` (an index on the time keeps this to the period's rows). */
+async function ratingsSince(tx: Tx, since: Date): Promise<Ratings> {
+  const groups = await tx.caseRating.groupBy({
+    by: ["stars"],
+    where: { at: { gte: since } },
+    _count: { _all: true },
+  });
+  const byStars: Ratings["byStars"] = [0, 0, 0, 0, 0];
+  let sum = 0;
+  for (const g of groups) {
+    if (g.stars < 1 || g.stars > 5) continue;
+    byStars[g.stars - 1] = g._count._all;
+    sum += g.stars * g._count._all;
+  }
+  const count = byStars.reduce((a, b) => a + b, 0);
+  return { count, average: count === 0 ? null : sum / count, byStars };
 }
 
 /**
@@ -52,7 +80,15 @@ export async function computeStats(tx: Tx, now: Date, timeZone: string): Promise
       c.kind === "payout" || c.status === "rejected" ? c.decidedAt : (c.events[0]?.at ?? null);
     if (metAt === null || metAt > c.dueAt) missed++;
   }
-  return { byState, medianDecisionMs: median?.ms ?? null, missedThisWeek: missed };
+  return {
+    byState,
+    medianDecisionMs: median?.ms ?? null,
+    missedThisWeek: missed,
+    ratings: {
+      week: await ratingsSince(tx, weekStart),
+      month: await ratingsSince(tx, startOfMonth(now, timeZone)),
+    },
+  };
 }
 
 /** /stats */
@@ -70,5 +106,19 @@ export async function showStats(ctx: ChatContext, timeZone: string): Promise<voi
       : ctx.t("staff:stats.median", { hours: (s.medianDecisionMs / 3_600_000).toFixed(1) }),
   );
   lines.push(ctx.t("staff:stats.missed", { n: s.missedThisWeek }));
+  lines.push(ratingLine(ctx, "week", s.ratings.week), ratingLine(ctx, "month", s.ratings.month));
   ctx.send(lines.join("\n"));
+}
+
+function ratingLine(ctx: ChatContext, period: "week" | "month", r: Ratings): string {
+  if (r.average === null) return ctx.t(`staff:stats.noRatings.${period}`);
+  const stars = r.byStars
+    .map((n, i) => ctx.t("staff:stats.stars", { stars: i + 1, n }))
+    .reverse()
+    .join(" · ");
+  const average = new Intl.NumberFormat(ctx.lang, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(r.average);
+  return ctx.t(`staff:stats.ratings.${period}`, { average, n: r.count, stars });
 }

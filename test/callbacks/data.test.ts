@@ -19,6 +19,10 @@ const samples: Callback[] = [
   { kind: "begin", start: "number_down", want: "balance", since: "2026-11-24" },
   { kind: "withdraw", caseId: 12 },
   { kind: "staff", action: "approve", caseId: 2_000_000_000 },
+  { kind: "rate", caseId: 2_000_000_000, stars: 5 },
+  { kind: "find", page: 9999, text: "a|b @ann 12,50 EUR" },
+  // /find's longest text: 48 bytes, here 24 two-byte letters
+  { kind: "find", page: 9999, text: "ж".repeat(24) },
 ];
 
 describe("callback data", () => {
@@ -43,6 +47,11 @@ describe("callback data", () => {
     "1|b|number_down|2026-11-24|payout",
     "1|b|number_down|payout|24.11.2026",
     "1|x|1",
+    "1|v|12|6", // no sixth star
+    "1|v|12|0",
+    "1|v|12",
+    "1|x|0|", // a search for nothing
+    `1|x|0|${"ж".repeat(25)}`, // longer than /find takes
     `1|r|${"x".repeat(70)}`,
   ])("refuses stale or forged data %j", (data) => {
     expect(decodeCallback(data)).toBeUndefined();

@@ -138,6 +138,59 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       await until(() => botMessages(emulator, STAFF_GROUP).slice(before)[0]?.buttons.length === 0);
     }, 120_000);
 
+    it("helpdesk: a note, a saved reply, done, the customer's rating and comment, /find and /stats", async () => {
+      const customer = new EmulatedCustomer(emulator, TOKEN, 5004, "en");
+      await balanceRequestScenario(customer);
+      const c = await waitForCard();
+      const group = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en", {
+        chatId: STAFF_GROUP,
+        type: "supergroup",
+      });
+      // Commands in the staff member's private chat: the group is paced to 20 messages a minute.
+      const staff = new EmulatedCustomer(emulator, TOKEN, STAFF_MEMBER, "en");
+      staff.seen = botMessages(emulator, STAFF_MEMBER).length;
+      const text = (ms: { text: string }[]) => ms.map((m) => m.text).join("\n");
+      expect(text(await staff.say(`/note ${c} paid from the ledger`))).toContain(
+        `Internal note added to case #${c}.`,
+      );
+      expect(text(await staff.say("/replies add thanks Thank you for your patience."))).toBe(
+        "Saved reply :thanks added.",
+      );
+      // Each press answers with a notice and edits the card: no new message but the D3 question.
+      await group.press(`1|s|claim|${c}`, 0);
+      await until(() => cardOf(c)?.text.includes("State: in review") === true);
+      await group.press(`1|s|approve|${c}`);
+      await group.press(`1|s|confirm|${c}`, 0);
+      await until(() => cardOf(c)?.text.includes("State: approved") === true);
+      expect(text(await staff.say(`/done ${c}`))).toContain(`Case #${c} is done.`);
+      // Approved, done, and the ask for a rating with its five stars.
+      const told = await customer.replies(3);
+      expect(told.at(-1)?.text).toBe(
+        `How did we handle request #${c}? Please rate it from 1 to 5 stars:`,
+      );
+      expect(told.at(-1)?.buttons.map((b) => b.data)).toEqual(
+        [1, 2, 3, 4, 5].map((n) => `1|v|${c}|${n}`),
+      );
+      expect(text(await customer.press(`1|v|${c}|5`))).toContain(`You rated request #${c} 5 ★.`);
+      // The question keeps the choice and loses its stars: it is answered.
+      await until(
+        () =>
+          botMessages(emulator, 5004).find((m) =>
+            m.text.startsWith(`How did we handle request #${c}?`),
+          )?.buttons.length === 0,
+      );
+      expect(text(await customer.say("/comment Quick and clear."))).toContain(
+        `your comment on request #${c} has reached our team`,
+      );
+      const found = await staff.say(`/find #${c}`);
+      expect(found[0]?.buttons.map((b) => b.data)).toContain(`1|s|view|${c}`);
+      expect(text(await staff.say("/stats"))).toContain(
+        "Ratings this week: 5.0 ★ on average, 1 in all",
+      );
+      expect(text(await staff.say(`/case ${c}`))).toContain("paid from the ledger");
+      expect(text(botMessages(emulator, 5004))).not.toContain("ledger");
+    }, 120_000);
+
     /** The case's card in the staff group, as it stands now (edits included). */
     function cardOf(caseId: number) {
       return botMessages(emulator, STAFF_GROUP).find((m) =>

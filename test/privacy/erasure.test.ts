@@ -27,6 +27,9 @@ const PHOTO_ID = "AgACAgIAAxkBAAIZebulonPhoto";
 const DOCUMENT_ID = "BQACAgIAAxkBAAIZebulonDocument";
 
 /** Every row of every table of the program, as text. */
+/** Staff's internal note about the customer: their data too. */
+const NOTE = "Zebulon sounded upset on the phone";
+
 async function everyRow(bot: TestBot): Promise<string[]> {
   const tables = await bot.db.prisma.$queryRaw<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.tables
@@ -62,6 +65,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     await send(sam, `/claim ${balance}`);
     await send(sam, `/ask ${balance} Which order was it?`);
     await sendMedia(zeb, document(DOCUMENT_ID, "application/pdf"));
+    await send(sam, `/note ${balance} ${NOTE}`);
     await send(zeb, ANSWER);
     await pressWith(
       zeb,
@@ -106,6 +110,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       [balance, "photo", PHOTO_ID],
       [balance, "document", DOCUMENT_ID],
     ]);
+    expect(data.requests[0]?.staffNotes.map((n) => n.note)).toEqual([NOTE]);
   });
 
   it("forgets a person: no row holds their id, name, username or anything they typed; decisions stay, anonymous", async () => {
@@ -211,6 +216,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
           messageId: caseId,
         },
       });
+    for (const caseId of [closed, open]) {
+      await bot.db.prisma.caseNote.create({ data: { caseId, authorId: 901n, text: NOTE } });
+    }
+    await bot.db.prisma.caseRating.create({
+      data: { caseId: closed, stars: 2, comment: "Zebulon here: too slow" },
+    });
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), { keepClosedDays: 30 });
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
@@ -222,6 +233,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(o?.accountId).toBe("ann@example.com");
     const files = await bot.db.prisma.attachment.findMany({ select: { caseId: true } });
     expect(files).toEqual([{ caseId: open }]);
+    // The notes and the rating's words go with the details; the stars stay.
+    expect((await bot.db.prisma.caseNote.findMany()).map((n) => n.caseId)).toEqual([open]);
+    expect(await bot.db.prisma.caseRating.findUnique({ where: { caseId: closed } })).toMatchObject({
+      stars: 2,
+      comment: null,
+    });
   });
 });
 

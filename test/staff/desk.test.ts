@@ -132,7 +132,7 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     );
     for (const bad of ["/reply H-1", "/reply X-1 hi", "/reply H- hi"]) {
       expect((await send(sam, bad))[0]?.text, bad).toBe(
-        "Usage: /reply H-<question number> <your answer>",
+        "Usage: /reply H-<question number> <your answer, or :saved_reply>",
       );
     }
   });

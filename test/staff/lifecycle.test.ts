@@ -83,9 +83,16 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
 
     const done = await send(sam, `/done ${id}`);
     expect(done[0]?.text).toBe(`Case #${id} is done. The customer has been told.`);
-    expect(textsTo(bot, 2003).at(-1)).toBe(
+    // The notice, then the one request for a rating, with five stars.
+    expect(textsTo(bot, 2003).slice(-2)).toEqual([
       `Заявка №${id} выполнена: 2,50\u00a0€ зачислены на ваш баланс.`,
-    );
+      `Как мы справились с заявкой №${id}? Оцените, пожалуйста, от 1 до 5 звёзд:`,
+    ]);
+    expect(
+      repliesTo(bot, 2003)
+        .at(-1)
+        ?.buttons.map((b) => b.data),
+    ).toEqual([1, 2, 3, 4, 5].map((stars) => encodeCallback({ kind: "rate", caseId: id, stars })));
     const log = await events(id);
     expect(log.map((e) => [e.fromStatus, e.toStatus])).toEqual([
       [null, "submitted"],
@@ -108,7 +115,10 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     );
     expect(r[0]?.text).toBe(`Заявку №${id} отклонил(а) S902. Клиенту сообщена причина.`);
     expect(await status(id)).toBe("rejected");
-    expect(textsTo(bot, 2004).at(-1)).toContain(
+    expect(textsTo(bot, 2004).at(-1)).toBe(
+      `¿Qué tal gestionamos tu solicitud n.º ${id}? Valórala de 1 a 5 estrellas:`,
+    );
+    expect(textsTo(bot, 2004).at(-2)).toContain(
       `Tu solicitud n.º ${id} ha sido rechazada. El motivo que indica nuestro equipo:\n\nEl pedido fue reembolsado ya.`,
     );
     expect((await events(id)).at(-1)?.note).toBe("El pedido fue reembolsado ya.");
@@ -194,8 +204,8 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
       ["/claim abc", "Usage: /claim <case number>"],
       ["/claim 0", "Usage: /claim <case number>"],
       ["/claim 12 extra", "Usage: /claim <case number>"],
-      [`/reject ${id}`, "Usage: /reject <case number> <reason for the customer>"],
-      [`/ask ${id}    `, "Usage: /ask <case number> <question for the customer>"],
+      [`/reject ${id}`, "Usage: /reject <case number> <reason for the customer, or :saved_reply>"],
+      [`/ask ${id}    `, "Usage: /ask <case number> <question for the customer, or :saved_reply>"],
       ["/queue x", "Usage: /queue [page]"],
       ["/claim 99999999999", "Usage: /claim <case number>"],
     ] as const) {
