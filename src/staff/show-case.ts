@@ -159,11 +159,7 @@ export async function cardEdits(
   const v = await loadView(tx, caseId);
   if (v === null) return [];
   const ref = cardRef(caseId);
-  const holders = await tx.outboxMessage.findMany({
-    where: { ref },
-    distinct: ["chatId"],
-    select: { chatId: true },
-  });
+  const holders = await cardHolders(tx, ref);
   if (holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, caseId) : [];
   const staff = new Map((await staffSpeakers(tx, deps)).map((d) => [d.chatId, d.s]));
   const outsider = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
@@ -179,6 +175,15 @@ export async function cardEdits(
   });
 }
 
+/** The chats that hold a case's card (each named message's chats in the outbox). */
+function cardHolders(tx: Tx, ref: string): Promise<{ chatId: bigint }[]> {
+  return tx.outboxMessage.findMany({
+    where: { ref },
+    distinct: ["chatId"],
+    select: { chatId: true },
+  });
+}
+
 /**
  * A request whose customer was erased: its cards in every chat become its
  * number, kind, clauses, amount and state, with no buttons and nothing about
@@ -188,11 +193,7 @@ export async function erasedCards(tx: Tx, deps: StaffDeps, caseId: number): Prom
   const c = await tx.refundCase.findUnique({ where: { id: caseId } });
   if (c === null) return [];
   const ref = cardRef(caseId);
-  const holders = await tx.outboxMessage.findMany({
-    where: { ref },
-    distinct: ["chatId"],
-    select: { chatId: true },
-  });
+  const holders = await cardHolders(tx, ref);
   const s = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
   const text = [
     s.t("staff:card.title", { id: c.id, kind: s.t(`staff:card.kind.${c.kind}`) }),
