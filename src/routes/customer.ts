@@ -155,6 +155,8 @@ export const CUSTOMER_BUTTONS = {
   }),
   withdraw: button("withdraw", {
     who: "anyone",
+    // The /status list it sits on is out of date once one request is withdrawn.
+    answers: true,
     needs: "transaction",
     run: async (f, ctx, c) => {
       const withdrawn = await f.customer.withdraw(ctx, c.caseId);

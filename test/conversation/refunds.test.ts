@@ -232,10 +232,18 @@ describe("the refund conversation in the chat", () => {
     expect((await stranger.send("/status"))[0]?.text).toBe(
       "You have no refund requests yet. Send /refund to start one.",
     );
-    const { replies } = await owner.press(button(status, `Withdraw #${c.id}`));
+    const from = bot.api.calls.length;
+    const { replies } = await owner.press(button(status, `Withdraw #${c.id}`), 77);
     expect(replies[0]?.text).toBe(
       `Request #${c.id} is withdrawn. Nothing more will happen with it.`,
     );
+    // The /status list the button sat on is out of date now: its buttons go.
+    expect(
+      bot.api.calls
+        .slice(from)
+        .filter((x) => String(x.payload.chat_id) === "2008" && x.method.startsWith("editMessage"))
+        .map((x) => x.payload.message_id),
+    ).toEqual([77]);
     const again = await owner.press(button(status, `Withdraw #${c.id}`));
     expect(again.replies[0]?.text).toBe(
       `Request #${c.id} can no longer be withdrawn: it has already been decided.`,
