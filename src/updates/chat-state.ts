@@ -96,8 +96,11 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
        OR EXISTS (SELECT 1 FROM "RefundCase" rc
                   WHERE rc."customerId" = ${key.userId} AND rc."status" = 'needs_info'))
         AS "awaitingWords",
+      -- The conditions of the partial index of pending heads, so the count reads only
+      -- this chat's unsent messages, not its whole history (button answers are no backlog).
       (SELECT count(*) FROM (SELECT 1 FROM "OutboxMessage" o
                               WHERE o."chatId" = ${key.chatId} AND o."status" = 'pending'
+                                AND o."method" <> 'answerCallbackQuery'
                               LIMIT ${BACKLOG_CAP}) b)::int AS "backlog",
       u."id" AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
       u."firstName" AS "u_firstName", u."username" AS "u_username",

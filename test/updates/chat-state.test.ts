@@ -60,8 +60,8 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
 
     const state = await readChatState(db.prisma, { ...key, updateId: 1001n });
     expect(state.version).toBe(1);
-    // The three unsent messages to this chat (the staff group's is another chat's).
-    expect(state.backlog).toBe(3);
+    // The two unsent messages to this chat: not its button answer, nor the staff group's.
+    expect(state.backlog).toBe(2);
     expect(state.user).toEqual(await db.prisma.user.findUnique({ where: { id: 42n } }));
     expect(state.conversation).toEqual(
       await db.prisma.conversation.findUnique({ where: { chatId: 42n } }),
