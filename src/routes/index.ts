@@ -1,6 +1,7 @@
 import { containsCardNumber } from "../../machines/refund/fields.ts";
 import type { Callback } from "../callbacks/data.ts";
 import { type ChatContext, direct, inTransaction, NOTHING, type Plan } from "../chat/context.ts";
+import { commentByReply } from "../chat/rating.ts";
 import { cutText } from "../outbox/write.ts";
 import type { Place } from "../staff/desk.ts";
 import { isStaff } from "../staff/roles.ts";
@@ -54,7 +55,7 @@ export function planFor(
     case "callback":
       return answered(inbound, callback, buttonPlan(f, ctx, callback, place), place);
     case "text":
-      return textPlan(f, ctx, inbound.text, inbound.messageId, place, state.awaitingWords);
+      return textPlan(f, ctx, inbound, place, state.awaitingWords);
     case "media":
       return place === "private" ? mediaPlan(f, ctx, inbound.file, state.awaitingWords) : NOTHING;
     case "edited":
@@ -177,13 +178,14 @@ function answered(
 function textPlan(
   f: Features,
   ctx: ChatContext,
-  typed: string,
-  messageId: number,
+  inbound: Extract<ChatInbound, { kind: "text" }>,
   place: Place,
   awaitingWords: boolean,
 ): Plan {
-  if (place === "private" && containsCardNumber(typed)) return cardNumberRemoved(messageId);
-  const mine = place === "private" ? customerText(f, ctx, typed, awaitingWords) : NOTHING;
+  const typed = inbound.text;
+  if (place === "private" && containsCardNumber(typed)) return cardNumberRemoved(inbound.messageId);
+  const mine =
+    place === "private" ? customerText(f, ctx, typed, awaitingWords, inbound.replyTo) : NOTHING;
   const text = cutText(typed.trim(), 2000);
   if (!isStaff(ctx.user) || text === "") return mine;
   return inTransaction(async (ctx) => {
@@ -203,8 +205,24 @@ function cardNumberRemoved(messageId: number): Plan {
   });
 }
 
-function customerText(f: Features, ctx: ChatContext, text: string, awaitingWords: boolean): Plan {
+function customerText(
+  f: Features,
+  ctx: ChatContext,
+  text: string,
+  awaitingWords: boolean,
+  replyTo: number | undefined,
+): Plan {
   if (f.refunds.active(ctx)) return mapPlan(f.refunds.send(ctx, { type: "text", text }), () => {});
+  const question = faqText(f, ctx, text, awaitingWords);
+  // A reply may answer a rating's thanks: then it is that case's comment.
+  if (replyTo === undefined) return question;
+  return inTransaction(async (ctx) => {
+    if (!(await commentByReply(ctx, replyTo, text))) await question.run(ctx);
+  });
+}
+
+/** Outside a refund conversation, a customer's text is a question for the FAQ (or staff's awaited words). */
+function faqText(f: Features, ctx: ChatContext, text: string, awaitingWords: boolean): Plan {
   const m = f.faq.match(text, { userLanguage: ctx.lang });
   const answer =
     m.kind === "handoff" ? human(f, "faq") : direct(async (ctx) => f.customer.answer(ctx, m));

@@ -35,6 +35,8 @@ const message = z.object({
   chat,
   from: user.optional(),
   text: z.string().optional(),
+  /** the message this one replies to: only its id is read */
+  reply_to_message: z.object({ message_id: z.number().int() }).optional(),
   sticker: z.unknown().optional(),
   photo: z.unknown().optional(),
   voice: z.unknown().optional(),
@@ -118,7 +120,13 @@ export interface MediaFile {
 
 export type Inbound =
   | (Base & { kind: "command"; name: string; args: string })
-  | (Base & { kind: "text"; text: string; messageId: number })
+  | (Base & {
+      kind: "text";
+      text: string;
+      messageId: number;
+      /** the message this text replies to (a prompt's reply box opens with it) */
+      replyTo?: number;
+    })
   | (Base & {
       kind: "media";
       media: "sticker" | "photo" | "voice" | "video" | "document" | "other";
@@ -165,7 +173,14 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
     if (c?.[1] !== undefined) {
       return { ...base, kind: "command", name: c[1].toLowerCase(), args: (c[2] ?? "").trim() };
     }
-    return { ...base, kind: "text", text: m.text, messageId: m.message_id };
+    const replyTo = m.reply_to_message?.message_id;
+    return {
+      ...base,
+      kind: "text",
+      text: m.text,
+      messageId: m.message_id,
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
   }
   const media = (["sticker", "photo", "voice", "video", "document"] as const).find(
     (k) => m[k] !== undefined,

@@ -50,7 +50,7 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     const first = await press(customer, rate(id, 4));
     expect(first.answer?.payload.text).toBeUndefined();
     expect(first.replies[0]?.text).toBe(
-      `Thank you! You rated request #${id} 4 ★. To tell us more, send /comment followed by your words.`,
+      `Thank you! You rated request #${id} 4 ★. If you'd like to tell us more, just reply to this message (or send /comment with your words).`,
     );
     const again = await press(customer, rate(id, 1));
     expect(again.replies[0]?.text).toBe(`You have already rated request #${id}: 4 ★. Thank you!`);
@@ -67,6 +67,44 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     expect((await send(bot.customer(3003, "ru"), "/comment хорошо"))[0]?.text).toBe(
       "Недавних оценок, к которым можно добавить комментарий, нет. Когда заявка будет завершена, я попрошу её оценить.",
     );
+  });
+
+  it("a reply to the rating's thanks is the comment; a reply to anything else is a question", async () => {
+    const id = await makeCase(bot.db.prisma, { customerId: 3031, language: "es" });
+    const customer = bot.customer(3031, "es");
+    await send(sam(), `/reject ${id} Ya se devolvió.`);
+    await press(customer, rate(id, 5));
+    // The thanks opens the reply box, with a hint in the input field.
+    const thanks = bot.api.calls.findLast(
+      (c) => c.method === "sendMessage" && c.payload.chat_id === "3031",
+    );
+    expect(thanks?.payload.reply_markup).toEqual({
+      force_reply: true,
+      input_field_placeholder: "Tu comentario, si quieres",
+    });
+    const sent = await bot.db.prisma.outboxMessage.findFirst({
+      where: { chatId: 3031n, ref: `comment:${id}` },
+      select: { messageId: true },
+    });
+    const thanksId = Number(sent?.messageId);
+    const reply = async (text: string, messageId: number) => {
+      const from = bot.api.calls.length;
+      await bot.deliver(customer.message({ text, reply_to_message: { message_id: messageId } }));
+      return textsTo(bot, 3031, from);
+    };
+
+    expect(await reply("x".repeat(1001), thanksId)).toEqual([
+      "El comentario es demasiado largo: por favor, no pases de 1000 caracteres.",
+    ]);
+    expect((await rating(id))?.comment).toBeNull();
+    expect(await reply("Muy rápidos, gracias.", thanksId)).toEqual([
+      `Gracias: tu comentario sobre la solicitud n.º ${id} ha llegado a nuestro equipo.`,
+    ]);
+    expect((await rating(id))?.comment).toBe("Muy rápidos, gracias.");
+    // A reply to another message is read as a question, and the comment stays.
+    const other = await reply("¿cuánto tarda el reembolso al saldo?", thanksId + 1000);
+    expect(other.join("\n")).toContain("F1");
+    expect((await rating(id))?.comment).toBe("Muy rápidos, gracias.");
   });
 
   it("/stats gives the week's and month's average and distribution; the metric counts by stars", async () => {
@@ -158,7 +196,7 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
       ].join("\n"),
     );
 
-    const id = await makeCase(bot.db.prisma, { customerId: 3031 });
+    const id = await makeCase(bot.db.prisma, { customerId: 3031, language: "es" });
     expect((await send(sam(), `/ask ${id} :nosuch`))[0]?.text).toBe(
       "There is no saved reply :nosuch. /replies lists them.",
     );

@@ -50,11 +50,6 @@ export async function pressWith(u: TestUser, rs: Reply[], part: string) {
   throw new Error(`no button with ${part} in ${JSON.stringify(rs.map((r) => r.buttons))}`);
 }
 
-/**
- * Drives a customer's refund conversation to submission by buttons (matched by
- * their callback data, which stays put when labels change): an SMS that never
- * came, refunded to the balance (A4, F1). Returns the new case's id.
- */
 /** A photo as Telegram delivers one: its sizes, smallest first. */
 export function photo(id: string, bytes = 50_000): Record<string, unknown> {
   return {
@@ -85,6 +80,11 @@ export async function sendMedia(u: TestUser, fields: Record<string, unknown>): P
   return repliesTo(u.bot, u.chat.id, from);
 }
 
+/**
+ * Drives a customer's refund conversation to submission by buttons (matched by
+ * their callback data, which stays put when labels change): an SMS that never
+ * came, refunded to the balance (A4, F1). Returns the new case's id.
+ */
 export async function submitBalanceRequest(
   u: TestUser,
   files: readonly Record<string, unknown>[] = [],
