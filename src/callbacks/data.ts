@@ -20,6 +20,7 @@ import { z } from "zod";
  *   1|q|<page>        a page of the staff queue
  *   1|p|<action>      the customer's answer to "erase your data?" (forget | keep)
  *   1|v|<case>|<stars>  the customer rates their closed case (1–5)
+ *   1|c|<case>        the customer asks to comment on their rating
  *   1|x|<page>|<text>   a page of a staff search (/find); the text may contain "|"
  */
 export const CALLBACK_VERSION = "1";
@@ -92,6 +93,7 @@ export const callbackSchema = z.discriminatedUnion("kind", [
       .transform(Number)
       .or(z.number().int().min(1).max(5)),
   }),
+  z.object({ kind: z.literal("comment"), caseId }),
   z.object({ kind: z.literal("find"), page, text: findText }),
 ]);
 
@@ -109,6 +111,7 @@ const TAGS = {
   queue: "q",
   privacy: "p",
   rate: "v",
+  comment: "c",
   find: "x",
 } as const;
 const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
@@ -140,6 +143,7 @@ export function encodeCallback(c: Callback): string {
       if (c.since !== undefined) parts.push(c.since);
       break;
     case "withdraw":
+    case "comment":
       parts.push(String(c.caseId));
       break;
     case "staff":
@@ -200,6 +204,7 @@ export function decodeCallback(data: string): Callback | undefined {
       }
       break;
     case "withdraw":
+    case "comment":
       fields.caseId = rest[0];
       break;
     case "staff":

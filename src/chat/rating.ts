@@ -6,8 +6,10 @@ import type { ChatContext } from "./context.ts";
  * The customer's rating of a closed case. The ask goes with the "done" or
  * "rejected" notice (src/staff/lifecycle.ts) as five buttons; the first press
  * is kept, so the figures staff see cannot be nudged by pressing again, and a
- * later press only says what was recorded. The thanks opens the customer's
- * reply box: their reply to it is the comment (/comment works too).
+ * later press only says what was recorded. The thanks offers a button that
+ * opens the customer's reply box: their reply to that prompt is the comment
+ * (/comment works too). A reply box opened unasked would turn whatever the
+ * customer writes next into a comment.
  */
 
 /** The states in which a case may be rated: staff are finished with it. */
@@ -18,7 +20,7 @@ const COMMENT_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const MAX_COMMENT = 1000;
 
-/** The thanks for a case's rating, by its name in the chat: a reply to it is the comment. */
+/** The comment prompt of a case's rating, by its name in the chat: a reply to it is the comment. */
 function commentRef(caseId: number): string {
   return `comment:${caseId}`;
 }
@@ -37,27 +39,46 @@ export function ratingAsk(s: Speaker, caseId: number): { text: string; buttons: 
 }
 
 /**
- * A star pressed: recorded once. False (a stale button) when the case is not
- * the presser's or not closed, so a forwarded or forged button changes nothing.
+ * A star pressed: recorded once ("rated"). A case that is not the presser's
+ * or not closed is "stale", so a forwarded or forged button changes nothing;
+ * a second press is "already", answered with the stars that were kept.
  */
-export async function rateCase(ctx: ChatContext, caseId: number, stars: number): Promise<boolean> {
+export async function rateCase(
+  ctx: ChatContext,
+  caseId: number,
+  stars: number,
+): Promise<"rated" | "already" | "stale"> {
   const c = await ctx.tx.refundCase.findUnique({
     where: { id: caseId },
     select: { customerId: true, status: true, rating: { select: { stars: true } } },
   });
-  if (c === null || c.customerId !== ctx.user.id || !RATEABLE.has(c.status)) return false;
+  if (c === null || c.customerId !== ctx.user.id || !RATEABLE.has(c.status)) return "stale";
   if (c.rating !== null) {
-    ctx.say("bot:rating.already", { id: caseId, stars: c.rating.stars });
-    return true;
+    ctx.notify("bot:rating.already", { id: caseId, stars: c.rating.stars }, { alert: true });
+    return "already";
   }
   await ctx.tx.caseRating.createMany({
     data: [{ caseId, stars, at: ctx.now }],
     skipDuplicates: true,
   });
+  ctx.say("bot:rating.thanks", { id: caseId, stars }, [
+    [{ text: ctx.t("bot:rating.addComment"), callback: { kind: "comment", caseId } }],
+  ]);
+  return "rated";
+}
+
+/**
+ * "Add a comment" pressed: a prompt that opens the reply box, named so that
+ * the reply is known as the comment. False (stale) unless the presser rated
+ * the case recently.
+ */
+export async function promptComment(ctx: ChatContext, caseId: number): Promise<boolean> {
+  const rated = (await recentRatings(ctx)).some((r) => r.caseId === caseId);
+  if (!rated) return false;
   ctx.out.push({
     kind: "message",
     chatId: ctx.chatId,
-    text: ctx.t("bot:rating.thanks", { id: caseId, stars }),
+    text: ctx.t("bot:rating.commentPrompt", { id: caseId }),
     ref: commentRef(caseId),
     forceReply: { placeholder: ctx.t("bot:rating.placeholder") },
   });
@@ -76,44 +97,61 @@ function recentRatings(ctx: ChatContext) {
   });
 }
 
-/** /comment text: the words go with the customer's latest recent rating; a second comment replaces the first. */
-export async function commentRating(ctx: ChatContext, text: string): Promise<void> {
+/**
+ * /comment text: the words go with the customer's latest recent rating. The
+ * case commented on, or null when nothing was saved.
+ */
+export async function commentRating(ctx: ChatContext, text: string): Promise<number | null> {
   const [latest] = await recentRatings(ctx);
   if (latest === undefined) {
     ctx.say("bot:rating.nothingToComment");
-    return;
+    return null;
   }
-  await saveComment(ctx, latest.caseId, text);
+  return saveComment(ctx, latest.caseId, text);
 }
 
 /**
- * A text that replies to a rating's thanks is the comment on that case.
- * False when it replies to anything else (or to a thanks too old to take
- * one): the text is then read as any other.
+ * A text that replies to a comment prompt is the comment on that case.
+ * "not a comment" when it replies to anything else (or to a prompt too old to
+ * take one): the text is then read as any other.
  */
 export async function commentByReply(
   ctx: ChatContext,
   replyTo: number,
   text: string,
-): Promise<boolean> {
+): Promise<number | null | "not a comment"> {
   const byRef = new Map((await recentRatings(ctx)).map((r) => [commentRef(r.caseId), r.caseId]));
-  if (byRef.size === 0) return false;
-  const thanks = await ctx.tx.outboxMessage.findFirst({
+  if (byRef.size === 0) return "not a comment";
+  const prompt = await ctx.tx.outboxMessage.findFirst({
     where: { chatId: ctx.chatId, messageId: BigInt(replyTo), ref: { in: [...byRef.keys()] } },
     select: { ref: true },
   });
-  const caseId = thanks?.ref === null || thanks === null ? undefined : byRef.get(thanks.ref);
-  if (caseId === undefined) return false;
-  const words = text.trim();
-  if (words.length > MAX_COMMENT) ctx.say("bot:rating.tooLong", { max: MAX_COMMENT });
-  else if (words !== "") await saveComment(ctx, caseId, words);
-  return true;
+  const caseId = prompt?.ref === null || prompt === null ? undefined : byRef.get(prompt.ref);
+  if (caseId === undefined) return "not a comment";
+  return saveComment(ctx, caseId, text);
 }
 
-async function saveComment(ctx: ChatContext, caseId: number, text: string): Promise<void> {
+/** Saves a comment within its limit; a second one replaces the first, and the customer is told which. */
+async function saveComment(ctx: ChatContext, caseId: number, text: string): Promise<number | null> {
+  const words = text.trim();
+  if (words === "") return null;
+  if (words.length > MAX_COMMENT) {
+    ctx.say("bot:rating.tooLong", { max: MAX_COMMENT });
+    return null;
+  }
+  const before = await ctx.tx.caseRating.findUnique({
+    where: { caseId },
+    select: { comment: true },
+  });
   await ctx.tx.caseRating.update({
     where: { caseId },
-    data: { comment: text, commentedAt: ctx.now },
+    data: { comment: words, commentedAt: ctx.now },
   });
-  ctx.say("bot:rating.commented", { id: caseId });
+  ctx.say(
+    before === null || before.comment === null ? "bot:rating.commented" : "bot:rating.replaced",
+    {
+      id: caseId,
+    },
+  );
+  return caseId;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { direct, inTransaction, type Plan } from "../chat/context.ts";
 import { answerForget, askToForget, sendMyData } from "../chat/privacy.ts";
-import { commentRating, MAX_COMMENT, rateCase } from "../chat/rating.ts";
+import { commentRating, promptComment, rateCase } from "../chat/rating.ts";
 import { type ButtonKind, button, type Command, command, type Features, mapPlan } from "./route.ts";
 
 /** What a /start deep link names; anything else is a plain start. */
@@ -67,9 +67,13 @@ export const CUSTOMER_COMMANDS = {
   // Not in the menu: it follows a rating, whose thanks says how to use it.
   comment: command({
     who: "anyone",
-    args: { schema: z.string().trim().min(1).max(MAX_COMMENT), usage: "bot:rating.commentUsage" },
+    // The length is checked where the comment is saved, which says why it was refused.
+    args: { schema: z.string().trim().min(1), usage: "bot:rating.commentUsage" },
     needs: "transaction",
-    run: (_f, ctx, text) => commentRating(ctx, text),
+    run: async (f, ctx, text) => {
+      const caseId = await commentRating(ctx, text);
+      if (caseId !== null) await f.staff.rated(ctx, caseId, "comment");
+    },
   }),
   help: command({
     who: "anyone",
@@ -168,7 +172,18 @@ export const CUSTOMER_BUTTONS = {
     who: "anyone",
     answers: true,
     needs: "transaction",
-    run: (_f, ctx, c) => rateCase(ctx, c.caseId, c.stars),
+    run: async (f, ctx, c) => {
+      const r = await rateCase(ctx, c.caseId, c.stars);
+      if (r === "rated") await f.staff.rated(ctx, c.caseId, "stars");
+      // A second press takes the stars off: its answer says which were kept.
+      return r === "rated";
+    },
+  }),
+  comment: button("comment", {
+    who: "anyone",
+    answers: true,
+    needs: "transaction",
+    run: (_f, ctx, c) => promptComment(ctx, c.caseId),
   }),
   privacy: button("privacy", {
     who: "anyone",

@@ -138,7 +138,10 @@ function answered(
     needs: p.needs,
     run: async (ctx) => {
       const ok = await p.run(ctx);
-      const said = ok ? ctx.pressAnswer : { text: ctx.t("bot:errors.staleButton"), alert: true };
+      // A button that no longer applies may say why (its own answer), else the general notice.
+      const said = ok
+        ? ctx.pressAnswer
+        : (ctx.pressAnswer ?? { text: ctx.t("bot:errors.staleButton"), alert: true });
       ctx.out.unshift({
         kind: "answer",
         chatId: ctx.chatId,
@@ -214,10 +217,12 @@ function customerText(
 ): Plan {
   if (f.refunds.active(ctx)) return mapPlan(f.refunds.send(ctx, { type: "text", text }), () => {});
   const question = faqText(f, ctx, text, awaitingWords);
-  // A reply may answer a rating's thanks: then it is that case's comment.
+  // A reply may answer a comment prompt: then it is that case's comment.
   if (replyTo === undefined) return question;
   return inTransaction(async (ctx) => {
-    if (!(await commentByReply(ctx, replyTo, text))) await question.run(ctx);
+    const comment = await commentByReply(ctx, replyTo, text);
+    if (comment === "not a comment") await question.run(ctx);
+    else if (comment !== null) await f.staff.rated(ctx, comment, "comment");
   });
 }
 

@@ -13,6 +13,8 @@ export interface CaseView {
   assignee: Pick<User, "id" | "firstName" | "username"> | null;
   /** how many photos and files the customer attached */
   files: number;
+  /** the customer's rating of the closed case, if they gave one */
+  rating: { stars: number; comment: string | null } | null;
 }
 
 /** The F clause whose deadline the case runs on. */
@@ -84,6 +86,13 @@ export function cardText(
   lines.push(s.t("staff:card.due", { clause: deadlineClause(c), due: s.date(c.dueAt) }));
   lines.push(s.t("staff:card.state", { state: s.t(`staff:state.${c.status}`) }));
   if (v.assignee !== null) lines.push(s.t("staff:card.assignee", { name: nameOf(v.assignee) }));
+  if (v.rating !== null) {
+    lines.push(
+      v.rating.comment === null
+        ? s.t("staff:card.rating", { stars: v.rating.stars })
+        : s.t("staff:card.ratingComment", { stars: v.rating.stars, comment: v.rating.comment }),
+    );
+  }
   return lines.join("\n");
 }
 

@@ -9,6 +9,7 @@ import { handoffFromConversation, replyToHandoff, requestHuman, takeQuestion } f
 import { actorOf, performAction } from "./lifecycle.ts";
 import { addNote } from "./notes.ts";
 import { showQueue } from "./queue.ts";
+import { ratingChanged } from "./rated.ts";
 import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
 import { cardEdits, newCaseCards, showCase } from "./show-case.ts";
@@ -79,6 +80,8 @@ export interface StaffDesk {
   onSubmitted(ctx: ChatContext, caseId: number): Promise<void>;
   /** The case changed outside the staff side (the customer withdrew it): its cards follow. */
   cardsChanged(ctx: ChatContext, caseId: number): Promise<void>;
+  /** The customer rated the closed case or commented on the rating: cards follow, staff are told. */
+  rated(ctx: ChatContext, caseId: number, what: "stars" | "comment"): Promise<void>;
   /** The refund service's hook: the conversation asked for a person. */
   onHandoff(ctx: ChatContext, outcome: Extract<Outcome, { kind: "handoff" }>): Promise<void>;
 }
@@ -290,6 +293,8 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     async cardsChanged(ctx, caseId) {
       ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "post")));
     },
+
+    rated: (ctx, caseId, what) => ratingChanged(ctx, deps, caseId, what),
 
     async onHandoff(ctx, outcome) {
       await handoffFromConversation(ctx, deps, outcome);

@@ -24,11 +24,12 @@ export async function loadView(tx: Tx, caseId: number): Promise<CaseView | null>
       customer: { select: PERSON },
       assignee: { select: PERSON },
       _count: { select: { attachments: true } },
+      rating: { select: { stars: true, comment: true } },
     },
   });
   if (c === null) return null;
-  const { customer, assignee, _count, ...row } = c;
-  return { case: row, customer, assignee, files: _count.attachments };
+  const { customer, assignee, _count, rating, ...row } = c;
+  return { case: row, customer, assignee, files: _count.attachments, rating };
 }
 
 /**

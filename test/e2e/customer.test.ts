@@ -182,6 +182,13 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
       expect(text(await customer.say("/comment Quick and clear."))).toContain(
         `your comment on request #${c} has reached our team`,
       );
+      // Staff are told of every comment, and the card shows the rating with it.
+      await until(() =>
+        text(botMessages(emulator, STAFF_GROUP)).includes(
+          `The customer commented on case #${c} (5 ★): “Quick and clear.”`,
+        ),
+      );
+      await until(() => cardOf(c)?.text.includes("⭐ Customer's rating: 5 ★") === true);
       const found = await staff.say(`/find #${c}`);
       expect(found[0]?.buttons.map((b) => b.data)).toContain(`1|s|view|${c}`);
       expect(text(await staff.say("/stats"))).toContain(

@@ -9,6 +9,7 @@ import {
   makeCase,
   makeStaff,
   press,
+  pressWith,
   STAFF_ENV,
   STAFF_GROUP,
   send,
@@ -49,11 +50,15 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
 
     const first = await press(customer, rate(id, 4));
     expect(first.answer?.payload.text).toBeUndefined();
-    expect(first.replies[0]?.text).toBe(
-      `Thank you! You rated request #${id} 4 ★. If you'd like to tell us more, just reply to this message (or send /comment with your words).`,
-    );
+    expect(first.replies[0]?.text).toBe(`Thank you! You rated request #${id} 4 ★.`);
+    expect(first.replies[0]?.buttons.map((b) => b.text)).toEqual(["✍️ Add a comment"]);
+    // A second press (another device, an old keyboard) takes the stars off and says what was kept.
     const again = await press(customer, rate(id, 1));
-    expect(again.replies[0]?.text).toBe(`You have already rated request #${id}: 4 ★. Thank you!`);
+    expect(again.answer?.payload).toMatchObject({
+      text: `You have already rated request #${id}: 4 ★. Thank you!`,
+      show_alert: true,
+    });
+    expect(again.replies).toEqual([]);
     expect((await rating(id))?.stars).toBe(4);
     expect(await rating(open)).toBeNull();
 
@@ -69,42 +74,64 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     );
   });
 
-  it("a reply to the rating's thanks is the comment; a reply to anything else is a question", async () => {
+  it("Add a comment opens a reply box; the reply is the comment, staff see it; other text stays a question", async () => {
     const id = await makeCase(bot.db.prisma, { customerId: 3031, language: "es" });
     const customer = bot.customer(3031, "es");
     await send(sam(), `/reject ${id} Ya se devolvió.`);
-    await press(customer, rate(id, 5));
-    // The thanks opens the reply box, with a hint in the input field.
-    const thanks = bot.api.calls.findLast(
+    const rated = await press(customer, rate(id, 2));
+    // A low rating is brought to staff, and the card shows it.
+    expect(textsTo(bot, STAFF_GROUP).join("\n")).toContain(
+      `⭐ Case #${id} was rated 2 ★ by the customer.`,
+    );
+    const prompt = await pressWith(customer, rated.replies, `1|c|${id}`);
+    expect(prompt.replies[0]?.text).toBe(
+      `¿Qué quieres contarnos sobre la solicitud n.º ${id}? Escribe tu comentario respondiendo a este mensaje.`,
+    );
+    const promptCall = bot.api.calls.findLast(
       (c) => c.method === "sendMessage" && c.payload.chat_id === "3031",
     );
-    expect(thanks?.payload.reply_markup).toEqual({
+    expect(promptCall?.payload.reply_markup).toEqual({
       force_reply: true,
-      input_field_placeholder: "Tu comentario, si quieres",
+      input_field_placeholder: "Tu comentario",
     });
     const sent = await bot.db.prisma.outboxMessage.findFirst({
       where: { chatId: 3031n, ref: `comment:${id}` },
       select: { messageId: true },
     });
-    const thanksId = Number(sent?.messageId);
+    const promptId = Number(sent?.messageId);
     const reply = async (text: string, messageId: number) => {
       const from = bot.api.calls.length;
       await bot.deliver(customer.message({ text, reply_to_message: { message_id: messageId } }));
       return textsTo(bot, 3031, from);
     };
 
-    expect(await reply("x".repeat(1001), thanksId)).toEqual([
+    expect(await reply("x".repeat(1001), promptId)).toEqual([
       "El comentario es demasiado largo: por favor, no pases de 1000 caracteres.",
     ]);
     expect((await rating(id))?.comment).toBeNull();
-    expect(await reply("Muy rápidos, gracias.", thanksId)).toEqual([
+    const staffFrom = bot.api.calls.length;
+    expect(await reply("Muy lentos.", promptId)).toEqual([
       `Gracias: tu comentario sobre la solicitud n.º ${id} ha llegado a nuestro equipo.`,
     ]);
-    expect((await rating(id))?.comment).toBe("Muy rápidos, gracias.");
+    expect((await rating(id))?.comment).toBe("Muy lentos.");
+    expect(textsTo(bot, STAFF_GROUP, staffFrom).join("\n")).toContain(
+      `💬 The customer commented on case #${id} (2 ★): “Muy lentos.”`,
+    );
+    expect((await send(sam(), `/case ${id}`))[0]?.text).toContain(
+      "⭐ Customer's rating: 2 ★ — “Muy lentos.”",
+    );
+    expect(await reply("Muy lentos, y caros.", promptId)).toEqual([
+      `Gracias: tu nuevo comentario sobre la solicitud n.º ${id} ha sustituido al anterior y ha llegado a nuestro equipo.`,
+    ]);
     // A reply to another message is read as a question, and the comment stays.
-    const other = await reply("¿cuánto tarda el reembolso al saldo?", thanksId + 1000);
+    const other = await reply("¿cuánto tarda el reembolso al saldo?", promptId + 1000);
     expect(other.join("\n")).toContain("F1");
-    expect((await rating(id))?.comment).toBe("Muy rápidos, gracias.");
+    expect((await rating(id))?.comment).toBe("Muy lentos, y caros.");
+    // Someone else's comment button is stale.
+    expect(
+      (await press(bot.customer(3032), encodeCallback({ kind: "comment", caseId: id }))).answer
+        ?.payload.text,
+    ).toBe(STALE);
   });
 
   it("/stats gives the week's and month's average and distribution; the metric counts by stars", async () => {
