@@ -7,3 +7,6 @@ export const QUESTION_REF = "question";
 export function settleQuestion(chatId: bigint): Outgoing {
   return { kind: "unbutton", chatId, target: { ref: QUESTION_REF } };
 }
+
+/** The request's message about its files ("file 2 of 5"), edited as more arrive. */
+export const EVIDENCE_REF = "evidence";

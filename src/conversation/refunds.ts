@@ -24,7 +24,7 @@ import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
-import { QUESTION_REF, settleQuestion } from "./question.ts";
+import { EVIDENCE_REF, QUESTION_REF, settleQuestion } from "./question.ts";
 
 /** Where an FAQ answer's "start a request" button begins: the answers it already implies. */
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
@@ -273,19 +273,30 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
           },
           config.evidence,
         );
-        if (r.kind === "refused") {
+        // One status message a request, kept current in place: an album of ten photos
+        // arrives as ten updates and must not become ten messages with ten Done buttons.
+        if (r.kind === "refused" && r.why !== "count") {
           sayRefusedFile(ctx, r.why, config.evidence);
           return;
         }
         const press: ButtonEvent = { type: "choose", q: "evidence", v: "done" };
-        ctx.say("bot:evidence.received", { n: r.count, max: config.evidence.maxFiles }, [
+        const text =
+          r.kind === "refused"
+            ? ctx.t("bot:evidence.full", { count: config.evidence.maxFiles })
+            : ctx.t("bot:evidence.received", { n: r.count, max: config.evidence.maxFiles });
+        const buttons = [
           [
             {
               text: ctx.t("bot:evidence.done"),
-              callback: { kind: "refund", event: JSON.stringify(press) },
+              callback: { kind: "refund", event: JSON.stringify(press) } as const,
             },
           ],
-        ]);
+        ];
+        ctx.out.push(
+          r.kind === "attached" && r.count === 1
+            ? { kind: "message", chatId: ctx.chatId, text, buttons, ref: EVIDENCE_REF }
+            : { kind: "edit", chatId: ctx.chatId, target: { ref: EVIDENCE_REF }, text, buttons },
+        );
       });
     },
     send(ctx, given) {

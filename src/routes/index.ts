@@ -57,7 +57,7 @@ export function planFor(
     case "text":
       return textPlan(f, ctx, inbound, place, state.awaitingWords);
     case "media":
-      return place === "private" ? mediaPlan(f, ctx, inbound.file, state.awaitingWords) : NOTHING;
+      return place === "private" ? mediaPlan(f, ctx, inbound, state.awaitingWords) : NOTHING;
     case "edited":
       return place === "private" && f.refunds.active(ctx) ? say("bot:errors.edited") : NOTHING;
   }
@@ -66,19 +66,25 @@ export function planFor(
 /**
  * A photo, a file or other media in a private chat: evidence for the request
  * that asks for it, else for the case that waits for the customer's answer
- * (known from the chat as read: `awaitingWords`); anywhere else, a note that
- * the bot reads text.
+ * (known from the chat as read: `awaitingWords`), whose caption is then the
+ * answer too; anywhere else, a note that the bot cannot take it. A caption
+ * holding a card number is treated as such a text: deleted, never attached.
  */
 function mediaPlan(
   f: Features,
   ctx: ChatContext,
-  file: MediaFile | undefined,
+  inbound: Extract<ChatInbound, { kind: "media" }>,
   awaitingWords: boolean,
 ): Plan {
+  const { file, caption } = inbound;
+  if (caption !== undefined && containsCardNumber(caption))
+    return cardNumberRemoved(inbound.messageId);
   if (f.refunds.wantsFiles(ctx)) return f.refunds.attach(ctx, file);
   if (file === undefined || !awaitingWords) return say("bot:errors.textOnly");
   return inTransaction(async (ctx) => {
     if (!(await f.staff.takeFile(ctx, file))) ctx.say("bot:errors.textOnly");
+    else if (caption !== undefined && caption.trim() !== "")
+      await f.staff.takeWords(ctx, cutText(caption.trim(), 2000));
   });
 }
 

@@ -35,6 +35,8 @@ const message = z.object({
   chat,
   from: user.optional(),
   text: z.string().optional(),
+  /** a photo's or a file's words */
+  caption: z.string().optional(),
   /** the message this one replies to: only its id is read */
   reply_to_message: z.object({ message_id: z.number().int() }).optional(),
   sticker: z.unknown().optional(),
@@ -132,6 +134,9 @@ export type Inbound =
       media: "sticker" | "photo" | "voice" | "video" | "document" | "other";
       /** for a photo or a document */
       file: MediaFile | undefined;
+      messageId: number;
+      /** the words sent with it, if any */
+      caption?: string;
     })
   | (Base & { kind: "edited" })
   | (Base & {
@@ -185,7 +190,14 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
   const media = (["sticker", "photo", "voice", "video", "document"] as const).find(
     (k) => m[k] !== undefined,
   );
-  return { ...base, kind: "media", media: media ?? "other", file: fileOf(m) };
+  return {
+    ...base,
+    kind: "media",
+    media: media ?? "other",
+    file: fileOf(m),
+    messageId: m.message_id,
+    ...(m.caption === undefined ? {} : { caption: m.caption }),
+  };
 }
 
 /** A photo's or a document's file; media whose file is not as expected is still media, without one. */

@@ -17,11 +17,17 @@ describe("rough input", () => {
       "photo",
       { photo: [{ file_id: "p", width: 1, height: 1 }] },
       "en",
-      "I can only read text.",
+      "I can't take this here.",
     ],
-    [4002, "voice", { voice: { file_id: "v", duration: 3 } }, "ru", "Я понимаю только текст."],
-    [4003, "document", { document: { file_id: "d" } }, "uk", "Я розумію лише текст."],
-    [4004, "location", { location: { latitude: 1, longitude: 2 } }, "es", "Solo puedo leer texto."],
+    [4002, "voice", { voice: { file_id: "v", duration: 3 } }, "ru", "Здесь я не могу это принять."],
+    [4003, "document", { document: { file_id: "d" } }, "uk", "Тут я не можу це прийняти."],
+    [
+      4004,
+      "location",
+      { location: { latitude: 1, longitude: 2 } },
+      "es",
+      "Aquí no puedo aceptarlo.",
+    ],
   ])(
     "answers (%i) a %s with a polite note in the user's language",
     async (id, _kind, fields, lang, expected) => {

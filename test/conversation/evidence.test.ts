@@ -41,6 +41,14 @@ async function toEvidence(u: TestUser): Promise<Reply[]> {
   return (await pressWith(u, rs, '"q":"comment","v":"skip"')).replies;
 }
 
+/** The texts the bot's edits gave a chat's messages since `from`. */
+function editsTo(bot: TestBot, chatId: number, from: number): string[] {
+  return bot.api.calls
+    .slice(from)
+    .filter((c) => c.method === "editMessageText" && c.payload.chat_id === String(chatId))
+    .map((c) => String(c.payload.text));
+}
+
 /** The copyMessage calls made since `from`. */
 function copies(bot: TestBot, from: number) {
   return bot.api.calls.slice(from).filter((c) => c.method === "copyMessage");
@@ -61,11 +69,10 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     const asked = await toEvidence(ann);
     expect(asked.at(-1)?.text).toMatch(/^Anything to show our team/);
 
-    expect((await sendMedia(ann, photo("ph-1")))[0]?.text).toBe(
-      "Got it: file 1 of 2. Send more, or tap Done.",
-    );
-    expect((await sendMedia(ann, document("doc-x", "application/zip")))[0]?.text).toMatch(
-      /^I can't attach this kind of file/,
+    const first = await sendMedia(ann, photo("ph-1"));
+    expect(first[0]?.text).toBe("Got it: file 1 of 2. Send more, or tap Done.");
+    expect((await sendMedia(ann, document("doc-x", "application/zip")))[0]?.text).toBe(
+      "I can't attach this kind of file. I can take photos or PDF.",
     );
     expect((await sendMedia(ann, document("doc-big", "application/pdf", 3_000_000)))[0]?.text).toBe(
       "This file is too big: the limit is 1 MB. A screenshot will do.",
@@ -76,13 +83,16 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     expect((await send(ann, "here it is"))[0]?.text).toBe(
       "Send photos or files here, or tap Skip to go on.",
     );
-    const second = await sendMedia(ann, document("doc-1", "application/pdf"));
-    expect(second[0]?.text).toBe("Got it: file 2 of 2. Send more, or tap Done.");
-    expect((await sendMedia(ann, photo("ph-3")))[0]?.text).toBe(
-      "A request can have at most 2 files, so this one wasn't added.",
-    );
+    // Further files keep the one message about them current, instead of adding one each.
+    const before = bot.api.calls.length;
+    expect(await sendMedia(ann, document("doc-1", "application/pdf"))).toEqual([]);
+    expect(await sendMedia(ann, photo("ph-3"))).toEqual([]);
+    expect(editsTo(bot, 3101, before)).toEqual([
+      "Got it: file 2 of 2. Send more, or tap Done.",
+      "Got it: 2 files, the most a request can take; anything more wasn't added. Tap Done to go on.",
+    ]);
 
-    const summary = (await pressWith(ann, second, '"q":"evidence"')).replies;
+    const summary = (await pressWith(ann, first, '"q":"evidence"')).replies;
     expect(summary.at(-1)?.text).toContain("Files: 2 files");
     const from = bot.api.calls.length;
     const done = (await pressWith(ann, summary, '"type":"submit"')).replies;
@@ -129,9 +139,19 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3103n } })).toBe(0);
   });
 
+  it("a caption with a card number is deleted like such a text, and nothing is attached", async () => {
+    const fay = bot.customer(3106, "ru");
+    await toEvidence(fay);
+    const from = bot.api.calls.length;
+    const said = await sendMedia(fay, { ...photo("fay-1"), caption: "карта 4111 1111 1111 1111" });
+    expect(bot.api.calls.slice(from).map((c) => c.method)).toContain("deleteMessage");
+    expect(said[0]?.text).toMatch(/номер карты/i);
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3106n } })).toBe(0);
+  });
+
   it("outside a request, media get the note that the bot reads text", async () => {
     const dee = bot.customer(3104, "en");
-    expect((await sendMedia(dee, photo("dee-1")))[0]?.text).toMatch(/^I can only read text/);
+    expect((await sendMedia(dee, photo("dee-1")))[0]?.text).toMatch(/^I can't take this here\./);
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3104n } })).toBe(0);
   });
 
@@ -149,14 +169,18 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
       `The customer of case #${id} (Eve) sent a photo, 234 KB. The case still waits for their answer.`,
     ]);
     expect(copies(bot, from).map((c) => c.payload.chat_id)).toEqual([String(STAFF_GROUP)]);
+    // The caption of a second file is the answer staff asked for.
+    await sendMedia(eve, { ...photo("eve-2"), caption: "This is the order page." });
+    const events = await bot.db.prisma.caseEvent.findMany({ where: { caseId: id } });
+    expect(events.map((e) => e.note)).toContain("This is the order page.");
     const c = await bot.db.prisma.refundCase.findUniqueOrThrow({ where: { id } });
-    expect(c.status).toBe("needs_info");
+    expect(c.status).toBe("in_review");
 
     const shown = bot.api.calls.length;
     const card = await send(sam, `/case ${id}`);
     const text = card.map((r) => r.text).join("\n");
-    expect(text).toContain("📎 Files: 1");
+    expect(text).toContain("📎 Files: 2");
     expect(text).toMatch(/Eve: attached a photo, 234 KB/);
-    expect(copies(bot, shown)).toHaveLength(1);
+    expect(copies(bot, shown)).toHaveLength(2);
   });
 });
