@@ -6,7 +6,7 @@ import { cutText } from "../outbox/write.ts";
 import type { Place } from "../staff/desk.ts";
 import { isStaff } from "../staff/roles.ts";
 import type { ChatState } from "../updates/chat-state.ts";
-import type { Inbound, MediaFile } from "../updates/parse.ts";
+import type { Inbound } from "../updates/parse.ts";
 import { CUSTOMER_BUTTONS, CUSTOMER_COMMANDS, human } from "./customer.ts";
 import { allowed, type ButtonKind, type Command, type Features, mapPlan } from "./route.ts";
 import { STAFF_BUTTONS, STAFF_COMMANDS } from "./staff.ts";
