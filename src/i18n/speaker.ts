@@ -21,7 +21,9 @@ function dateFormat(lang: string, timeZone: string): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}`;
   let f = dateFormats.get(key);
   if (f === undefined) {
+    // The weekday, because "back on Monday" or "due Friday" is how people plan.
     f = new Intl.DateTimeFormat(lang, {
+      weekday: "short",
       year: "numeric",
       month: "short",
       day: "numeric",

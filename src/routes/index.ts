@@ -155,9 +155,14 @@ function answered(
         ...(said === undefined ? {} : { text: said.text }),
         ...(said?.alert === true ? { alert: true } : {}),
       });
-      if (place !== "private") return;
       const target = { messageId: inbound.messageId };
-      const answers = callback !== undefined && BUTTONS[callback.kind].answers;
+      const route = callback === undefined ? undefined : BUTTONS[callback.kind];
+      if (ok && route?.turnsPage === true) {
+        turnPage(ctx, target);
+        return;
+      }
+      if (place !== "private") return;
+      const answers = route?.answers === true;
       if (ok && !answers) return;
       // Shown before what the press caused: the question with its answer, then what follows.
       ctx.out.splice(
@@ -173,6 +178,20 @@ function answered(
           : { kind: "unbutton", chatId: ctx.chatId, target },
       );
     },
+  };
+}
+
+/** The page a press showed takes the place of the page it was pressed on. */
+function turnPage(ctx: ChatContext, target: { messageId: number }): void {
+  const i = ctx.out.findIndex((o) => o.kind === "message" && o.chatId === ctx.chatId);
+  const page = ctx.out[i];
+  if (page?.kind !== "message") return;
+  ctx.out[i] = {
+    kind: "edit",
+    chatId: ctx.chatId,
+    target,
+    text: page.text,
+    buttons: page.buttons ?? [],
   };
 }
 

@@ -96,16 +96,18 @@ export function command<A = undefined>(r: CommandRoute<A>): Command {
 
 /**
  * A button as declared: who may press it, its needs, its work (false: the
- * button is stale), and whether pressing it answers its message — a question,
- * a confirmation — so that message keeps the choice and loses its keyboard
- * (menus and lists stay as they are).
+ * button is stale), and what the press does to its own message: `answers` —
+ * a question, a confirmation — keeps the choice and loses the keyboard;
+ * `turnsPage` — a list's next page — replaces the message with what the press
+ * shows, so the chat holds one list, not one per page (menus stay as they are).
  */
-export type ButtonRoute<C> = { who: Who; answers?: true } & Acts<C, boolean>;
+export type ButtonRoute<C> = { who: Who; answers?: true; turnsPage?: true } & Acts<C, boolean>;
 
 /** A button as the dispatch uses it. */
 export interface ButtonKind {
   readonly who: Who;
   readonly answers: boolean;
+  readonly turnsPage: boolean;
   readonly needs: Needs | "by its step";
   /** The plan for this press; undefined when the callback is of another kind. */
   plan(f: Features, ctx: ChatContext, c: Callback, place: Place): Plan<boolean> | undefined;
@@ -119,6 +121,7 @@ export function button<K extends Callback["kind"]>(
   return {
     who: r.who,
     answers: r.answers === true,
+    turnsPage: r.turnsPage === true,
     needs: r.needs,
     plan: (f, ctx, c, place) => (mine(c) ? planOf(r, f, ctx, c, place) : undefined),
   };

@@ -226,6 +226,7 @@ export const STAFF_BUTTONS = {
   }),
   queue: button("queue", {
     who: "staff",
+    turnsPage: true,
     needs: "transaction",
     run: async (f, ctx, c) => {
       await f.staff.queue(ctx, c.page);
@@ -234,6 +235,7 @@ export const STAFF_BUTTONS = {
   }),
   find: button("find", {
     who: "staff",
+    turnsPage: true,
     needs: "transaction",
     run: async (f, ctx, c) => {
       await f.staff.find(ctx, c.text, c.page);

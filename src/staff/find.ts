@@ -7,7 +7,7 @@ import { caseLine, openButtons, PAGE_SIZE, pagingRow } from "./queue.ts";
  * the text looks like says where to look:
  *
  *   #12              case 12
- *   @ann             the customer's @username (any case of letters)
+ *   @ann             the customer's @username (any case of letters); without the @ too
  *   ann@example.com  the account (e-mail), or part of it
  *   12.50, 12,50 EUR the amount (and the currency, when given)
  *   4477009          digits: the case number, the customer's id, the amount, or part of the number or order
@@ -73,6 +73,8 @@ export function findTerms(text: string): FindTerms {
   }
   return {
     ...NONE,
+    // Staff often leave the @ out.
+    username: /^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(t) ? t : null,
     account: t.toLowerCase(),
     reference: reference.length >= 3 ? reference : null,
   };

@@ -103,7 +103,7 @@ export async function showStats(ctx: ChatContext, timeZone: string): Promise<voi
   lines.push(
     s.medianDecisionMs === null
       ? ctx.t("staff:stats.noDecisions")
-      : ctx.t("staff:stats.median", { hours: (s.medianDecisionMs / 3_600_000).toFixed(1) }),
+      : ctx.t("staff:stats.median", { hours: oneDecimal(ctx, s.medianDecisionMs / 3_600_000) }),
   );
   lines.push(ctx.t("staff:stats.missed", { n: s.missedThisWeek }));
   lines.push(ratingLine(ctx, "week", s.ratings.week), ratingLine(ctx, "month", s.ratings.month));
@@ -116,9 +116,14 @@ function ratingLine(ctx: ChatContext, period: "week" | "month", r: Ratings): str
     .map((n, i) => ctx.t("staff:stats.stars", { stars: i + 1, n }))
     .reverse()
     .join(" · ");
-  const average = new Intl.NumberFormat(ctx.lang, {
+  const average = oneDecimal(ctx, r.average);
+  return ctx.t(`staff:stats.ratings.${period}`, { average, n: r.count, stars });
+}
+
+/** A figure with one decimal, in the reader's notation (12.5 or 12,5). */
+function oneDecimal(ctx: ChatContext, n: number): string {
+  return new Intl.NumberFormat(ctx.lang, {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
-  }).format(r.average);
-  return ctx.t(`staff:stats.ratings.${period}`, { average, n: r.count, stars });
+  }).format(n);
 }

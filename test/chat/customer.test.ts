@@ -56,7 +56,7 @@ describe("customer chat", () => {
     );
     const sticker = await bot.deliver(u.message({ sticker: { file_id: "x" } }));
     expect(sticker.map((c) => c.payload.text)).toEqual([
-      "Solo puedo leer texto. Escribe tu respuesta o usa los botones.",
+      "Aquí no puedo aceptarlo. Escribe tu respuesta o usa los botones; acepto fotos y archivos mientras haces una solicitud o cuando nuestro equipo te pide algo.",
     ]);
   });
 

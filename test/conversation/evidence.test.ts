@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import {
   document,
+  editsTo,
   makeStaff,
   photo,
   pressWith,
@@ -39,14 +40,6 @@ async function toEvidence(u: TestUser): Promise<Reply[]> {
   await send(u, "+44 7700 900123");
   rs = await send(u, "2.50 EUR");
   return (await pressWith(u, rs, '"q":"comment","v":"skip"')).replies;
-}
-
-/** The texts the bot's edits gave a chat's messages since `from`. */
-function editsTo(bot: TestBot, chatId: number, from: number): string[] {
-  return bot.api.calls
-    .slice(from)
-    .filter((c) => c.method === "editMessageText" && c.payload.chat_id === String(chatId))
-    .map((c) => String(c.payload.text));
 }
 
 /** The copyMessage calls made since `from`. */
@@ -87,7 +80,7 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     const before = bot.api.calls.length;
     expect(await sendMedia(ann, document("doc-1", "application/pdf"))).toEqual([]);
     expect(await sendMedia(ann, photo("ph-3"))).toEqual([]);
-    expect(editsTo(bot, 3101, before)).toEqual([
+    expect(editsTo(bot, 3101, before).map((r) => r.text)).toEqual([
       "Got it: file 2 of 2. Send more, or tap Done.",
       "Got it: 2 files, the most a request can take; anything more wasn't added. Tap Done to go on.",
     ]);

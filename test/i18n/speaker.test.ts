@@ -19,7 +19,7 @@ describe("Speaker", () => {
   });
 
   it("names the time zone of every date it writes", () => {
-    expect(createSpeaker(i18n, "en", "UTC").date(at)).toBe("Dec 4, 2026, 11:16 AM UTC");
+    expect(createSpeaker(i18n, "en", "UTC").date(at)).toBe("Fri, Dec 4, 2026, 11:16 AM UTC");
     expect(createSpeaker(i18n, "ru", "Europe/Kyiv").date(at)).toMatch(/13:16 GMT\+2$/);
   });
 

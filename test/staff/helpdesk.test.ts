@@ -6,6 +6,7 @@ import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 import {
   ADMIN,
+  editsTo,
   makeCase,
   makeStaff,
   press,
@@ -287,6 +288,7 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
       /^Cases matching “@zoerefund”, newest first \(page 1\):\n#\d+ · waiting for review · €12\.50/,
     );
     expect((await find("nobody-here"))?.text).toBe("No case matches “nobody-here”.");
+    expect(ids(await find("ZoeRefund"))).toEqual([a]);
 
     // Ten cases of one customer: eight on the first page, newest first, then two.
     const many: number[] = [];
@@ -295,9 +297,12 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     expect(ids(first)).toEqual(many.slice(2).reverse());
     const more = first?.buttons.find((b) => b.data.startsWith("1|x|"));
     expect(more?.data).toBe(encodeCallback({ kind: "find", page: 1, text: "3042" }));
-    const second = await press(sam(), more?.data ?? "");
-    expect(ids(second.replies[0])).toEqual(many.slice(0, 2).reverse());
-    expect(second.replies[0]?.buttons.map((b) => b.data)).toContain(
+    // The next page takes the place of the first: the chat holds one list.
+    const paged = bot.api.calls.length;
+    expect((await press(sam(), more?.data ?? "")).replies).toEqual([]);
+    const second = editsTo(bot, STAFF_GROUP, paged);
+    expect(ids(second[0])).toEqual(many.slice(0, 2).reverse());
+    expect(second[0]?.buttons.map((b) => b.data)).toContain(
       encodeCallback({ kind: "find", page: 0, text: "3042" }),
     );
     // A case button opens the card, as in /queue.

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { RefundKind } from "../../src/database/generated/client.ts";
 import type { PrismaClient } from "../../src/database/open.ts";
 import type { Reply, TestBot, TestUser } from "../support/bot.ts";
-import { replies } from "../support/bot.ts";
+import { asReply, replies } from "../support/bot.ts";
 
 export const STAFF_GROUP = -1001234567890;
 export const ADMIN = 900;
@@ -16,6 +16,14 @@ export function textsTo(bot: TestBot, chatId: number, from = 0): string[] {
     .slice(from)
     .filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chatId))
     .map((c) => String(c.payload.text));
+}
+
+/** What the bot's edits made of one chat's messages since `from` calls ago (text and buttons). */
+export function editsTo(bot: TestBot, chatId: number, from = 0): Reply[] {
+  return bot.api.calls
+    .slice(from)
+    .filter((c) => c.method === "editMessageText" && String(c.payload.chat_id) === String(chatId))
+    .map(asReply);
 }
 
 /** Replies (with buttons) sent to one chat since `from` calls ago. */

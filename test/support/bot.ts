@@ -197,19 +197,20 @@ export interface Reply {
 }
 
 export function replies(calls: Call[]): Reply[] {
-  return calls
-    .filter((c) => c.method === "sendMessage")
-    .map((c) => {
-      const markup = c.payload.reply_markup as
-        | { inline_keyboard?: { text: string; callback_data: string }[][] }
-        | undefined;
-      return {
-        text: String(c.payload.text),
-        buttons: (markup?.inline_keyboard ?? [])
-          .flat()
-          .map((b) => ({ text: b.text, data: b.callback_data })),
-      };
-    });
+  return calls.filter((c) => c.method === "sendMessage").map(asReply);
+}
+
+/** A sent or edited message's text and buttons. */
+export function asReply(c: Call): Reply {
+  const markup = c.payload.reply_markup as
+    | { inline_keyboard?: { text: string; callback_data: string }[][] }
+    | undefined;
+  return {
+    text: String(c.payload.text),
+    buttons: (markup?.inline_keyboard ?? [])
+      .flat()
+      .map((b) => ({ text: b.text, data: b.callback_data })),
+  };
 }
 
 /** The button whose label contains `label` in the last reply that has buttons. */
