@@ -125,13 +125,26 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     });
   }
 
-  /** The staff member's pending prompt of one of `actions` in this chat, consumed. */
-  async function takePrompt(ctx: ChatContext, actions: readonly string[]) {
+  /** The staff member's pending prompt of one of `actions` in this chat; an expired one is dropped. */
+  async function pendingPrompt(ctx: ChatContext, actions: readonly string[]) {
     const key = { userId_chatId: { userId: ctx.user.id, chatId: ctx.chatId } };
     const p = await ctx.tx.staffPrompt.findUnique({ where: key });
     if (p === null || !actions.includes(p.action)) return null;
-    await ctx.tx.staffPrompt.delete({ where: key });
-    return p.at.getTime() > ctx.now.getTime() - PROMPT_MS ? p : null;
+    if (p.at.getTime() > ctx.now.getTime() - PROMPT_MS) return p;
+    await dropPrompt(ctx);
+    return null;
+  }
+
+  async function dropPrompt(ctx: ChatContext): Promise<void> {
+    const key = { userId_chatId: { userId: ctx.user.id, chatId: ctx.chatId } };
+    await ctx.tx.staffPrompt.deleteMany({ where: key.userId_chatId });
+  }
+
+  /** The pending prompt, consumed. */
+  async function takePrompt(ctx: ChatContext, actions: readonly string[]) {
+    const p = await pendingPrompt(ctx, actions);
+    if (p !== null) await dropPrompt(ctx);
+    return p;
   }
 
   return {
@@ -197,11 +210,13 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     },
 
     async takePrompted(ctx, text) {
-      const p = await takePrompt(ctx, ["reject", "ask"]);
+      const p = await pendingPrompt(ctx, ["reject", "ask"]);
       if (p === null || (p.action !== "reject" && p.action !== "ask")) return false;
       const words = await expandSaved(ctx, text);
-      if (words !== null)
-        await performAction(ctx, deps, p.caseId, { action: p.action, note: words });
+      // A mistyped saved reply's name keeps the prompt: the next message still answers it.
+      if (words === null) return true;
+      await dropPrompt(ctx);
+      await performAction(ctx, deps, p.caseId, { action: p.action, note: words });
       return true;
     },
 

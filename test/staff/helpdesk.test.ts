@@ -243,6 +243,10 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     // The words a Reject button asks for may be a saved reply too.
     const third = await makeCase(bot.db.prisma, { customerId: 3033 });
     await press(sam(), encodeCallback({ kind: "staff", action: "reject", caseId: third }));
+    // A mistyped name is refused, and the button's prompt still waits for the words.
+    expect((await send(sam(), ":lat"))[0]?.text).toBe(
+      "There is no saved reply :lat. /replies lists them.",
+    );
     await send(sam(), ":late");
     expect(textsTo(bot, 3033).at(-2)).toContain("Sorry we took so long.");
     // And the answer to a customer's question for a person.
