@@ -65,7 +65,7 @@ const supportHours = z.string().transform((text, ctx) => {
   if (typeof hours !== "string") return hours;
   ctx.addIssue({
     code: "custom",
-    message: `${hours}: days and hours such as Mon-Fri 09:00-18:00, Sat 10:00-14:00`,
+    message: `${hours}: days and hours such as Mon-Fri 09:00-18:00, Sat 10:00-14:00 (a night shift: Fri 22:00-02:00)`,
   });
   return z.NEVER;
 });

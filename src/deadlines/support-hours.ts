@@ -19,11 +19,12 @@ export function nextOpening(
   let date: IsoDate = local.date;
   // A week and a bit covers every schedule; a run of holidays longer than that is not a schedule.
   for (let day = 0; day < 60; day++, date = addDays(date, 1)) {
-    const open = cal.holidays.includes(date) ? undefined : hours.get(weekdayOf(date));
-    if (open === undefined) continue;
-    if (day === 0 && minute >= open.to) continue;
-    if (day === 0 && minute >= open.from) return undefined;
-    return new Date(fromLocal(date, minutesToTime(open.from), cal.timeZone));
+    const shifts = cal.holidays.includes(date) ? [] : (hours.get(weekdayOf(date)) ?? []);
+    for (const shift of shifts) {
+      if (day === 0 && minute >= shift.to) continue;
+      if (day === 0 && minute >= shift.from) return undefined;
+      return new Date(fromLocal(date, minutesToTime(shift.from), cal.timeZone));
+    }
   }
   return undefined;
 }

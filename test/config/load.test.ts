@@ -133,7 +133,7 @@ describe("parseConfig", () => {
       "days and hours such as Mon-Fri 09:00-18:00",
     );
     const hours = parseConfig({ SUPPORT_HOURS: "Mon-Fri 09:00-18:00" }, LANGS).supportHours;
-    expect(hours?.get(1)).toEqual({ from: 540, to: 1080 });
+    expect(hours?.get(1)).toEqual([{ from: 540, to: 1080 }]);
     expect(hours?.has(0)).toBe(false);
   });
 

@@ -14,22 +14,45 @@ const WEEKDAYS = hours("Mon-Fri 09:00-18:00, Sat 10:00-14:00");
 describe("support hours", () => {
   it("reads days, ranges of days and hours", () => {
     expect([...WEEKDAYS.entries()].sort(([a], [b]) => a - b)).toEqual([
-      [1, { from: 540, to: 1080 }],
-      [2, { from: 540, to: 1080 }],
-      [3, { from: 540, to: 1080 }],
-      [4, { from: 540, to: 1080 }],
-      [5, { from: 540, to: 1080 }],
-      [6, { from: 600, to: 840 }],
+      [1, [{ from: 540, to: 1080 }]],
+      [2, [{ from: 540, to: 1080 }]],
+      [3, [{ from: 540, to: 1080 }]],
+      [4, [{ from: 540, to: 1080 }]],
+      [5, [{ from: 540, to: 1080 }]],
+      [6, [{ from: 600, to: 840 }]],
     ]);
     // A range may wrap over Sunday; the whole day ends at 24:00.
     expect([...hours("Sat-Mon 00:00-24:00").keys()].sort()).toEqual([0, 1, 6]);
   });
 
+  it("reads split shifts, one-digit hours and night shifts that end the next day", () => {
+    const split = hours("Mon 9:00-13:00, Mon 14:00-18:00");
+    expect(split.get(1)).toEqual([
+      { from: 540, to: 780 },
+      { from: 840, to: 1080 },
+    ]);
+    const night = hours("Fri 22:00-02:00");
+    expect(night.get(5)).toEqual([{ from: 1320, to: 1440 }]);
+    expect(night.get(6)).toEqual([{ from: 0, to: 120 }]);
+    // Saturday 01:00 Berlin is still Friday's shift; Saturday 03:00 waits for next Friday 22:00.
+    expect(nextOpening(new Date("2026-12-05T00:00:00Z"), night, BERLIN)).toBeUndefined();
+    expect(nextOpening(new Date("2026-12-05T02:00:00Z"), night, BERLIN)).toEqual(
+      new Date("2026-12-11T21:00:00Z"),
+    );
+    // Monday 13:30, between the shifts → 14:00.
+    expect(nextOpening(new Date("2026-12-07T12:30:00Z"), split, BERLIN)).toEqual(
+      new Date("2026-12-07T13:00:00Z"),
+    );
+  });
+
   it("says what is wrong with a schedule it cannot read", () => {
     expect(parseSupportHours("weekdays 9-6")).toContain('not like "Mon-Fri 09:00-18:00"');
     expect(parseSupportHours("Mon-Fry 09:00-18:00")).toContain("names a day");
-    expect(parseSupportHours("Mon 18:00-09:00")).toContain("no time between");
-    expect(parseSupportHours("Mon 09:00-18:00, Mon-Tue 10:00-11:00")).toContain("repeats a day");
+    expect(parseSupportHours("Mon 09:00-09:00")).toContain("starts and ends at the same time");
+    expect(parseSupportHours("Mon 09:00-25:00")).toContain("not on a 24-hour clock");
+    expect(parseSupportHours("Mon 09:00-18:00, Mon-Tue 10:00-11:00")).toContain(
+      "overlaps another shift",
+    );
   });
 
   it("is open within the hours: nobody waits", () => {
