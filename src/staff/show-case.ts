@@ -3,7 +3,7 @@ import type { ChatContext } from "../chat/context.ts";
 import type { Attachment } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
-import type { Outgoing } from "../outbox/write.ts";
+import { MAX_MESSAGE_LENGTH, type Outgoing } from "../outbox/write.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
@@ -78,13 +78,12 @@ export async function showCase(
     }),
   }));
   const log = [...transitions, ...attached].sort((a, b) => a.at - b.at).map((e) => e.line);
-  const text = [
+  const text = caseMessage(
     cardText(ctx, v, { fullDetails: full }),
-    "",
     ctx.t("staff:card.history"),
-    ...log,
-    ...noteLines(ctx, notes, people),
-  ].join("\n");
+    log,
+    noteLines(ctx, notes, people),
+  );
   // This becomes the chat's card, kept current from now on; the copy before it keeps its
   // text and loses its buttons, so no chat has two live cards of one case.
   const ref = cardRef(caseId);
@@ -101,6 +100,18 @@ export async function showCase(
     ref,
   });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
+}
+
+/**
+ * The card, the log and the notes in one message within Telegram's limit: a
+ * long history loses its oldest lines (shown as "…"), never the card or the
+ * notes, which are the newest things staff wrote.
+ */
+export function caseMessage(card: string, heading: string, log: string[], notes: string[]): string {
+  const join = (lines: string[]) => [card, "", heading, ...lines, ...notes].join("\n");
+  let kept = log;
+  while (kept.length > 1 && join(kept).length > MAX_MESSAGE_LENGTH) kept = ["…", ...kept.slice(2)];
+  return join(kept);
 }
 
 /** A file as staff read it: photo or document, its type and size when Telegram gave them. */
