@@ -102,8 +102,8 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   outOfScopeScore: 9,
   outOfScopeConfidence: 0.3,
   offTopic: 0.3,
-  offTopicRatio: 1,
-  answerConfidence: 0.6,
+  offTopicRatio: 1.5,
+  answerConfidence: 0.7,
   smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };
@@ -555,7 +555,17 @@ export function createFaqFromLocales(
     if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.5) return true;
     if (sb < thresholds.outOfScopeScore) return false;
     if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.2) return true;
-    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.5;
+    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.3;
+  };
+
+  /** Whether `b` overrules n-gram profiles that were sure of `a`: a real match, with more known words or a much stronger one. */
+  const fitsClearlyBetter = (b: Ranking, a: Ranking): boolean => {
+    const sa = a.entries[0]?.score ?? 0;
+    const sb = b.entries[0]?.score ?? 0;
+    // Nothing but stop words of the sure language ("thank you so much") is that language.
+    if (a.termCount === 0 || sb < thresholds.outOfScopeScore) return false;
+    if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.2) return true;
+    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.3;
   };
 
   return {
@@ -571,14 +581,17 @@ export function createFaqFromLocales(
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };
-      if (guess.certain) return decide(text, rank(text, first));
       let chosen = rank(text, first);
       // Only the runner-up language is tried: on the development sets a third never won, and
-      // each costs a search.
+      // each costs a search. It is tried even when the n-gram profiles were sure: a few
+      // English words with "no" in them ("no code received") read as Spanish to them, while
+      // the FAQ knows every word only in English. A telling letter leaves no runner-up.
       const runnerUp = guess.candidates[1];
       if (runnerUp !== undefined) {
         const other = rank(text, runnerUp);
-        if (fitsBetter(other, chosen)) chosen = other;
+        if (guess.certain ? fitsClearlyBetter(other, chosen) : fitsBetter(other, chosen)) {
+          chosen = other;
+        }
       }
       const result = decide(text, chosen);
       // Nothing in the text tells its language: reply to an off-topic message or small talk
