@@ -111,6 +111,9 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
 /** Up to this many distinct words a question is searched with typos and prefixes. */
 const TYPO_SEARCH_TERMS = 12;
 
+/** From this length a language the n-gram profiles are sure of is not second-guessed. */
+const SURE_LANGUAGE_LENGTH = 200;
+
 /** Telegram's longest message: longer text is cut here before it is read. */
 export const MAX_QUESTION_LENGTH = 4096;
 
@@ -583,10 +586,13 @@ export function createFaqFromLocales(
       if (first === undefined) return { kind: "out_of_scope", language: fallback };
       let chosen = rank(text, first);
       // Only the runner-up language is tried: on the development sets a third never won, and
-      // each costs a search. It is tried even when the n-gram profiles were sure: a few
-      // English words with "no" in them ("no code received") read as Spanish to them, while
-      // the FAQ knows every word only in English. A telling letter leaves no runner-up.
-      const runnerUp = guess.candidates[1];
+      // each costs a search. It is tried even when the n-gram profiles were sure, if the text
+      // is short: a few English words with "no" in them ("no code received") read as Spanish
+      // to them, while the FAQ knows every word only in English; a long text's profile is
+      // sure for good reason, and a second search of 4,096 characters doubles its time. A
+      // telling letter leaves no runner-up.
+      const runnerUp =
+        guess.certain && text.length > SURE_LANGUAGE_LENGTH ? undefined : guess.candidates[1];
       if (runnerUp !== undefined) {
         const other = rank(text, runnerUp);
         if (guess.certain ? fitsClearlyBetter(other, chosen) : fitsBetter(other, chosen)) {
