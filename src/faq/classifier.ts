@@ -19,6 +19,8 @@ const BIAS_RATE = 0.1;
 export interface Sample {
   label: string;
   text: string;
+  /** How much this sample's updates count (default 1). */
+  weight?: number;
 }
 
 export interface Classifier {
@@ -91,6 +93,7 @@ export function trainClassifier(samples: readonly Sample[]): Classifier {
   const data = samples.map((s) => ({
     x: vectorize(featuresOf(s.text), ids, true),
     y: labelId.get(s.label) ?? 0,
+    w: s.weight ?? 1,
   }));
   const weights = new Float64Array(ids.size * k);
   const bias = new Float64Array(k);
@@ -123,7 +126,7 @@ export function trainClassifier(samples: readonly Sample[]): Classifier {
       logits(d.x, z);
       softmaxInPlace(z);
       for (let c = 0; c < k; c++) {
-        const g = (z[c] ?? 0) - (c === d.y ? 1 : 0);
+        const g = d.w * ((z[c] ?? 0) - (c === d.y ? 1 : 0));
         bias[c] = (bias[c] ?? 0) - rate * g * BIAS_RATE;
         z[c] = g;
       }

@@ -29,6 +29,7 @@ export {
   createFaq,
   createFaqFromLocales,
   DEFAULT_THRESHOLDS,
+  type Explanation,
   type Faq,
   type FaqMatch,
   type FaqOptions,

@@ -82,8 +82,13 @@ export interface FaqThresholds {
   outOfScopeScore: number;
   /** Where the index finds nothing, out of scope unless the classifier is at least this sure. */
   outOfScopeConfidence: number;
-  /** The classifier's probability of "off topic" from which a question is out of scope. */
+  /** The classifier's probability of "off topic" from which a question is out of scope… */
   offTopic: number;
+  /**
+   * …unless the classifier alone finds its leading entry this many times as likely as "off
+   * topic"; an answer needs that too.
+   */
+  offTopicRatio: number;
   /** An answer needs this combined confidence (0–1) in its entry… */
   answerConfidence: number;
   /** Small talk needs its label to lead with this combined confidence. */
@@ -97,13 +102,17 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   outOfScopeScore: 9,
   outOfScopeConfidence: 0.3,
   offTopic: 0.3,
-  answerConfidence: 0.6,
+  offTopicRatio: 1.5,
+  answerConfidence: 0.7,
   smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };
 
 /** Up to this many distinct words a question is searched with typos and prefixes. */
 const TYPO_SEARCH_TERMS = 12;
+
+/** From this length a language the n-gram profiles are sure of is not second-guessed. */
+const SURE_LANGUAGE_LENGTH = 200;
 
 /** Telegram's longest message: longer text is cut here before it is read. */
 export const MAX_QUESTION_LENGTH = 4096;
@@ -120,11 +129,25 @@ export interface Faq {
   match(text: string, options?: { userLanguage?: string }): FaqMatch;
   /** Ranks all entries for `text` in one language (for evaluation and debugging). */
   rank(text: string, language: string): Ranking;
+  /** What the decision on `text` in `language` rests on (for evaluation and debugging). */
+  explain(text: string, language: string): Explanation;
   /** The /faq topic list with each topic's questions, in `language`. */
   topics(language: string): FaqTopic[];
   entry(id: string): FaqEntry | undefined;
   /** The validated faq.json text of a language. */
   content(language: string): FaqLocale;
+}
+
+/** The figures a decision rests on. */
+export interface Explanation {
+  /** The labels' combined confidences, best first (the first eight). */
+  labels: { label: string; confidence: number }[];
+  /** The classifier's own probability of "off topic", and of the leading label. */
+  offTopic: number;
+  own: number;
+  /** Whether the index finds nothing (no FAQ words, weak scores). */
+  indexFindsNothing: boolean;
+  match: FaqMatch;
 }
 
 interface Doc {
@@ -176,6 +199,8 @@ export interface FaqOptions {
   entryWeight?: number;
   /** Weight of the BM25 ranking beside the classifier's (default 3; 0: the classifier alone). */
   rankingWeight?: number;
+  /** How much each off-topic phrasing counts in the classifier's training (default 1). */
+  offTopicWeight?: number;
 }
 
 // The classifier's labels besides the entry ids.
@@ -187,7 +212,10 @@ const SMALL_TALK_LABELS = new Map(SMALL_TALK.map((kind) => [smallTalkLabel(kind)
  * The classifier's training phrasings, from every language: each entry's question, phrasings
  * and keywords, the small talk, and the off-topic questions.
  */
-function trainingSamples(contents: ReadonlyMap<string, FaqLocale>): Sample[] {
+function trainingSamples(
+  contents: ReadonlyMap<string, FaqLocale>,
+  offTopicWeight: number,
+): Sample[] {
   const samples: Sample[] = [];
   for (const content of contents.values()) {
     for (const [label, e] of Object.entries(content.entries)) {
@@ -199,7 +227,9 @@ function trainingSamples(contents: ReadonlyMap<string, FaqLocale>): Sample[] {
         samples.push({ label: smallTalkLabel(kind), text });
       }
     }
-    for (const text of content.offTopic) samples.push({ label: OUT_OF_SCOPE, text });
+    for (const text of content.offTopic) {
+      samples.push({ label: OUT_OF_SCOPE, text, weight: offTopicWeight });
+    }
   }
   return samples;
 }
@@ -304,7 +334,7 @@ export function createFaqFromLocales(
   const languageModel = trainLanguageModel(
     Object.fromEntries(languages.map((l) => [l, textsOf(contents.get(l))])),
   );
-  const classifier = trainClassifier(trainingSamples(contents));
+  const classifier = trainClassifier(trainingSamples(contents, options.offTopicWeight ?? 1));
   const traits: Traits = new Map(
     [...contents].map(([lang, c]) => [lang, languageTraits(c.words, () => textsOf(c))]),
   );
@@ -449,13 +479,28 @@ export function createFaqFromLocales(
     return { labels, entryTop, offTopic, own };
   }
 
+  function indexFindsNothing(r: Ranking): boolean {
+    const strongest = Math.max(0, ...r.entries.map((e) => e.phraseScore));
+    return (
+      r.entries.length === 0 ||
+      (r.vocabularyCoverage === 0 && strongest < thresholds.outOfScopeFuzzyScore) ||
+      (r.vocabularyCoverage <= 0.5 && strongest < thresholds.outOfScopeScore)
+    );
+  }
+
   function decide(text: string, r: Ranking): FaqMatch {
     const { language } = r;
     const { labels, entryTop, offTopic, own } = confidences(text, r);
     const [top] = labels;
     // The index's words pull towards entries ("which operator has the best coverage" shares
     // "operator" with a blocked number); the classifier alone judges the subject.
-    if (top === undefined || top.label === OUT_OF_SCOPE || offTopic >= thresholds.offTopic) {
+    if (top === undefined || top.label === OUT_OF_SCOPE) return { kind: "out_of_scope", language };
+    // The index's words can carry an entry the classifier finds less likely than "off topic"
+    // ("my landlord raises the rent" shares "rent" with a rented number): never answered then.
+    const classifierAgrees = own(top.label) >= thresholds.offTopicRatio * offTopic;
+    // Off topic for the classifier alone, unless it finds the leading entry likelier still
+    // ("no me llega el sms hace 15 min": 0.33 off topic, 0.55 the SMS entry).
+    if (offTopic >= thresholds.offTopic && !classifierAgrees) {
       return { kind: "out_of_scope", language };
     }
     const smallTalk = SMALL_TALK_LABELS.get(top.label);
@@ -465,12 +510,7 @@ export function createFaqFromLocales(
     // Out of scope too when the index finds nothing and the classifier is not sure either. The
     // index is judged on the best phrasing alone: the entry score grows with how much text an
     // entry has, which says nothing about whether the question is about refunds.
-    const strongest = Math.max(0, ...r.entries.map((e) => e.phraseScore));
-    const indexFindsNothing =
-      r.entries.length === 0 ||
-      (r.vocabularyCoverage === 0 && strongest < thresholds.outOfScopeFuzzyScore) ||
-      (r.vocabularyCoverage <= 0.5 && strongest < thresholds.outOfScopeScore);
-    if (indexFindsNothing && entryTop < thresholds.outOfScopeConfidence) {
+    if (indexFindsNothing(r) && entryTop < thresholds.outOfScopeConfidence) {
       return { kind: "out_of_scope", language };
     }
     const entries = labels.filter((l) => faqEntry(l.label) !== undefined);
@@ -483,9 +523,6 @@ export function createFaqFromLocales(
       r.termCount > 2 ||
       (first?.entryId === top.label &&
         (second === undefined || first.score >= thresholds.shortMargin * second.score));
-    // The index's words can carry an entry the classifier finds less likely than "off topic"
-    // ("my landlord raises the rent" shares "rent" with a rented number): not answered then.
-    const classifierAgrees = own(top.label) >= offTopic;
     if (
       best === top &&
       top.confidence >= thresholds.answerConfidence &&
@@ -521,7 +558,17 @@ export function createFaqFromLocales(
     if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.5) return true;
     if (sb < thresholds.outOfScopeScore) return false;
     if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.2) return true;
-    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.5;
+    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.3;
+  };
+
+  /** Whether `b` overrules n-gram profiles that were sure of `a`: a real match, with more known words or a much stronger one. */
+  const fitsClearlyBetter = (b: Ranking, a: Ranking): boolean => {
+    const sa = a.entries[0]?.score ?? 0;
+    const sb = b.entries[0]?.score ?? 0;
+    // Nothing but stop words of the sure language ("thank you so much") is that language.
+    if (a.termCount === 0 || sb < thresholds.outOfScopeScore) return false;
+    if (b.vocabularyCoverage >= a.vocabularyCoverage + 0.2) return true;
+    return b.vocabularyCoverage >= a.vocabularyCoverage && sb > sa * 1.3;
   };
 
   return {
@@ -537,14 +584,20 @@ export function createFaqFromLocales(
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };
-      if (guess.certain) return decide(text, rank(text, first));
       let chosen = rank(text, first);
       // Only the runner-up language is tried: on the development sets a third never won, and
-      // each costs a search.
-      const runnerUp = guess.candidates[1];
+      // each costs a search. It is tried even when the n-gram profiles were sure, if the text
+      // is short: a few English words with "no" in them ("no code received") read as Spanish
+      // to them, while the FAQ knows every word only in English; a long text's profile is
+      // sure for good reason, and a second search of 4,096 characters doubles its time. A
+      // telling letter leaves no runner-up.
+      const runnerUp =
+        guess.certain && text.length > SURE_LANGUAGE_LENGTH ? undefined : guess.candidates[1];
       if (runnerUp !== undefined) {
         const other = rank(text, runnerUp);
-        if (fitsBetter(other, chosen)) chosen = other;
+        if (guess.certain ? fitsClearlyBetter(other, chosen) : fitsBetter(other, chosen)) {
+          chosen = other;
+        }
       }
       const result = decide(text, chosen);
       // Nothing in the text tells its language: reply to an off-topic message or small talk
@@ -559,6 +612,18 @@ export function createFaqFromLocales(
         return { ...result, language: options.userLanguage };
       }
       return result;
+    },
+    explain(fullText, language) {
+      const text = fullText.slice(0, MAX_QUESTION_LENGTH);
+      const r = rank(text, language);
+      const { labels, offTopic, own } = confidences(text, r);
+      return {
+        labels: labels.slice(0, 8),
+        offTopic,
+        own: own(labels[0]?.label ?? ""),
+        indexFindsNothing: indexFindsNothing(r),
+        match: decide(text, r),
+      };
     },
     topics(language) {
       const content = contents.get(language) ?? contents.get(languages[0] ?? "");

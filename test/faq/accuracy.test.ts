@@ -27,6 +27,8 @@ const SETS: {
   smalltalk?: number;
   /** how many out-of-scope messages may be answered outright (default none) */
   outOfScopeAnswered?: number;
+  /** the lowest share of out-of-scope messages given the out-of-scope reply */
+  declined?: number;
   byLanguage: Record<string, Floor>;
   byStyle?: Record<string, Floor>;
 }[] = [
@@ -35,19 +37,20 @@ const SETS: {
     language: 0.95,
     wrong: 0.01,
     smalltalk: 0.75,
+    declined: 0.9,
     byLanguage: {
       en: floor(0.9, 0.88),
-      ru: floor(0.94, 0.9),
-      uk: floor(0.94, 0.9),
-      es: floor(0.95, 0.95),
+      ru: floor(0.93, 0.9),
+      uk: floor(0.94, 0.93),
+      es: floor(0.95, 0.92),
     },
     byStyle: {
-      plain: floor(0.95, 0.95),
-      colloquial: floor(0.92, 0.92),
-      long: floor(0.95, 0.9),
+      plain: floor(0.97, 0.97),
+      colloquial: floor(0.94, 0.92),
+      long: floor(0.95, 0.87),
       short: floor(0.8, 0.75),
-      mixed: floor(0.9, 0.9),
-      translit: floor(0.95, 0.83),
+      mixed: floor(0.95, 0.95),
+      translit: floor(0.9, 0.9),
     },
   },
   {
@@ -55,77 +58,96 @@ const SETS: {
     language: 0.98,
     wrong: 0.01,
     smalltalk: 0.75,
+    declined: 0.9,
     byLanguage: {
-      en: floor(0.9, 0.88),
-      ru: floor(0.95, 0.95),
-      uk: floor(0.95, 0.93),
-      es: floor(0.9, 0.88),
-    },
-    byStyle: {
-      plain: floor(0.95, 0.95),
-      colloquial: floor(0.95, 0.95),
-      long: floor(0.9, 0.85),
-      short: floor(0.9, 0.88),
-      mixed: floor(0.8, 0.75),
-      translit: floor(0.9, 0.9),
-    },
-  },
-  {
-    // The independent author's set, measured once when it was added (sets/README.md);
-    // the floors sit a few points under that measurement.
-    file: "independent.json",
-    language: 0.98,
-    wrong: 0.03,
-    smalltalk: 0.85,
-    outOfScopeAnswered: 3,
-    byLanguage: {
-      en: floor(0.84, 0.78),
-      ru: floor(0.86, 0.77),
-      uk: floor(0.86, 0.8),
-      es: floor(0.89, 0.82),
-    },
-    byStyle: {
-      plain: floor(0.9, 0.9),
-      colloquial: floor(0.88, 0.85),
-      long: floor(0.82, 0.66),
-      short: floor(0.78, 0.7),
-      mixed: floor(0.8, 0.7),
-      translit: floor(0.9, 0.85),
-    },
-  },
-  {
-    // The second independent author's set, measured once after the second round of work on the
-    // matcher (sets/README.md); the floors sit a few points under that measurement.
-    file: "independent-2.json",
-    language: 0.98,
-    wrong: 0.02,
-    smalltalk: 0.75,
-    outOfScopeAnswered: 2,
-    byLanguage: {
-      en: floor(0.95, 0.87),
-      ru: floor(0.94, 0.92),
-      uk: floor(0.95, 0.94),
-      es: floor(0.91, 0.89),
+      en: floor(0.93, 0.93),
+      ru: floor(0.96, 0.93),
+      uk: floor(0.96, 0.9),
+      es: floor(0.9, 0.87),
     },
     byStyle: {
       plain: floor(0.97, 0.97),
       colloquial: floor(0.96, 0.93),
-      long: floor(0.89, 0.79),
-      short: floor(0.9, 0.88),
-      mixed: floor(0.9, 0.9),
-      translit: floor(0.95, 0.91),
+      long: floor(0.96, 0.96),
+      short: floor(0.9, 0.85),
+      mixed: floor(0.8, 0.7),
+      translit: floor(0.95, 0.85),
+    },
+  },
+  {
+    // Mostly tricky out-of-scope messages (sets/README.md); 4 in-scope stories a language.
+    file: "dev3.json",
+    language: 1,
+    wrong: 0.07,
+    smalltalk: 0.6,
+    outOfScopeAnswered: 3,
+    declined: 0.93,
+    byLanguage: {
+      en: floor(0.5, 0.5),
+      ru: floor(0.5, 0.5),
+      uk: floor(0.5, 0.5),
+      es: floor(0.5, 0.5),
+    },
+  },
+  {
+    // The first independent author's set: measured once blind (sets/README.md), development
+    // data since issue #16's fifth session; the floors sit a few points under its figures.
+    file: "independent.json",
+    language: 0.98,
+    wrong: 0.01,
+    smalltalk: 0.85,
+    outOfScopeAnswered: 0,
+    declined: 0.8,
+    byLanguage: {
+      en: floor(0.93, 0.84),
+      ru: floor(0.9, 0.83),
+      uk: floor(0.91, 0.86),
+      es: floor(0.89, 0.88),
+    },
+    byStyle: {
+      plain: floor(0.97, 0.93),
+      colloquial: floor(0.93, 0.9),
+      long: floor(0.9, 0.81),
+      short: floor(0.82, 0.74),
+      mixed: floor(0.8, 0.75),
+      translit: floor(0.95, 0.9),
+    },
+  },
+  {
+    // The second independent author's set: measured once blind (sets/README.md), development
+    // data since issue #16's fifth session; the floors sit a few points under its figures.
+    file: "independent-2.json",
+    language: 0.98,
+    wrong: 0.01,
+    smalltalk: 0.8,
+    outOfScopeAnswered: 0,
+    declined: 0.9,
+    byLanguage: {
+      en: floor(0.95, 0.86),
+      ru: floor(0.94, 0.89),
+      uk: floor(0.95, 0.93),
+      es: floor(0.92, 0.87),
+    },
+    byStyle: {
+      plain: floor(0.97, 0.96),
+      colloquial: floor(0.96, 0.92),
+      long: floor(0.9, 0.76),
+      short: floor(0.92, 0.85),
+      mixed: floor(0.93, 0.87),
+      translit: floor(0.95, 0.92),
     },
   },
   ...["tuning.json", "second.json", "blind.json", "holdout.json", "fresh.json"].map((file) => ({
     file,
     language: 1,
     wrong: 0.01,
-    // 12–32 questions a language: one miss is 3–8 points.
+    // 12–32 questions a language: one miss is 3–8 points. Answering needs 0.7 since issue
+    // #16's fifth session, so a few more of these get suggestions with the right entry first.
     byLanguage: {
-      en: floor(0.95, 0.83),
-      ru: floor(0.95, 0.83),
-      uk: floor(0.95, 0.83),
-      es: floor(0.95, 0.83),
+      en: floor(0.92, 0.75),
+      ru: floor(0.92, 0.75),
+      uk: floor(0.92, 0.75),
+      es: floor(0.92, 0.75),
     },
   })),
 ];
@@ -134,7 +156,14 @@ describe("the labelled sets", () => {
   // second.json's and blind.json's misses were once added to the FAQ as phrasings.
   // independent.json's author never saw the FAQ; a short message of theirs ("number not
   // working") may still coincide with a phrasing, which is no copy.
-  const unlike = new Set(["dev.json", "dev2.json", "tuning.json", "holdout.json", "fresh.json"]);
+  const unlike = new Set([
+    "dev.json",
+    "dev2.json",
+    "dev3.json",
+    "tuning.json",
+    "holdout.json",
+    "fresh.json",
+  ]);
 
   it("label only existing entries, and are not the FAQ's own wording", () => {
     const own = new Set<string>();
@@ -156,7 +185,8 @@ describe("the labelled sets", () => {
 });
 
 describe.each(SETS)("FAQ accuracy on $file", (set) => {
-  const { file, language, wrong, smalltalk, outOfScopeAnswered, byLanguage, byStyle } = set;
+  const { file, language, wrong, smalltalk, outOfScopeAnswered, declined, byLanguage, byStyle } =
+    set;
   const score = evaluateSet(faq, loadSet(file));
   const misses = score.misses.join("\n");
   const check = (label: string, t: Tally | undefined, f: Floor) => {
@@ -196,6 +226,15 @@ describe.each(SETS)("FAQ accuracy on $file", (set) => {
       expect(rate(score.all.smalltalkRight, score.all.smalltalk), misses).toBeGreaterThanOrEqual(
         smalltalk,
       );
+    });
+  }
+
+  if (declined !== undefined) {
+    it("declines out-of-scope messages", () => {
+      expect(
+        rate(score.all.outOfScopeDeclined, score.all.outOfScope),
+        misses,
+      ).toBeGreaterThanOrEqual(declined);
     });
   }
 
