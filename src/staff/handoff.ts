@@ -96,6 +96,7 @@ async function staffNotices(
       kind: "message",
       chatId,
       text: s.t(h.question === null ? "staff:handoff.request" : "staff:handoff.question", params),
+      about: ctx.user.id,
     });
   }
   return out;

@@ -34,6 +34,7 @@ export async function personsData(
   }
   ctx.out.push({
     ...(await dataDocument(ctx, { id: userId }, ctx.user.id)),
+    about: userId,
     caption: ctx.t("staff:privacy.exportCaption", { id, date: ctx.date(ctx.now) }),
   });
   if (ctx.chatId !== ctx.user.id) ctx.say("staff:privacy.exported", { id });

@@ -98,6 +98,7 @@ export async function showCase(
     text,
     buttons: cardButtons(ctx, v.case),
     ref,
+    about: v.case.customerId,
   });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
 }
@@ -112,9 +113,18 @@ export function fileLabel(s: Speaker, f: Pick<Attachment, "kind" | "mimeType" | 
   return parts.join(", ");
 }
 
-/** The customer's message that carried a file, copied into a staff chat. */
-export function copyOf(chatId: bigint, f: Pick<Attachment, "chatId" | "messageId">): Outgoing {
-  return { kind: "copy", chatId, fromChatId: f.chatId, messageId: f.messageId };
+/** The customer's message that carried a file, copied into a staff chat (about them). */
+export function copyOf(
+  chatId: bigint,
+  f: Pick<Attachment, "chatId" | "messageId" | "customerId">,
+): Outgoing {
+  return {
+    kind: "copy",
+    chatId,
+    fromChatId: f.chatId,
+    messageId: f.messageId,
+    about: f.customerId,
+  };
 }
 
 /**
@@ -135,6 +145,7 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
       text: cardText(s, v, { fresh: true }),
       buttons: cardButtons(s, v.case),
       ref: cardRef(caseId),
+      about: v.case.customerId,
     });
     // The evidence follows its card, one copy per file: copyMessage keeps the
     // customer's caption, and a media group cannot mix photos with documents.
@@ -171,6 +182,7 @@ export async function cardEdits(
       target: { ref },
       text: cardText(s ?? outsider, v),
       ...(s === undefined ? {} : { buttons: cardButtons(s, v.case) }),
+      about: v.case.customerId,
     };
   });
 }
