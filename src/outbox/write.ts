@@ -179,6 +179,11 @@ function refOf(target: Target): string | null {
   return "ref" in target ? target.ref : null;
 }
 
+/** The customer a message tells staff about, if any (the outbox's aboutUserId). */
+export function aboutOf(o: Outgoing): bigint | null {
+  return "about" in o ? (o.about ?? null) : null;
+}
+
 export async function enqueue(tx: Tx, messages: readonly Outgoing[]): Promise<void> {
   if (messages.length === 0) return;
   await tx.outboxMessage.createMany({
@@ -189,7 +194,7 @@ export async function enqueue(tx: Tx, messages: readonly Outgoing[]): Promise<vo
         method: call.method,
         payload: call.payload as Prisma.InputJsonObject,
         ref: call.ref,
-        aboutUserId: "about" in m ? (m.about ?? null) : null,
+        aboutUserId: aboutOf(m),
       };
     }),
   });

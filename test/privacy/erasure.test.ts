@@ -3,7 +3,7 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
-import { erasedCards } from "../../src/staff/show-case.ts";
+import { erasedStaffChats } from "../../src/staff/show-case.ts";
 import {
   document,
   makeCase,
@@ -19,6 +19,9 @@ import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 
 const ZEB = 730001;
+/** Another customer of the same name, whose words overlap theirs: erasing Zeb leaves them be. */
+const OTHER = 730002;
+const OTHER_QUESTION = "Zebulon here too: my order never arrived, please help";
 const EMAIL = "zebulon.private@example.org";
 const QUESTION = "Zebulon here: my order ZX-99187 never arrived";
 const ANSWER = "It was the order QV-55613 from Tuesday";
@@ -117,10 +120,22 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     bot = await TestBot.create(kind, STAFF_ENV);
     const b = bot;
     const { balance, payout } = await customerWithHistory(bot);
+    // Another Zebulon asks for a person, in words much like Zeb's.
+    const other = bot.customer(OTHER, "en", "Zebulon");
+    await pressWith(
+      other,
+      [
+        {
+          text: "",
+          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
+        },
+      ],
+      "1|m|human",
+    );
+    await send(other, OTHER_QUESTION);
     const held = await bot.db.prisma.refundCase.findMany({ where: { customerId: BigInt(ZEB) } });
     const traces = [
       String(ZEB),
-      "Zebulon",
       "zeb_the_tester",
       EMAIL,
       "ZX-99187",
@@ -129,29 +144,53 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       DOCUMENT_ID,
       ...held.flatMap((c) => [c.accountId, c.serviceRef]),
     ];
+    const group = STAFF_ENV.STAFF_CHAT_ID;
+    const shown = () => JSON.stringify(b.api.view(Number(group)));
+    // Before: the staff group shows Zeb's card, question, answer and files.
+    for (const seen of ["ZX-99187", "QV-55613", `id ${ZEB}`, `of ${ZEB}`])
+      expect(shown(), seen).toContain(seen);
     expect((await everyRow(bot)).filter((r) => r.includes("Zebulon")).length).toBeGreaterThan(0);
     expect((await everyRow(bot)).filter((r) => r.includes(PHOTO_ID)).length).toBeGreaterThan(0);
+    const othersRows = await bot.db.prisma.outboxMessage.findMany({
+      where: { OR: [{ aboutUserId: BigInt(OTHER) }, { chatId: BigInt(OTHER) }] },
+      orderBy: { id: "asc" },
+    });
+    expect(othersRows.some((r) => JSON.stringify(r.payload).includes(OTHER_QUESTION))).toBe(true);
 
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
-      cardsOf: (tx, caseId) =>
-        erasedCards(
-          tx,
-          { config: b.config, i18n: b.core.i18n, logger: createLogger("silent") },
-          caseId,
-        ),
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
     });
     expect(await erasures.tick(new Date())).toBe(1);
-    // The request's card in the staff group, as Telegram shows it, is edited to carry no one's data.
     await bot.flush();
-    const cardEdit = bot.api.calls.findLast((c) => c.method === "editMessageText");
-    expect(cardEdit?.payload.chat_id).toBe(STAFF_ENV.STAFF_CHAT_ID);
-    expect(String(cardEdit?.payload.text)).toContain(
-      "The customer's data was erased at their request.",
+    // The staff group as Telegram shows it: nothing of Zeb — cards anonymous, notices one
+    // line, copies of their files deleted — and the other Zebulon's question as it was.
+    const view = bot.api.view(Number(group));
+    for (const trace of [...traces, "Which order", NOTE])
+      expect(JSON.stringify(view), trace).not.toContain(trace);
+    expect(view.filter((m) => m.text.includes("Zebulon")).map((m) => m.text)).toEqual([
+      expect.stringContaining(OTHER_QUESTION),
+    ]);
+    expect(view.filter((m) => m.text.startsWith("copy of"))).toEqual([]);
+    expect(view.some((m) => m.text === "The customer's data was erased at their request.")).toBe(
+      true,
     );
+    const card = view.find((m) => m.text.startsWith(`Case #${balance}`));
+    expect(card?.text).toContain("The customer's data was erased at their request.");
+    // The other customer's rows are untouched.
+    expect(
+      await bot.db.prisma.outboxMessage.findMany({
+        where: { id: { in: othersRows.map((r) => r.id) } },
+        orderBy: { id: "asc" },
+      }),
+    ).toEqual(othersRows);
 
-    const rows = await everyRow(bot);
-    for (const trace of traces)
+    const rows = (await everyRow(bot)).filter((r) => !r.includes(String(OTHER)));
+    for (const trace of [...traces, "Zebulon"])
       expect(
         rows.filter((r) => r.toLowerCase().includes(trace.toLowerCase())),
         trace,
