@@ -102,7 +102,7 @@ async function staffNotices(
   return out;
 }
 
-export type ReplyResult = "sent" | "not_found";
+export type ReplyResult = "sent" | "not_found" | "erased";
 
 /** Staff answer a hand-off: the text reaches the customer's chat, framed in their language. */
 export async function replyToHandoff(
@@ -113,6 +113,8 @@ export async function replyToHandoff(
 ): Promise<ReplyResult> {
   const h = await ctx.tx.handoff.findUnique({ where: { id } });
   if (h === null || h.status === "awaiting") return "not_found";
+  // Its customer was forgotten: there is no one to send it to.
+  if (h.status === "closed") return "erased";
   // Kept open to further replies: a conversation may need more than one.
   await ctx.tx.handoff.update({
     where: { id },

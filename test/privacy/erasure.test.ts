@@ -9,6 +9,7 @@ import {
   makeCase,
   makeStaff,
   photo,
+  press,
   pressWith,
   STAFF_ENV,
   send,
@@ -212,6 +213,33 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       "withdrawn",
     ]);
     expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+  });
+
+  it("closes an erased person's open questions for a person; /reply says their data was erased", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await press(zeb, "1|m|human");
+    await send(zeb, QUESTION);
+    const [h] = await bot.db.prisma.handoff.findMany();
+    expect(h?.status).toBe("open");
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
+    expect(await bot.db.prisma.handoff.findUnique({ where: { id: h?.id ?? 0 } })).toMatchObject({
+      status: "closed",
+      question: null,
+    });
+    const sam = bot.member(901, Number(STAFF_ENV.STAFF_CHAT_ID));
+    const from = bot.api.calls.length;
+    expect((await send(sam, `/reply H-${h?.id} Hello?`))[0]?.text).toBe(
+      "The customer's data was erased.",
+    );
+    // Nothing went anywhere but the staff group.
+    expect(
+      bot.api.calls
+        .slice(from)
+        .filter((c) => c.method === "sendMessage" && c.payload.chat_id !== STAFF_ENV.STAFF_CHAT_ID),
+    ).toEqual([]);
   });
 
   it("waits for the messages still on their way to the person, then forgets them", async () => {
