@@ -5,6 +5,7 @@ import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
 import { erasedStaffChats } from "../../src/staff/show-case.ts";
 import {
+  ADMIN,
   document,
   makeCase,
   makeStaff,
@@ -324,6 +325,8 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
     expect(doc?.payload.chat_id).toBe(String(ZEB));
     expect(String(doc?.payload.caption)).toMatch(/^Everything we hold about you, as of /);
+    // The file's English names are explained in the customer's language.
+    expect(String(doc?.payload.caption)).toContain("What's in the file: user — your profile;");
     if (doc === undefined) throw new Error("no document was sent");
     const file = (doc.payload.document as { upload: { filename: string; content: string } }).upload;
     expect(file.filename).toBe(`data-${ZEB}.json`);
@@ -342,38 +345,75 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     expect((await pressWith(zeb, asked, "1|p|keep")).replies[0]?.text).toBe("Nothing was erased.");
     expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
     const confirmed = await pressWith(zeb, asked, "1|p|forget");
-    expect(confirmed.replies[0]?.text).toMatch(/^Done: your data will be erased within a minute/);
+    expect(confirmed.replies[0]?.text).toMatch(
+      /^Done: your data will be erased within a few minutes/,
+    );
+    // "Keep it" after "Erase" (a second /forget's button) does not pretend to undo it.
+    const again = await send(zeb, "/forget");
+    expect((await pressWith(zeb, again, "1|p|keep")).replies[0]?.text).toBe(
+      "Your data is already being erased.",
+    );
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(1);
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
     expect(await erasures.tick(new Date())).toBe(1);
     expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
     expect(await bot.db.prisma.refundCase.count({ where: { status: "withdrawn" } })).toBe(1);
   });
 
-  it("/privacy is for admins: export to the admin's private chat, forget on request", async () => {
+  it("/privacy is for admins: export to the admin's private chat once it exists, forget after a confirmation", async () => {
     bot = await TestBot.create(kind, STAFF_ENV);
     await makeStaff(bot.db.prisma, 901);
     const zeb = bot.customer(ZEB, "en", "Zebulon");
-    await zeb.send("/start");
+    await submitBalanceRequest(zeb);
     const group = Number(STAFF_ENV.STAFF_CHAT_ID);
     const sam = bot.member(901, group);
     expect((await send(sam, `/privacy export ${ZEB}`))[0]?.text).toBe(
       "Only admins can export or erase a person's data.",
     );
-    const admin = bot.member(Number(STAFF_ENV.ADMIN_IDS), group);
-    const from = bot.api.calls.length;
+    const admin = bot.member(ADMIN, group);
+    // The admin never wrote to the bot: Telegram would refuse the file, so it is not "sent".
+    let from = bot.api.calls.length;
+    expect((await send(admin, `/privacy export ${ZEB}`))[0]?.text).toBe(
+      "Start a private chat with me first, then repeat the command.",
+    );
+    expect(bot.api.calls.slice(from).filter((c) => c.method === "sendDocument")).toEqual([]);
+    await bot.customer(ADMIN).send("/start");
+    from = bot.api.calls.length;
     expect((await send(admin, `/privacy export ${ZEB}`))[0]?.text).toBe(
       `I've sent the data of ${ZEB} to your private chat.`,
     );
     const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
     expect(doc?.payload.chat_id).toBe(STAFF_ENV.ADMIN_IDS);
-    expect((await send(admin, "/privacy export 12345"))[0]?.text).toBe("I know no customer 12345.");
+    expect((await send(admin, "/privacy export 12345"))[0]?.text).toBe(
+      "There is no customer with id 12345.",
+    );
     expect((await send(admin, "/privacy export 901"))[0]?.text).toBe(
       "901 is on the team: remove their role first.",
     );
     expect((await send(admin, "/privacy wipe 1"))[0]?.text).toMatch(/^Usage: \/privacy export/);
-    expect((await send(admin, `/privacy forget ${ZEB}`))[0]?.text).toBe(
-      `The data of ${ZEB} will be erased within a minute.`,
+
+    // Forgetting asks first, naming who it is.
+    const asked = await send(admin, `/privacy forget ${ZEB}`);
+    expect(asked[0]?.text).toMatch(
+      new RegExp(`^Erase the data of Zebulon \\(id ${ZEB}, requests: 1\\)\\?`),
     );
+    expect(asked[0]?.buttons.map((b) => b.data)).toEqual([`1|e|erase|${ZEB}`, `1|e|cancel|${ZEB}`]);
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+    // A staff member who is no admin cannot press it; a forged id finds no one.
+    expect((await press(sam, `1|e|erase|${ZEB}`)).answer?.payload.text).toBe(
+      "Only admins can export or erase a person's data.",
+    );
+    expect((await press(admin, "1|e|erase|0")).answer?.payload.text).toMatch(/button/i);
+    expect((await press(admin, "1|e|erase|12345")).replies[0]?.text).toBe(
+      "There is no customer with id 12345.",
+    );
+    expect((await press(admin, `1|e|cancel|${ZEB}`)).replies[0]?.text).toBe("Nothing was erased.");
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+    expect((await press(admin, `1|e|erase|${ZEB}`)).replies[0]?.text).toBe(
+      `The data of ${ZEB} will be erased within a few minutes.`,
+    );
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(1);
+    await bot.flush();
     expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
     expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
   });
