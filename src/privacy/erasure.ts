@@ -83,8 +83,8 @@ export class Erasures {
    * number or order, comment, payout details, the words typed in its history
    * (the customer's answers, and staff's questions and reasons, which quote
    * them), its files, notes and rating comment, the customer's questions for a
-   * person asked before it closed, and its cards in the staff chats go this
-   * many days after it closed. Returns how many requests were erased.
+   * person asked as long ago, and its cards in the staff chats go this many
+   * days after it closed. Returns how many requests were erased.
    */
   async eraseClosed(now: Date): Promise<number> {
     const days = this.#o.keepClosedDays;
@@ -96,7 +96,7 @@ export class Erasures {
     };
     const due = await this.#prisma.refundCase.findMany({
       where: { ...closed, OR: [{ accountId: { not: ERASED } }, { payoutDetails: { not: null } }] },
-      select: { id: true, customerId: true, updatedAt: true },
+      select: { id: true, customerId: true },
       orderBy: { id: "asc" },
       take: 200,
     });
@@ -104,7 +104,7 @@ export class Erasures {
     for (const c of due) {
       // One transaction a request: its rows and its cards' edits go together.
       wrote =
-        (await this.#prisma.$transaction((tx) => this.#eraseClosedCase(tx, c), {
+        (await this.#prisma.$transaction((tx) => this.#eraseClosedCase(tx, c, before), {
           timeout: 30_000,
           maxWait: 15_000,
         })) || wrote;
@@ -128,16 +128,17 @@ export class Erasures {
 
   async #eraseClosedCase(
     tx: Tx,
-    c: { id: number; customerId: bigint; updatedAt: Date },
+    c: { id: number; customerId: bigint },
+    before: Date,
   ): Promise<boolean> {
     const where = { caseId: c.id };
     await tx.attachment.deleteMany({ where });
     await tx.caseNote.deleteMany({ where });
     await tx.caseRating.updateMany({ where, data: { comment: null } });
     await tx.caseEvent.updateMany({ where, data: { note: null } });
-    // The questions for a person they asked while the request was open.
+    // Their questions for a person as old as that: what they asked about it, or anything else.
     await tx.handoff.updateMany({
-      where: { customerId: c.customerId, createdAt: { lte: c.updatedAt }, question: { not: null } },
+      where: { customerId: c.customerId, createdAt: { lt: before }, question: { not: null } },
       data: { question: null },
     });
     await tx.refundCase.update({

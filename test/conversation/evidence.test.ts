@@ -129,6 +129,15 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3103n } })).toBe(0);
   });
 
+  it("a cancelled request drops its files at once", async () => {
+    const dee = bot.customer(3106, "en");
+    await toEvidence(dee);
+    await sendMedia(dee, photo("dee-1"));
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3106n } })).toBe(1);
+    await send(dee, "/cancel");
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3106n } })).toBe(0);
+  });
+
   it("outside a request, media get the note that the bot reads text", async () => {
     const dee = bot.customer(3104, "en");
     expect((await sendMedia(dee, photo("dee-1")))[0]?.text).toMatch(/^I can only read text/);

@@ -290,7 +290,39 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     await bot.db.prisma.caseRating.create({
       data: { caseId: closed, stars: 2, comment: "Zebulon here: too slow" },
     });
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), { keepClosedDays: 30 });
+    // Staff's question, the customer's answer in the history; a question for a person.
+    await bot.db.prisma.caseEvent.createMany({
+      data: [
+        { caseId: closed, actorId: 901n, toStatus: "needs_info", note: "Was it QV-55613?" },
+        { caseId: closed, actorId: BigInt(ZEB), toStatus: "in_review", note: ANSWER },
+        { caseId: open, actorId: BigInt(ZEB), toStatus: "in_review", note: "still open" },
+      ],
+    });
+    await bot.db.prisma.handoff.create({
+      data: { customerId: BigInt(ZEB), chatId: BigInt(ZEB), origin: "menu", question: QUESTION },
+    });
+    // The closed request's card in the staff group, as sent.
+    const group = BigInt(STAFF_ENV.STAFF_CHAT_ID);
+    await bot.db.prisma.outboxMessage.create({
+      data: {
+        chatId: group,
+        method: "sendMessage",
+        payload: { chat_id: String(group), text: `Case #${closed}: Zebulon, ${EMAIL}` },
+        ref: `card:${closed}`,
+        status: "sent",
+        messageId: 77n,
+        aboutUserId: BigInt(ZEB),
+      },
+    });
+    const b = bot;
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
+      keepClosedDays: 30,
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
+    });
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
     const [c, o] = await Promise.all(
@@ -307,6 +339,27 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       stars: 2,
       comment: null,
     });
+    // The words in its history go, who moved it where stays; the open request keeps its own.
+    const events = await bot.db.prisma.caseEvent.findMany({
+      where: { toStatus: { not: "submitted" } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.caseId, e.toStatus, e.note])).toEqual([
+      [closed, "needs_info", null],
+      [closed, "in_review", null],
+      [open, "in_review", "still open"],
+    ]);
+    expect((await bot.db.prisma.handoff.findFirst())?.question).toBeNull();
+    // Its card in the staff group is edited to carry no one's data, and its row loses its words.
+    await bot.flush();
+    const edit = bot.api.calls.find((c) => c.method === "editMessageText");
+    expect(edit?.payload).toMatchObject({ chat_id: String(group), message_id: 77 });
+    expect(String(edit?.payload.text)).toContain(
+      "The customer's details were removed after the retention period.",
+    );
+    expect(String(edit?.payload.text)).not.toContain("Zebulon");
+    const rows = await bot.db.prisma.outboxMessage.findMany({ where: { ref: `card:${closed}` } });
+    expect(rows.map((r) => JSON.stringify(r.payload)).join()).not.toMatch(/Zebulon|example/);
   });
 });
 
