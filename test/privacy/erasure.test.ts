@@ -216,6 +216,62 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
   });
 
+  it("drops unsent messages about the person, waits for one being sent, and captions copies past Telegram's 48 hours", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const b = bot;
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await submitBalanceRequest(zeb, [photo(PHOTO_ID)]);
+    const group = BigInt(STAFF_ENV.STAFF_CHAT_ID);
+    const copy = bot.api.calls.find((c) => c.method === "copyMessage");
+    expect(copy?.messageId).toBeDefined();
+    const about = (text: string, leaseUntil: Date | null) => ({
+      chatId: group,
+      method: "sendMessage",
+      payload: { chat_id: String(group), text },
+      aboutUserId: BigInt(ZEB),
+      leaseUntil,
+    });
+    const unsent = await bot.db.prisma.outboxMessage.create({
+      data: about("Zebulon, unsent", null),
+    });
+    const sending = await bot.db.prisma.outboxMessage.create({
+      data: about("Zebulon, being sent", new Date(Date.now() + 60_000)),
+    });
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
+    });
+    // A sender holds one: it may reach Telegram, so the erasure waits to change it there.
+    expect(await erasures.tick(new Date())).toBe(0);
+    await bot.db.prisma.outboxMessage.update({
+      where: { id: sending.id },
+      data: { status: "sent", leaseUntil: null, sentAt: new Date(), messageId: 900n },
+    });
+    // Three days on: too late to delete the copy of the photo, so its caption goes.
+    expect(await erasures.tick(new Date(Date.now() + 3 * 86_400_000))).toBe(1);
+    expect(await bot.db.prisma.outboxMessage.findUnique({ where: { id: unsent.id } })).toBeNull();
+    const from = bot.api.calls.length;
+    await bot.flush();
+    const calls = bot.api.calls.slice(from);
+    expect(calls.map((c) => c.method).sort()).toEqual([
+      "editMessageCaption",
+      "editMessageText",
+      "editMessageText",
+    ]);
+    expect(calls.find((c) => c.method === "editMessageCaption")?.payload).toMatchObject({
+      chat_id: String(group),
+      message_id: copy?.messageId,
+      caption: "The customer's data was erased at their request.",
+    });
+    expect(calls.some((c) => c.payload.message_id === 900)).toBe(true);
+    expect(JSON.stringify(calls)).not.toContain("Zebulon");
+  });
+
   it("closes an erased person's open questions for a person; /reply says their data was erased", async () => {
     bot = await TestBot.create(kind, STAFF_ENV);
     await makeStaff(bot.db.prisma, 901);
