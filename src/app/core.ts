@@ -15,7 +15,7 @@ import { OutboxSender } from "../outbox/sender.ts";
 import { Erasures } from "../privacy/erasure.ts";
 import { Scheduler } from "../runtime/scheduler.ts";
 import { createStaffDesk } from "../staff/desk.ts";
-import { erasedCards } from "../staff/show-case.ts";
+import { erasedStaffChats } from "../staff/show-case.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { FloodGate } from "../updates/flood.ts";
 import { Inbox, SWEEP_AGE_MS } from "../updates/inbox.ts";
@@ -137,7 +137,8 @@ export function createCore(o: CoreOptions): Core {
     ...(o.config.closedCaseDataDays === undefined
       ? {}
       : { keepClosedDays: o.config.closedCaseDataDays }),
-    cardsOf: (tx, caseId) => erasedCards(tx, staffDeps, caseId),
+    staff: erasedStaffChats(staffDeps),
+    onCommitted: () => sender.kick(),
   });
   const scheduler = new Scheduler(
     [

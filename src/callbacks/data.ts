@@ -22,12 +22,14 @@ import { z } from "zod";
  *   1|v|<case>|<stars>  the customer rates their closed case (1–5)
  *   1|c|<case>        the customer asks to comment on their rating
  *   1|x|<page>|<text>   a page of a staff search (/find); the text may contain "|"
+ *   1|e|<action>|<user>  an admin's answer to "erase this customer's data?" (erase | cancel)
  */
 export const CALLBACK_VERSION = "1";
 export const MAX_CALLBACK_BYTES = 64;
 
 export const MENU_ACTIONS = ["refund", "faq", "status", "language", "human"] as const;
 export const PRIVACY_ACTIONS = ["forget", "keep"] as const;
+export const ERASE_ACTIONS = ["erase", "cancel"] as const;
 export const STAFF_ACTIONS = [
   "claim",
   "approve",
@@ -65,6 +67,17 @@ const caseId = z
   ])
   .pipe(z.number().int().positive().max(2_147_483_647));
 
+/** A Telegram user id, as /privacy takes it. */
+const userId = z
+  .union([
+    z.bigint(),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/)
+      .transform((s) => BigInt(s)),
+  ])
+  .pipe(z.bigint().positive());
+
 export const callbackSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("refund"), event: z.string().min(2).max(60) }),
   z.object({ kind: z.literal("menu"), action: z.enum(MENU_ACTIONS) }),
@@ -95,6 +108,7 @@ export const callbackSchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("comment"), caseId }),
   z.object({ kind: z.literal("find"), page, text: findText }),
+  z.object({ kind: z.literal("erase"), action: z.enum(ERASE_ACTIONS), userId }),
 ]);
 
 export type Callback = z.output<typeof callbackSchema>;
@@ -113,6 +127,7 @@ const TAGS = {
   rate: "v",
   comment: "c",
   find: "x",
+  erase: "e",
 } as const;
 const KINDS = Object.fromEntries(Object.entries(TAGS).map(([k, v]) => [v, k])) as Record<
   string,
@@ -160,6 +175,9 @@ export function encodeCallback(c: Callback): string {
       break;
     case "find":
       parts.push(String(c.page), c.text);
+      break;
+    case "erase":
+      parts.push(c.action, String(c.userId));
       break;
   }
   const data = parts.join("|");
@@ -225,6 +243,10 @@ export function decodeCallback(data: string): Callback | undefined {
       fields.page = rest[0];
       fields.text = rest.slice(1).join("|");
       break;
+    case "erase":
+      fields.action = rest[0];
+      fields.userId = rest[1];
+      break;
     default:
       return undefined;
   }
@@ -235,7 +257,7 @@ export function decodeCallback(data: string): Callback | undefined {
         ? rest.length >= 1 && rest.length <= 3
         : kind === "find"
           ? rest.length >= 2
-          : rest.length === (kind === "staff" || kind === "rate" ? 2 : 1);
+          : rest.length === (kind === "staff" || kind === "rate" || kind === "erase" ? 2 : 1);
   if (!arity) return undefined;
   const parsed = callbackSchema.safeParse(fields);
   return parsed.success ? parsed.data : undefined;

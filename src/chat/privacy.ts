@@ -23,7 +23,8 @@ export async function dataDocument(ctx: ChatContext, user: Pick<User, "id">, to:
 export async function sendMyData(ctx: ChatContext): Promise<void> {
   ctx.out.push({
     ...(await dataDocument(ctx, ctx.user, ctx.chatId)),
-    caption: ctx.t("bot:privacy.exportCaption", { date: ctx.date(ctx.now) }),
+    // The file's names are English; the caption says what they are in the customer's language.
+    caption: `${ctx.t("bot:privacy.exportCaption", { date: ctx.date(ctx.now) })}\n\n${ctx.t("bot:privacy.exportLegend")}`,
   });
 }
 
@@ -41,7 +42,10 @@ export function askToForget(ctx: ChatContext): void {
 /** The answer to "erase your data?"; the erasure itself follows once this reply has left. */
 export async function answerForget(ctx: ChatContext, action: "forget" | "keep"): Promise<void> {
   if (action === "keep") {
-    ctx.say("bot:privacy.kept");
+    // A confirmed erasure stands: the pass may be under way in another transaction, so
+    // withdrawing it here could not promise that nothing was erased.
+    const asked = await ctx.tx.erasureRequest.findUnique({ where: { userId: ctx.user.id } });
+    ctx.say(asked === null ? "bot:privacy.kept" : "bot:privacy.alreadyErasing");
     return;
   }
   if (ctx.user.role !== "customer") {

@@ -55,11 +55,14 @@ export class IdleConversations {
         const { count } = await tx.conversation.deleteMany({
           where: { chatId: c.chatId, version: c.version },
         });
-        if (count === 1)
+        if (count === 1) {
+          // The request's photos and files go with it: they were its.
+          await tx.attachment.deleteMany({ where: { chatId: c.chatId, caseId: null } });
           await enqueue(tx, [
             settleQuestion(c.chatId),
             this.#message(c.chatId, c.user.language, "bot:conversation.expired"),
           ]);
+        }
         return count;
       });
     }

@@ -124,6 +124,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
         await deps.onHandoff?.(ctx, o);
         return {};
       case "cancelled":
+        // A withdrawn request's photos and files are nobody's business any more.
+        await dropDrafts(ctx.tx, ctx.chatId);
         return {};
     }
   }
@@ -198,8 +200,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   }
 
   /**
-   * The plan of a step the machine took: a submission, a recorded refusal and
-   * a hand-off write rows of their own, so they need a transaction; any other
+   * The plan of a step the machine took: a submission, a recorded refusal, a
+   * hand-off and a cancellation (which drops the request's files) write rows
+   * of their own, so they need a transaction; any other
    * step changes only the conversation and the replies, written with the chat.
    */
   function applying<T>(r: Stepped, result: T): Plan<T> {
@@ -207,7 +210,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       await apply(ctx, r);
       return result;
     };
-    return r.outcome === null || r.outcome.kind === "cancelled" ? direct(run) : inTransaction(run);
+    return r.outcome === null ? direct(run) : inTransaction(run);
   }
 
   function advance(ctx: ChatContext, event: RefundEvent): Plan<"ok" | "stale"> {

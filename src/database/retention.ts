@@ -5,11 +5,15 @@ import type { PrismaClient } from "./open.ts";
  * Keeps the two tables that grow with traffic bounded:
  * - processed inbox rows are needed only to drop a late second delivery, and
  *   Telegram keeps an update for at most 24 hours: they go after KEEP_UPDATES;
- * - sent or failed outbox rows are kept a month for support questions.
+ * - sent or failed outbox rows are kept a month for support questions;
+ * and drops what nobody will use: a customer's photos and files sent during a
+ * request that never became a case, an hour on, once no conversation of their
+ * chat began before them (a request in progress keeps its files).
  * Deletes run in small batches so no pass holds a long transaction.
  */
 export const KEEP_UPDATES_MS = 48 * 3_600_000;
 export const KEEP_MESSAGES_MS = 30 * 86_400_000;
+export const KEEP_DRAFT_FILES_MS = 3_600_000;
 const BATCH = 5_000;
 
 export class Retention {
@@ -21,7 +25,7 @@ export class Retention {
     this.#logger = logger;
   }
 
-  async tick(now: Date): Promise<{ updates: number; messages: number }> {
+  async tick(now: Date): Promise<{ updates: number; messages: number; files: number }> {
     const updatesBefore = new Date(now.getTime() - KEEP_UPDATES_MS);
     const messagesBefore = new Date(now.getTime() - KEEP_MESSAGES_MS);
     let updates = 0;
@@ -42,7 +46,14 @@ export class Retention {
       messages += n;
       if (n < BATCH) break;
     }
-    if (updates + messages > 0) this.#logger.info({ updates, messages }, "old rows removed");
-    return { updates, messages };
+    const filesBefore = new Date(now.getTime() - KEEP_DRAFT_FILES_MS);
+    const files = await this.#prisma.$executeRaw`
+      DELETE FROM "Attachment" a
+       WHERE a."caseId" IS NULL AND a."createdAt" < ${filesBefore}
+         AND NOT EXISTS (SELECT 1 FROM "Conversation" c
+                          WHERE c."chatId" = a."chatId" AND c."createdAt" <= a."createdAt")`;
+    if (updates + messages + files > 0)
+      this.#logger.info({ updates, messages, files }, "old rows removed");
+    return { updates, messages, files };
   }
 }

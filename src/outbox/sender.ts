@@ -51,7 +51,12 @@ export interface OutboxSenderOptions {
 }
 
 /** Calls that change a message the bot sent before. */
-const CHANGES = new Set(["editMessageText", "editMessageReplyMarkup", "deleteMessage"]);
+const CHANGES = new Set([
+  "editMessageText",
+  "editMessageCaption",
+  "editMessageReplyMarkup",
+  "deleteMessage",
+]);
 /** Telegram's 400 for a change that is already as wanted. */
 const NOT_MODIFIED = /message is not modified/i;
 /** Telegram's 400s for a message that is gone or can no longer be changed (too old, deleted). */

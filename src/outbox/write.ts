@@ -33,6 +33,8 @@ export type Outgoing =
       /** names the message, so later changes can find it */
       ref?: string;
       forceReply?: ForceReply;
+      /** the customer whose data it tells staff (src/privacy/erasure.ts finds it by this) */
+      about?: bigint;
     }
   | {
       kind: "answer";
@@ -42,14 +44,30 @@ export type Outgoing =
       /** a pop-up the reader dismisses, instead of a passing notice */
       alert?: true;
     }
-  | { kind: "document"; chatId: bigint; filename: string; content: string; caption: string }
+  | {
+      kind: "document";
+      chatId: bigint;
+      filename: string;
+      content: string;
+      caption: string;
+      about?: bigint;
+    }
   /** the message's text and buttons replaced (no buttons: its keyboard removed) */
-  | { kind: "edit"; chatId: bigint; target: Target; text: string; buttons?: Button[][] }
+  | {
+      kind: "edit";
+      chatId: bigint;
+      target: Target;
+      text: string;
+      buttons?: Button[][];
+      about?: bigint;
+    }
+  /** a photo's or file's caption replaced */
+  | { kind: "caption"; chatId: bigint; target: Target; caption: string }
   /** only the keyboard removed, the text kept */
   | { kind: "unbutton"; chatId: bigint; target: Target }
   | { kind: "delete"; chatId: bigint; target: Target }
   /** a customer's photo or file, sent on to staff by its message (no download), caption and all */
-  | { kind: "copy"; chatId: bigint; fromChatId: bigint; messageId: number };
+  | { kind: "copy"; chatId: bigint; fromChatId: bigint; messageId: number; about?: bigint };
 
 /**
  * The first `max` UTF-16 units of a text, never half of a surrogate pair: an
@@ -125,6 +143,12 @@ export function toBotApiCall(o: Outgoing): BotApiCall {
         },
         ref: refOf(o.target),
       };
+    case "caption":
+      return {
+        method: "editMessageCaption",
+        payload: { chat_id, ...at(o.target), caption: o.caption },
+        ref: refOf(o.target),
+      };
     case "unbutton":
       return {
         method: "editMessageReplyMarkup",
@@ -155,6 +179,11 @@ function refOf(target: Target): string | null {
   return "ref" in target ? target.ref : null;
 }
 
+/** The customer a message tells staff about, if any (the outbox's aboutUserId). */
+export function aboutOf(o: Outgoing): bigint | null {
+  return "about" in o ? (o.about ?? null) : null;
+}
+
 export async function enqueue(tx: Tx, messages: readonly Outgoing[]): Promise<void> {
   if (messages.length === 0) return;
   await tx.outboxMessage.createMany({
@@ -165,6 +194,7 @@ export async function enqueue(tx: Tx, messages: readonly Outgoing[]): Promise<vo
         method: call.method,
         payload: call.payload as Prisma.InputJsonObject,
         ref: call.ref,
+        aboutUserId: aboutOf(m),
       };
     }),
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findText, type STAFF_ACTIONS } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { Place } from "../staff/desk.ts";
-import { personsData } from "../staff/privacy.ts";
+import { answerErase, personsData } from "../staff/privacy.ts";
 import { REPLY_NAME } from "../staff/replies.ts";
 import { type ButtonKind, button, type Command, command, type Features } from "./route.ts";
 
@@ -230,6 +230,15 @@ export const STAFF_BUTTONS = {
     needs: "transaction",
     run: async (f, ctx, c) => {
       await f.staff.queue(ctx, c.page);
+      return true;
+    },
+  }),
+  // Its press is checked for an admin again (src/staff/privacy.ts): staff may see the question.
+  erase: button("erase", {
+    who: "staff",
+    needs: "transaction",
+    run: async (_f, ctx, c) => {
+      await answerErase(ctx, c.action, c.userId);
       return true;
     },
   }),

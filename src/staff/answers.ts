@@ -48,6 +48,7 @@ export async function takeAnswer(
       kind: "message",
       chatId,
       text: s.t("staff:answer.received", { id: c.id, name: nameOf(ctx.user), text }),
+      about: ctx.user.id,
       // The card holds the buttons of the case's state and is kept current; this
       // notice only leads to it, which never goes out of date.
       buttons: [
@@ -98,8 +99,11 @@ export async function takeFile(
         name: nameOf(ctx.user),
         file: fileLabel(s, file),
       }),
+      about: ctx.user.id,
     });
-    ctx.out.push(copyOf(chatId, { chatId: ctx.chatId, messageId: file.messageId }));
+    ctx.out.push(
+      copyOf(chatId, { chatId: ctx.chatId, messageId: file.messageId, customerId: ctx.user.id }),
+    );
   }
   // The cards count the case's files.
   ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "skip")));

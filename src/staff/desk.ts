@@ -222,7 +222,8 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
 
     async reply(ctx, handoffId, text) {
       const r = await replyToHandoff(ctx, deps, handoffId, text);
-      ctx.say(r === "sent" ? "staff:handoff.replied" : "staff:handoff.notFound", { id: handoffId });
+      const said = { sent: "replied", not_found: "notFound", erased: "erased" } as const;
+      ctx.say(`staff:handoff.${said[r]}`, { id: handoffId });
     },
 
     find: showFind,

@@ -140,8 +140,18 @@ export async function showFind(ctx: ChatContext, text: string, page: number): Pr
   });
   const lines = [ctx.t("staff:find.header", { text, page: page + 1 })];
   for (const c of cases) lines.push(caseLine(ctx, c));
-  ctx.send(lines.join("\n"), [
-    ...openButtons(cases),
-    ...pagingRow(ctx, page, more, (p) => ({ kind: "find", page: p, text })),
-  ]);
+  // What was searched for may be one customer's (their @username, e-mail, order): a page
+  // of only their cases is about them, so erasing them finds it.
+  const customers = new Set(cases.map((c) => c.customerId));
+  const [only] = customers;
+  ctx.out.push({
+    kind: "message",
+    chatId: ctx.chatId,
+    text: lines.join("\n"),
+    buttons: [
+      ...openButtons(cases),
+      ...pagingRow(ctx, page, more, (p) => ({ kind: "find", page: p, text })),
+    ],
+    ...(customers.size === 1 && only !== undefined ? { about: only } : {}),
+  });
 }

@@ -96,12 +96,13 @@ async function staffNotices(
       kind: "message",
       chatId,
       text: s.t(h.question === null ? "staff:handoff.request" : "staff:handoff.question", params),
+      about: ctx.user.id,
     });
   }
   return out;
 }
 
-export type ReplyResult = "sent" | "not_found";
+export type ReplyResult = "sent" | "not_found" | "erased";
 
 /** Staff answer a hand-off: the text reaches the customer's chat, framed in their language. */
 export async function replyToHandoff(
@@ -112,6 +113,8 @@ export async function replyToHandoff(
 ): Promise<ReplyResult> {
   const h = await ctx.tx.handoff.findUnique({ where: { id } });
   if (h === null || h.status === "awaiting") return "not_found";
+  // Its customer was forgotten: there is no one to send it to.
+  if (h.status === "closed") return "erased";
   // Kept open to further replies: a conversation may need more than one.
   await ctx.tx.handoff.update({
     where: { id },

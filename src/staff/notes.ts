@@ -2,7 +2,6 @@ import type { ChatContext } from "../chat/context.ts";
 import type { CaseNote, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import type { Speaker } from "../i18n/speaker.ts";
-import { caseExists } from "./case-exists.ts";
 import { nameOf } from "./words.ts";
 
 /**
@@ -13,9 +12,22 @@ import { nameOf } from "./words.ts";
  * is that person's data, which the right of access covers.
  */
 export async function addNote(ctx: ChatContext, caseId: number, text: string): Promise<void> {
-  if (!(await caseExists(ctx, caseId))) return;
+  const c = await ctx.tx.refundCase.findUnique({
+    where: { id: caseId },
+    select: { customerId: true },
+  });
+  if (c === null) {
+    ctx.say("staff:refusal.notFound", { id: caseId });
+    return;
+  }
   await ctx.tx.caseNote.create({ data: { caseId, authorId: ctx.user.id, at: ctx.now, text } });
-  ctx.say("staff:notes.added", { id: caseId });
+  // About the customer: erasing them takes the confirmation with their case's other traces.
+  ctx.out.push({
+    kind: "message",
+    chatId: ctx.chatId,
+    text: ctx.t("staff:notes.added", { id: caseId }),
+    about: c.customerId,
+  });
 }
 
 export function caseNotes(tx: Tx, caseId: number): Promise<CaseNote[]> {

@@ -20,7 +20,7 @@ export async function ratingChanged(
   ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
   const r = await ctx.tx.caseRating.findUnique({
     where: { caseId },
-    select: { stars: true, comment: true },
+    select: { stars: true, comment: true, case: { select: { customerId: true } } },
   });
   if (r === null) return;
   const comment = what === "comment" ? r.comment : null;
@@ -29,6 +29,8 @@ export async function ratingChanged(
     ctx.out.push({
       kind: "message",
       chatId,
+      // Erasing the customer finds this notice by them: it may quote their words.
+      about: r.case.customerId,
       text:
         comment === null
           ? s.t("staff:rating.low", { id: caseId, stars: r.stars })

@@ -1,9 +1,10 @@
 import { caseFiles } from "../cases/evidence.ts";
 import type { ChatContext } from "../chat/context.ts";
-import type { Attachment } from "../database/generated/client.ts";
+import type { Attachment, RefundCase } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import { MAX_MESSAGE_LENGTH, type Outgoing } from "../outbox/write.ts";
+import type { StaffChats, Why } from "../privacy/erasure.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
@@ -98,6 +99,7 @@ export async function showCase(
     text,
     buttons: cardButtons(ctx, v.case),
     ref,
+    about: v.case.customerId,
   });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
 }
@@ -124,9 +126,18 @@ export function fileLabel(s: Speaker, f: Pick<Attachment, "kind" | "mimeType" | 
   return parts.join(", ");
 }
 
-/** The customer's message that carried a file, copied into a staff chat. */
-export function copyOf(chatId: bigint, f: Pick<Attachment, "chatId" | "messageId">): Outgoing {
-  return { kind: "copy", chatId, fromChatId: f.chatId, messageId: f.messageId };
+/** The customer's message that carried a file, copied into a staff chat (about them). */
+export function copyOf(
+  chatId: bigint,
+  f: Pick<Attachment, "chatId" | "messageId" | "customerId">,
+): Outgoing {
+  return {
+    kind: "copy",
+    chatId,
+    fromChatId: f.chatId,
+    messageId: f.messageId,
+    about: f.customerId,
+  };
 }
 
 /**
@@ -147,6 +158,7 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
       text: cardText(s, v, { fresh: true }),
       buttons: cardButtons(s, v.case),
       ref: cardRef(caseId),
+      about: v.case.customerId,
     });
     // The evidence follows its card, one copy per file: copyMessage keeps the
     // customer's caption, and a media group cannot mix photos with documents.
@@ -183,6 +195,7 @@ export async function cardEdits(
       target: { ref },
       text: cardText(s ?? outsider, v),
       ...(s === undefined ? {} : { buttons: cardButtons(s, v.case) }),
+      about: v.case.customerId,
     };
   });
 }
@@ -197,22 +210,51 @@ function cardHolders(tx: Tx, ref: string): Promise<{ chatId: bigint }[]> {
 }
 
 /**
- * A request whose customer was erased: its cards in every chat become its
- * number, kind, clauses, amount and state, with no buttons and nothing about
- * the person.
+ * What the staff chats show once a customer's data is erased (src/privacy/erasure.ts):
+ * a request's cards become its number, kind, clauses, amount and state, with no
+ * buttons and nothing about the person; any other message about them one line
+ * saying so. Each in the chat's language (a staff member's private chat, or the
+ * group's), the default for a chat that is no longer a staff chat.
  */
-export async function erasedCards(tx: Tx, deps: StaffDeps, caseId: number): Promise<Outgoing[]> {
-  const c = await tx.refundCase.findUnique({ where: { id: caseId } });
-  if (c === null) return [];
-  const ref = cardRef(caseId);
-  const holders = await cardHolders(tx, ref);
-  const s = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
-  const text = [
+export function erasedStaffChats(deps: StaffDeps): StaffChats {
+  async function speakerOf(tx: Tx, chatId: bigint): Promise<Speaker> {
+    const staff = (await staffSpeakers(tx, deps)).find((d) => d.chatId === chatId);
+    return staff?.s ?? createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
+  }
+  return {
+    async erasedText(tx, chatId, caseId, why) {
+      const s = await speakerOf(tx, chatId);
+      const c = caseId === null ? null : await tx.refundCase.findUnique({ where: { id: caseId } });
+      return c === null ? s.t(ERASED_LINE[why]) : erasedCardText(s, c, why);
+    },
+    async cards(tx, caseId, why) {
+      const c = await tx.refundCase.findUnique({ where: { id: caseId } });
+      if (c === null) return [];
+      const ref = cardRef(caseId);
+      const out: Outgoing[] = [];
+      for (const { chatId } of await cardHolders(tx, ref))
+        out.push({
+          kind: "edit",
+          chatId,
+          target: { ref },
+          text: erasedCardText(await speakerOf(tx, chatId), c, why),
+        });
+      return out;
+    },
+  };
+}
+
+const ERASED_LINE: Record<Why, string> = {
+  request: "staff:card.erased",
+  retention: "staff:card.retained",
+};
+
+function erasedCardText(s: Speaker, c: RefundCase, why: Why): string {
+  return [
     s.t("staff:card.title", { id: c.id, kind: s.t(`staff:card.kind.${c.kind}`) }),
     s.t("staff:card.clauses", { clauses: c.clauses.join(", ") }),
     s.t("staff:card.amount", { amount: s.money(c.amount, c.currency) }),
     s.t("staff:card.state", { state: s.t(`staff:state.${c.status}`) }),
-    s.t("staff:card.erased"),
+    s.t(ERASED_LINE[why]),
   ].join("\n");
-  return holders.map(({ chatId }): Outgoing => ({ kind: "edit", chatId, target: { ref }, text }));
 }

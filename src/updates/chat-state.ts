@@ -1,6 +1,6 @@
 import type { Conversation, Prisma, Role, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
-import { type Outgoing, toBotApiCall } from "../outbox/write.ts";
+import { aboutOf, type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import { ChatChanged } from "./signals.ts";
 
 /** How processing an update ended. */
@@ -330,9 +330,9 @@ export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Pro
     ),
     outbox AS (
       -- ids are drawn in this order: each chat's messages go out as the update queued them
-      INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "ref", "notBefore", "createdAt")
+      INSERT INTO "OutboxMessage" ("chatId", "method", "payload", "ref", "notBefore", "createdAt", "aboutUserId")
       SELECT (m.e->>'chatId')::bigint, m.e->>'method', m.e->'payload', m.e->>'ref', (ok.e->>'now')::timestamp(3),
-             (ok.e->>'now')::timestamp(3)
+             (ok.e->>'now')::timestamp(3), (m.e->>'about')::bigint
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord
     )
@@ -373,7 +373,11 @@ function toRow(w: ChatWrite) {
               snapshot: w.conversation.snapshot,
             },
     // A message may go to another chat than the update's (a case card to the staff group).
-    out: w.out.map((o) => ({ chatId: o.chatId.toString(), ...toBotApiCall(o) })),
+    out: w.out.map((o) => ({
+      chatId: o.chatId.toString(),
+      ...toBotApiCall(o),
+      about: aboutOf(o)?.toString() ?? null,
+    })),
     failure: w.failure ?? null,
   };
 }

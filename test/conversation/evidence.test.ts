@@ -142,6 +142,15 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3106n } })).toBe(0);
   });
 
+  it("a cancelled request drops its files at once", async () => {
+    const gil = bot.customer(3107, "en");
+    await toEvidence(gil);
+    await sendMedia(gil, photo("gil-1"));
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3107n } })).toBe(1);
+    await send(gil, "/cancel");
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3107n } })).toBe(0);
+  });
+
   it("outside a request, media get the note that the bot reads text", async () => {
     const dee = bot.customer(3104, "en");
     expect((await sendMedia(dee, photo("dee-1")))[0]?.text).toMatch(/^I can't take this here\./);

@@ -45,6 +45,25 @@ describe.each(databaseKinds)("idle conversations on %s", (kind) => {
     expect(await bot.db.prisma.conversation.count({ where: { chatId: 3001n } })).toBe(0);
   });
 
+  it("an expired request's photos and files go with it", async () => {
+    const u = bot.customer(3003, "en");
+    await u.send("/refund");
+    await bot.db.prisma.attachment.create({
+      data: {
+        customerId: 3003n,
+        chatId: 3003n,
+        kind: "photo",
+        fileId: "draft-photo",
+        fileUniqueId: "u-draft",
+        messageId: 7,
+      },
+    });
+    const c = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3003n } });
+    await idle().tick(new Date(c.lastActivityAt.getTime() + 61 * 60_000));
+    expect(await bot.db.prisma.conversation.count({ where: { chatId: 3003n } })).toBe(0);
+    expect(await bot.db.prisma.attachment.count({ where: { chatId: 3003n } })).toBe(0);
+  });
+
   it("starts the clock again when the customer answers", async () => {
     const u = bot.customer(3002, "en");
     await u.send("/refund");

@@ -39,6 +39,7 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
     expect(await new Retention(db.prisma, createLogger("silent")).tick(now)).toEqual({
       updates: 1,
       messages: 2,
+      files: 0,
     });
     expect(
       (await db.prisma.inboundUpdate.findMany({ orderBy: { updateId: "asc" } })).map(
@@ -49,5 +50,51 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
       "pending",
       "sent",
     ]);
+  });
+
+  it("drops files of requests that never became a case, an hour on, unless a request in progress holds them", async () => {
+    db = await createTestDatabase(kind);
+    const now = new Date();
+    const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    const file = (chatId: bigint, fileId: string, createdAt: Date, caseId?: number) => ({
+      customerId: chatId,
+      chatId,
+      caseId: caseId ?? null,
+      kind: "photo" as const,
+      fileId,
+      fileUniqueId: `u-${fileId}`,
+      messageId: 1,
+      createdAt,
+    });
+    // Chat 1's request is still going (begun before its file); chat 2 began a new one since.
+    for (const [chatId, createdAt] of [
+      [1n, ago(180)],
+      [2n, ago(30)],
+    ] as const) {
+      await db.prisma.user.create({ data: { id: chatId } });
+      await db.prisma.conversation.create({
+        data: {
+          chatId,
+          userId: chatId,
+          machineId: "refund",
+          machineVersion: 1,
+          snapshot: {},
+          createdAt,
+        },
+      });
+    }
+    await db.prisma.attachment.createMany({
+      data: [
+        file(1n, "in-progress", ago(120)),
+        file(2n, "replaced", ago(120)),
+        file(3n, "abandoned", ago(120)),
+        file(3n, "just-sent", ago(10)),
+      ],
+    });
+    const r = await new Retention(db.prisma, createLogger("silent")).tick(now);
+    expect(r.files).toBe(2);
+    expect(
+      (await db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId),
+    ).toEqual(["in-progress", "just-sent"]);
   });
 });

@@ -3,12 +3,14 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
-import { erasedCards } from "../../src/staff/show-case.ts";
+import { erasedStaffChats } from "../../src/staff/show-case.ts";
 import {
+  ADMIN,
   document,
   makeCase,
   makeStaff,
   photo,
+  press,
   pressWith,
   STAFF_ENV,
   send,
@@ -19,6 +21,9 @@ import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 
 const ZEB = 730001;
+/** Another customer of the same name, whose words overlap theirs: erasing Zeb leaves them be. */
+const OTHER = 730002;
+const OTHER_QUESTION = "Zebulon here too: my order never arrived, please help";
 const EMAIL = "zebulon.private@example.org";
 const QUESTION = "Zebulon here: my order ZX-99187 never arrived";
 const ANSWER = "It was the order QV-55613 from Tuesday";
@@ -117,10 +122,22 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     bot = await TestBot.create(kind, STAFF_ENV);
     const b = bot;
     const { balance, payout } = await customerWithHistory(bot);
+    // Another Zebulon asks for a person, in words much like Zeb's.
+    const other = bot.customer(OTHER, "en", "Zebulon");
+    await pressWith(
+      other,
+      [
+        {
+          text: "",
+          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
+        },
+      ],
+      "1|m|human",
+    );
+    await send(other, OTHER_QUESTION);
     const held = await bot.db.prisma.refundCase.findMany({ where: { customerId: BigInt(ZEB) } });
     const traces = [
       String(ZEB),
-      "Zebulon",
       "zeb_the_tester",
       EMAIL,
       "ZX-99187",
@@ -129,29 +146,53 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       DOCUMENT_ID,
       ...held.flatMap((c) => [c.accountId, c.serviceRef]),
     ];
+    const group = STAFF_ENV.STAFF_CHAT_ID;
+    const shown = () => JSON.stringify(b.api.view(Number(group)));
+    // Before: the staff group shows Zeb's card, question, answer and files.
+    for (const seen of ["ZX-99187", "QV-55613", `id ${ZEB}`, `of ${ZEB}`])
+      expect(shown(), seen).toContain(seen);
     expect((await everyRow(bot)).filter((r) => r.includes("Zebulon")).length).toBeGreaterThan(0);
     expect((await everyRow(bot)).filter((r) => r.includes(PHOTO_ID)).length).toBeGreaterThan(0);
+    const othersRows = await bot.db.prisma.outboxMessage.findMany({
+      where: { OR: [{ aboutUserId: BigInt(OTHER) }, { chatId: BigInt(OTHER) }] },
+      orderBy: { id: "asc" },
+    });
+    expect(othersRows.some((r) => JSON.stringify(r.payload).includes(OTHER_QUESTION))).toBe(true);
 
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
-      cardsOf: (tx, caseId) =>
-        erasedCards(
-          tx,
-          { config: b.config, i18n: b.core.i18n, logger: createLogger("silent") },
-          caseId,
-        ),
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
     });
     expect(await erasures.tick(new Date())).toBe(1);
-    // The request's card in the staff group, as Telegram shows it, is edited to carry no one's data.
     await bot.flush();
-    const cardEdit = bot.api.calls.findLast((c) => c.method === "editMessageText");
-    expect(cardEdit?.payload.chat_id).toBe(STAFF_ENV.STAFF_CHAT_ID);
-    expect(String(cardEdit?.payload.text)).toContain(
-      "The customer's data was erased at their request.",
+    // The staff group as Telegram shows it: nothing of Zeb — cards anonymous, notices one
+    // line, copies of their files deleted — and the other Zebulon's question as it was.
+    const view = bot.api.view(Number(group));
+    for (const trace of [...traces, "Which order", NOTE])
+      expect(JSON.stringify(view), trace).not.toContain(trace);
+    expect(view.filter((m) => m.text.includes("Zebulon")).map((m) => m.text)).toEqual([
+      expect.stringContaining(OTHER_QUESTION),
+    ]);
+    expect(view.filter((m) => m.text.startsWith("copy of"))).toEqual([]);
+    expect(view.some((m) => m.text === "The customer's data was erased at their request.")).toBe(
+      true,
     );
+    const card = view.find((m) => m.text.startsWith(`Case #${balance}`));
+    expect(card?.text).toContain("The customer's data was erased at their request.");
+    // The other customer's rows are untouched.
+    expect(
+      await bot.db.prisma.outboxMessage.findMany({
+        where: { id: { in: othersRows.map((r) => r.id) } },
+        orderBy: { id: "asc" },
+      }),
+    ).toEqual(othersRows);
 
-    const rows = await everyRow(bot);
-    for (const trace of traces)
+    const rows = (await everyRow(bot)).filter((r) => !r.includes(String(OTHER)));
+    for (const trace of [...traces, "Zebulon"])
       expect(
         rows.filter((r) => r.toLowerCase().includes(trace.toLowerCase())),
         trace,
@@ -173,6 +214,89 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       "withdrawn",
     ]);
     expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+  });
+
+  it("drops unsent messages about the person, waits for one being sent, and captions copies past Telegram's 48 hours", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    const b = bot;
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await submitBalanceRequest(zeb, [photo(PHOTO_ID)]);
+    const group = BigInt(STAFF_ENV.STAFF_CHAT_ID);
+    const copy = bot.api.calls.find((c) => c.method === "copyMessage");
+    expect(copy?.messageId).toBeDefined();
+    const about = (text: string, leaseUntil: Date | null) => ({
+      chatId: group,
+      method: "sendMessage",
+      payload: { chat_id: String(group), text },
+      aboutUserId: BigInt(ZEB),
+      leaseUntil,
+    });
+    const unsent = await bot.db.prisma.outboxMessage.create({
+      data: about("Zebulon, unsent", null),
+    });
+    const sending = await bot.db.prisma.outboxMessage.create({
+      data: about("Zebulon, being sent", new Date(Date.now() + 60_000)),
+    });
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
+    });
+    // A sender holds one: it may reach Telegram, so the erasure waits to change it there.
+    expect(await erasures.tick(new Date())).toBe(0);
+    await bot.db.prisma.outboxMessage.update({
+      where: { id: sending.id },
+      data: { status: "sent", leaseUntil: null, sentAt: new Date(), messageId: 900n },
+    });
+    // Three days on: too late to delete the copy of the photo, so its caption goes.
+    expect(await erasures.tick(new Date(Date.now() + 3 * 86_400_000))).toBe(1);
+    expect(await bot.db.prisma.outboxMessage.findUnique({ where: { id: unsent.id } })).toBeNull();
+    const from = bot.api.calls.length;
+    await bot.flush();
+    const calls = bot.api.calls.slice(from);
+    expect(calls.map((c) => c.method).sort()).toEqual([
+      "editMessageCaption",
+      "editMessageText",
+      "editMessageText",
+    ]);
+    expect(calls.find((c) => c.method === "editMessageCaption")?.payload).toMatchObject({
+      chat_id: String(group),
+      message_id: copy?.messageId,
+      caption: "The customer's data was erased at their request.",
+    });
+    expect(calls.some((c) => c.payload.message_id === 900)).toBe(true);
+    expect(JSON.stringify(calls)).not.toContain("Zebulon");
+  });
+
+  it("closes an erased person's open questions for a person; /reply says their data was erased", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    await press(zeb, "1|m|human");
+    await send(zeb, QUESTION);
+    const [h] = await bot.db.prisma.handoff.findMany();
+    expect(h?.status).toBe("open");
+    await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
+    expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
+    expect(await bot.db.prisma.handoff.findUnique({ where: { id: h?.id ?? 0 } })).toMatchObject({
+      status: "closed",
+      question: null,
+    });
+    const sam = bot.member(901, Number(STAFF_ENV.STAFF_CHAT_ID));
+    const from = bot.api.calls.length;
+    expect((await send(sam, `/reply H-${h?.id} Hello?`))[0]?.text).toBe(
+      "The customer's data was erased.",
+    );
+    // Nothing went anywhere but the staff group.
+    expect(
+      bot.api.calls
+        .slice(from)
+        .filter((c) => c.method === "sendMessage" && c.payload.chat_id !== STAFF_ENV.STAFF_CHAT_ID),
+    ).toEqual([]);
   });
 
   it("waits for the messages still on their way to the person, then forgets them", async () => {
@@ -222,7 +346,39 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     await bot.db.prisma.caseRating.create({
       data: { caseId: closed, stars: 2, comment: "Zebulon here: too slow" },
     });
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), { keepClosedDays: 30 });
+    // Staff's question, the customer's answer in the history; a question for a person.
+    await bot.db.prisma.caseEvent.createMany({
+      data: [
+        { caseId: closed, actorId: 901n, toStatus: "needs_info", note: "Was it QV-55613?" },
+        { caseId: closed, actorId: BigInt(ZEB), toStatus: "in_review", note: ANSWER },
+        { caseId: open, actorId: BigInt(ZEB), toStatus: "in_review", note: "still open" },
+      ],
+    });
+    await bot.db.prisma.handoff.create({
+      data: { customerId: BigInt(ZEB), chatId: BigInt(ZEB), origin: "menu", question: QUESTION },
+    });
+    // The closed request's card in the staff group, as sent.
+    const group = BigInt(STAFF_ENV.STAFF_CHAT_ID);
+    await bot.db.prisma.outboxMessage.create({
+      data: {
+        chatId: group,
+        method: "sendMessage",
+        payload: { chat_id: String(group), text: `Case #${closed}: Zebulon, ${EMAIL}` },
+        ref: `card:${closed}`,
+        status: "sent",
+        messageId: 77n,
+        aboutUserId: BigInt(ZEB),
+      },
+    });
+    const b = bot;
+    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
+      keepClosedDays: 30,
+      staff: erasedStaffChats({
+        config: b.config,
+        i18n: b.core.i18n,
+        logger: createLogger("silent"),
+      }),
+    });
     expect(await erasures.eraseClosed(new Date(Date.now() + 29 * 86_400_000))).toBe(0);
     expect(await erasures.eraseClosed(new Date(Date.now() + 31 * 86_400_000))).toBe(1);
     const [c, o] = await Promise.all(
@@ -239,6 +395,27 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       stars: 2,
       comment: null,
     });
+    // The words in its history go, who moved it where stays; the open request keeps its own.
+    const events = await bot.db.prisma.caseEvent.findMany({
+      where: { toStatus: { not: "submitted" } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.caseId, e.toStatus, e.note])).toEqual([
+      [closed, "needs_info", null],
+      [closed, "in_review", null],
+      [open, "in_review", "still open"],
+    ]);
+    expect((await bot.db.prisma.handoff.findFirst())?.question).toBeNull();
+    // Its card in the staff group is edited to carry no one's data, and its row loses its words.
+    await bot.flush();
+    const edit = bot.api.calls.find((c) => c.method === "editMessageText");
+    expect(edit?.payload).toMatchObject({ chat_id: String(group), message_id: 77 });
+    expect(String(edit?.payload.text)).toContain(
+      "The customer's details were removed after the retention period.",
+    );
+    expect(String(edit?.payload.text)).not.toContain("Zebulon");
+    const rows = await bot.db.prisma.outboxMessage.findMany({ where: { ref: `card:${closed}` } });
+    expect(rows.map((r) => JSON.stringify(r.payload)).join()).not.toMatch(/Zebulon|example/);
   });
 });
 
@@ -257,6 +434,8 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
     expect(doc?.payload.chat_id).toBe(String(ZEB));
     expect(String(doc?.payload.caption)).toMatch(/^Everything we hold about you, as of /);
+    // The file's English names are explained in the customer's language.
+    expect(String(doc?.payload.caption)).toContain("What's in the file: user — your profile;");
     if (doc === undefined) throw new Error("no document was sent");
     const file = (doc.payload.document as { upload: { filename: string; content: string } }).upload;
     expect(file.filename).toBe(`data-${ZEB}.json`);
@@ -275,38 +454,75 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     expect((await pressWith(zeb, asked, "1|p|keep")).replies[0]?.text).toBe("Nothing was erased.");
     expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
     const confirmed = await pressWith(zeb, asked, "1|p|forget");
-    expect(confirmed.replies[0]?.text).toMatch(/^Done: your data will be erased within a minute/);
+    expect(confirmed.replies[0]?.text).toMatch(
+      /^Done: your data will be erased within a few minutes/,
+    );
+    // "Keep it" after "Erase" (a second /forget's button) does not pretend to undo it.
+    const again = await send(zeb, "/forget");
+    expect((await pressWith(zeb, again, "1|p|keep")).replies[0]?.text).toBe(
+      "Your data is already being erased.",
+    );
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(1);
     const erasures = new Erasures(bot.db.prisma, createLogger("silent"));
     expect(await erasures.tick(new Date())).toBe(1);
     expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
     expect(await bot.db.prisma.refundCase.count({ where: { status: "withdrawn" } })).toBe(1);
   });
 
-  it("/privacy is for admins: export to the admin's private chat, forget on request", async () => {
+  it("/privacy is for admins: export to the admin's private chat once it exists, forget after a confirmation", async () => {
     bot = await TestBot.create(kind, STAFF_ENV);
     await makeStaff(bot.db.prisma, 901);
     const zeb = bot.customer(ZEB, "en", "Zebulon");
-    await zeb.send("/start");
+    await submitBalanceRequest(zeb);
     const group = Number(STAFF_ENV.STAFF_CHAT_ID);
     const sam = bot.member(901, group);
     expect((await send(sam, `/privacy export ${ZEB}`))[0]?.text).toBe(
       "Only admins can export or erase a person's data.",
     );
-    const admin = bot.member(Number(STAFF_ENV.ADMIN_IDS), group);
-    const from = bot.api.calls.length;
+    const admin = bot.member(ADMIN, group);
+    // The admin never wrote to the bot: Telegram would refuse the file, so it is not "sent".
+    let from = bot.api.calls.length;
+    expect((await send(admin, `/privacy export ${ZEB}`))[0]?.text).toBe(
+      "Start a private chat with me first, then repeat the command.",
+    );
+    expect(bot.api.calls.slice(from).filter((c) => c.method === "sendDocument")).toEqual([]);
+    await bot.customer(ADMIN).send("/start");
+    from = bot.api.calls.length;
     expect((await send(admin, `/privacy export ${ZEB}`))[0]?.text).toBe(
       `I've sent the data of ${ZEB} to your private chat.`,
     );
     const doc = bot.api.calls.slice(from).find((c) => c.method === "sendDocument");
     expect(doc?.payload.chat_id).toBe(STAFF_ENV.ADMIN_IDS);
-    expect((await send(admin, "/privacy export 12345"))[0]?.text).toBe("I know no customer 12345.");
+    expect((await send(admin, "/privacy export 12345"))[0]?.text).toBe(
+      "There is no customer with id 12345.",
+    );
     expect((await send(admin, "/privacy export 901"))[0]?.text).toBe(
       "901 is on the team: remove their role first.",
     );
     expect((await send(admin, "/privacy wipe 1"))[0]?.text).toMatch(/^Usage: \/privacy export/);
-    expect((await send(admin, `/privacy forget ${ZEB}`))[0]?.text).toBe(
-      `The data of ${ZEB} will be erased within a minute.`,
+
+    // Forgetting asks first, naming who it is.
+    const asked = await send(admin, `/privacy forget ${ZEB}`);
+    expect(asked[0]?.text).toMatch(
+      new RegExp(`^Erase the data of Zebulon \\(id ${ZEB}, requests: 1\\)\\?`),
     );
+    expect(asked[0]?.buttons.map((b) => b.data)).toEqual([`1|e|erase|${ZEB}`, `1|e|cancel|${ZEB}`]);
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+    // A staff member who is no admin cannot press it; a forged id finds no one.
+    expect((await press(sam, `1|e|erase|${ZEB}`)).answer?.payload.text).toBe(
+      "Only admins can export or erase a person's data.",
+    );
+    expect((await press(admin, "1|e|erase|0")).answer?.payload.text).toMatch(/button/i);
+    expect((await press(admin, "1|e|erase|12345")).replies[0]?.text).toBe(
+      "There is no customer with id 12345.",
+    );
+    expect((await press(admin, `1|e|cancel|${ZEB}`)).replies[0]?.text).toBe("Nothing was erased.");
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(0);
+    expect((await press(admin, `1|e|erase|${ZEB}`)).replies[0]?.text).toBe(
+      `The data of ${ZEB} will be erased within a few minutes.`,
+    );
+    expect(await bot.db.prisma.erasureRequest.count()).toBe(1);
+    await bot.flush();
     expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
     expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
   });

@@ -171,7 +171,7 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     const id = await makeCase(bot.db.prisma, { customerId: 3021 });
     const from = bot.api.calls.length;
     expect((await send(sam(), `/note ${id} Called the provider, waiting.`))[0]?.text).toBe(
-      `Internal note added to case #${id}. The customer never sees it.`,
+      `Internal note added to case #${id}. It isn't sent to the customer, but it is part of their data: they get it if they ask for a copy (/mydata).`,
     );
     expect(textsTo(bot, 3021, from)).toEqual([]);
     const view = (await send(sam(), `/case ${id}`))[0]?.text ?? "";

@@ -7,6 +7,13 @@ export interface Call {
   messageId?: number;
 }
 
+export interface ShownMessage {
+  id: number;
+  text: string;
+  /** a caption set by editMessageCaption */
+  caption?: string;
+}
+
 /**
  * Telegram's side of the Bot API for in-process tests: records every call and
  * answers as Telegram would, or with the failure a test scripts.
@@ -25,7 +32,8 @@ export class RecordingBotApi implements BotApi {
       throw f.error;
     }
     this.calls.push(c);
-    if (method === "sendMessage") {
+    // Telegram gives every message the bot posts an id: a text, a copy, a file.
+    if (method === "sendMessage" || method === "copyMessage" || method === "sendDocument") {
       const messageId = this.#nextMessageId++;
       this.calls[this.calls.length - 1] = { ...c, messageId };
       return { message_id: messageId, date: 0, chat: { id: payload.chat_id } };
@@ -35,6 +43,44 @@ export class RecordingBotApi implements BotApi {
 
   failNext(error: BotApiError, when: (c: Call) => boolean = () => true, times = 1): void {
     this.failures.push({ when, error, times });
+  }
+
+  /**
+   * One chat as its members see it now: each message the bot posted there and
+   * still shows, after every edit and deletion (a copy shows what it copied).
+   */
+  view(chatId: bigint | number): ShownMessage[] {
+    const chat = String(chatId);
+    const shown = new Map<number, ShownMessage>();
+    for (const c of this.calls) {
+      if (String(c.payload.chat_id) !== chat) continue;
+      const id = c.messageId ?? Number(c.payload.message_id);
+      const m = shown.get(id);
+      switch (c.method) {
+        case "sendMessage":
+          shown.set(id, { id, text: String(c.payload.text) });
+          break;
+        case "copyMessage":
+          shown.set(id, {
+            id,
+            text: `copy of message ${String(c.payload.message_id)} of ${String(c.payload.from_chat_id)}`,
+          });
+          break;
+        case "sendDocument":
+          shown.set(id, { id, text: String(c.payload.caption) });
+          break;
+        case "editMessageText":
+          if (m !== undefined) m.text = String(c.payload.text);
+          break;
+        case "editMessageCaption":
+          if (m !== undefined) m.caption = String(c.payload.caption);
+          break;
+        case "deleteMessage":
+          shown.delete(id);
+          break;
+      }
+    }
+    return [...shown.values()];
   }
 
   /** The texts sent to one chat, in order. */
