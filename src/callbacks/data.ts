@@ -40,6 +40,7 @@ export const STAFF_ACTIONS = [
   "next",
   "confirm",
   "view",
+  "files",
 ] as const;
 
 /** What /find searches for: short enough for its paging button to carry it. */

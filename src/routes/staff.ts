@@ -212,6 +212,7 @@ const ON_CASE: Record<
   ask: (f, ctx, id) => f.staff.promptFor(ctx, "ask", id),
   next: (f, ctx, _, place) => f.staff.next(ctx, place),
   view: (f, ctx, id, place) => f.staff.show(ctx, id, place),
+  files: (f, ctx, id) => f.staff.files(ctx, id),
 };
 
 /** The staff buttons, by their callback kind. */

@@ -96,8 +96,22 @@ export function cardText(
   return lines.join("\n");
 }
 
-/** The buttons that apply to the case in its current state. */
-export function cardButtons(s: Speaker, c: Pick<RefundCase, "id" | "status">): Button[][] {
+/** The buttons that apply to the case in its current state, and its files' button when it has any. */
+export function cardButtons(
+  s: Speaker,
+  c: Pick<RefundCase, "id" | "status">,
+  files = 0,
+): Button[][] {
+  const rows = actionButtons(s, c);
+  if (files === 0) return rows;
+  const show: Button = {
+    text: s.t("staff:buttons.files", { count: files }),
+    callback: { kind: "staff", action: "files", caseId: c.id },
+  };
+  return [...rows, [show]];
+}
+
+function actionButtons(s: Speaker, c: Pick<RefundCase, "id" | "status">): Button[][] {
   const b = (action: "claim" | "approve" | "reject" | "ask" | "release" | "done"): Button => ({
     text: s.t(`staff:buttons.${action}`),
     callback: { kind: "staff", action, caseId: c.id },

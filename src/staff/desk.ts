@@ -12,7 +12,7 @@ import { showQueue } from "./queue.ts";
 import { ratingChanged } from "./rated.ts";
 import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
-import { cardEdits, newCaseCards, showCase } from "./show-case.ts";
+import { cardEdits, newCaseCards, showCase, showFiles } from "./show-case.ts";
 import { showStats } from "./stats.ts";
 import { takeNext } from "./take-next.ts";
 import { nameOf } from "./words.ts";
@@ -78,6 +78,8 @@ export interface StaffDesk {
   takeFile(ctx: ChatContext, file: EvidenceFile): Promise<boolean>;
   /** The refund service's hook: a submitted case's card goes to staff. */
   onSubmitted(ctx: ChatContext, caseId: number): Promise<void>;
+  /** A case's files, copied into this chat. */
+  files(ctx: ChatContext, caseId: number): Promise<void>;
   /** The case changed outside the staff side (the customer withdrew it): its cards follow. */
   cardsChanged(ctx: ChatContext, caseId: number): Promise<void>;
   /** The customer rated the closed case or commented on the rating: cards follow, staff are told. */
@@ -311,6 +313,8 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     },
 
     rated: (ctx, caseId, what) => ratingChanged(ctx, deps, caseId, what),
+
+    files: showFiles,
 
     async onHandoff(ctx, outcome) {
       await handoffFromConversation(ctx, deps, outcome);

@@ -97,10 +97,17 @@ export async function showCase(
     kind: "message",
     chatId: ctx.chatId,
     text,
-    buttons: cardButtons(ctx, v.case),
+    // The files are a button away: opening a case again must not post them all again.
+    buttons: cardButtons(ctx, v.case, v.files),
     ref,
     about: v.case.customerId,
   });
+}
+
+/** The case's files, copied into this chat (its card's "Show files" button). */
+export async function showFiles(ctx: ChatContext, caseId: number): Promise<void> {
+  const files = await caseFiles(ctx.tx, caseId);
+  if (files.length === 0) ctx.say("staff:files.none", { id: caseId });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
 }
 
@@ -156,7 +163,7 @@ export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Pro
       kind: "message",
       chatId,
       text: cardText(s, v, { fresh: true }),
-      buttons: cardButtons(s, v.case),
+      buttons: cardButtons(s, v.case, v.files),
       ref: cardRef(caseId),
       about: v.case.customerId,
     });
@@ -194,7 +201,7 @@ export async function cardEdits(
       chatId,
       target: { ref },
       text: cardText(s ?? outsider, v),
-      ...(s === undefined ? {} : { buttons: cardButtons(s, v.case) }),
+      ...(s === undefined ? {} : { buttons: cardButtons(s, v.case, v.files) }),
       about: v.case.customerId,
     };
   });

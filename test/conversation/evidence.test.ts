@@ -5,6 +5,7 @@ import {
   editsTo,
   makeStaff,
   photo,
+  press,
   pressWith,
   STAFF_ENV,
   STAFF_GROUP,
@@ -183,6 +184,15 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     const text = card.map((r) => r.text).join("\n");
     expect(text).toContain("📎 Files: 2");
     expect(text).toMatch(/Eve: attached a photo, 234 KB/);
-    expect(copies(bot, shown)).toHaveLength(2);
+    // Opening the case again posts no files: they are a button away.
+    expect(copies(bot, shown)).toHaveLength(0);
+    const show = card.at(-1)?.buttons.find((b) => b.data === `1|s|files|${id}`);
+    expect(show?.text).toBe("📎 Show files (2)");
+    const pressed = bot.api.calls.length;
+    await press(sam, show?.data ?? "");
+    expect(copies(bot, pressed).map((c) => c.payload.chat_id)).toEqual([
+      String(STAFF_GROUP),
+      String(STAFF_GROUP),
+    ]);
   });
 });

@@ -122,6 +122,7 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
         `1|s|reject|${c}`,
         `1|s|ask|${c}`,
         `1|s|release|${c}`,
+        `1|s|files|${c}`,
       ]);
       expect(card()?.text).toContain(`Claimed by: `);
       await staff.press(`1|s|approve|${c}`);
@@ -131,7 +132,7 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
         `Good news: your request #${c} is approved.`,
       );
       await until(() => card()?.text.includes("State: approved") === true);
-      expect(card()?.buttons.map((b) => b.data)).toEqual([`1|s|done|${c}`]);
+      expect(card()?.buttons.map((b) => b.data)).toEqual([`1|s|done|${c}`, `1|s|files|${c}`]);
       // The group gained only the D3 question, which has lost its button now it is answered.
       const added = botMessages(emulator, STAFF_GROUP).slice(before);
       expect(added.map((m) => m.text.startsWith(`Before approving case #${c},`))).toEqual([true]);
