@@ -4,7 +4,7 @@ import { createI18nFor } from "../../src/app/core.ts";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { weekdayOf } from "../../src/deadlines/business-days.ts";
 import { createSpeaker } from "../../src/i18n/speaker.ts";
-import { pressWith, STAFF_ENV, send, submitBalanceRequest, textsTo } from "../staff/helpers.ts";
+import { press, STAFF_ENV, send, submitBalanceRequest, textsTo } from "../staff/helpers.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 
@@ -30,16 +30,7 @@ describe.each(databaseKinds)("outside the support hours (%s)", (kind) => {
     const { env, back } = awayUntil();
     bot = await TestBot.create(kind, env);
     const olga = bot.customer(5100, "ru");
-    await pressWith(
-      olga,
-      [
-        {
-          text: "",
-          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
-        },
-      ],
-      "1|m|human",
-    );
+    await press(olga, encodeCallback({ kind: "menu", action: "human" }));
     const replies = (await send(olga, "Проверьте, пожалуйста, мой заказ 77")).map((r) => r.text);
     const ru = createSpeaker(createI18nFor(bot.config), "ru", TZ);
     expect(replies.at(-1)).toBe(ru.t("bot:hours.away", { back: ru.date(back) }));

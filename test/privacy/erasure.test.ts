@@ -50,6 +50,17 @@ async function everyRow(bot: TestBot): Promise<string[]> {
   return rows;
 }
 
+/** The background erasure pass of a test bot, as the program runs it. */
+function erasuresOf(b: TestBot): Erasures {
+  return new Erasures(b.db.prisma, createLogger("silent"), {
+    staff: erasedStaffChats({
+      config: b.config,
+      i18n: b.core.i18n,
+      logger: createLogger("silent"),
+    }),
+  });
+}
+
 describe.each(databaseKinds)("privacy (%s)", (kind) => {
   let bot: TestBot | undefined;
   afterEach(async () => {
@@ -72,16 +83,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     await sendMedia(zeb, document(DOCUMENT_ID, "application/pdf"));
     await send(sam, `/note ${balance} ${NOTE}`);
     await send(zeb, ANSWER);
-    await pressWith(
-      zeb,
-      [
-        {
-          text: "",
-          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
-        },
-      ],
-      "1|m|human",
-    );
+    await press(zeb, encodeCallback({ kind: "menu", action: "human" }));
     await send(zeb, QUESTION);
     // Their Telegram profile follows every update: now with a username.
     await b.deliver({
@@ -124,16 +126,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     const { balance, payout } = await customerWithHistory(bot);
     // Another Zebulon asks for a person, in words much like Zeb's.
     const other = bot.customer(OTHER, "en", "Zebulon");
-    await pressWith(
-      other,
-      [
-        {
-          text: "",
-          buttons: [{ text: "", data: encodeCallback({ kind: "menu", action: "human" }) }],
-        },
-      ],
-      "1|m|human",
-    );
+    await press(other, encodeCallback({ kind: "menu", action: "human" }));
     await send(other, OTHER_QUESTION);
     const held = await bot.db.prisma.refundCase.findMany({ where: { customerId: BigInt(ZEB) } });
     const traces = [
@@ -160,13 +153,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(othersRows.some((r) => JSON.stringify(r.payload).includes(OTHER_QUESTION))).toBe(true);
 
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
-      staff: erasedStaffChats({
-        config: b.config,
-        i18n: b.core.i18n,
-        logger: createLogger("silent"),
-      }),
-    });
+    const erasures = erasuresOf(b);
     expect(await erasures.tick(new Date())).toBe(1);
     await bot.flush();
     // The staff group as Telegram shows it: nothing of Zeb — cards anonymous, notices one
@@ -239,13 +226,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       data: about("Zebulon, being sent", new Date(Date.now() + 60_000)),
     });
     await requestErasure(bot.db.prisma, BigInt(ZEB), new Date());
-    const erasures = new Erasures(bot.db.prisma, createLogger("silent"), {
-      staff: erasedStaffChats({
-        config: b.config,
-        i18n: b.core.i18n,
-        logger: createLogger("silent"),
-      }),
-    });
+    const erasures = erasuresOf(b);
     // A sender holds one: it may reach Telegram, so the erasure waits to change it there.
     expect(await erasures.tick(new Date())).toBe(0);
     await bot.db.prisma.outboxMessage.update({
