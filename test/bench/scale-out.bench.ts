@@ -391,7 +391,7 @@ export async function bench(): Promise<BenchSection[]> {
         `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the programs' start to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
         ...runs.map(
           (r) =>
-            `Most frequent statements, ${r.processes} process(es), calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} \`${t.query.slice(0, 70)}\``).join("; ")}.`,
+            `Most frequent statements, ${r.processes} process(es), calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} \`${t.query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``).join("; ")}.`,
         ),
         "Both runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
