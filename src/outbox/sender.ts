@@ -223,8 +223,8 @@ export class OutboxSender {
     this.#unmarked.add(m.id);
     await new Promise<void>((written, failed) => {
       this.#marks.push({ id: m.id, messageId, written, failed });
-      if (this.#running) this.kick();
-      else this.#flushMarks();
+      // The running loop carries it with its next claim (the delivery's end wakes it).
+      if (!this.#running) this.#flushMarks();
     });
   }
 
@@ -313,6 +313,15 @@ export class OutboxSender {
        WHERE "id" = ${m.id}`;
   }
 
+  /**
+   * A delivery ended: its chat may have more, and its mark waits. Worth a
+   * claim only while the pace has room; else the loop, asleep until the pace
+   * has room again, carries the mark then.
+   */
+  #settled(): void {
+    if (this.#pace.room() > 0) this.kick();
+  }
+
   /** Asks the running loop to look for messages now (after a commit wrote some). */
   kick(): void {
     this.#again = true;
@@ -344,7 +353,8 @@ export class OutboxSender {
           this.#o.logger.error({ err }, "outbox pass failed");
         }
         if (!this.#running) break;
-        if (claimed > 0 || this.#again) continue;
+        // More may be claimable at once: new work, or what was claimed left the pace room.
+        if (this.#again || (claimed > 0 && this.#pace.room() > 0)) continue;
         // With the bot's allowance spent, look again as soon as it has room.
         const nextRoom = this.#pace.nextRoom();
         await this.#sleep(nextRoom > 0 ? Math.min(pollMs, nextRoom) : pollMs, true);
@@ -375,7 +385,7 @@ export class OutboxSender {
         .catch((err: unknown) => this.#o.logger.error({ err, outboxId: m.id }, "delivery failed"))
         .finally(() => {
           this.#inFlight.delete(delivery);
-          this.kick();
+          this.#settled();
         });
       this.#inFlight.add(delivery);
     }
