@@ -204,8 +204,14 @@ export interface ChatWrite extends ChatKey, Effects {
   failure?: Failure;
 }
 
-/** Whether acting on an update needs a transaction (cases, hand-offs, staff work) or not. */
-export type Needs = "direct" | "transaction";
+/**
+ * Whether acting on an update needs a transaction (cases, hand-offs, staff
+ * work) or not; "statement": one statement of its own before the chat's
+ * write, outside a transaction, which is safe to run again (an upsert): a
+ * stale read reruns the update, and a crash before the write leaves the
+ * update unprocessed, to be delivered and run again.
+ */
+export type Needs = "direct" | "statement" | "transaction";
 
 /** Where an update reads and writes its chat's state. */
 export interface ChatStore {
