@@ -145,7 +145,11 @@ export function createUpdateHandlers(deps: HandlerDeps): {
           ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
           out: ctx.out,
         });
-        if (plan.needs === "direct" && !store.inTransaction) {
+        // A statement of its own may refer to the writer's row: a new writer's comes first, in a transaction.
+        const alone =
+          plan.needs === "direct" || (plan.needs === "statement" && state.user !== null);
+        if (alone && !store.inTransaction) {
+          if (plan.needs === "statement") ctx.enter(store.db);
           await plan.run(ctx);
           return done();
         }

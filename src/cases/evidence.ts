@@ -38,8 +38,15 @@ export function refusal(file: EvidenceFile, count: number, limits: EvidenceLimit
  * that was cancelled, replaced or expired, and are deleted on the way.
  */
 async function drafts(tx: Tx, chatId: bigint, since: Date): Promise<number> {
-  await tx.attachment.deleteMany({ where: { chatId, caseId: null, createdAt: { lt: since } } });
-  return tx.attachment.count({ where: { chatId, caseId: null } });
+  // One statement, not a delete and a count: both look at the same rows.
+  const rows = await tx.$queryRaw<{ n: number }[]>`
+    WITH gone AS (
+      DELETE FROM "Attachment"
+       WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" < ${since.toISOString()}::timestamp(3)
+    )
+    SELECT count(*)::int AS "n" FROM "Attachment"
+     WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" >= ${since.toISOString()}::timestamp(3)`;
+  return rows[0]?.n ?? 0;
 }
 
 export type Attached = { kind: "attached"; count: number } | { kind: "refused"; why: Refused };
@@ -77,8 +84,14 @@ export async function linkDrafts(
   since: Date,
   caseId: number,
 ): Promise<void> {
-  await drafts(tx, chatId, since);
-  await tx.attachment.updateMany({ where: { chatId, caseId: null }, data: { caseId } });
+  // The older drafts are dropped and the rest linked, in one statement.
+  await tx.$executeRaw`
+    WITH gone AS (
+      DELETE FROM "Attachment"
+       WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" < ${since.toISOString()}::timestamp(3)
+    )
+    UPDATE "Attachment" SET "caseId" = ${caseId}
+     WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" >= ${since.toISOString()}::timestamp(3)`;
 }
 
 /** Attaches a file to a submitted case (one waiting for the customer's answer), within the limits. */

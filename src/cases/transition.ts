@@ -1,4 +1,4 @@
-import type { CaseStatus, RefundCase } from "../database/generated/client.ts";
+import { type CaseStatus, Prisma, type RefundCase } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
 
 /**
@@ -103,18 +103,25 @@ export async function transition(
           ? actor.id
           : c.assigneeId;
     const decided = req.action === "approve" || req.action === "reject";
-    const { count } = await tx.refundCase.updateMany({
-      where: { id: caseId, version: c.version },
-      data: {
-        status: rule.to,
-        version: { increment: 1 },
-        assigneeId,
-        ...(decided ? { decidedAt: now } : {}),
-      },
-    });
+    // One statement that also returns the row as updated (no read after it).
+    const updated = await tx.refundCase
+      .update({
+        where: { id: caseId, version: c.version },
+        data: {
+          status: rule.to,
+          version: { increment: 1 },
+          assigneeId,
+          ...(decided ? { decidedAt: now } : {}),
+        },
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025")
+          return null;
+        throw err;
+      });
     // Someone changed the case between our read and write: read again and
     // decide on what is there now.
-    if (count === 0) continue;
+    if (updated === null) continue;
     await tx.caseEvent.create({
       data: {
         caseId,
@@ -125,7 +132,6 @@ export async function transition(
         note: req.note ?? null,
       },
     });
-    const updated = await tx.refundCase.findUniqueOrThrow({ where: { id: caseId } });
     return { kind: "ok", from: c.status, case: updated };
   }
 }

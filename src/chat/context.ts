@@ -63,6 +63,11 @@ export function direct<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T>
   return { needs: "direct", run };
 }
 
+/** One repeatable statement through the client, then the chat's write: no BEGIN and COMMIT. */
+export function oneStatement<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
+  return { needs: "statement", run };
+}
+
 export function inTransaction<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
   return { needs: "transaction", run };
 }

@@ -13,10 +13,20 @@ export type { PrismaClient } from "./generated/client.ts";
 /** The transaction every effect of an update is written in. */
 export type Tx = Prisma.TransactionClient;
 
-/** An open, migrated database and the Prisma client over it. */
+/**
+ * A statement sent through the driver itself (pg's pool, or PGlite's own
+ * query), past Prisma's client: the hot path may use it outside transactions.
+ */
+export type DriverQuery = (
+  text: string,
+  values: readonly unknown[],
+) => Promise<Record<string, unknown>[]>;
+
+/** An open, migrated database, the Prisma client over it, and its driver. */
 export interface Database {
   readonly kind: "pglite" | "postgres";
   readonly prisma: PrismaClient;
+  readonly driver: DriverQuery;
   close(): Promise<void>;
 }
 
@@ -76,6 +86,8 @@ export async function connectPglite(
   return {
     kind: "pglite",
     prisma,
+    driver: async (text, values) =>
+      (await pglite.query<Record<string, unknown>>(text, [...values])).rows,
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -114,6 +126,7 @@ export async function connectPostgres(
   return {
     kind: "postgres",
     prisma,
+    driver: async (text, values) => (await pool.query(text, [...values])).rows,
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type BotApi, BotApiError } from "../transport/bot-api.ts";
-import { ANSWER, type Claimed, OutboxClaim } from "./claim.ts";
+import { ANSWER, type Claimed, OutboxClaim, type SentMark } from "./claim.ts";
 import { Pace } from "./pace.ts";
 
 /**
@@ -33,6 +33,18 @@ const BATCH = 50;
 /** chats one claim looks at, at most: bounds a pass when many chats' heads cannot leave yet */
 const VISIT = 500;
 const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+/**
+ * The running loop claims at most once per tick: the wake-ups that come
+ * meanwhile (each commit that queued messages, each delivery that ended) are
+ * served by one statement, which also writes the sent marks. An idle sender
+ * woken once claims at once.
+ */
+const TICK_MS = 20;
+
+interface PendingMark extends SentMark {
+  written(): void;
+  failed(err: unknown): void;
+}
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
@@ -93,9 +105,15 @@ export class OutboxSender {
    * away): never delivered again by this process, even once their lease ends.
    */
   readonly #unmarked = new Set<bigint>();
-  /** sent marks (with the Telegram message each row now stands for) waiting for the next statement, and the statement out now */
-  readonly #marks: { id: bigint; messageId: bigint | null }[] = [];
+  /**
+   * Sent marks (with the Telegram message each row now stands for) waiting
+   * for a statement: the running loop's next claim writes them, else (no loop,
+   * or stopping) a statement of their own; and that statement, while out.
+   */
+  #marks: PendingMark[] = [];
   #marking: Promise<void> | undefined;
+  /** when the running loop's last claim started (performance.now()) */
+  #lastClaim = -Infinity;
   readonly #callTimeoutMs: number;
   readonly #leaseSeconds: number;
 
@@ -118,13 +136,14 @@ export class OutboxSender {
    * chats the pace allows now (at most what it allows in all), continuing the
    * round over the chats where the last claim stopped.
    */
-  async #claim(limit: number): Promise<Claimed[]> {
+  async #claim(limit: number, sent: readonly PendingMark[] = []): Promise<Claimed[]> {
     const claimed = await this.#round.claim(this.#o.prisma, {
       leaseSeconds: this.#leaseSeconds,
       answers: limit,
       messages: Math.min(limit, this.#pace.room()),
       waiting: this.#pace.waiting(),
       visit: VISIT,
+      sent,
     });
     for (const m of claimed) if (m.method !== ANSWER) this.#pace.take(m.chatId);
     return claimed;
@@ -197,26 +216,33 @@ export class OutboxSender {
   }
 
   /**
-   * Records that Telegram took the message. The marks that come while one
-   * statement is out are written together by the next (one statement for many
-   * messages, not one each). A database that is away meanwhile must not turn
-   * a mark into a resend: it is retried until it is written, while the lease
-   * keeps other senders off (only a process that dies first leaves the
-   * message to be sent again).
+   * Records that Telegram took the message. The running loop writes the marks
+   * with its next claim (one statement a tick for every mark and claim);
+   * without it they go in a statement of their own, and the marks that come
+   * while one is out go together in the next. A database that is away
+   * meanwhile must not turn a mark into a resend: it is retried until it is
+   * written, while the lease keeps other senders off (only a process that
+   * dies first leaves the message to be sent again).
    */
   async #markSent(m: Claimed, messageId: bigint | null): Promise<void> {
     this.#unmarked.add(m.id);
-    this.#marks.push({ id: m.id, messageId });
-    while (this.#unmarked.has(m.id)) {
-      this.#marking ??= this.#writeMarks().finally(() => {
-        this.#marking = undefined;
-      });
-      await this.#marking;
-    }
+    await new Promise<void>((written, failed) => {
+      this.#marks.push({ id: m.id, messageId, written, failed });
+      // The running loop carries it with its next claim (the delivery's end wakes it).
+      if (!this.#running) this.#flushMarks();
+    });
   }
 
-  async #writeMarks(): Promise<void> {
-    const marks = this.#marks.splice(0);
+  /** Writes the waiting marks in statements of their own (no running loop to carry them). */
+  #flushMarks(): void {
+    this.#marking ??= (async () => {
+      while (this.#marks.length > 0) await this.#writeMarks(this.#marks.splice(0));
+    })().finally(() => {
+      this.#marking = undefined;
+    });
+  }
+
+  async #writeMarks(marks: PendingMark[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.prisma.$executeRaw`
@@ -226,16 +252,26 @@ export class OutboxSender {
                         ${`{${marks.map((x) => x.messageId ?? "NULL").join(",")}}`}::bigint[])
                  AS m("id", "messageId")
            WHERE o."id" = m."id"`;
-        for (const { id } of marks) this.#unmarked.delete(id);
+        this.#marked(marks);
         return;
       } catch (err) {
-        if (!this.#running && attempt > 1) throw err;
+        if (!this.#running && attempt > 1) {
+          for (const x of marks) x.failed(err);
+          return;
+        }
         this.#o.logger.warn(
           { err, outboxIds: marks.map((x) => x.id), attempt },
           "marking messages sent failed; retrying",
         );
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
+    }
+  }
+
+  #marked(marks: readonly PendingMark[]): void {
+    for (const x of marks) {
+      this.#unmarked.delete(x.id);
+      x.written();
     }
   }
 
@@ -282,6 +318,15 @@ export class OutboxSender {
        WHERE "id" = ${m.id}`;
   }
 
+  /**
+   * A delivery ended: its chat may have more, and its mark waits. Worth a
+   * claim only while the pace has room; else the loop, asleep until the pace
+   * has room again, carries the mark then.
+   */
+  #settled(): void {
+    if (this.#pace.room() > 0) this.kick();
+  }
+
   /** Asks the running loop to look for messages now (after a commit wrote some). */
   kick(): void {
     this.#again = true;
@@ -294,29 +339,46 @@ export class OutboxSender {
     const pollMs = this.#o.pollMs ?? 500;
     this.#loop = (async () => {
       while (this.#running) {
+        // Wake-ups within a tick since the last claim are served by one claim.
+        const early = this.#lastClaim + TICK_MS - performance.now();
+        if (early > 0) await this.#sleep(early, false);
+        if (!this.#running) break;
         this.#again = false;
+        this.#lastClaim = performance.now();
         let claimed = 0;
         const room = BATCH - this.#inFlight.size;
+        const marks = this.#marks.splice(0);
         try {
-          if (room > 0) claimed = this.#startDeliveries(await this.#claim(room));
+          const got = await this.#claim(Math.max(0, room), marks);
+          this.#marked(marks);
+          claimed = this.#startDeliveries(got);
         } catch (err) {
+          // The marks wait for the next pass (or stop()).
+          this.#marks.unshift(...marks);
           this.#o.logger.error({ err }, "outbox pass failed");
         }
         if (!this.#running) break;
-        if (claimed > 0 || this.#again) continue;
+        // More may be claimable at once: new work, or what was claimed left the pace room.
+        if (this.#again || (claimed > 0 && this.#pace.room() > 0)) continue;
         // With the bot's allowance spent, look again as soon as it has room.
         const nextRoom = this.#pace.nextRoom();
-        const sleep = nextRoom > 0 ? Math.min(pollMs, nextRoom) : pollMs;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, sleep);
-          this.#wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
+        await this.#sleep(nextRoom > 0 ? Math.min(pollMs, nextRoom) : pollMs, true);
       }
     })();
+  }
+
+  /** Sleeps `ms`; a kick (when `wakeable`) or stop() ends it early. */
+  async #sleep(ms: number, wakeable: boolean): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#wake = () => {
+        if (wakeable || !this.#running) {
+          clearTimeout(t);
+          resolve();
+        }
+      };
+    });
+    this.#wake = undefined;
   }
 
   /** Starts each delivery without waiting for it; one that ends wakes the loop (its chat may have more). */
@@ -328,7 +390,7 @@ export class OutboxSender {
         .catch((err: unknown) => this.#o.logger.error({ err, outboxId: m.id }, "delivery failed"))
         .finally(() => {
           this.#inFlight.delete(delivery);
-          this.kick();
+          this.#settled();
         });
       this.#inFlight.add(delivery);
     }
@@ -340,6 +402,8 @@ export class OutboxSender {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    // What the loop did not carry goes in statements of its own.
+    this.#flushMarks();
     await Promise.all(this.#inFlight);
   }
 }

@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import type { Callback } from "../callbacks/data.ts";
-import { type ChatContext, direct, inTransaction, type Plan } from "../chat/context.ts";
+import {
+  type ChatContext,
+  direct,
+  inTransaction,
+  oneStatement,
+  type Plan,
+} from "../chat/context.ts";
 import type { CustomerChat, RefundConversations } from "../chat/customer.ts";
 import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
@@ -49,7 +55,10 @@ type Acts<A, R> =
       needs: Needs;
       run(f: Features, ctx: ChatContext, args: A, place: Place): Promise<R>;
     }
-  | { needs: "by its step"; plan(f: Features, ctx: ChatContext, args: A): Plan<R> };
+  | {
+      needs: "by its step";
+      plan(f: Features, ctx: ChatContext, args: A, place: Place): Plan<R>;
+    };
 
 function planOf<A, R>(
   acts: Acts<A, R>,
@@ -58,9 +67,10 @@ function planOf<A, R>(
   a: A,
   place: Place,
 ): Plan<R> {
-  if (acts.needs === "by its step") return acts.plan(f, ctx, a);
+  if (acts.needs === "by its step") return acts.plan(f, ctx, a, place);
   const run = (ctx: ChatContext) => acts.run(f, ctx, a, place);
-  return acts.needs === "direct" ? direct(run) : inTransaction(run);
+  if (acts.needs === "direct") return direct(run);
+  return acts.needs === "statement" ? oneStatement(run) : inTransaction(run);
 }
 
 /** A command as declared: who may use it, its arguments, its menu entry, its needs, its work. */

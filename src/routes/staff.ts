@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findText, type STAFF_ACTIONS } from "../callbacks/data.ts";
-import type { ChatContext } from "../chat/context.ts";
+import { type ChatContext, inTransaction, oneStatement } from "../chat/context.ts";
 import type { Place } from "../staff/desk.ts";
 import { answerErase, personsData } from "../staff/privacy.ts";
 import { REPLY_NAME } from "../staff/replies.ts";
@@ -219,10 +219,14 @@ const ON_CASE: Record<
 export const STAFF_BUTTONS = {
   staff: button("staff", {
     who: "staff",
-    needs: "transaction",
-    run: async (f, ctx, c, place) => {
-      await ON_CASE[c.action](f, ctx, c.caseId, place);
-      return true;
+    needs: "by its step",
+    plan: (f, _ctx, c, place) => {
+      const run = async (ctx: ChatContext) => {
+        await ON_CASE[c.action](f, ctx, c.caseId, place);
+        return true;
+      };
+      // Asking for the D3 check only records the question: one upsert, no transaction.
+      return c.action === "approve" ? oneStatement(run) : inTransaction(run);
     },
   }),
   queue: button("queue", {

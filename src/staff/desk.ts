@@ -94,8 +94,17 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   const { config, logger } = deps;
 
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
-    if (!(await caseExists(ctx, caseId))) return;
-    await setPrompt(ctx, "approve", caseId, note);
+    // The prompt is set only for a case that exists, in one statement (it may run outside a transaction).
+    const set = await ctx.tx.$executeRaw`
+      INSERT INTO "StaffPrompt" ("userId", "chatId", "action", "caseId", "note", "at")
+      SELECT ${ctx.user.id}, ${ctx.chatId}, 'approve', ${caseId}, ${note}, ${ctx.now.toISOString()}::timestamp(3)
+       WHERE EXISTS (SELECT 1 FROM "RefundCase" WHERE "id" = ${caseId})
+      ON CONFLICT ("userId", "chatId") DO UPDATE SET "action" = EXCLUDED."action",
+        "caseId" = EXCLUDED."caseId", "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
+    if (set === 0) {
+      ctx.say("staff:refusal.notFound", { id: caseId });
+      return;
+    }
     ctx.out.push({
       kind: "message",
       chatId: ctx.chatId,
@@ -142,11 +151,18 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     await ctx.tx.staffPrompt.deleteMany({ where: key.userId_chatId });
   }
 
-  /** The pending prompt, consumed. */
+  /** The staff member's pending prompt of one of `actions` in this chat, consumed. */
   async function takePrompt(ctx: ChatContext, actions: readonly string[]) {
-    const p = await pendingPrompt(ctx, actions);
-    if (p !== null) await dropPrompt(ctx);
-    return p;
+    // Found and consumed in one statement; a prompt of another action stays.
+    const [p] = await ctx.tx.$queryRaw<
+      { action: string; caseId: number; note: string | null; at: Date }[]
+    >`
+      DELETE FROM "StaffPrompt"
+       WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId}
+         AND "action" = ANY (${`{${actions.join(",")}}`}::text[])
+      RETURNING "action", "caseId", "note", "at"`;
+    if (p === undefined) return null;
+    return p.at.getTime() > ctx.now.getTime() - PROMPT_MS ? p : null;
   }
 
   return {

@@ -4,7 +4,7 @@ import type { ChatContext } from "../chat/context.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
-import { cardEdits } from "./show-case.ts";
+import { cardEdits, loadView } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
 export function actorOf(ctx: ChatContext): Actor {
@@ -87,19 +87,26 @@ export async function performAction(
     case "ok": {
       const c = r.case;
       ctx.notify(RESULT_KEYS[req.action], { id: c.id, name: nameOf(ctx.user) });
-      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "post")));
+      // Read once for the cards and the customer's language.
+      const view = await loadView(ctx.tx, c.id);
+      const customer = view?.customer;
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "post", view)));
       const key = customerKey(req.action, c.kind);
       if (key !== null) {
         ctx.out.push(
-          await customerNotice(ctx.tx, deps, c, key, {
-            reason: req.note ?? "",
-            question: req.note ?? "",
-          }),
+          await customerNotice(
+            ctx.tx,
+            deps,
+            c,
+            key,
+            { reason: req.note ?? "", question: req.note ?? "" },
+            customer,
+          ),
         );
       }
       // Staff are finished with the case: the customer is asked, this once, how it went.
       if (c.status === "done" || c.status === "rejected") {
-        ctx.out.push(await ratingRequest(ctx.tx, deps, c));
+        ctx.out.push(await ratingRequest(ctx.tx, deps, c, customer));
       }
       deps.logger.info(
         { caseId: c.id, actorId: ctx.user.id, from: r.from, to: c.status },

@@ -38,8 +38,13 @@ export async function customerSpeaker(
   tx: Tx,
   deps: StaffDeps,
   customerId: bigint,
+  /** the customer's row as the caller read it in this transaction, if it did */
+  known?: Pick<User, "language"> | null,
 ): Promise<Speaker> {
-  const u = await tx.user.findUnique({ where: { id: customerId }, select: { language: true } });
+  const u =
+    known !== undefined
+      ? known
+      : await tx.user.findUnique({ where: { id: customerId }, select: { language: true } });
   return createSpeaker(
     deps.i18n,
     languageOf(deps.i18n, deps.config, u ?? { language: null }),
@@ -57,8 +62,9 @@ export async function customerNotice(
   c: RefundCase,
   key: string,
   params: TParams = {},
+  customer?: Pick<User, "language"> | null,
 ): Promise<Outgoing> {
-  const s = await customerSpeaker(tx, deps, c.customerId);
+  const s = await customerSpeaker(tx, deps, c.customerId, customer);
   return {
     kind: "message",
     chatId: c.chatId,
@@ -73,7 +79,12 @@ export async function customerNotice(
 }
 
 /** Asks the customer of a closed case to rate it, with five star buttons, in their language. */
-export async function ratingRequest(tx: Tx, deps: StaffDeps, c: RefundCase): Promise<Outgoing> {
-  const ask = ratingAsk(await customerSpeaker(tx, deps, c.customerId), c.id);
+export async function ratingRequest(
+  tx: Tx,
+  deps: StaffDeps,
+  c: RefundCase,
+  customer?: Pick<User, "language"> | null,
+): Promise<Outgoing> {
+  const ask = ratingAsk(await customerSpeaker(tx, deps, c.customerId, customer), c.id);
   return { kind: "message", chatId: c.chatId, ...ask };
 }

@@ -186,8 +186,10 @@ export async function cardEdits(
   deps: StaffDeps,
   caseId: number,
   missing: "post" | "skip",
+  /** the case as the caller has just read it in this transaction (spares reading it again) */
+  view?: CaseView | null,
 ): Promise<Outgoing[]> {
-  const v = await loadView(tx, caseId);
+  const v = view === undefined ? await loadView(tx, caseId) : view;
   if (v === null) return [];
   const ref = cardRef(caseId);
   const holders = await cardHolders(tx, ref);

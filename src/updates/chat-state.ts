@@ -1,5 +1,5 @@
-import type { Conversation, Prisma, Role, User } from "../database/generated/client.ts";
-import type { Tx } from "../database/open.ts";
+import { type Conversation, Prisma, type Role, type User } from "../database/generated/client.ts";
+import type { DriverQuery, Tx } from "../database/open.ts";
 import { aboutOf, type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import { ChatChanged } from "./signals.ts";
 
@@ -62,28 +62,57 @@ interface StateRow {
   earlierPending: boolean;
   awaitingWords: boolean;
   backlog: number;
-  u_id: bigint | null;
+  u_id: string | null;
   u_language: string | null;
   u_role: Role | null;
   u_firstName: string | null;
   u_username: string | null;
-  u_blockedAt: Date | null;
-  u_createdAt: Date | null;
-  u_updatedAt: Date | null;
-  c_userId: bigint | null;
+  u_blockedAt: number | null;
+  u_createdAt: number | null;
+  u_updatedAt: number | null;
+  c_userId: string | null;
   c_machineId: string | null;
   c_machineVersion: number | null;
   c_snapshot: Prisma.JsonValue;
   c_version: number | null;
-  c_lastActivityAt: Date | null;
-  c_remindedAt: Date | null;
-  c_createdAt: Date | null;
-  c_updatedAt: Date | null;
+  c_lastActivityAt: number | null;
+  c_remindedAt: number | null;
+  c_createdAt: number | null;
+  c_updatedAt: number | null;
+}
+
+/** A timestamp(3) column as epoch milliseconds (timestamp without time zone holds UTC here). */
+function ms(table: "u" | "c", column: string): Prisma.Sql {
+  return Prisma.raw(`(extract(epoch from ${table}."${column}") * 1000)::float8`);
+}
+
+/**
+ * Runs one of the two hot statements: through Prisma's client (in a
+ * transaction, always), or straight through the driver. Their columns are
+ * cast so both return the same (ids as text, times as epoch milliseconds).
+ */
+export type HotQuery = <T>(q: Prisma.Sql) => Promise<T[]>;
+
+export function viaPrisma(db: Tx): HotQuery {
+  return <T>(q: Prisma.Sql) => db.$queryRaw<T[]>(q);
+}
+
+export function viaDriver(driver: DriverQuery): HotQuery {
+  return async <T>(q: Prisma.Sql) => (await driver(q.text, q.values)) as T[];
+}
+
+/** A timestamp(3) column as epoch milliseconds, which every driver returns alike. */
+function time(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
 }
 
 /** Reads the gate, the writer, the conversation and the update's place in the inbox. */
-export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
-  const rows = await db.$queryRaw<StateRow[]>`
+export async function readChatState(
+  db: Tx,
+  key: ChatKey,
+  run: HotQuery = viaPrisma(db),
+): Promise<ChatState> {
+  const rows = await run<StateRow>(Prisma.sql`
     SELECT
       g."version" AS "gateVersion",
       EXISTS (SELECT 1 FROM "InboundUpdate" i
@@ -102,46 +131,48 @@ export async function readChatState(db: Tx, key: ChatKey): Promise<ChatState> {
                               WHERE o."chatId" = ${key.chatId} AND o."status" = 'pending'
                                 AND o."method" <> 'answerCallbackQuery'
                               LIMIT ${BACKLOG_CAP}) b)::int AS "backlog",
-      u."id" AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
+      u."id"::text AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
       u."firstName" AS "u_firstName", u."username" AS "u_username",
-      u."blockedAt" AS "u_blockedAt", u."createdAt" AS "u_createdAt", u."updatedAt" AS "u_updatedAt",
-      c."userId" AS "c_userId", c."machineId" AS "c_machineId",
+      ${ms("u", "blockedAt")} AS "u_blockedAt", ${ms("u", "createdAt")} AS "u_createdAt",
+      ${ms("u", "updatedAt")} AS "u_updatedAt",
+      c."userId"::text AS "c_userId", c."machineId" AS "c_machineId",
       c."machineVersion" AS "c_machineVersion", c."snapshot" AS "c_snapshot",
-      c."version" AS "c_version", c."lastActivityAt" AS "c_lastActivityAt",
-      c."remindedAt" AS "c_remindedAt", c."createdAt" AS "c_createdAt", c."updatedAt" AS "c_updatedAt"
+      c."version" AS "c_version", ${ms("c", "lastActivityAt")} AS "c_lastActivityAt",
+      ${ms("c", "remindedAt")} AS "c_remindedAt", ${ms("c", "createdAt")} AS "c_createdAt",
+      ${ms("c", "updatedAt")} AS "c_updatedAt"
     FROM (SELECT 1) AS one
     LEFT JOIN "Chat" g ON g."id" = ${key.lane}
     LEFT JOIN "User" u ON u."id" = ${key.userId}
-    LEFT JOIN "Conversation" c ON c."chatId" = ${key.chatId}`;
+    LEFT JOIN "Conversation" c ON c."chatId" = ${key.chatId}`);
   const r = rows[0];
   if (r === undefined) throw new Error("the chat state query returned no row");
   const user: User | null =
     r.u_id === null
       ? null
       : {
-          id: r.u_id,
+          id: BigInt(r.u_id),
           language: r.u_language,
           role: col(r.u_role),
           firstName: r.u_firstName,
           username: r.u_username,
-          blockedAt: r.u_blockedAt,
-          createdAt: col(r.u_createdAt),
-          updatedAt: col(r.u_updatedAt),
+          blockedAt: time(r.u_blockedAt),
+          createdAt: col(time(r.u_createdAt)),
+          updatedAt: col(time(r.u_updatedAt)),
         };
   const conversation: Conversation | null =
     r.c_userId === null
       ? null
       : {
           chatId: key.chatId,
-          userId: r.c_userId,
+          userId: BigInt(r.c_userId),
           machineId: col(r.c_machineId),
           machineVersion: col(r.c_machineVersion),
           snapshot: r.c_snapshot,
           version: col(r.c_version),
-          lastActivityAt: col(r.c_lastActivityAt),
-          remindedAt: r.c_remindedAt,
-          createdAt: col(r.c_createdAt),
-          updatedAt: col(r.c_updatedAt),
+          lastActivityAt: col(time(r.c_lastActivityAt)),
+          remindedAt: time(r.c_remindedAt),
+          createdAt: col(time(r.c_createdAt)),
+          updatedAt: col(time(r.c_updatedAt)),
         };
   return {
     version: r.gateVersion ?? 0,
@@ -204,13 +235,21 @@ export interface ChatWrite extends ChatKey, Effects {
   failure?: Failure;
 }
 
-/** Whether acting on an update needs a transaction (cases, hand-offs, staff work) or not. */
-export type Needs = "direct" | "transaction";
+/**
+ * Whether acting on an update needs a transaction (cases, hand-offs, staff
+ * work) or not; "statement": one statement of its own before the chat's
+ * write, outside a transaction, which is safe to run again (an upsert): a
+ * stale read reruns the update, and a crash before the write leaves the
+ * update unprocessed, to be delivered and run again.
+ */
+export type Needs = "direct" | "statement" | "transaction";
 
 /** Where an update reads and writes its chat's state. */
 export interface ChatStore {
   /** the client itself, or the update's transaction */
   readonly db: Tx;
+  /** how the chat's read runs, when not through `db` (the driver, outside transactions) */
+  readonly hot?: HotQuery;
   readonly inTransaction: boolean;
   /** writes the update's effects (batched with other chats' when not in a transaction) */
   write(w: ChatWrite): Promise<boolean>;
@@ -238,7 +277,7 @@ export async function processInChat(
   act: (state: ChatState, now: Date) => Promise<Acted>,
   failure?: Failure,
 ): Promise<Handled> {
-  const state = await readChatState(store.db, key);
+  const state = await readChatState(store.db, key, store.hot);
   if (state.processed) return "duplicate";
   if (state.earlierPending && failure === undefined) return "behind";
   const now = new Date();
@@ -260,8 +299,12 @@ export async function processInChat(
  * queues the outgoing messages in order and marks the update processed.
  * Returns false when the chat changed since it was read: nothing was written.
  */
-export async function writeChatState(db: Tx, w: ChatWrite): Promise<boolean> {
-  return (await writeChatStates(db, [w])).has(w.lane);
+export async function writeChatState(
+  db: Tx,
+  w: ChatWrite,
+  run: HotQuery = viaPrisma(db),
+): Promise<boolean> {
+  return (await writeChatStates(db, [w], run)).has(w.lane);
 }
 
 /**
@@ -271,13 +314,17 @@ export async function writeChatState(db: Tx, w: ChatWrite): Promise<boolean> {
  * apart: a row cannot be upserted twice by one statement; a conversation's
  * chat is a private chat, its own lane).
  */
-export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Promise<Set<bigint>> {
+export async function writeChatStates(
+  db: Tx,
+  writes: readonly ChatWrite[],
+  run: HotQuery = viaPrisma(db),
+): Promise<Set<bigint>> {
   if (writes.length === 0) return new Set();
   // Gates are locked in lane order, so two processes' batches cannot deadlock.
   const rows = [...writes]
     .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map(toRow);
-  const applied = await db.$queryRaw<{ lane: bigint }[]>`
+  const applied = await run<{ lane: string }>(Prisma.sql`
     WITH input AS (
       SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
       FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(e, ord)
@@ -336,8 +383,8 @@ export async function writeChatStates(db: Tx, writes: readonly ChatWrite[]): Pro
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord
     )
-    SELECT "id" AS "lane" FROM gate`;
-  return new Set(applied.map((r) => r.lane));
+    SELECT "id"::text AS "lane" FROM gate`);
+  return new Set(applied.map((r) => BigInt(r.lane)));
 }
 
 /** One write as the statement reads it: JSON, with ids as strings (bigints do not survive JSON numbers). */

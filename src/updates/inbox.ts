@@ -1,8 +1,8 @@
 import { Prisma } from "../database/generated/client.ts";
-import type { PrismaClient, Tx } from "../database/open.ts";
+import type { DriverQuery, PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
-import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
+import { type ChatStore, type Handled, viaDriver, writeChatState } from "./chat-state.ts";
 import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { UpdateSequence } from "./sequence.ts";
@@ -26,6 +26,8 @@ export type GiveUpHandler = (
 
 export interface InboxOptions {
   prisma: PrismaClient;
+  /** when given, the chat's read and write outside transactions go through the driver, not Prisma's client */
+  driver?: DriverQuery;
   handle: UpdateHandler;
   onGiveUp: GiveUpHandler;
   logger: Logger;
@@ -105,9 +107,11 @@ export class Inbox {
   constructor(options: InboxOptions) {
     this.#o = options;
     this.#sequence = new UpdateSequence(options.orderWaitMs ?? ORDER_WAIT_MS);
-    const batch = new ChatWriteBatch(options.prisma);
+    const hot = options.driver === undefined ? undefined : viaDriver(options.driver);
+    const batch = new ChatWriteBatch(options.prisma, hot);
     this.#direct = {
       db: options.prisma,
+      ...(hot === undefined ? {} : { hot }),
       inTransaction: false,
       write: (w) => batch.write(w),
       transaction: (run) =>

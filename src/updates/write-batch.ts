@@ -1,5 +1,11 @@
 import type { Tx } from "../database/open.ts";
-import { type ChatWrite, writeChatState, writeChatStates } from "./chat-state.ts";
+import {
+  type ChatWrite,
+  type HotQuery,
+  viaPrisma,
+  writeChatState,
+  writeChatStates,
+} from "./chat-state.ts";
 
 interface Waiting {
   write: ChatWrite;
@@ -20,11 +26,13 @@ const MAX_BATCH = 100;
  */
 export class ChatWriteBatch {
   readonly #db: Tx;
+  readonly #run: HotQuery;
   #queue: Waiting[] = [];
   #flushing = false;
 
-  constructor(db: Tx) {
+  constructor(db: Tx, run: HotQuery = viaPrisma(db)) {
     this.#db = db;
+    this.#run = run;
   }
 
   /** Writes one update's effects; resolves to false when its chat changed since it was read. */
@@ -43,6 +51,7 @@ export class ChatWriteBatch {
         const applied = await writeChatStates(
           this.#db,
           batch.map((b) => b.write),
+          this.#run,
         );
         for (const b of batch) b.resolve(applied.has(b.write.lane));
       } catch (err) {
@@ -51,7 +60,9 @@ export class ChatWriteBatch {
         // One bad write must not fail the others: each is tried alone.
         else
           await Promise.all(
-            batch.map((b) => writeChatState(this.#db, b.write).then(b.resolve, b.reject)),
+            batch.map((b) =>
+              writeChatState(this.#db, b.write, this.#run).then(b.resolve, b.reject),
+            ),
           );
       }
     }

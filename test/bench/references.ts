@@ -69,7 +69,8 @@ export interface Counted {
   top: { calls: number; query: string }[];
 }
 
-const TOP = 8;
+/** How many of the most frequent statements are listed (BENCH_TOP to see more). */
+const TOP = Number(process.env.BENCH_TOP ?? 12);
 
 /**
  * Counts the statements MEASURED_ROLE runs in one database, from

@@ -7,11 +7,12 @@
 // group claim and approve (with the D3 confirmation) each case as it appears.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeCallback } from "../../src/callbacks/data.ts";
+import { openDatabase, type PrismaClient } from "../../src/database/open.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
@@ -19,6 +20,8 @@ import { asMeasuredRole, type Counted, pgbenchTps, statementCounter } from "./re
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 200);
+/** BENCH_HOT_PATH=prisma adds runs with the chat's read and write through Prisma's client, for comparison. */
+const comparePrisma = process.env.BENCH_HOT_PATH === "prisma";
 const TOKEN = "111222333:AAScaleOutBenchTokenOnly_abcdefghij";
 const SECRET = "scale-out-secret-0123456789";
 /** Staff members (admins through ADMIN_IDS), all in the one staff group. */
@@ -48,13 +51,50 @@ async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
+/** Waits for the next slot of a fixed rate (open loop: a late caller gets no burst of missed slots). */
+type Pacer = () => Promise<void>;
+
+function pacer(perSecond: number): Pacer {
+  const interval = 1000 / perSecond;
+  let next = performance.now();
+  return async () => {
+    const now = performance.now();
+    const at = Math.max(now, next);
+    next = at + interval;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  };
+}
+
+/** A process's CPU time so far (user and system) in ms, from /proc; 0 where there is none. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command's closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ: /proc reports CPU time in these. */
+const CLOCK_TICKS = 100;
+
 async function post(port: number, update: unknown): Promise<void> {
-  for (;;) {
-    const res = await fetch(`http://127.0.0.1:${port}/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body: JSON.stringify(update),
-    });
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(`http://127.0.0.1:${port}/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        body: JSON.stringify(update),
+      });
+    } catch (err) {
+      // A kept-alive connection the server closed as it was reused (paced posts idle for
+      // seconds): posted again, as Telegram would; a second delivery is dropped at the door.
+      if (attempt >= 5) throw err;
+      continue;
+    }
     await res.arrayBuffer();
     if (res.status === 200) return;
   }
@@ -62,9 +102,15 @@ async function post(port: number, update: unknown): Promise<void> {
 
 interface Run {
   processes: number;
+  database: "postgres" | "pglite";
+  /** the rate the posts were paced at, or undefined: as fast as the bots answer */
+  pacedAt: number | undefined;
+  /** the hot path went through Prisma's client */
+  prisma: boolean;
   updates: number;
   seconds: number;
   webhook: number[];
+  /** each customer update from its post to processed: the webhook's answer, plus the wait in the store if it was stored */
   processing: number[];
   cases: number;
   messages: number;
@@ -72,10 +118,12 @@ interface Run {
   staffActions: number;
   /** from the first staff post to the last staff update processed */
   staffSeconds: number;
-  /** stored → processed of the staff updates */
+  /** post → processed of the staff updates */
   staffProcessing: number[];
   /** cases approved, each with exactly one approval event */
   approvedOnce: number;
+  /** the bot processes' CPU time (user and system, from their start) per update: less moved by the machine's load than rates */
+  cpuMsPerUpdate: number;
   /** statements (or transactions: see `counted`) the programs ran, per update */
   perUpdate: number;
   counted: string;
@@ -86,16 +134,18 @@ interface Run {
 function postConversations(
   scripts: Record<string, unknown>[][],
   ports: number[],
-  webhook: number[],
+  webhook: Map<number, number>,
+  pace?: Pacer,
 ): Promise<unknown> {
   let next = 0;
   return Promise.all(
     scripts.map(async (updates) => {
       for (const u of updates) {
+        await pace?.();
         const port = ports[next++ % ports.length] ?? 0;
         const t = performance.now();
         await post(port, u);
-        webhook.push(performance.now() - t);
+        webhook.set(Number(u.update_id), performance.now() - t);
       }
     }),
   );
@@ -112,6 +162,7 @@ function databaseName(url: string): string {
 async function runMinimal(): Promise<{
   updates: number;
   seconds: number;
+  cpuMsPerUpdate: number;
   perUpdate: number;
   counted: string;
 }> {
@@ -140,7 +191,7 @@ async function runMinimal(): Promise<{
     );
     const updates = scripts.reduce((n, s) => n + s.length, 0);
     const start = performance.now();
-    await postConversations(scripts, [port], []);
+    await postConversations(scripts, [port], new Map());
     for (;;) {
       const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
@@ -151,6 +202,7 @@ async function runMinimal(): Promise<{
     return {
       updates,
       seconds,
+      cpuMsPerUpdate: cpuMsOf(child.pid) / updates,
       perUpdate: (await counter.count()).total / updates,
       counted: counter.source,
     };
@@ -181,11 +233,34 @@ function staffPress(
   };
 }
 
-async function run(processes: number, apiRoot: string): Promise<Run> {
-  const db = await createTestDatabase("postgres");
+interface RunOptions {
+  processes: number;
+  apiRoot: string;
+  database: "postgres" | "pglite";
+  /** posts per second, customers' and staff's together; undefined: as fast as the bots answer */
+  rate?: number;
+  /** the chat's read and write through Prisma's client, not the driver (the bot's HOT_PATH=prisma) */
+  prisma?: boolean;
+}
+
+/**
+ * One run. On PostgreSQL beside the customers runs the staff load, which
+ * watches the database for cases; on PGlite (the bot's own folder, which only
+ * it may open) the customers alone, checked once the bot has stopped.
+ */
+async function run(o: RunOptions): Promise<Run> {
+  const { processes, apiRoot, database } = o;
+  const db = database === "postgres" ? await createTestDatabase("postgres") : undefined;
   const bots: BotProcess[] = [];
   const ports: number[] = [];
   const cwd = mkdtempSync(path.join(tmpdir(), "scale-"));
+  const pace = o.rate === undefined ? undefined : pacer(o.rate);
+  let stopped = false;
+  const stopBots = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const b of bots) await b.stop();
+  };
   try {
     for (let i = 0; i < processes; i++) {
       const port = await freePort();
@@ -198,7 +273,10 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
             WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
             WEBHOOK_SECRET: SECRET,
             HTTP_PORT: String(port),
-            DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", db.url ?? ""),
+            ...(db === undefined
+              ? { DATA_DIR: path.join(cwd, "data") }
+              : { DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", db.url ?? "") }),
+            ...(o.prisma === true ? { HOT_PATH: "prisma" } : {}),
             SUPPORT_EMAIL: "refunds@example.com",
             TIME_ZONE,
             LOG_LEVEL: "info",
@@ -212,108 +290,171 @@ async function run(processes: number, apiRoot: string): Promise<Run> {
             // BENCH_CPU_PROF=<folder>: each bot process writes a CPU profile there when it stops.
             ...(process.env.BENCH_CPU_PROF === undefined
               ? {}
-              : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }),
+              : {
+                  NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, profileFolder(o))}`,
+                }),
           },
           cwd,
         ),
       );
     }
-    const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(db.url ?? ""));
+    const counter =
+      db === undefined
+        ? undefined
+        : await statementCounter(TEST_DATABASE_URL ?? "", databaseName(db.url ?? ""));
     let id = 1;
     const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
       conversation(300_000 + i, () => id++),
     );
     const customerUpdates = scripts.reduce((n, s) => n + s.length, 0);
-    const webhook: number[] = [];
+    const webhook = new Map<number, number>();
     let next = 0;
+    // CPU from here on: the start (the FAQ's training, migrations) is not the updates' cost.
+    const cpuAtStart = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0);
     const start = performance.now();
     let customersDone: number | undefined;
-    const customers = postConversations(scripts, ports, webhook).then(() => {
+    const customers = postConversations(scripts, ports, webhook, pace).then(() => {
       customersDone = performance.now();
     });
     // The staff load: each member takes the next submitted case nobody took
     // (as /queue shows them) and claims, approves and confirms it, one press
     // after another; the presses go round-robin to the processes too.
     const taken = new Set<number>();
-    let staffActions = 0;
-    const staff = Promise.all(
-      STAFF.map(async (staffId) => {
-        while (taken.size < CUSTOMERS) {
-          const open = await db.prisma.refundCase.findMany({
-            where: { status: "submitted" },
-            select: { id: true },
-            orderBy: { id: "asc" },
-          });
-          const c = open.find((x) => !taken.has(x.id));
-          if (c === undefined) {
-            // A customer whose updates flood control ignored never submits: fail, not wait forever.
-            if (customersDone !== undefined && performance.now() - customersDone > 30_000)
-              throw new Error(
-                `${taken.size} cases of ${CUSTOMERS}: some conversations never ended; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`,
-              );
-            await new Promise((r) => setTimeout(r, 50));
-            continue;
-          }
-          taken.add(c.id);
-          for (const action of ["claim", "approve", "confirm"] as const) {
-            const port = ports[next++ % ports.length] ?? 0;
-            await post(
-              port,
-              staffPress(staffId, action, c.id, () => id++),
-            );
-            staffActions++;
-          }
-        }
-      }),
-    );
+    const staffIds = new Set<number>();
+    const staff =
+      db === undefined
+        ? Promise.resolve()
+        : Promise.all(
+            STAFF.map(async (staffId) => {
+              while (taken.size < CUSTOMERS) {
+                const open = await db.prisma.refundCase.findMany({
+                  where: { status: "submitted" },
+                  select: { id: true },
+                  orderBy: { id: "asc" },
+                });
+                const c = open.find((x) => !taken.has(x.id));
+                if (c === undefined) {
+                  // A customer whose updates flood control ignored never submits: fail, not wait forever.
+                  if (customersDone !== undefined && performance.now() - customersDone > 30_000)
+                    throw new Error(
+                      `${taken.size} cases of ${CUSTOMERS}: some conversations never ended; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`,
+                    );
+                  await new Promise((r) => setTimeout(r, 50));
+                  continue;
+                }
+                taken.add(c.id);
+                for (const action of ["claim", "approve", "confirm"] as const) {
+                  await pace?.();
+                  const port = ports[next++ % ports.length] ?? 0;
+                  const press = staffPress(staffId, action, c.id, () => id++);
+                  const updateId = Number(press.update_id);
+                  staffIds.add(updateId);
+                  const t = performance.now();
+                  await post(port, press);
+                  webhook.set(updateId, performance.now() - t);
+                }
+              }
+            }),
+          );
     await Promise.all([customers, staff]);
-    const total = customerUpdates + staffActions;
-    for (;;) {
-      const done = await db.prisma.inboundUpdate.count({ where: { processedAt: { not: null } } });
-      if (done >= total) break;
-      await new Promise((r) => setTimeout(r, 20));
+    const total = customerUpdates + staffIds.size;
+    let inspect: PrismaClient;
+    let closeInspect = async () => {};
+    if (db !== undefined) {
+      inspect = db.prisma;
+      for (;;) {
+        const done = await inspect.inboundUpdate.count({ where: { processedAt: { not: null } } });
+        if (done >= total) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
+    // PGlite: the last answer ends the run; what was stored and processed after it is checked below.
     const end = performance.now();
-    const seconds = (end - start) / 1000;
-    const rows = await db.prisma.inboundUpdate.findMany({
-      select: { lane: true, receivedAt: true, processedAt: true },
-    });
-    const took = (r: (typeof rows)[number]) =>
-      (r.processedAt?.getTime() ?? 0) - r.receivedAt.getTime();
-    // Each staff member's presses in the group take their own lane.
-    const isStaff = (r: (typeof rows)[number]) => STAFF.some((s) => r.lane === BigInt(s));
-    const staffRows = rows.filter(isStaff);
-    const lastStaff = Math.max(...staffRows.map((r) => r.processedAt?.getTime() ?? 0));
-    const firstStaff = Math.min(...staffRows.map((r) => r.receivedAt.getTime()));
-    const counted = await counter.count();
-    const approvals = await db.prisma.caseEvent.groupBy({
-      by: ["caseId"],
-      where: { toStatus: "approved" },
-      _count: { _all: true },
-    });
-    return {
-      processes,
-      updates: total,
-      seconds,
-      webhook,
-      processing: rows.filter((r) => !isStaff(r)).map(took),
-      cases: await db.prisma.refundCase.count(),
-      messages: await db.prisma.outboxMessage.count({ where: { method: "sendMessage" } }),
-      staffActions: staffRows.length,
-      staffSeconds: (lastStaff - firstStaff) / 1000,
-      staffProcessing: staffRows.map(took),
-      approvedOnce:
-        (await db.prisma.refundCase.count({ where: { status: "approved" } })) === CUSTOMERS
-          ? approvals.filter((a) => a._count._all === 1).length
-          : 0,
-      perUpdate: counted.total / total,
-      counted: counter.source,
-      top: counted.top,
-    };
+    const cpuMs = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0) - cpuAtStart;
+    if (db === undefined) {
+      await stopBots();
+      const opened = await openDatabase({ kind: "pglite", dataDir: path.join(cwd, "data") });
+      inspect = opened.prisma;
+      closeInspect = () => opened.close();
+    } else {
+      inspect = db.prisma;
+    }
+    try {
+      const seconds = (end - start) / 1000;
+      const rows = await inspect.inboundUpdate.findMany({
+        select: { updateId: true, receivedAt: true, processedAt: true },
+      });
+      if (rows.filter((r) => r.processedAt !== null).length < total)
+        throw new Error(`${database}: not every update was processed`);
+      // From the post to processed: the webhook's answer, and for an update that was
+      // stored (answered at once, processed later) its time in the store.
+      const took = (r: (typeof rows)[number]) =>
+        (webhook.get(Number(r.updateId)) ?? 0) +
+        ((r.processedAt?.getTime() ?? 0) - r.receivedAt.getTime());
+      const staffRows = rows.filter((r) => staffIds.has(Number(r.updateId)));
+      const customerRows = rows.filter((r) => !staffIds.has(Number(r.updateId)));
+      const counted = await counter?.count();
+      const approvals = await inspect.caseEvent.groupBy({
+        by: ["caseId"],
+        where: { toStatus: "approved" },
+        _count: { _all: true },
+      });
+      return {
+        processes,
+        database,
+        pacedAt: o.rate,
+        prisma: o.prisma === true,
+        updates: total,
+        seconds,
+        webhook: [...webhook.values()],
+        processing: customerRows.map(took),
+        cases: await inspect.refundCase.count(),
+        messages: await inspect.outboxMessage.count({ where: { method: "sendMessage" } }),
+        staffActions: staffRows.length,
+        // From the first staff update received to the last processed (the database's clock).
+        staffSeconds:
+          (Math.max(...staffRows.map((r) => r.processedAt?.getTime() ?? 0)) -
+            Math.min(...staffRows.map((r) => r.receivedAt.getTime()))) /
+          1000,
+        staffProcessing: staffRows.map(took),
+        approvedOnce:
+          db === undefined
+            ? 0
+            : (await inspect.refundCase.count({ where: { status: "approved" } })) === CUSTOMERS
+              ? approvals.filter((a) => a._count._all === 1).length
+              : 0,
+        cpuMsPerUpdate: cpuMs / total,
+        perUpdate: counted === undefined ? Number.NaN : counted.total / total,
+        counted: counter?.source ?? "",
+        top: counted?.top ?? [],
+      };
+    } finally {
+      await closeInspect();
+    }
   } finally {
-    for (const b of bots) await b.stop();
-    await db.close();
+    await stopBots();
+    await db?.close();
   }
+}
+
+/** Each run's CPU profiles go to a folder of their own. */
+function profileFolder(o: RunOptions): string {
+  return [
+    `${o.processes}p`,
+    o.database,
+    ...(o.rate === undefined ? [] : ["paced"]),
+    ...(o.prisma === true ? ["prisma"] : []),
+  ].join("-");
+}
+
+/** How a run is named in the table. */
+function label(r: Run): string {
+  return [
+    String(r.processes),
+    ...(r.database === "pglite" ? ["PGlite, customers only"] : []),
+    ...(r.pacedAt === undefined ? [] : [`paced at ${Math.round(r.pacedAt)}/s (½ of 1 flat out)`]),
+    ...(r.prisma ? ["hot path through Prisma's client"] : []),
+  ].join(", ");
 }
 
 export async function bench(): Promise<BenchSection[]> {
@@ -326,24 +467,48 @@ export async function bench(): Promise<BenchSection[]> {
   const minimalRate = minimal.updates / minimal.seconds;
   const api = await startStubBotApi();
   const runs: Run[] = [];
+  // Each run as it ends, so a run that fails later leaves the ones before it on record.
+  const measure = async (o: RunOptions) => {
+    const r = await run(o);
+    runs.push(r);
+    process.stdout.write(
+      `scale-out: ${label(r)}: ${Math.round(r.updates / r.seconds)} updates/s, ${r.perUpdate.toFixed(2)} statements and ${r.cpuMsPerUpdate.toFixed(2)} CPU ms an update\n`,
+    );
+  };
   try {
-    for (const n of [1, 2]) runs.push(await run(n, api.url));
+    const apiRoot = api.url;
+    await measure({ processes: 1, apiRoot, database: "postgres" });
+    // BENCH_HOT_PATH=prisma: the same with the chat's read and write through Prisma's client, right after.
+    if (comparePrisma) await measure({ processes: 1, apiRoot, database: "postgres", prisma: true });
+    await measure({ processes: 2, apiRoot, database: "postgres" });
+    // At half the rate this invocation measured flat out, one process: the latency when not saturated.
+    const flat = runs[0];
+    if (flat !== undefined)
+      await measure({
+        processes: 1,
+        apiRoot,
+        database: "postgres",
+        rate: flat.updates / flat.seconds / 2,
+      });
+    await measure({ processes: 1, apiRoot, database: "pglite" });
+    if (comparePrisma) await measure({ processes: 1, apiRoot, database: "pglite", prisma: true });
   } finally {
     api.close();
   }
   const [one] = runs;
   for (const r of runs) {
+    const staffed = r.database === "postgres";
     if (
       r.cases !== CUSTOMERS ||
-      r.messages !== one?.messages ||
-      r.approvedOnce !== CUSTOMERS ||
-      r.staffActions !== 3 * CUSTOMERS
+      r.messages !== (staffed ? one?.messages : r.messages) ||
+      (staffed && (r.approvedOnce !== CUSTOMERS || r.staffActions !== 3 * CUSTOMERS))
     ) {
       throw new Error(
-        `${r.processes} processes: ${r.cases} cases, ${r.approvedOnce} approved once, ${r.staffActions} staff actions, ${r.messages} messages; expected ${CUSTOMERS}, ${CUSTOMERS}, ${3 * CUSTOMERS} and ${one?.messages}`,
+        `${r.processes} processes on ${r.database}: ${r.cases} cases, ${r.approvedOnce} approved once, ${r.staffActions} staff actions, ${r.messages} messages; expected ${CUSTOMERS}, ${CUSTOMERS}, ${3 * CUSTOMERS} and ${one?.messages}`,
       );
     }
   }
+
   return [
     {
       title,
@@ -359,41 +524,53 @@ export async function bench(): Promise<BenchSection[]> {
           "updates/s": Math.round(minimalRate),
           "÷ pgbench -N": tps === undefined ? "" : (minimalRate / tps).toFixed(2),
           "statements/update": minimal.perUpdate.toFixed(2),
+          "bot CPU ms/update": minimal.cpuMsPerUpdate.toFixed(2),
         },
         ...runs.map((r) => {
           const w = percentiles(r.webhook);
           const p = percentiles(r.processing);
           const sp = percentiles(r.staffProcessing);
           const rate = r.updates / r.seconds;
+          const postgres = r.database === "postgres";
           return {
-            processes: r.processes,
+            processes: label(r),
             customers: CUSTOMERS,
             updates: r.updates,
             "updates/s": Math.round(rate),
-            "÷ pgbench -N": tps === undefined ? "" : (rate / tps).toFixed(2),
-            "÷ minimal webhook": (rate / minimalRate).toFixed(2),
-            "÷ 1 process": (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2),
-            "statements/update": r.perUpdate.toFixed(2),
+            "÷ pgbench -N": tps === undefined || !postgres ? "" : (rate / tps).toFixed(2),
+            "÷ minimal webhook": postgres ? (rate / minimalRate).toFixed(2) : "",
+            "÷ 1 process": postgres
+              ? (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2)
+              : "",
+            "statements/update": postgres ? r.perUpdate.toFixed(2) : "",
+            "bot CPU ms/update": r.cpuMsPerUpdate.toFixed(2),
             "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
-            "stored → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
-            "staff actions/s": Math.round(r.staffActions / r.staffSeconds),
-            "staff action stored → processed p50 / p99 ms": `${ms(sp.p50)} / ${ms(sp.p99)}`,
+            "post → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
+            "staff actions/s": postgres ? Math.round(r.staffActions / r.staffSeconds) : "",
+            "staff action post → processed p50 / p99 ms": postgres
+              ? `${ms(sp.p50)} / ${ms(sp.p99)}`
+              : "",
             cases: r.cases,
-            "approved once": r.approvedOnce,
+            "approved once": postgres ? r.approvedOnce : "",
             "messages queued": r.messages,
           };
         }),
       ],
       notes: [
         "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer.",
-        "updates/s: all updates stored and processed, from the first post to the last processed mark. Stored → processed is measured with the database's clock (receivedAt, processedAt): queueing plus processing.",
-        `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update stored to the last processed; their latency is stored → processed (all staff updates share the group's chat, so they queue behind one another).`,
+        "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
+        "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is from its start.",
+        "Paced: one process, the posts (customers' and staff's) spaced evenly at half the rate the flat-out one-process run of this invocation reached, so the latency is that of a bot that is not saturated.",
+        "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends at the last answer, and every update is checked processed once the bot has stopped.",
+        `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update received to the last processed; each member's presses are their own lane.`,
         `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the programs' start to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
-        ...runs.map(
-          (r) =>
-            `Most frequent statements, ${r.processes} process(es), calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} \`${t.query.slice(0, 70)}\``).join("; ")}.`,
-        ),
-        "Both runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
+        ...runs
+          .filter((r) => r.top.length > 0)
+          .map(
+            (r) =>
+              `Most frequent statements, ${label(r)}, calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} \`${t.query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``).join("; ")}.`,
+          ),
+        "The PostgreSQL runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
     },
   ];

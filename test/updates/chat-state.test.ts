@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createI18nFor } from "../../src/app/core.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { type ChatWrite, readChatState, writeChatState } from "../../src/updates/chat-state.ts";
+import {
+  type ChatWrite,
+  readChatState,
+  viaDriver,
+  writeChatState,
+} from "../../src/updates/chat-state.ts";
 import { makeCase } from "../staff/helpers.ts";
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
@@ -71,6 +76,10 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       context: { answers: { want: "payout" } },
     });
     expect(state.user).toMatchObject({ language: "uk", firstName: "Олена", role: "customer" });
+    // Through the driver itself the read is the same.
+    expect(
+      await readChatState(db.prisma, { ...key, updateId: 1001n }, viaDriver(db.driver)),
+    ).toEqual(state);
     // The update is marked processed; a second delivery reads as such.
     expect((await readChatState(db.prisma, key)).processed).toBe(true);
     // The messages keep their order.
@@ -101,6 +110,7 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       },
     });
     expect(await writeChatState(db.prisma, stale)).toBe(false);
+    expect(await writeChatState(db.prisma, stale, viaDriver(db.driver))).toBe(false);
     expect(await db.prisma.conversation.findUnique({ where: { chatId: 42n } })).toEqual(before);
     expect(await db.prisma.user.findUniqueOrThrow({ where: { id: 42n } })).toMatchObject({
       firstName: "Олена",
@@ -108,6 +118,11 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     });
     expect(await db.prisma.outboxMessage.count()).toBe(4);
     expect(await db.prisma.inboundUpdate.count({ where: { updateId: 1001n } })).toBe(0);
+    // Read at the version that is current, the same write goes through (here by the driver).
+    expect(
+      await writeChatState(db.prisma, { ...stale, readVersion: 1 }, viaDriver(db.driver)),
+    ).toBe(true);
+    expect(await db.prisma.conversation.findUnique({ where: { chatId: 42n } })).toBeNull();
   });
 
   it("write nothing over a conversation that a reminder moved on", async () => {
