@@ -89,11 +89,12 @@ describe.each(["telegraf", "grammy"] as const)("on %s", (framework) => {
         expect(await bot.stop()).toBe(0);
         await startBot();
       });
-    });
+      // Paced as Telegram allows a chat (about a message a second), a request takes ~30 s.
+    }, 120_000);
 
     it("completes a payout request, refusing a full card number and keeping only the last four digits", async () => {
       await payoutRequestScenario(new EmulatedCustomer(emulator, TOKEN, 5002, "en"));
-    });
+    }, 120_000);
 
     it("a case is posted to the staff group with the customer's photo, claimed and approved there, and the customer is told", async () => {
       const customer = new EmulatedCustomer(emulator, TOKEN, 5003, "en");
