@@ -98,13 +98,18 @@ class Telegram {
           },
         },
         (res) => {
+          answered = true;
           res.resume();
           resolve(res.statusCode ?? 0);
         },
       );
-      req.on("error", () => resolve(0));
+      let answered = false;
+      // A server that refuses a body early (413) may close while it is still being sent: the
+      // write fails, and its answer can arrive a moment after the error.
+      req.on("error", () => setTimeout(() => resolve(0), 250));
       void (async () => {
         for (const [i, p] of parts.entries()) {
+          if (answered) return;
           if (i > 0 && pauseMs > 0) await sleep(pauseMs);
           req.write(p);
         }
