@@ -20,6 +20,7 @@ import {
   languageWords,
   normalize,
   processWord,
+  questionFocus,
   type StemmerKind,
   tokenize,
   wholeWords,
@@ -91,6 +92,11 @@ export interface FaqThresholds {
   offTopicRatio: number;
   /** An answer needs this combined confidence (0–1) in its entry… */
   answerConfidence: number;
+  /**
+   * Where the leading entry falls short of `answerConfidence` in a message of several
+   * sentences, the reading of the whole and of its asking part together must reach this.
+   */
+  focusConfidence: number;
   /** Small talk needs its label to lead with this combined confidence. */
   smallTalkConfidence: number;
   /** …and, to one or two words, the index's best entry leading the next by this factor. */
@@ -104,6 +110,7 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   offTopic: 0.3,
   offTopicRatio: 1.5,
   answerConfidence: 0.7,
+  focusConfidence: 0.7,
   smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };
@@ -488,6 +495,41 @@ export function createFaqFromLocales(
     );
   }
 
+  /**
+   * The confidence in the leading label `labels[0]`: its own, or, when that falls short and the
+   * message has several sentences, what the whole message and its asking part read on their own
+   * agree on (the product of the two readings, renormalised). A story spreads the confidence
+   * over the entries its facts touch; its question says which of them it asks about, while the
+   * question alone ("can I get my money back?") seldom tells the entry. It only ever confirms
+   * the whole message's leading label, never replaces it.
+   */
+  function answerConfidence(
+    text: string,
+    r: Ranking,
+    labels: readonly { label: string; confidence: number }[],
+  ): number {
+    const [top] = labels;
+    if (top === undefined || top.confidence >= thresholds.answerConfidence) {
+      return top?.confidence ?? 0;
+    }
+    const focus = questionFocus(text);
+    if (focus === undefined) return top.confidence;
+    const asked = new Map(
+      confidences(focus, rank(focus, r.language)).labels.map((l) => [l.label, l.confidence]),
+    );
+    let sum = 0;
+    let lead = { label: top.label, product: -1 };
+    for (const { label, confidence } of labels) {
+      const product = confidence * (asked.get(label) ?? 0);
+      sum += product;
+      if (product > lead.product) lead = { label, product };
+    }
+    const together = lead.label === top.label && sum > 0 ? lead.product / sum : 0;
+    return together >= thresholds.focusConfidence
+      ? Math.max(together, thresholds.answerConfidence)
+      : top.confidence;
+  }
+
   function decide(text: string, r: Ranking): FaqMatch {
     const { language } = r;
     const { labels, entryTop, offTopic, own } = confidences(text, r);
@@ -523,15 +565,12 @@ export function createFaqFromLocales(
       r.termCount > 2 ||
       (first?.entryId === top.label &&
         (second === undefined || first.score >= thresholds.shortMargin * second.score));
-    if (
-      best === top &&
-      top.confidence >= thresholds.answerConfidence &&
-      indexAgrees &&
-      classifierAgrees
-    ) {
+    const confidence =
+      best === top && indexAgrees && classifierAgrees ? answerConfidence(text, r, labels) : 0;
+    if (confidence >= thresholds.answerConfidence) {
       const entry = faqEntry(top.label);
       if (entry?.handoff)
-        return { kind: "handoff", entryId: top.label, language, score: top.confidence };
+        return { kind: "handoff", entryId: top.label, language, score: confidence };
       const starts = entry !== undefined && entry.start !== "none";
       const want = starts ? wantOf(text, language) : undefined;
       const since = starts ? sinceReaders.get(language)?.(text) : undefined;
@@ -539,7 +578,7 @@ export function createFaqFromLocales(
         kind: "answer",
         entryId: top.label,
         language,
-        score: top.confidence,
+        score: confidence,
         ...(want === undefined ? {} : { want }),
         ...(since === undefined ? {} : { since }),
       };

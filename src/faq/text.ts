@@ -37,6 +37,31 @@ export function tokenize(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** Longest question focus read on its own (the last asking sentences within it are kept). */
+const MAX_FOCUS_LENGTH = 400;
+
+/**
+ * The part of a message of several sentences that asks: its sentences with a question mark, or
+ * its last sentence when none has one; undefined for a single sentence. A story's question is
+ * often one sentence of it, while the rest tells what happened.
+ */
+export function questionFocus(text: string): string | undefined {
+  const sentences = text
+    .split(/(?<=[.!?…])\s+|\n+/u)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+  if (sentences.length < 2) return undefined;
+  const asking = sentences.filter((s) => s.includes("?"));
+  const focus = asking.length > 0 ? asking : sentences.slice(-1);
+  let out = "";
+  for (let i = focus.length - 1; i >= 0; i--) {
+    const next = `${focus[i]} ${out}`.trim();
+    if (next.length > MAX_FOCUS_LENGTH && out.length > 0) break;
+    out = next.slice(-MAX_FOCUS_LENGTH);
+  }
+  return out;
+}
+
 type Stemmer = (word: string) => string;
 
 /** Removes the longest listed suffix that leaves at least `min` characters. */

@@ -139,7 +139,8 @@ const SETS: {
   },
   {
     // The third independent author's set: written from the policy alone while the fifth
-    // session's work was done, measured once after it (sets/README.md), never tuned against.
+    // session's work was done, measured once blind after it (sets/README.md); development data
+    // since the sixth session.
     file: "independent-3.json",
     language: 0.98,
     wrong: 0.01,

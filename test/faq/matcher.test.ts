@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  createFaq,
   createFaqFromLocales,
   detectLanguage,
   FAQ_ENTRIES,
+  type Faq,
   languageTraits,
   MAX_QUESTION_LENGTH,
 } from "../../src/faq/index.ts";
@@ -10,6 +12,7 @@ import { textsOf, trainLanguageModel } from "../../src/faq/language-model.ts";
 import { synonymMap } from "../../src/faq/synonyms.ts";
 import { languageWords, normalize, terms } from "../../src/faq/text.ts";
 import { toCyrillic } from "../../src/faq/translit.ts";
+import { loadSet } from "./evaluate.ts";
 import { projectFaq } from "./setup.ts";
 
 const { faq, i18n } = projectFaq();
@@ -234,6 +237,30 @@ describe("the customer's styles", () => {
       "Since Monday nobody can call me on it, every call fails. " +
       "I wrote to you the same day. Will you pay me back for these days?";
     expect(faq.match(story)).toMatchObject({ kind: "answer", entryId: "number_down" });
+  });
+
+  it("answers a story its whole reading leaves unsure of when its question agrees", () => {
+    // The whole story spreads its confidence over the entries its facts touch; the asking
+    // sentences, read on their own, say which one it asks about.
+    const wholeOnly = createFaq(i18n, { thresholds: { focusConfidence: 2 } });
+    const stories = ["independent-2.json", "independent-3.json"]
+      .flatMap((file) => loadSet(file))
+      .filter((c) => c.style === "long");
+    const count = (f: Faq) => {
+      let right = 0;
+      let wrong = 0;
+      for (const c of stories) {
+        const m = f.match(c.text);
+        if (m.kind !== "answer" && m.kind !== "handoff") continue;
+        if (m.entryId === c.expected) right++;
+        else wrong++;
+      }
+      return { right, wrong };
+    };
+    const withFocus = count(faq);
+    const without = count(wholeOnly);
+    expect(withFocus.right).toBeGreaterThanOrEqual(without.right + 10);
+    expect(withFocus.wrong).toBeLessThanOrEqual(without.wrong + 2);
   });
 
   it("tells small talk from questions", () => {
