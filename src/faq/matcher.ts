@@ -25,6 +25,7 @@ import {
   tokenize,
   wholeWords,
 } from "./text.ts";
+import { TRANSLITERATED_LANGUAGES, toCyrillic } from "./translit.ts";
 
 /** What the FAQ makes of a free-text question. `language` is the language to answer in. */
 export type FaqMatch =
@@ -117,6 +118,17 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
 
 /** Up to this many distinct words a question is searched with typos and prefixes. */
 const TYPO_SEARCH_TERMS = 12;
+
+/** Lower case, words only: how a short message is compared with a phrasing as written. */
+const asWritten = (text: string): string =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .join(" ");
+
+/** Up to this many words a message of nothing but small-talk words is small talk. */
+const SMALL_TALK_WORDS = 6;
 
 /** From this length a language the n-gram profiles are sure of is not second-guessed. */
 const SURE_LANGUAGE_LENGTH = 200;
@@ -351,6 +363,87 @@ export function createFaqFromLocales(
       { balance: phrasePattern(c.refundTo.balance), payout: phrasePattern(c.refundTo.payout) },
     ]),
   );
+
+  // Every word of each language's small talk: a message made only of them ("buenos días", "ok
+  // bye") is small talk, whatever entry a word of it ("días") also names.
+  const smallTalkWords = new Map(
+    [...contents].map(([lang, c]) => [
+      lang,
+      new Set(SMALL_TALK.flatMap((kind) => c.smalltalk[kind].phrasings.flatMap(tokenize))),
+    ]),
+  );
+  // …and as written, accents kept: "menú" is Spanish, "menu" English.
+  const smallTalkAsWritten = new Map(
+    [...contents].map(([lang, c]) => [
+      lang,
+      new Set(SMALL_TALK.flatMap((kind) => c.smalltalk[kind].phrasings.map(asWritten))),
+    ]),
+  );
+
+  /**
+   * Small talk, when some language's small talk has every word of `text`: in the chat's language
+   * if it is one of them (unless an accent says otherwise), else in one that has `text` as
+   * written, else in the first guessed.
+   */
+  function plainSmallTalk(
+    text: string,
+    chat: readonly string[],
+    guessed: readonly string[],
+  ): FaqMatch | undefined {
+    const words = tokenize(text);
+    if (words.length === 0 || words.length > SMALL_TALK_WORDS) return undefined;
+    const fits = languages.filter((l) => words.every((w) => smallTalkWords.get(l)?.has(w)));
+    const written = asWritten(text);
+    const hasWritten = (l: string) => smallTalkAsWritten.get(l)?.has(written) === true;
+    // An accent the words are compared without tells the language ("menú" in an English chat).
+    const marked = written !== words.join(" ");
+    const language =
+      (marked ? fits.find(hasWritten) : undefined) ??
+      chat.find((l) => fits.includes(l)) ??
+      fits.find(hasWritten) ??
+      guessed.find((l) => fits.includes(l)) ??
+      fits[0];
+    if (language === undefined) return undefined;
+    const p = classifier.probabilities(text);
+    let topic: SmallTalk = "greeting";
+    let best = -1;
+    classifier.labels.forEach((label, i) => {
+      const kind = SMALL_TALK_LABELS.get(label);
+      if (kind !== undefined && (p[i] ?? 0) > best) {
+        best = p[i] ?? 0;
+        topic = kind;
+      }
+    });
+    return { kind: "smalltalk", topic, language };
+  }
+
+  // Every language's greetings as word lists, longest first: "buenos días, no me llegó el sms"
+  // is about the SMS, though "días" is also a word of the outage entry.
+  const greetings = [...contents.values()]
+    .flatMap((c) => c.smalltalk.greeting.phrasings.map(tokenize))
+    .filter((words) => words.length > 0)
+    .sort((a, b) => b.length - a.length);
+
+  /** The message without a greeting it opens with, when more follows. */
+  function withoutGreeting(text: string): string {
+    const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+    const opening = greetings.find(
+      (g) => g.length < words.length && g.every((w, i) => tokenize(words[i]?.[0] ?? "")[0] === w),
+    );
+    const last = opening && words[opening.length - 1];
+    return last ? text.slice((last.index ?? 0) + last[0].length) : text;
+  }
+
+  /** Small talk typed in Latin letters in a language written in Cyrillic ("spasibo", "pryvit"). */
+  function transliteratedSmallTalk(text: string): FaqMatch | undefined {
+    if (!/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
+    for (const language of TRANSLITERATED_LANGUAGES) {
+      if (!languages.includes(language)) continue;
+      const m = plainSmallTalk(toCyrillic(text, language), [language], []);
+      if (m?.language === language) return m;
+    }
+    return undefined;
+  }
 
   const sinceReaders = new Map<string, SinceReader>();
   for (const [lang, c] of contents) if (c.since) sinceReaders.set(lang, sinceReader(c.since));
@@ -616,13 +709,19 @@ export function createFaqFromLocales(
     match(fullText, options) {
       const given = fullText.slice(0, MAX_QUESTION_LENGTH);
       const latin = readTransliterated(given, languages, languageModel, traits);
-      const text = latin?.text ?? given;
+      const read = latin?.text ?? given;
       const guess = latin
         ? { candidates: [latin.language], certain: true }
-        : detectLanguage(text, languages, options?.userLanguage, languageModel, traits);
+        : detectLanguage(read, languages, options?.userLanguage, languageModel, traits);
+      // Small-talk words as written ("ok bye" is English, not Russian in Latin letters), the
+      // chat's language first where they are the same in several ("menu", "ok").
+      const chat = options?.userLanguage ? [options.userLanguage] : [];
+      const plain = plainSmallTalk(given, chat, guess.candidates) ?? transliteratedSmallTalk(given);
+      if (plain !== undefined) return plain;
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
       if (first === undefined) return { kind: "out_of_scope", language: fallback };
+      const text = withoutGreeting(read);
       let chosen = rank(text, first);
       // Only the runner-up language is tried: on the development sets a third never won, and
       // each costs a search. It is tried even when the n-gram profiles were sure, if the text
@@ -653,7 +752,7 @@ export function createFaqFromLocales(
       return result;
     },
     explain(fullText, language) {
-      const text = fullText.slice(0, MAX_QUESTION_LENGTH);
+      const text = withoutGreeting(fullText.slice(0, MAX_QUESTION_LENGTH));
       const r = rank(text, language);
       const { labels, offTopic, own } = confidences(text, r);
       return {

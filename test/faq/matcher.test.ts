@@ -274,6 +274,25 @@ describe("the customer's styles", () => {
     expect(faq.match("hi, the sms code never came").kind).toBe("answer");
   });
 
+  it("takes a message of nothing but small-talk words for small talk, in the language they are", () => {
+    // "días" and "дня" also name the outage entry's days; the words together are a greeting.
+    expect(faq.match("buenos días")).toEqual({
+      kind: "smalltalk",
+      topic: "greeting",
+      language: "es",
+    });
+    expect(faq.match("бувай, гарного дня")).toEqual({
+      kind: "smalltalk",
+      topic: "thanks",
+      language: "uk",
+    });
+    // Latin letters that could be Russian typed in Latin are English small talk first.
+    expect(faq.match("ok bye")).toEqual({ kind: "smalltalk", topic: "thanks", language: "en" });
+    expect(faq.match("spasibo")).toEqual({ kind: "smalltalk", topic: "thanks", language: "ru" });
+    expect(faq.match("menu", { userLanguage: "es" })).toMatchObject({ language: "es" });
+    expect(faq.match("buenos días, no me llegó el código").kind).toBe("answer");
+  });
+
   it("tells where the message wants the money, when the entry starts a request", () => {
     const want = (q: string) => {
       const m = faq.match(q);
