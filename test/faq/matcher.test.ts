@@ -291,6 +291,11 @@ describe("the customer's styles", () => {
     expect(faq.match("spasibo")).toEqual({ kind: "smalltalk", topic: "thanks", language: "ru" });
     expect(faq.match("menu", { userLanguage: "es" })).toMatchObject({ language: "es" });
     expect(faq.match("buenos días, no me llegó el código").kind).toBe("answer");
+    // The greeting that opens a question is left out of its matching.
+    expect(faq.match("buenos días, no me llegó el sms al número")).toMatchObject({
+      kind: "answer",
+      entryId: "sms_not_received",
+    });
   });
 
   it("tells where the message wants the money, when the entry starts a request", () => {
