@@ -111,7 +111,7 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
   offTopic: 0.3,
   offTopicRatio: 1.5,
   answerConfidence: 0.7,
-  focusConfidence: 0.7,
+  focusConfidence: 0.8,
   smallTalkConfidence: 0.5,
   shortMargin: 1.1,
 };

@@ -243,7 +243,14 @@ describe("the customer's styles", () => {
     // The whole story spreads its confidence over the entries its facts touch; the asking
     // sentences, read on their own, say which one it asks about.
     const wholeOnly = createFaq(i18n, { thresholds: { focusConfidence: 2 } });
-    const stories = ["independent-2.json", "independent-3.json"]
+    const stories = [
+      "dev.json",
+      "dev2.json",
+      "dev3.json",
+      "independent.json",
+      "independent-2.json",
+      "independent-3.json",
+    ]
       .flatMap((file) => loadSet(file))
       .filter((c) => c.style === "long");
     const count = (f: Faq) => {
@@ -259,8 +266,8 @@ describe("the customer's styles", () => {
     };
     const withFocus = count(faq);
     const without = count(wholeOnly);
-    expect(withFocus.right).toBeGreaterThanOrEqual(without.right + 10);
-    expect(withFocus.wrong).toBeLessThanOrEqual(without.wrong + 2);
+    expect(withFocus.right).toBeGreaterThanOrEqual(without.right + 4);
+    expect(withFocus.wrong).toBeLessThanOrEqual(without.wrong);
   });
 
   it("tells small talk from questions", () => {
