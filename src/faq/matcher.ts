@@ -426,9 +426,10 @@ export function createFaqFromLocales(
 
   /** The message without a greeting it opens with, when more follows. */
   function withoutGreeting(text: string): string {
-    const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+    const words = [...text.slice(0, 200).matchAll(/[\p{L}\p{N}]+/gu)].slice(0, 8);
+    const first = words.map((w) => tokenize(w[0])[0]);
     const opening = greetings.find(
-      (g) => g.length < words.length && g.every((w, i) => tokenize(words[i]?.[0] ?? "")[0] === w),
+      (g) => g.length < first.length && g.every((w, i) => first[i] === w),
     );
     const last = opening && words[opening.length - 1];
     return last ? text.slice((last.index ?? 0) + last[0].length) : text;
@@ -436,7 +437,8 @@ export function createFaqFromLocales(
 
   /** Small talk typed in Latin letters in a language written in Cyrillic ("spasibo", "pryvit"). */
   function transliteratedSmallTalk(text: string): FaqMatch | undefined {
-    if (!/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
+    const few = tokenize(text).length <= SMALL_TALK_WORDS;
+    if (!few || !/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
     for (const language of TRANSLITERATED_LANGUAGES) {
       if (!languages.includes(language)) continue;
       const m = plainSmallTalk(toCyrillic(text, language), [language], []);
