@@ -731,8 +731,13 @@ export function createFaqFromLocales(
       // to them, while the FAQ knows every word only in English; a long text's profile is
       // sure for good reason, and a second search of 4,096 characters doubles its time. A
       // telling letter leaves no runner-up.
+      // Nor when the first language's index knows every word: the runner-up could then win
+      // only by a much stronger match (on the development sets two answers went each way
+      // without it), and the second search doubled an English question's time.
       const runnerUp =
-        guess.certain && text.length > SURE_LANGUAGE_LENGTH ? undefined : guess.candidates[1];
+        (guess.certain && text.length > SURE_LANGUAGE_LENGTH) || chosen.vocabularyCoverage === 1
+          ? undefined
+          : guess.candidates[1];
       if (runnerUp !== undefined) {
         const other = rank(text, runnerUp);
         if (guess.certain ? fitsClearlyBetter(other, chosen) : fitsBetter(other, chosen)) {
