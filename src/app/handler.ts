@@ -143,6 +143,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         const done = () => ({
           ...effects,
           ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
+          ...(ctx.caseMove === undefined ? {} : { caseMove: ctx.caseMove }),
           out: ctx.out,
         });
         // A statement of its own may refer to the writer's row: a new writer's comes first, in a transaction.
