@@ -31,6 +31,8 @@ export interface ChatContext extends Speaker {
   conversationWrite: ConversationWrite | undefined;
   /** set when this update moves a case: written with the chat, from the case's version as read */
   caseMove: CaseMove | undefined;
+  /** set when this update answers the writer's staff prompt of this action: it goes with the write */
+  promptTaken: string | undefined;
   /** Queues a message to this chat, rendered from a locale key. */
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */
@@ -116,6 +118,7 @@ export function createChatContext(
     out: [],
     conversationWrite: undefined,
     caseMove: undefined,
+    promptTaken: undefined,
     t: (key, params) => speaker().t(key, params),
     date: (at) => speaker().date(at),
     money: (amount, currency) => speaker().money(amount, currency),

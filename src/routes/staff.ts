@@ -211,10 +211,12 @@ type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 /**
  * Presses done without a transaction: asking for the D3 check (one upsert),
- * and the actions whose case's move goes with the update's write.
+ * and the actions whose case's move (and the D3 prompt they answer) goes with
+ * the update's write.
  */
 const WITHOUT_TRANSACTION: ReadonlySet<StaffAction> = new Set([
   "approve",
+  "confirm",
   "claim",
   "release",
   "done",

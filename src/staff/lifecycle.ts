@@ -10,7 +10,7 @@ import type { ChatContext } from "../chat/context.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
-import { cardEdits, loadView } from "./show-case.ts";
+import { cardEdits, type HeldView, loadView } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
 export function actorOf(ctx: ChatContext): Actor {
@@ -59,8 +59,10 @@ export async function performAction(
   deps: StaffDeps,
   caseId: number,
   req: TransitionRequest & { action: Exclude<CaseAction, "answer"> },
+  /** the case as the caller has just read it, if it did */
+  read?: HeldView | null,
 ): Promise<void> {
-  const v = await loadView(ctx.tx, caseId);
+  const v = read === undefined ? await loadView(ctx.tx, caseId) : read;
   if (v === null) {
     ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
     return;

@@ -18,9 +18,19 @@ export function cardRef(caseId: number): string {
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
 
+/** What a staff member's next words or confirmation in a chat are for (src/staff/desk.ts). */
+export interface StaffPromptRow {
+  action: string;
+  caseId: number;
+  note: string | null;
+  at: Date;
+}
+
 /** A case as staff see it, with the chats that hold its card (to be edited when it changes). */
 export interface HeldView extends CaseView {
   holders: bigint[];
+  /** the prompt of the staff member it was read for (`loadView`'s `promptOf`), if any */
+  prompt: StaffPromptRow | null;
 }
 
 interface ViewRow extends RefundCase {
@@ -33,13 +43,22 @@ interface ViewRow extends RefundCase {
   rt_stars: number | null;
   rt_comment: string | null;
   holders: bigint[];
+  sp_action: string | null;
+  sp_caseId: number | null;
+  sp_note: string | null;
+  sp_at: Date | null;
 }
 
 /**
- * The case with its people, files, rating and card holders, in one statement
- * (the holders are each named message's chats in the outbox).
+ * The case with its people, files, rating and card holders (each named
+ * message's chats in the outbox), and the prompt of `promptOf` in their chat
+ * when given, in one statement.
  */
-export async function loadView(tx: Tx, caseId: number): Promise<HeldView | null> {
+export async function loadView(
+  tx: Tx,
+  caseId: number,
+  promptOf?: { userId: bigint; chatId: bigint },
+): Promise<HeldView | null> {
   const [r] = await tx.$queryRaw<ViewRow[]>`
     SELECT rc.*,
       cu."firstName" AS "cu_firstName", cu."username" AS "cu_username", cu."language" AS "cu_language",
@@ -47,11 +66,15 @@ export async function loadView(tx: Tx, caseId: number): Promise<HeldView | null>
       (SELECT count(*) FROM "Attachment" f WHERE f."caseId" = rc."id")::int AS "files",
       rt."stars" AS "rt_stars", rt."comment" AS "rt_comment",
       ARRAY(SELECT DISTINCT o."chatId" FROM "OutboxMessage" o
-             WHERE o."ref" = ${cardRef(caseId)}) AS "holders"
+             WHERE o."ref" = ${cardRef(caseId)}) AS "holders",
+      sp."action" AS "sp_action", sp."caseId" AS "sp_caseId", sp."note" AS "sp_note", sp."at" AS "sp_at"
     FROM "RefundCase" rc
     JOIN "User" cu ON cu."id" = rc."customerId"
     LEFT JOIN "User" a ON a."id" = rc."assigneeId"
     LEFT JOIN "CaseRating" rt ON rt."caseId" = rc."id"
+    LEFT JOIN "StaffPrompt" sp
+      ON sp."userId" = ${promptOf?.userId ?? null}::bigint
+     AND sp."chatId" = ${promptOf?.chatId ?? null}::bigint
     WHERE rc."id" = ${caseId}`;
   if (r === undefined) return null;
   const {
@@ -64,6 +87,10 @@ export async function loadView(tx: Tx, caseId: number): Promise<HeldView | null>
     rt_stars,
     rt_comment,
     holders,
+    sp_action,
+    sp_caseId,
+    sp_note,
+    sp_at,
     ...row
   } = r;
   return {
@@ -81,6 +108,10 @@ export async function loadView(tx: Tx, caseId: number): Promise<HeldView | null>
     files,
     rating: rt_stars === null ? null : { stars: rt_stars, comment: rt_comment },
     holders,
+    prompt:
+      sp_action === null || sp_caseId === null || sp_at === null
+        ? null
+        : { action: sp_action, caseId: sp_caseId, note: sp_note, at: sp_at },
   };
 }
 

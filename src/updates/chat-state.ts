@@ -246,6 +246,12 @@ export interface Effects {
   user?: UserWrite;
   conversation?: ConversationWrite;
   caseMove?: CaseMove;
+  /**
+   * The writer's staff prompt in this chat (src/staff/desk.ts), if it is of
+   * this action, is answered: it goes with the write. The prompt is the lane's
+   * own, as the conversation is, so the gate keeps it as read.
+   */
+  promptTaken?: string;
   out: readonly Outgoing[];
 }
 
@@ -356,7 +362,7 @@ export async function writeChatStates(
   const rows = [...writes]
     .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map(toRow);
-  // The case's parts only when a write moves one: the common statement stays as small as it was.
+  // The case's and the prompt's parts only when a write has them: the common statement stays as small as it was.
   const ok = writes.some((w) => w.caseMove !== undefined)
     ? Prisma.sql`
     moved AS (
@@ -382,6 +388,14 @@ export async function writeChatStates(
     ),`
     : Prisma.sql`
     ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),`;
+  const taken = writes.some((w) => w.promptTaken !== undefined)
+    ? Prisma.sql`
+    taken AS (
+      DELETE FROM "StaffPrompt" p USING ok
+      WHERE p."userId" = (ok.e->>'userId')::bigint AND p."chatId" = ok.chat_id
+        AND p."action" = ok.e->>'promptTaken'
+    ),`
+    : Prisma.empty;
   const applied = await run<{ lane: string }>(Prisma.sql`
     WITH input AS (
       SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
@@ -393,7 +407,7 @@ export async function writeChatStates(
       ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
       WHERE "Chat"."version" = EXCLUDED."version" - 1
       RETURNING "id"
-    ),${ok}
+    ),${ok}${taken}
     inbox AS (
       INSERT INTO "InboundUpdate" ("updateId", "lane", "payload", "receivedAt", "processedAt", "attempts", "error")
       SELECT (e->>'updateId')::bigint, lane, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
@@ -450,6 +464,7 @@ function toRow(w: ChatWrite) {
   return {
     lane: w.lane.toString(),
     chatId: w.chatId.toString(),
+    userId: w.userId.toString(),
     updateId: w.updateId.toString(),
     readVersion: w.readVersion,
     now: at,
@@ -484,6 +499,7 @@ function toRow(w: ChatWrite) {
             assigneeId: w.caseMove.assigneeId?.toString() ?? null,
             actorId: w.caseMove.actorId.toString(),
           },
+    promptTaken: w.promptTaken ?? null,
     // A message may go to another chat than the update's (a case card to the staff group).
     out: w.out.map((o) => ({
       chatId: o.chatId.toString(),

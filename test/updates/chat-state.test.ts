@@ -271,4 +271,36 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       }),
     ).toBe(0);
   });
+
+  it("take the writer's prompt of the action answered with the write, and only then", async () => {
+    db = await createTestDatabase(kind);
+    const prompt = (userId: bigint, action: string) =>
+      db.prisma.staffPrompt.create({
+        data: { userId, chatId: -100n, action, caseId: 1, at: write().now },
+      });
+    await prompt(701n, "approve");
+    await prompt(702n, "reject");
+    const taking = (userId: bigint, over: Partial<ChatWrite> = {}): ChatWrite => ({
+      lane: userId,
+      chatId: -100n,
+      userId,
+      updateId: 3000n + userId,
+      readVersion: 0,
+      now: write().now,
+      promptTaken: "approve",
+      out: [],
+      ...over,
+    });
+    const left = async () =>
+      (await db.prisma.staffPrompt.findMany({ orderBy: { userId: "asc" } })).map((p) => p.userId);
+    // A write that is not applied (its chat moved on) leaves the prompt.
+    await db.prisma.chat.create({ data: { id: 701n, version: 1 } });
+    expect(await writeChatState(db.prisma, taking(701n))).toBe(false);
+    expect(await left()).toEqual([701n, 702n]);
+    // A prompt of another action stays.
+    expect(
+      await writeChatStates(db.prisma, [taking(701n, { readVersion: 1 }), taking(702n)]),
+    ).toEqual(new Set([701n, 702n]));
+    expect(await left()).toEqual([702n]);
+  });
 });
