@@ -143,6 +143,8 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         const done = () => ({
           ...effects,
           ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
+          ...(ctx.caseMove === undefined ? {} : { caseMove: ctx.caseMove }),
+          ...(ctx.promptTaken === undefined ? {} : { promptTaken: ctx.promptTaken }),
           out: ctx.out,
         });
         // A statement of its own may refer to the writer's row: a new writer's comes first, in a transaction.

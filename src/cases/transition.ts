@@ -13,8 +13,10 @@ import type { Tx } from "../database/open.ts";
  * approve, reject and ask also work on an unclaimed case (the actor claims it
  * by acting); a case claimed by someone else is theirs unless an admin acts.
  * Each transition is one UPDATE conditional on the version read plus one
- * CaseEvent row, in the caller's transaction: of two staff acting at once
- * exactly one UPDATE matches, and the other is told who got there first.
+ * CaseEvent row: here in the caller's transaction, or (a staff action, see
+ * `decide`) in the update's own write (src/updates/chat-state.ts). Of two staff
+ * acting at once exactly one UPDATE matches, and the other is told who got
+ * there first.
  */
 export type CaseAction = "claim" | "release" | "approve" | "reject" | "ask" | "answer" | "done";
 
@@ -55,7 +57,8 @@ export type TransitionResult =
   /** claimed by another staff member */
   | { kind: "taken"; status: CaseStatus; assigneeId: bigint };
 
-async function lastEvent(tx: Tx, caseId: number): Promise<LastEvent | null> {
+/** Who last moved the case, and where to: what a refusal tells. */
+export async function lastEvent(tx: Tx, caseId: number): Promise<LastEvent | null> {
   return tx.caseEvent.findFirst({
     where: { caseId },
     orderBy: { id: "desc" },
@@ -63,6 +66,68 @@ async function lastEvent(tx: Tx, caseId: number): Promise<LastEvent | null> {
   });
 }
 
+/** What an action does to the case as read: its move, or why it does not apply. */
+export type Decision =
+  | { kind: "move"; to: CaseStatus; assigneeId: bigint | null; decided: boolean }
+  | { kind: "not_found" }
+  | { kind: "wrong_state"; status: CaseStatus }
+  | { kind: "taken"; status: CaseStatus; assigneeId: bigint };
+
+/** The lifecycle's rules, on the case as read; no I/O. */
+export function decide(
+  c: Pick<RefundCase, "status" | "assigneeId" | "customerId">,
+  actor: Actor,
+  action: CaseAction,
+): Decision {
+  // The customer may only answer their own case's question; someone else's
+  // case looks the same as one that does not exist.
+  if (actor.kind === "customer" && (action !== "answer" || c.customerId !== actor.id)) {
+    return { kind: "not_found" };
+  }
+  const rule = RULES[action];
+  if (!rule.from.includes(c.status)) return { kind: "wrong_state", status: c.status };
+  if (
+    actor.kind === "staff" &&
+    !actor.admin &&
+    c.assigneeId !== null &&
+    c.assigneeId !== actor.id &&
+    c.status !== "submitted" &&
+    // whoever moved the money confirms it, not only the one who decided
+    action !== "done"
+  ) {
+    return { kind: "taken", status: c.status, assigneeId: c.assigneeId };
+  }
+  const assigneeId =
+    action === "release"
+      ? null
+      : actor.kind === "staff" && action !== "done"
+        ? actor.id
+        : c.assigneeId;
+  return {
+    kind: "move",
+    to: rule.to,
+    assigneeId,
+    decided: action === "approve" || action === "reject",
+  };
+}
+
+/** The case's row as a move leaves it (what the conditional UPDATE writes). */
+export function moved(
+  c: RefundCase,
+  m: Extract<Decision, { kind: "move" }>,
+  now: Date,
+): RefundCase {
+  return {
+    ...c,
+    status: m.to,
+    version: c.version + 1,
+    assigneeId: m.assigneeId,
+    decidedAt: m.decided ? now : c.decidedAt,
+    updatedAt: now,
+  };
+}
+
+/** A transition in the caller's transaction: read, decide, conditional UPDATE, event. */
 export async function transition(
   tx: Tx,
   caseId: number,
@@ -70,48 +135,24 @@ export async function transition(
   req: TransitionRequest,
   now: Date,
 ): Promise<TransitionResult> {
-  const rule = RULES[req.action];
   for (;;) {
     const c = await tx.refundCase.findUnique({
       where: { id: caseId },
       select: { status: true, version: true, assigneeId: true, customerId: true },
     });
     if (c === null) return { kind: "not_found" };
-    // The customer may only answer their own case's question; someone else's
-    // case looks the same as one that does not exist.
-    if (actor.kind === "customer" && (req.action !== "answer" || c.customerId !== actor.id)) {
-      return { kind: "not_found" };
-    }
-    if (!rule.from.includes(c.status)) {
-      return { kind: "wrong_state", status: c.status, last: await lastEvent(tx, caseId) };
-    }
-    if (
-      actor.kind === "staff" &&
-      !actor.admin &&
-      c.assigneeId !== null &&
-      c.assigneeId !== actor.id &&
-      c.status !== "submitted" &&
-      // whoever moved the money confirms it, not only the one who decided
-      req.action !== "done"
-    ) {
-      return { kind: "taken", status: c.status, assigneeId: c.assigneeId };
-    }
-    const assigneeId =
-      req.action === "release"
-        ? null
-        : actor.kind === "staff" && req.action !== "done"
-          ? actor.id
-          : c.assigneeId;
-    const decided = req.action === "approve" || req.action === "reject";
+    const d = decide(c, actor, req.action);
+    if (d.kind === "wrong_state") return { ...d, last: await lastEvent(tx, caseId) };
+    if (d.kind !== "move") return d;
     // One statement that also returns the row as updated (no read after it).
     const updated = await tx.refundCase
       .update({
         where: { id: caseId, version: c.version },
         data: {
-          status: rule.to,
+          status: d.to,
           version: { increment: 1 },
-          assigneeId,
-          ...(decided ? { decidedAt: now } : {}),
+          assigneeId: d.assigneeId,
+          ...(d.decided ? { decidedAt: now } : {}),
         },
       })
       .catch((err: unknown) => {
@@ -128,7 +169,7 @@ export async function transition(
         actorId: actor.id,
         at: now,
         fromStatus: c.status,
-        toStatus: rule.to,
+        toStatus: d.to,
         note: req.note ?? null,
       },
     });

@@ -3,7 +3,7 @@ import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
-import type { ConversationWrite, Needs } from "../updates/chat-state.ts";
+import type { CaseMove, ConversationWrite, Needs } from "../updates/chat-state.ts";
 
 /**
  * What a handler of one update works with: who is writing, in which
@@ -29,6 +29,10 @@ export interface ChatContext extends Speaker {
   conversation: Conversation | null;
   /** set when this update changes the conversation */
   conversationWrite: ConversationWrite | undefined;
+  /** set when this update moves a case: written with the chat, from the case's version as read */
+  caseMove: CaseMove | undefined;
+  /** set when this update answers the writer's staff prompt of this action: it goes with the write */
+  promptTaken: string | undefined;
   /** Queues a message to this chat, rendered from a locale key. */
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */
@@ -63,7 +67,10 @@ export function direct<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T>
   return { needs: "direct", run };
 }
 
-/** One repeatable statement through the client, then the chat's write: no BEGIN and COMMIT. */
+/**
+ * Repeatable statements through the client (reads, an upsert), then the
+ * chat's write, which may carry a case's move: no BEGIN and COMMIT.
+ */
 export function oneStatement<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
   return { needs: "statement", run };
 }
@@ -110,6 +117,8 @@ export function createChatContext(
     },
     out: [],
     conversationWrite: undefined,
+    caseMove: undefined,
+    promptTaken: undefined,
     t: (key, params) => speaker().t(key, params),
     date: (at) => speaker().date(at),
     money: (amount, currency) => speaker().money(amount, currency),

@@ -4,6 +4,7 @@ import { type ChatContext, inTransaction, oneStatement } from "../chat/context.t
 import type { Place } from "../staff/desk.ts";
 import { answerErase, personsData } from "../staff/privacy.ts";
 import { REPLY_NAME } from "../staff/replies.ts";
+import type { Needs } from "../updates/chat-state.ts";
 import { type ButtonKind, button, type Command, command, type Features } from "./route.ts";
 
 /**
@@ -129,25 +130,27 @@ const replies = z
 
 /**
  * A staff command: for staff only, in a transaction (it reads cases, prompts
- * or the team); its usage line and menu description are the locale keys of
- * its name.
+ * or the team) unless it says otherwise; its usage line and menu description
+ * are the locale keys of its name.
  */
 function staffCommand<A>(
   name: string,
   schema: z.ZodType<A, string>,
   run: (f: Features, ctx: ChatContext, args: A, place: Place) => Promise<void>,
+  needs: Needs = "transaction",
 ): Command {
   return command({
     who: "staff",
     args: { schema, usage: `staff:usage.${name}` },
     menu: { scope: "staff", description: `staff:menu.${name}` },
-    needs: "transaction",
+    needs,
     run,
   });
 }
 
+// An action on a case reads it and goes with the update's write: no transaction.
 const onCase = (action: "claim" | "done" | "release") =>
-  staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }));
+  staffCommand(action, caseId, (f, ctx, id) => f.staff.act(ctx, id, { action }), "statement");
 
 /**
  * Staff's words for the customer, as typed or the saved reply their `:name`
@@ -164,8 +167,11 @@ async function saved(
 }
 
 const withWords = (action: "reject" | "ask") =>
-  staffCommand(action, caseAndWords, (f, ctx, a) =>
-    saved(f, ctx, a.text, (text) => f.staff.act(ctx, a.id, { action, note: text })),
+  staffCommand(
+    action,
+    caseAndWords,
+    (f, ctx, a) => saved(f, ctx, a.text, (text) => f.staff.act(ctx, a.id, { action, note: text })),
+    "statement",
   );
 
 const teamOrRole = (role: "staff" | "admin") =>
@@ -179,7 +185,12 @@ export const STAFF_COMMANDS = {
   case: staffCommand("case", caseId, (f, ctx, id, place) => f.staff.show(ctx, id, place)),
   claim: onCase("claim"),
   next: staffCommand("next", noArgs, (f, ctx, _, place) => f.staff.next(ctx, place)),
-  approve: staffCommand("approve", caseAndNote, (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note)),
+  approve: staffCommand(
+    "approve",
+    caseAndNote,
+    (f, ctx, a) => f.staff.askD3(ctx, a.id, a.note),
+    "statement",
+  ),
   reject: withWords("reject"),
   ask: withWords("ask"),
   done: onCase("done"),
@@ -197,6 +208,19 @@ export const STAFF_COMMANDS = {
 } satisfies Record<string, Command>;
 
 type StaffAction = (typeof STAFF_ACTIONS)[number];
+
+/**
+ * Presses done without a transaction: asking for the D3 check (one upsert),
+ * and the actions whose case's move (and the D3 prompt they answer) goes with
+ * the update's write.
+ */
+const WITHOUT_TRANSACTION: ReadonlySet<StaffAction> = new Set([
+  "approve",
+  "confirm",
+  "claim",
+  "release",
+  "done",
+]);
 
 /** What each staff button on a case does. */
 const ON_CASE: Record<
@@ -225,8 +249,7 @@ export const STAFF_BUTTONS = {
         await ON_CASE[c.action](f, ctx, c.caseId, place);
         return true;
       };
-      // Asking for the D3 check only records the question: one upsert, no transaction.
-      return c.action === "approve" ? oneStatement(run) : inTransaction(run);
+      return WITHOUT_TRANSACTION.has(c.action) ? oneStatement(run) : inTransaction(run);
     },
   }),
   queue: button("queue", {

@@ -12,7 +12,7 @@ import { showQueue } from "./queue.ts";
 import { ratingChanged } from "./rated.ts";
 import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
-import { cardEdits, newCaseCards, showCase, showFiles } from "./show-case.ts";
+import { cardEdits, loadView, newCaseCards, showCase, showFiles } from "./show-case.ts";
 import { showStats } from "./stats.ts";
 import { takeNext } from "./take-next.ts";
 import { nameOf } from "./words.ts";
@@ -151,20 +151,6 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     await ctx.tx.staffPrompt.deleteMany({ where: key.userId_chatId });
   }
 
-  /** The staff member's pending prompt of one of `actions` in this chat, consumed. */
-  async function takePrompt(ctx: ChatContext, actions: readonly string[]) {
-    // Found and consumed in one statement; a prompt of another action stays.
-    const [p] = await ctx.tx.$queryRaw<
-      { action: string; caseId: number; note: string | null; at: Date }[]
-    >`
-      DELETE FROM "StaffPrompt"
-       WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId}
-         AND "action" = ANY (${`{${actions.join(",")}}`}::text[])
-      RETURNING "action", "caseId", "note", "at"`;
-    if (p === undefined) return null;
-    return p.at.getTime() > ctx.now.getTime() - PROMPT_MS ? p : null;
-  }
-
   return {
     refuse(ctx, what) {
       logger.warn(
@@ -204,15 +190,23 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     askD3,
 
     async confirm(ctx, caseId) {
-      const p = await takePrompt(ctx, ["approve"]);
-      const note = p?.action === "approve" && p.caseId === caseId ? p.note : null;
+      // The prompt /approve left comes with the case, and goes with the update's write.
+      const v = await loadView(ctx.tx, caseId, { userId: ctx.user.id, chatId: ctx.chatId });
+      const p = v?.prompt ?? null;
+      const note =
+        p?.action === "approve" &&
+        p.caseId === caseId &&
+        p.at.getTime() > ctx.now.getTime() - PROMPT_MS
+          ? p.note
+          : null;
+      ctx.promptTaken = "approve";
       // The question is answered: its button goes, whatever the approval meets.
       ctx.out.push({
         kind: "unbutton",
         chatId: ctx.chatId,
         target: { ref: confirmRef(caseId, ctx.user.id) },
       });
-      await performAction(ctx, deps, caseId, { action: "approve", d3Confirmed: true, note });
+      await performAction(ctx, deps, caseId, { action: "approve", d3Confirmed: true, note }, v);
     },
 
     async promptFor(ctx, action, caseId) {

@@ -1,10 +1,16 @@
-import type { CaseAction } from "../cases/transition.ts";
-import { type Actor, type TransitionRequest, transition } from "../cases/transition.ts";
+import {
+  type Actor,
+  type CaseAction,
+  decide,
+  lastEvent,
+  moved,
+  type TransitionRequest,
+} from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerNotice, ratingRequest } from "./notify.ts";
 import { isAdmin } from "./roles.ts";
-import { cardEdits, loadView } from "./show-case.ts";
+import { cardEdits, type HeldView, loadView } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
 export function actorOf(ctx: ChatContext): Actor {
@@ -39,58 +45,82 @@ const RESULT_KEYS: Record<Exclude<CaseAction, "answer">, string> = {
 };
 
 /**
- * Runs one staff action on a case in the update's transaction and says what
- * happened: to the staff member (a button's own answer, or a message after a
- * typed command), to the customer when they are concerned, and on the case's
- * cards, edited in place; or — when the action lost a race or does not apply —
- * who did what to the case, and when (a pop-up on a button).
+ * Runs one staff action on a case and says what happened: to the staff member
+ * (a button's own answer, or a message after a typed command), to the
+ * customer when they are concerned, and on the case's cards, edited in place;
+ * or — when the action lost a race or does not apply — who did what to the
+ * case, and when (a pop-up on a button). The case is read once, with its
+ * people and card holders; its move goes with the update's write, conditional
+ * on the case's version as read (`ctx.caseMove`), so everything said here is
+ * written with it or not at all, with or without a transaction.
  */
 export async function performAction(
   ctx: ChatContext,
   deps: StaffDeps,
   caseId: number,
   req: TransitionRequest & { action: Exclude<CaseAction, "answer"> },
+  /** the case as the caller has just read it, if it did */
+  read?: HeldView | null,
 ): Promise<void> {
-  const r = await transition(ctx.tx, caseId, actorOf(ctx), req, ctx.now);
-  switch (r.kind) {
+  const v = read === undefined ? await loadView(ctx.tx, caseId) : read;
+  if (v === null) {
+    ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
+    return;
+  }
+  const d = decide(v.case, actorOf(ctx), req.action);
+  switch (d.kind) {
     case "not_found":
       ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
       return;
     case "taken": {
-      const who = await ctx.tx.user.findUnique({ where: { id: r.assigneeId } });
-      ctx.notify("staff:refusal.taken", { id: caseId, name: nameOf(who) }, { alert: true });
+      ctx.notify("staff:refusal.taken", { id: caseId, name: nameOf(v.assignee) }, { alert: true });
       // The card may show an older state than the one the press met.
-      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip", v)));
       return;
     }
     case "wrong_state": {
-      const state = ctx.t(`staff:state.${r.status}`);
+      const state = ctx.t(`staff:state.${d.status}`);
+      const last = await lastEvent(ctx.tx, caseId);
       // "Already approved by X" only when someone moved the case; a case
       // still as submitted just is not in a state the action applies to.
-      if (r.last === null || r.last.actorId === null || r.status === "submitted") {
+      if (last === null || last.actorId === null || d.status === "submitted") {
         ctx.notify("staff:refusal.wrongState", { id: caseId, state }, { alert: true });
-        ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
+        ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip", v)));
         return;
       }
       const who =
-        r.last.actorId === ctx.user.id
+        last.actorId === ctx.user.id
           ? ctx.user
-          : await ctx.tx.user.findUnique({ where: { id: r.last.actorId } });
+          : await ctx.tx.user.findUnique({ where: { id: last.actorId } });
       ctx.notify(
         "staff:refusal.alreadyBy",
-        { id: caseId, state, name: nameOf(who), at: ctx.date(r.last.at) },
+        { id: caseId, state, name: nameOf(who), at: ctx.date(last.at) },
         { alert: true },
       );
-      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip")));
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip", v)));
       return;
     }
-    case "ok": {
-      const c = r.case;
+    case "move": {
+      ctx.caseMove = {
+        caseId,
+        version: v.case.version,
+        from: v.case.status,
+        to: d.to,
+        assigneeId: d.assigneeId,
+        decided: d.decided,
+        actorId: ctx.user.id,
+        note: req.note ?? null,
+      };
+      // Everything below is drawn from the case as the move leaves it.
+      const after = {
+        ...v,
+        case: moved(v.case, d, ctx.now),
+        assignee:
+          d.assigneeId === null ? null : d.assigneeId === ctx.user.id ? ctx.user : v.assignee,
+      };
+      const c = after.case;
       ctx.notify(RESULT_KEYS[req.action], { id: c.id, name: nameOf(ctx.user) });
-      // Read once for the cards and the customer's language.
-      const view = await loadView(ctx.tx, c.id);
-      const customer = view?.customer;
-      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "post", view)));
+      ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "post", after)));
       const key = customerKey(req.action, c.kind);
       if (key !== null) {
         ctx.out.push(
@@ -100,16 +130,16 @@ export async function performAction(
             c,
             key,
             { reason: req.note ?? "", question: req.note ?? "" },
-            customer,
+            after.customer,
           ),
         );
       }
       // Staff are finished with the case: the customer is asked, this once, how it went.
       if (c.status === "done" || c.status === "rejected") {
-        ctx.out.push(await ratingRequest(ctx.tx, deps, c, customer));
+        ctx.out.push(await ratingRequest(ctx.tx, deps, c, after.customer));
       }
       deps.logger.info(
-        { caseId: c.id, actorId: ctx.user.id, from: r.from, to: c.status },
+        { caseId: c.id, actorId: ctx.user.id, from: v.case.status, to: c.status },
         "case transition",
       );
       return;

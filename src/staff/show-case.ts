@@ -18,19 +18,101 @@ export function cardRef(caseId: number): string {
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
 
-export async function loadView(tx: Tx, caseId: number): Promise<CaseView | null> {
-  const c = await tx.refundCase.findUnique({
-    where: { id: caseId },
-    include: {
-      customer: { select: PERSON },
-      assignee: { select: PERSON },
-      _count: { select: { attachments: true } },
-      rating: { select: { stars: true, comment: true } },
+/** What a staff member's next words or confirmation in a chat are for (src/staff/desk.ts). */
+export interface StaffPromptRow {
+  action: string;
+  caseId: number;
+  note: string | null;
+  at: Date;
+}
+
+/** A case as staff see it, with the chats that hold its card (to be edited when it changes). */
+export interface HeldView extends CaseView {
+  holders: bigint[];
+  /** the prompt of the staff member it was read for (`loadView`'s `promptOf`), if any */
+  prompt: StaffPromptRow | null;
+}
+
+interface ViewRow extends RefundCase {
+  cu_firstName: string | null;
+  cu_username: string | null;
+  cu_language: string | null;
+  as_firstName: string | null;
+  as_username: string | null;
+  files: number;
+  rt_stars: number | null;
+  rt_comment: string | null;
+  holders: bigint[];
+  sp_action: string | null;
+  sp_caseId: number | null;
+  sp_note: string | null;
+  sp_at: Date | null;
+}
+
+/**
+ * The case with its people, files, rating and card holders (each named
+ * message's chats in the outbox), and the prompt of `promptOf` in their chat
+ * when given, in one statement.
+ */
+export async function loadView(
+  tx: Tx,
+  caseId: number,
+  promptOf?: { userId: bigint; chatId: bigint },
+): Promise<HeldView | null> {
+  const [r] = await tx.$queryRaw<ViewRow[]>`
+    SELECT rc.*,
+      cu."firstName" AS "cu_firstName", cu."username" AS "cu_username", cu."language" AS "cu_language",
+      a."firstName" AS "as_firstName", a."username" AS "as_username",
+      (SELECT count(*) FROM "Attachment" f WHERE f."caseId" = rc."id")::int AS "files",
+      rt."stars" AS "rt_stars", rt."comment" AS "rt_comment",
+      ARRAY(SELECT DISTINCT o."chatId" FROM "OutboxMessage" o
+             WHERE o."ref" = ${cardRef(caseId)}) AS "holders",
+      sp."action" AS "sp_action", sp."caseId" AS "sp_caseId", sp."note" AS "sp_note", sp."at" AS "sp_at"
+    FROM "RefundCase" rc
+    JOIN "User" cu ON cu."id" = rc."customerId"
+    LEFT JOIN "User" a ON a."id" = rc."assigneeId"
+    LEFT JOIN "CaseRating" rt ON rt."caseId" = rc."id"
+    LEFT JOIN "StaffPrompt" sp
+      ON sp."userId" = ${promptOf?.userId ?? null}::bigint
+     AND sp."chatId" = ${promptOf?.chatId ?? null}::bigint
+    WHERE rc."id" = ${caseId}`;
+  if (r === undefined) return null;
+  const {
+    cu_firstName,
+    cu_username,
+    cu_language,
+    as_firstName,
+    as_username,
+    files,
+    rt_stars,
+    rt_comment,
+    holders,
+    sp_action,
+    sp_caseId,
+    sp_note,
+    sp_at,
+    ...row
+  } = r;
+  return {
+    case: row,
+    customer: {
+      id: row.customerId,
+      firstName: cu_firstName,
+      username: cu_username,
+      language: cu_language,
     },
-  });
-  if (c === null) return null;
-  const { customer, assignee, _count, rating, ...row } = c;
-  return { case: row, customer, assignee, files: _count.attachments, rating };
+    assignee:
+      row.assigneeId === null
+        ? null
+        : { id: row.assigneeId, firstName: as_firstName, username: as_username },
+    files,
+    rating: rt_stars === null ? null : { stars: rt_stars, comment: rt_comment },
+    holders,
+    prompt:
+      sp_action === null || sp_caseId === null || sp_at === null
+        ? null
+        : { action: sp_action, caseId: sp_caseId, note: sp_note, at: sp_at },
+  };
 }
 
 /**
@@ -153,8 +235,14 @@ export function copyOf(
  * the outbox in the submitting step's transaction; the sender paces a group
  * to Telegram's ~20 messages a minute.
  */
-export async function newCaseCards(tx: Tx, deps: StaffDeps, caseId: number): Promise<Outgoing[]> {
-  const v = await loadView(tx, caseId);
+export async function newCaseCards(
+  tx: Tx,
+  deps: StaffDeps,
+  caseId: number,
+  /** the case as the caller has it (read, or as its move leaves it) */
+  view?: CaseView,
+): Promise<Outgoing[]> {
+  const v = view ?? (await loadView(tx, caseId));
   if (v === null) return [];
   const files = v.files > 0 ? await caseFiles(tx, caseId) : [];
   const out: Outgoing[] = [];
@@ -186,17 +274,16 @@ export async function cardEdits(
   deps: StaffDeps,
   caseId: number,
   missing: "post" | "skip",
-  /** the case as the caller has just read it in this transaction (spares reading it again) */
-  view?: CaseView | null,
+  /** the case as the caller has it: just read, or as its move leaves it (spares reading it again) */
+  view?: HeldView,
 ): Promise<Outgoing[]> {
-  const v = view === undefined ? await loadView(tx, caseId) : view;
+  const v = view ?? (await loadView(tx, caseId));
   if (v === null) return [];
   const ref = cardRef(caseId);
-  const holders = await cardHolders(tx, ref);
-  if (holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, caseId) : [];
+  if (v.holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, caseId, v) : [];
   const staff = new Map((await staffSpeakers(tx, deps)).map((d) => [d.chatId, d.s]));
   const outsider = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
-  return holders.map(({ chatId }): Outgoing => {
+  return v.holders.map((chatId): Outgoing => {
     const s = staff.get(chatId);
     return {
       kind: "edit",

@@ -1,4 +1,10 @@
-import { type Conversation, Prisma, type Role, type User } from "../database/generated/client.ts";
+import {
+  type CaseStatus,
+  type Conversation,
+  Prisma,
+  type Role,
+  type User,
+} from "../database/generated/client.ts";
 import type { DriverQuery, Tx } from "../database/open.ts";
 import { aboutOf, type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import { ChatChanged } from "./signals.ts";
@@ -214,10 +220,38 @@ export type ConversationWrite =
     }
   | { kind: "delete" };
 
+/**
+ * A case's transition (decided by src/cases/transition.ts) written with the
+ * update that made it: the case moves only from the version read, and the
+ * update's write is applied only with it — both or neither, in one statement,
+ * without a transaction. Of two updates moving one case from the same
+ * version, one moves it; the other writes nothing and runs again.
+ */
+export interface CaseMove {
+  caseId: number;
+  /** the case's version as read */
+  version: number;
+  from: CaseStatus;
+  to: CaseStatus;
+  assigneeId: bigint | null;
+  /** the move decides the case (approve, reject): its decidedAt is set */
+  decided: boolean;
+  actorId: bigint;
+  /** the event's note: a reason, a question */
+  note: string | null;
+}
+
 /** What acting on an update changes in the chat's state. */
 export interface Effects {
   user?: UserWrite;
   conversation?: ConversationWrite;
+  caseMove?: CaseMove;
+  /**
+   * The writer's staff prompt in this chat (src/staff/desk.ts), if it is of
+   * this action, is answered: it goes with the write. The prompt is the lane's
+   * own, as the conversation is, so the gate keeps it as read.
+   */
+  promptTaken?: string;
   out: readonly Outgoing[];
 }
 
@@ -237,10 +271,11 @@ export interface ChatWrite extends ChatKey, Effects {
 
 /**
  * Whether acting on an update needs a transaction (cases, hand-offs, staff
- * work) or not; "statement": one statement of its own before the chat's
- * write, outside a transaction, which is safe to run again (an upsert): a
- * stale read reruns the update, and a crash before the write leaves the
- * update unprocessed, to be delivered and run again.
+ * work) or not; "statement": statements of its own before the chat's write,
+ * outside a transaction, each safe to run again (reads, an upsert), and at
+ * most a case's move, which the write itself carries (CaseMove): a stale
+ * read reruns the update, and a crash before the write leaves the update
+ * unprocessed, to be delivered and run again.
  */
 export type Needs = "direct" | "statement" | "transaction";
 
@@ -295,9 +330,11 @@ export async function processInChat(
 /**
  * Writes an update's effects in one statement (so atomically, with or without
  * a surrounding transaction): bumps the gate from the version read, and only
- * if that succeeded upserts the user, saves or deletes the conversation,
+ * if that succeeded (and its case, if it moves one, is still at the version
+ * read) moves the case, upserts the user, saves or deletes the conversation,
  * queues the outgoing messages in order and marks the update processed.
- * Returns false when the chat changed since it was read: nothing was written.
+ * Returns false when the chat or the case changed since it was read: nothing
+ * but the gate's bump was written.
  */
 export async function writeChatState(
   db: Tx,
@@ -309,10 +346,11 @@ export async function writeChatState(
 
 /**
  * Writes the effects of several lanes' updates in one statement, each
- * conditional on its own lane's gate: returns the lanes whose write was
- * applied. At most one write per lane and per user row (the caller keeps them
- * apart: a row cannot be upserted twice by one statement; a conversation's
- * chat is a private chat, its own lane).
+ * conditional on its own lane's gate (and on its case's version when it moves
+ * one): returns the lanes whose write was applied. At most one write per lane
+ * and per user row (the caller keeps them apart: a row cannot be upserted
+ * twice by one statement; a conversation's chat is a private chat, its own
+ * lane).
  */
 export async function writeChatStates(
   db: Tx,
@@ -324,6 +362,40 @@ export async function writeChatStates(
   const rows = [...writes]
     .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map(toRow);
+  // The case's and the prompt's parts only when a write has them: the common statement stays as small as it was.
+  const ok = writes.some((w) => w.caseMove !== undefined)
+    ? Prisma.sql`
+    moved AS (
+      -- after the gate: a stale chat leaves the case alone; a stale case, the rest (below)
+      UPDATE "RefundCase" r SET "status" = (i.e->'move'->>'to')::"CaseStatus",
+        "version" = r."version" + 1, "assigneeId" = (i.e->'move'->>'assigneeId')::bigint,
+        "decidedAt" = CASE WHEN (i.e->'move'->>'decided')::boolean
+                           THEN (i.e->>'now')::timestamp(3) ELSE r."decidedAt" END,
+        "updatedAt" = (i.e->>'now')::timestamp(3)
+      FROM input i JOIN gate ON gate."id" = i.lane
+      WHERE r."id" = (i.e->'move'->>'caseId')::int AND r."version" = (i.e->'move'->>'version')::int
+      RETURNING i.lane
+    ),
+    ok AS (
+      SELECT input.* FROM input JOIN gate ON gate."id" = input.lane
+      WHERE jsonb_typeof(input.e->'move') <> 'object' OR input.lane IN (SELECT lane FROM moved)
+    ),
+    event AS (
+      INSERT INTO "CaseEvent" ("caseId", "actorId", "at", "fromStatus", "toStatus", "note")
+      SELECT (e->'move'->>'caseId')::int, (e->'move'->>'actorId')::bigint, (e->>'now')::timestamp(3),
+             (e->'move'->>'from')::"CaseStatus", (e->'move'->>'to')::"CaseStatus", e->'move'->>'note'
+      FROM ok WHERE jsonb_typeof(e->'move') = 'object'
+    ),`
+    : Prisma.sql`
+    ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),`;
+  const taken = writes.some((w) => w.promptTaken !== undefined)
+    ? Prisma.sql`
+    taken AS (
+      DELETE FROM "StaffPrompt" p USING ok
+      WHERE p."userId" = (ok.e->>'userId')::bigint AND p."chatId" = ok.chat_id
+        AND p."action" = ok.e->>'promptTaken'
+    ),`
+    : Prisma.empty;
   const applied = await run<{ lane: string }>(Prisma.sql`
     WITH input AS (
       SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
@@ -335,8 +407,7 @@ export async function writeChatStates(
       ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
       WHERE "Chat"."version" = EXCLUDED."version" - 1
       RETURNING "id"
-    ),
-    ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),
+    ),${ok}${taken}
     inbox AS (
       INSERT INTO "InboundUpdate" ("updateId", "lane", "payload", "receivedAt", "processedAt", "attempts", "error")
       SELECT (e->>'updateId')::bigint, lane, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
@@ -383,7 +454,7 @@ export async function writeChatStates(
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord
     )
-    SELECT "id"::text AS "lane" FROM gate`);
+    SELECT lane::text AS "lane" FROM ok`);
   return new Set(applied.map((r) => BigInt(r.lane)));
 }
 
@@ -393,6 +464,7 @@ function toRow(w: ChatWrite) {
   return {
     lane: w.lane.toString(),
     chatId: w.chatId.toString(),
+    userId: w.userId.toString(),
     updateId: w.updateId.toString(),
     readVersion: w.readVersion,
     now: at,
@@ -419,6 +491,15 @@ function toRow(w: ChatWrite) {
               machineVersion: w.conversation.machineVersion,
               snapshot: w.conversation.snapshot,
             },
+    move:
+      w.caseMove === undefined
+        ? null
+        : {
+            ...w.caseMove,
+            assigneeId: w.caseMove.assigneeId?.toString() ?? null,
+            actorId: w.caseMove.actorId.toString(),
+          },
+    promptTaken: w.promptTaken ?? null,
     // A message may go to another chat than the update's (a case card to the staff group).
     out: w.out.map((o) => ({
       chatId: o.chatId.toString(),

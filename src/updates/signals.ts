@@ -3,7 +3,10 @@
  * failure: nothing was written, and the inbox does not count an attempt.
  */
 
-/** The chat changed between the update's read and its write (another process, a reminder): run it again. */
+/**
+ * The chat changed between the update's read and its write (another process, a
+ * reminder), or the case it moves did (another staff member): run it again.
+ */
 export class ChatChanged extends Error {
   constructor(chatId: bigint) {
     super(`chat ${chatId} changed while an update was processed`);

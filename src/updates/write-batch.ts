@@ -35,8 +35,11 @@ export class ChatWriteBatch {
     this.#run = run;
   }
 
-  /** Writes one update's effects; resolves to false when its chat changed since it was read. */
+  /** Writes one update's effects; resolves to false when its chat (or case) changed since it was read. */
   write(write: ChatWrite): Promise<boolean> {
+    // A case's move goes alone and at once: its statement may wait for the case's
+    // row, which no batch of other chats' writes should wait behind.
+    if (write.caseMove !== undefined) return writeChatState(this.#db, write, this.#run);
     return new Promise((resolve, reject) => {
       this.#queue.push({ write, resolve, reject });
       if (!this.#flushing) void this.#flush();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app/core.ts";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { makeCase, makeStaff, STAFF_ENV, STAFF_GROUP } from "../staff/helpers.ts";
 import { testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
@@ -10,7 +11,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 // The hot path's promise (at most three round trips per update): an
 // ordinary update is one read and one write; only a step that queues a case,
 // or answers the evidence question (with the count of the request's files),
-// takes a transaction.
+// takes a transaction. A staff action on a case adds the case's read.
 describe.each(databaseKinds)("statements per update on %s", (kind) => {
   let db: TestDatabase;
   afterEach(async () => {
@@ -18,11 +19,11 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
   });
 
   /** The core over a database that records every statement sent to it. */
-  async function counting() {
+  async function counting(env: Record<string, string> = {}) {
     const statements: string[] = [];
     db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
     const core = createCore({
-      config: testConfig({ TIME_ZONE }),
+      config: testConfig({ TIME_ZONE, ...env }),
       db,
       api: new RecordingBotApi(),
       logger: createLogger("silent"),
@@ -81,5 +82,35 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
       }),
     ).toEqual([{ status: "open", question: "My number 123 never got the code" }]);
     expect(await text(question)).toBe(2);
+  });
+
+  it("are three for a staff member's claim, D3 question and confirmation: the chat, the case, the write", async () => {
+    const { core, statements } = await counting(STAFF_ENV);
+    await makeStaff(db.prisma, 701);
+    const caseId = await makeCase(db.prisma, { customerId: 5252 });
+    let id = 1;
+    const count = async (action: "claim" | "approve" | "confirm"): Promise<number> => {
+      statements.length = 0;
+      await core.inbox.receive({
+        update_id: id++,
+        callback_query: {
+          id: String(id++),
+          from: { id: 701, is_bot: false, first_name: "Sam", language_code: "en" },
+          chat_instance: "x",
+          message: { message_id: 1, date: 0, chat: { id: STAFF_GROUP, type: "supergroup" } },
+          data: encodeCallback({ kind: "staff", action, caseId }),
+        },
+      });
+      return statements.length;
+    };
+    // The D3 question is its prompt's upsert in place of the case's read.
+    expect([await count("claim"), await count("approve"), await count("confirm")]).toEqual([
+      3, 3, 3,
+    ]);
+    expect(await db.prisma.refundCase.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({
+      status: "approved",
+      assigneeId: 701n,
+    });
+    expect(await db.prisma.staffPrompt.count()).toBe(0);
   });
 });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Core, createCore } from "../../src/app/core.ts";
+import { encodeCallback } from "../../src/callbacks/data.ts";
 import { type Actor, transition } from "../../src/cases/transition.ts";
 import { connectPostgres, type Database } from "../../src/database/open.ts";
+import { createLogger } from "../../src/logging/logger.ts";
 import { takeNext } from "../../src/staff/take-next.ts";
+import { testConfig, UNLIMITED } from "../support/bot.ts";
+import { RecordingBotApi } from "../support/bot-api.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
-import { makeCase, makeStaff } from "./helpers.ts";
+import { makeCase, makeStaff, STAFF_ENV, STAFF_GROUP } from "./helpers.ts";
 
 /**
  * Two processes sharing PostgreSQL: two Prisma clients, each with its own
@@ -109,3 +114,98 @@ describe.runIf(databaseKinds.includes("postgres"))(
     }, 60_000);
   },
 );
+
+/**
+ * Two staff members pressing on one case at the same moment, through the
+ * whole bot: two processes sharing PostgreSQL (each with its own pool), or
+ * one process on the embedded database. The case's move goes with the
+ * update's write, without a transaction (the D3 confirmation's prompt with
+ * it): exactly one of them moves the case, and nothing of the loser's try is
+ * written — no event, no card, no answer saying it worked, no notice to the
+ * customer; its update runs again and is told who got there first.
+ */
+describe.each(databaseKinds)("two staff members pressing on one case at once (%s)", (kind) => {
+  const ROUNDS = 100;
+  const config = testConfig(STAFF_ENV);
+  const logger = createLogger("silent");
+  const coreOn = (db: Database): Core =>
+    createCore({ config, db, api: new RecordingBotApi(), logger, pace: UNLIMITED });
+
+  it.each([
+    ["claim", "in_review", "is yours now"],
+    ["confirm", "approved", "approved by"],
+  ] as const)(
+    "%s: one moves the case, the other is refused, and nothing of its try is written",
+    async (action, to, said) => {
+      const db = await createTestDatabase(kind);
+      const second = kind === "postgres" ? await connectPostgres(db.url ?? "") : undefined;
+      try {
+        const a = coreOn(db);
+        const b = second === undefined ? a : coreOn(second);
+        for (const id of [701, 702]) await makeStaff(db.prisma, id);
+        let updateId = 1;
+        const press = (core: Core, staffId: number, caseId: number) => {
+          const id = updateId++;
+          return core.inbox.receive({
+            update_id: id,
+            callback_query: {
+              id: `cq${id}`,
+              from: { id: staffId, is_bot: false, first_name: `S${staffId}`, language_code: "en" },
+              chat_instance: "x",
+              message: { message_id: 1, date: 0, chat: { id: STAFF_GROUP, type: "supergroup" } },
+              data: encodeCallback({ kind: "staff", action, caseId }),
+            },
+          });
+        };
+        const ids: number[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const caseId = await makeCase(db.prisma, { customerId: 80_000 + round });
+          ids.push(caseId);
+          await Promise.all([press(a, 701, caseId), press(b, 702, caseId)]);
+        }
+        await Promise.all([a.inbox.idle(), b.inbox.idle()]);
+        expect(await db.prisma.inboundUpdate.count({ where: { processedAt: { not: null } } })).toBe(
+          2 * ROUNDS,
+        );
+        const cases = await db.prisma.refundCase.findMany({ where: { id: { in: ids } } });
+        expect(cases.every((c) => c.status === to && c.version === 1)).toBe(true);
+        const moves = await db.prisma.caseEvent.groupBy({
+          by: ["caseId"],
+          where: { toStatus: to },
+          _count: { _all: true },
+        });
+        expect(moves).toHaveLength(ROUNDS);
+        expect(moves.every((g) => g._count._all === 1)).toBe(true);
+        // Each case's card was posted once, by whoever moved it; the customer told once.
+        const out = await db.prisma.outboxMessage.findMany();
+        const cards = out.filter((m) => m.method === "sendMessage" && m.ref?.startsWith("card:"));
+        expect(new Set(cards.map((m) => m.ref)).size).toBe(ROUNDS);
+        expect(cards).toHaveLength(ROUNDS);
+        const notices = out.filter((m) => m.method === "sendMessage" && m.chatId >= 80_000n);
+        expect(notices).toHaveLength(action === "confirm" ? ROUNDS : 0);
+        // Every press answered: one said it worked, the other who got there first.
+        const answers = out
+          .filter((m) => m.method === "answerCallbackQuery")
+          .map((m) => m.payload as { text?: string; show_alert?: boolean });
+        expect(answers).toHaveLength(2 * ROUNDS);
+        expect(answers.filter((p) => p.text?.includes(said) === true)).toHaveLength(ROUNDS);
+        expect(answers.filter((p) => p.show_alert === true)).toHaveLength(ROUNDS);
+        // A write refused at the case's row bumps its lane's gate and processes nothing:
+        // gates past the updates count the races the row decided.
+        const gates = await db.prisma.chat.findMany({ where: { id: { in: [701n, 702n] } } });
+        const refused = gates.reduce((n, g) => n + g.version, 0) - 2 * ROUNDS;
+        console.info(`${kind}, ${action}: ${refused} of ${ROUNDS} races decided at the case's row`);
+        // One process on the embedded database runs the two presses one after the other;
+        // two on PostgreSQL race for real: both win some rounds.
+        if (kind === "postgres") {
+          expect(new Set(cases.map((c) => c.assigneeId))).toEqual(new Set([701n, 702n]));
+          expect(refused).toBeGreaterThan(0);
+        }
+      } finally {
+        await second?.close();
+        await db.close();
+      }
+    },
+    120_000,
+  );
+});

@@ -3,12 +3,14 @@ import { createI18nFor } from "../../src/app/core.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import {
+  type CaseMove,
   type ChatWrite,
   readChatState,
   viaDriver,
   writeChatState,
+  writeChatStates,
 } from "../../src/updates/chat-state.ts";
-import { makeCase } from "../staff/helpers.ts";
+import { makeCase, makeStaff } from "../staff/helpers.ts";
 import { testConfig } from "../support/bot.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -172,5 +174,133 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     await db.prisma.handoff.update({ where: { id: h.id }, data: { status: "open" } });
     expect(await awaiting()).toBe(false);
     expect((await readChatState(db.prisma, { ...key, userId: 43n })).awaitingWords).toBe(false);
+  });
+
+  /** A staff member's update (lane 701) that approves case `caseId` from `version`. */
+  function approving(caseId: number, version: number, over: Partial<ChatWrite> = {}): ChatWrite {
+    const move: CaseMove = {
+      caseId,
+      version,
+      from: "submitted",
+      to: "approved",
+      assigneeId: 701n,
+      decided: true,
+      actorId: 701n,
+      note: "checked",
+    };
+    return {
+      lane: 701n,
+      chatId: -100n,
+      userId: 701n,
+      updateId: 2000n,
+      readVersion: 0,
+      now: write().now,
+      caseMove: move,
+      out: [{ kind: "message", chatId: -100n, text: "approved" }],
+      ...over,
+    };
+  }
+
+  it("move a case with the update's write, from the version read, or write neither", async () => {
+    db = await createTestDatabase(kind);
+    await makeStaff(db.prisma, 701);
+    const id = await makeCase(db.prisma, { customerId: 42 });
+    const before = await db.prisma.refundCase.findUniqueOrThrow({ where: { id } });
+    const unwritten = async (updateId: bigint) => {
+      expect(await db.prisma.refundCase.findUniqueOrThrow({ where: { id } })).toEqual(before);
+      expect(await db.prisma.caseEvent.count({ where: { caseId: id } })).toBe(1);
+      expect(await db.prisma.outboxMessage.count()).toBe(0);
+      expect(await db.prisma.inboundUpdate.count({ where: { updateId } })).toBe(0);
+    };
+
+    // The case was moved by someone else since it was read: nothing of this update is written.
+    expect(await writeChatState(db.prisma, approving(id, before.version + 1))).toBe(false);
+    await unwritten(2000n);
+    // The chat changed since it was read (the refused write still bumped its gate, now at 1):
+    // the case stays where it was.
+    expect(await writeChatState(db.prisma, approving(id, before.version, { readVersion: 0 }))).toBe(
+      false,
+    );
+    await unwritten(2000n);
+
+    const now = write().now;
+    expect(
+      await writeChatState(
+        db.prisma,
+        approving(id, before.version, { readVersion: 1 }),
+        viaDriver(db.driver),
+      ),
+    ).toBe(true);
+    expect(await db.prisma.refundCase.findUniqueOrThrow({ where: { id } })).toEqual({
+      ...before,
+      status: "approved",
+      version: before.version + 1,
+      assigneeId: 701n,
+      decidedAt: now,
+      updatedAt: now,
+    });
+    const events = await db.prisma.caseEvent.findMany({
+      where: { caseId: id },
+      orderBy: { id: "asc" },
+    });
+    expect(events.at(-1)).toMatchObject({
+      actorId: 701n,
+      at: now,
+      fromStatus: "submitted",
+      toStatus: "approved",
+      note: "checked",
+    });
+    expect(await db.prisma.outboxMessage.count()).toBe(1);
+    expect((await readChatState(db.prisma, { ...key, updateId: 2000n })).processed).toBe(true);
+  });
+
+  it("write the others of a batch when one's case moved on", async () => {
+    db = await createTestDatabase(kind);
+    await makeStaff(db.prisma, 701);
+    const id = await makeCase(db.prisma, { customerId: 42 });
+    const applied = await writeChatStates(db.prisma, [write(), approving(id, 7)]);
+    expect(applied).toEqual(new Set([42n]));
+    expect(await db.prisma.refundCase.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "submitted",
+      version: 0,
+    });
+    expect(await db.prisma.outboxMessage.count({ where: { chatId: 42n } })).toBe(3);
+    expect(
+      await db.prisma.outboxMessage.count({
+        where: { payload: { equals: { chat_id: "-100", text: "approved" } } },
+      }),
+    ).toBe(0);
+  });
+
+  it("take the writer's prompt of the action answered with the write, and only then", async () => {
+    db = await createTestDatabase(kind);
+    const prompt = (userId: bigint, action: string) =>
+      db.prisma.staffPrompt.create({
+        data: { userId, chatId: -100n, action, caseId: 1, at: write().now },
+      });
+    await prompt(701n, "approve");
+    await prompt(702n, "reject");
+    const taking = (userId: bigint, over: Partial<ChatWrite> = {}): ChatWrite => ({
+      lane: userId,
+      chatId: -100n,
+      userId,
+      updateId: 3000n + userId,
+      readVersion: 0,
+      now: write().now,
+      promptTaken: "approve",
+      out: [],
+      ...over,
+    });
+    const left = async () =>
+      (await db.prisma.staffPrompt.findMany({ orderBy: { userId: "asc" } })).map((p) => p.userId);
+    // A write that is not applied (its chat moved on) leaves the prompt.
+    await db.prisma.chat.create({ data: { id: 701n, version: 1 } });
+    expect(await writeChatState(db.prisma, taking(701n))).toBe(false);
+    expect(await left()).toEqual([701n, 702n]);
+    // A prompt of another action stays.
+    expect(
+      await writeChatStates(db.prisma, [taking(701n, { readVersion: 1 }), taking(702n)]),
+    ).toEqual(new Set([701n, 702n]));
+    expect(await left()).toEqual([702n]);
   });
 });
