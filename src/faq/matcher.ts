@@ -127,8 +127,10 @@ const asWritten = (text: string): string =>
     .filter((w) => w.length > 0)
     .join(" ");
 
-/** Up to this many words a message of nothing but small-talk words is small talk. */
+/** Up to this many words a message of nothing but small-talk words is small talk… */
 const SMALL_TALK_WORDS = 6;
+/** …and a longer message than this is not looked at for it (six words fit well within). */
+const SMALL_TALK_LENGTH = 100;
 
 /** From this length a language the n-gram profiles are sure of is not second-guessed. */
 const SURE_LANGUAGE_LENGTH = 200;
@@ -437,8 +439,7 @@ export function createFaqFromLocales(
 
   /** Small talk typed in Latin letters in a language written in Cyrillic ("spasibo", "pryvit"). */
   function transliteratedSmallTalk(text: string): FaqMatch | undefined {
-    const few = tokenize(text).length <= SMALL_TALK_WORDS;
-    if (!few || !/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
+    if (!/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
     for (const language of TRANSLITERATED_LANGUAGES) {
       if (!languages.includes(language)) continue;
       const m = plainSmallTalk(toCyrillic(text, language), [language], []);
@@ -718,7 +719,10 @@ export function createFaqFromLocales(
       // Small-talk words as written ("ok bye" is English, not Russian in Latin letters), the
       // chat's language first where they are the same in several ("menu", "ok").
       const chat = options?.userLanguage ? [options.userLanguage] : [];
-      const plain = plainSmallTalk(given, chat, guess.candidates) ?? transliteratedSmallTalk(given);
+      const plain =
+        given.length > SMALL_TALK_LENGTH
+          ? undefined
+          : (plainSmallTalk(given, chat, guess.candidates) ?? transliteratedSmallTalk(given));
       if (plain !== undefined) return plain;
       const fallback = options?.userLanguage ?? guess.candidates[0] ?? languages[0] ?? "en";
       const first = guess.candidates[0];
