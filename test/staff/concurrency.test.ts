@@ -208,4 +208,35 @@ describe.each(databaseKinds)("two staff members pressing on one case at once (%s
     },
     120_000,
   );
+
+  it("a press delivered twice, at once and again later, moves the case once and is answered once", async () => {
+    const db = await createTestDatabase(kind);
+    try {
+      const core = coreOn(db);
+      await makeStaff(db.prisma, 701);
+      const caseId = await makeCase(db.prisma, { customerId: 81_000 });
+      const update = {
+        update_id: 1,
+        callback_query: {
+          id: "cq1",
+          from: { id: 701, is_bot: false, first_name: "S701", language_code: "en" },
+          chat_instance: "x",
+          message: { message_id: 1, date: 0, chat: { id: STAFF_GROUP, type: "supergroup" } },
+          data: encodeCallback({ kind: "staff", action: "claim", caseId }),
+        },
+      } as const;
+      await Promise.all([core.inbox.receive(update), core.inbox.receive(update)]);
+      await core.inbox.idle();
+      await core.inbox.receive(update);
+      await core.inbox.idle();
+      const c = await db.prisma.refundCase.findUniqueOrThrow({ where: { id: caseId } });
+      expect(c).toMatchObject({ status: "in_review", version: 1, assigneeId: 701n });
+      expect(await db.prisma.caseEvent.count({ where: { caseId, toStatus: "in_review" } })).toBe(1);
+      const out = await db.prisma.outboxMessage.findMany();
+      expect(out.filter((m) => m.method === "answerCallbackQuery")).toHaveLength(1);
+      expect(out.filter((m) => m.ref === `card:${caseId}`)).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
 });
