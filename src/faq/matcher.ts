@@ -1,13 +1,13 @@
 // Free-text FAQ matching. Two signals, both built once at start: an intent classifier over
 // character n-grams and words trained on every language's phrasings (classifier.ts), and two
-// MiniSearch indexes per language (BM25 with per-language stemming and synonyms, prefix and
-// fuzzy search), one over each question, phrasing and keyword list and one over each entry's
-// text as a whole. The classifier's log-probabilities plus the BM25 scores make the confidence
+// BM25 indexes per language (bm25.ts: per-language stemming and synonyms, prefix and typo
+// search), one over each question, phrasing and keyword list and one over each entry's text as
+// a whole. The classifier's log-probabilities plus the BM25 scores make the confidence
 // an answer needs. A question is matched in the language it is written in (detect.ts), Russian
 // and Ukrainian typed in Latin letters first turned into Cyrillic (translit.ts), and the answer
 // comes back in that language.
-import MiniSearch from "minisearch";
 import type { I18n } from "../i18n/index.ts";
+import { type Bm25Index, createBm25Index, type Lookup } from "./bm25.ts";
 import { type Sample, trainClassifier } from "./classifier.ts";
 import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./content.ts";
 import { detectLanguage, languageTraits, readTransliterated, type Traits } from "./detect.ts";
@@ -119,6 +119,16 @@ export const DEFAULT_THRESHOLDS: FaqThresholds = {
 /** Up to this many distinct words a question is searched with typos and prefixes. */
 const TYPO_SEARCH_TERMS = 12;
 
+/**
+ * How a question's term is looked up: a short question's terms of 4+ letters also as prefixes
+ * and with typos (one edit up to five letters, two from six). A story of many words finds its
+ * entry without them, and they cost most of the time of a long message.
+ */
+function typoLookup(fuzzy: boolean, term: string, termCount: number): Lookup {
+  const near = fuzzy && termCount <= TYPO_SEARCH_TERMS && term.length >= 4;
+  return { prefix: near, typos: !near ? 0 : term.length >= 6 ? 2 : 1 };
+}
+
 /** Lower case, words only: how a short message is compared with a phrasing as written. */
 const asWritten = (text: string): string =>
   text
@@ -172,7 +182,6 @@ export interface Explanation {
 }
 
 interface Doc {
-  id: number;
   entryId: string;
   text: string;
   boost: number;
@@ -182,10 +191,10 @@ const DOC_BOOST = { question: 1.2, phrasing: 1, keywords: 0.6 } as const;
 
 interface LanguageIndex {
   /** One document per question, phrasing and keyword list. */
-  index: MiniSearch<Doc>;
+  index: Bm25Index;
   docs: Doc[];
-  /** One document per entry: all its texts together (id = position in FAQ_ENTRIES). */
-  entryIndex: MiniSearch<Doc>;
+  /** One document per entry: all its texts together (document = position in FAQ_ENTRIES). */
+  entryIndex: Bm25Index;
   /** Every term of the index, and every prefix of 4+ letters of each (for vocabulary checks). */
   vocabulary: Set<string>;
   /** A word's index term, or null for stop words and noise. */
@@ -255,12 +264,7 @@ function trainingSamples(
   return samples;
 }
 
-function buildIndex(
-  content: FaqLocale,
-  stemming: boolean,
-  fuzzy: boolean,
-  stemmer: StemmerKind,
-): LanguageIndex {
+function buildIndex(content: FaqLocale, stemming: boolean, stemmer: StemmerKind): LanguageIndex {
   const docs: Doc[] = [];
   // Word → index term: stop words dropped, stemmed, then mapped to its synonym group's term.
   const words = languageWords(content.words);
@@ -270,8 +274,7 @@ function buildIndex(
     const t = word(w);
     return t === null ? null : (synonyms.get(t) ?? t);
   };
-  const add = (entryId: string, text: string, boost: number) =>
-    docs.push({ id: docs.length, entryId, text, boost });
+  const add = (entryId: string, text: string, boost: number) => docs.push({ entryId, text, boost });
   for (const entry of FAQ_ENTRIES) {
     const t = content.entries[entry.id];
     if (!t) continue;
@@ -279,47 +282,26 @@ function buildIndex(
     for (const p of t.phrasings) add(entry.id, p, DOC_BOOST.phrasing);
     if (t.keywords) add(entry.id, t.keywords, DOC_BOOST.keywords);
   }
-  const make = (boost: (id: number) => number) =>
-    new MiniSearch<Doc>({
-      fields: ["text"],
-      idField: "id",
-      tokenize: (text) => tokenize(text),
-      processTerm: toTerm,
-      searchOptions: {
-        combineWith: "OR",
-        // A story of many words finds its entry without typo search, which costs most of the
-        // time of a long message.
-        prefix: (term, _i, terms) => fuzzy && terms.length <= TYPO_SEARCH_TERMS && term.length >= 4,
-        fuzzy: (term, _i, terms) =>
-          !fuzzy || terms.length > TYPO_SEARCH_TERMS
-            ? false
-            : term.length >= 5
-              ? 0.25
-              : term.length === 4
-                ? 1
-                : false,
-        maxFuzzy: 2,
-        weights: { fuzzy: 0.5, prefix: 0.6 },
-        boostDocument: (id) => boost(id as number),
-      },
-    });
-  const index = make((id) => docs[id]?.boost ?? 1);
-  index.addAll(docs);
+  const indexed = (text: string, boost: number) => ({
+    terms: termsOf(toTerm, text),
+    length: new Set(tokenize(text)).size,
+    boost,
+  });
+  const index = createBm25Index(docs.map((d) => indexed(d.text, d.boost)));
   // A question often takes its words from several phrasings of one entry ("cancelled" from one,
   // "before the month ended" from another); scored as one document, the entry gets credit for
   // all of them, and its IDF counts entries, so a word shared by all of an entry's phrasings
   // but no other entry's weighs what it should.
-  const entryIndex = make(() => 1);
-  entryIndex.addAll(
-    FAQ_ENTRIES.map((e, i) => ({
-      id: i,
-      entryId: e.id,
-      text: docs
-        .filter((d) => d.entryId === e.id)
-        .map((d) => d.text)
-        .join("\n"),
-      boost: 1,
-    })),
+  const entryIndex = createBm25Index(
+    FAQ_ENTRIES.map((e) =>
+      indexed(
+        docs
+          .filter((d) => d.entryId === e.id)
+          .map((d) => d.text)
+          .join("\n"),
+        1,
+      ),
+    ),
   );
   const vocabulary = new Set<string>();
   for (const d of docs) {
@@ -340,6 +322,15 @@ export function createFaqFromLocales(
   const stemming = options.stemming ?? true;
   const stemmer = options.stemmer ?? "snowball";
   const fuzzy = options.fuzzy ?? true;
+  const withTypos = (term: string, termCount: number) => typoLookup(fuzzy, term, termCount);
+  // No typo search in whole entries: it doubled the lookup time, and typos already count in the
+  // phrasing score (leave-one-out top-1 90.5 % without, 91.4 % with).
+  const withPrefixes = (term: string, termCount: number): Lookup => ({
+    prefix: withTypos(term, termCount).prefix,
+    typos: 0,
+  });
+  // No typos or prefixes: a word unknown to one language is often a near miss of another's.
+  const exactly = (): Lookup => ({ prefix: false, typos: 0 });
   const entryWeight = options.entryWeight ?? 1;
   const rankingWeight = options.rankingWeight ?? 3;
   const languages = Object.keys(locales).sort();
@@ -348,7 +339,7 @@ export function createFaqFromLocales(
   for (const lang of languages) {
     const content = parseFaqLocale(lang, locales[lang]);
     contents.set(lang, content);
-    indexes.set(lang, buildIndex(content, stemming, fuzzy, stemmer));
+    indexes.set(lang, buildIndex(content, stemming, stemmer));
   }
 
   // Character n-grams of each language's own FAQ text, to tell ru/uk and en/es apart.
@@ -484,21 +475,26 @@ export function createFaqFromLocales(
         return t !== null && o.vocabulary.has(t);
       });
       if (known.length === 0) continue;
-      // No typos or prefixes: a word unknown to one language is often a near miss of another's.
-      for (const r of o.entryIndex.search(known.join(" "), { fuzzy: false, prefix: false })) {
-        const entryId = FAQ_ENTRIES[r.id as number]?.id;
-        if (entryId === undefined) continue;
+      const terms = known.flatMap((w) => o.toTerm(w) ?? []);
+      o.entryIndex.search(terms, exactly, (doc, score) => {
+        const entryId = FAQ_ENTRIES[doc]?.id;
+        if (entryId === undefined) return;
         const e = best.get(entryId);
-        if (e) e.score += r.score;
-        else best.set(entryId, { entryId, score: r.score, phraseScore: 0, coverage: 0 });
-      }
+        if (e) e.score += score;
+        else best.set(entryId, { entryId, score, phraseScore: 0, coverage: 0 });
+      });
     }
   }
 
   function rank(fullText: string, language: string): Ranking {
     const text = fullText.slice(0, MAX_QUESTION_LENGTH);
     const built = indexes.get(language);
-    const queryTerms = built ? [...new Set(termsOf(built.toTerm, text))] : [];
+    // Each word once: a long message repeats words, and each costs a (fuzzy) lookup. Two words
+    // with one term ("refund", "refunded") both count, as they did in MiniSearch's search.
+    const searchTerms = built
+      ? [...new Set(tokenize(text))].flatMap((w) => built.toTerm(w) ?? [])
+      : [];
+    const queryTerms = [...new Set(searchTerms)];
     if (!built || queryTerms.length === 0) {
       return {
         language,
@@ -508,37 +504,31 @@ export function createFaqFromLocales(
         entries: [],
       };
     }
-    // Each word once: a long message repeats words, and each costs a (fuzzy) lookup.
-    const query = [...new Set(tokenize(text))].join(" ");
-    const results = built.index.search(query);
     const best = new Map<string, RankedEntry>();
-    const seen = new Set<string>();
-    for (const r of results) {
-      const entryId = built.docs[r.id as number]?.entryId;
-      if (entryId === undefined) continue;
-      for (const q of r.queryTerms) seen.add(q);
-      const coverage = Math.min(1, r.queryTerms.length / queryTerms.length);
+    const seen = built.index.search(searchTerms, withTypos, (doc, score, matched) => {
+      const entryId = built.docs[doc]?.entryId;
+      if (entryId === undefined) return;
+      const coverage = Math.min(1, matched / queryTerms.length);
       const prev = best.get(entryId);
-      if (!prev || r.score > prev.score) {
+      if (!prev || score > prev.score) {
         best.set(entryId, {
           entryId,
-          score: r.score,
-          phraseScore: r.score,
+          score,
+          phraseScore: score,
           coverage: Math.max(coverage, prev?.coverage ?? 0),
         });
       } else if (coverage > prev.coverage) {
         prev.coverage = coverage;
       }
-    }
+    });
     if (entryWeight > 0) {
       // Every entry the entry index finds has a phrasing with one of the same terms, so it is
-      // already in `best`. No typo search here: it doubled the lookup time, and typos already
-      // count in the phrasing score (leave-one-out top-1 90.5 % without, 91.4 % with).
-      for (const r of built.entryIndex.search(query, { fuzzy: false })) {
-        const entryId = FAQ_ENTRIES[r.id as number]?.id;
+      // already in `best`.
+      built.entryIndex.search(searchTerms, withPrefixes, (doc, score) => {
+        const entryId = FAQ_ENTRIES[doc]?.id;
         const e = entryId === undefined ? undefined : best.get(entryId);
-        if (e) e.score += entryWeight * r.score;
-      }
+        if (e) e.score += entryWeight * score;
+      });
     }
     addForeignWords(text, built, language, best);
     const entries = [...best.values()].sort((a, b) => b.score - a.score);
