@@ -59,33 +59,54 @@ function profile(texts: readonly string[]): Profile {
 export function trainLanguageModel(
   textsByLanguage: Record<string, readonly string[]>,
 ): LanguageModel {
-  const profiles = new Map<string, Profile>();
-  for (const [lang, texts] of Object.entries(textsByLanguage)) profiles.set(lang, profile(texts));
+  const languages = Object.keys(textsByLanguage);
+  const profiles = languages.map((lang) => profile(textsByLanguage[lang] ?? []));
   // One vocabulary size per n for all languages, so that an n-gram none of them saw costs the
   // same everywhere and only the n-grams some language knows decide.
   const vocabulary = new Array<number>(MAX_N + 1).fill(0);
-  for (const p of profiles.values()) {
+  for (const p of profiles) {
     for (let n = 1; n <= MAX_N; n++) vocabulary[n] = (vocabulary[n] ?? 0) + (p.distinct[n] ?? 0);
   }
+  // Each n-gram's log-probability in every language at once, computed here: a text is scored
+  // with one lookup per n-gram for all languages.
+  const unseen = Array.from({ length: MAX_N + 1 }, (_, n) =>
+    Float64Array.from(profiles, (p) =>
+      Math.log(SMOOTHING / ((p.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1))),
+    ),
+  );
+  const logProbs = new Map<string, Float64Array>();
+  for (const p of profiles) {
+    for (const g of p.counts.keys()) {
+      if (logProbs.has(g)) continue;
+      const n = g.length;
+      logProbs.set(
+        g,
+        Float64Array.from(profiles, (q) =>
+          Math.log(
+            ((q.counts.get(g) ?? 0) + SMOOTHING) /
+              ((q.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1)),
+          ),
+        ),
+      );
+    }
+  }
   return {
-    score(text, languages) {
+    score(text, wanted) {
       const grams = ngrams(text);
-      const scored: { lang: string; logProb: number }[] = [];
-      for (const lang of languages) {
-        const p = profiles.get(lang);
-        if (!p || grams.length === 0) {
-          scored.push({ lang, logProb: Number.NEGATIVE_INFINITY });
-          continue;
-        }
-        let sum = 0;
-        for (const g of grams) {
-          const n = g.length;
-          const total = (p.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1);
-          sum += Math.log(((p.counts.get(g) ?? 0) + SMOOTHING) / total);
-        }
-        scored.push({ lang, logProb: sum / grams.length });
+      const sums = new Float64Array(languages.length);
+      for (const g of grams) {
+        const row = logProbs.get(g) ?? unseen[g.length];
+        if (row === undefined) continue;
+        for (let l = 0; l < sums.length; l++) sums[l] = (sums[l] ?? 0) + (row[l] ?? 0);
       }
-      return scored.sort((a, b) => b.logProb - a.logProb);
+      return wanted
+        .map((lang) => {
+          const l = languages.indexOf(lang);
+          const logProb =
+            l < 0 || grams.length === 0 ? Number.NEGATIVE_INFINITY : (sums[l] ?? 0) / grams.length;
+          return { lang, logProb };
+        })
+        .sort((a, b) => b.logProb - a.logProb);
     },
   };
 }
