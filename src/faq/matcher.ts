@@ -430,6 +430,8 @@ export function createFaqFromLocales(
 
   /** Small talk typed in Latin letters in a language written in Cyrillic ("spasibo", "pryvit"). */
   function transliteratedSmallTalk(text: string): FaqMatch | undefined {
+    // Counted before converting, which costs more than the rest of a short message's lookup.
+    if (tokenize(text).length > SMALL_TALK_WORDS) return undefined;
     if (!/^[\p{Script=Latin}\P{L}]+$/u.test(text)) return undefined;
     for (const language of TRANSLITERATED_LANGUAGES) {
       if (!languages.includes(language)) continue;
