@@ -5,8 +5,9 @@
 // in distinct words, times the document's boost; prefix and typo matches weighted down; the sum
 // multiplied by how many of the question's terms the document matched. Unlike MiniSearch, a
 // term the vocabulary has is searched with one typo at most (see `Lookup`). The vocabulary is
-// MiniSearch's radix tree, which finds a term's prefixes and near misses.
+// MiniSearch's radix tree, which finds the terms a term begins; near misses come from typos.ts.
 import SearchableMap from "minisearch/SearchableMap";
+import { nearMissIndex } from "./typos.ts";
 
 export interface Bm25Document {
   /** Its index terms, in order, repeats kept (they count). */
@@ -83,6 +84,7 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     }
     vocabulary.set(term, postings);
   }
+  const nearMisses = nearMissIndex(frequencies.keys());
 
   /** The vocabulary's terms a query term stands for, each with its weight. */
   function expand(term: string, { prefix, typos }: Lookup): [Postings, number][] {
@@ -90,7 +92,7 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     const exact = vocabulary.get(term);
     if (exact !== undefined) out.push([exact, 1]);
     const allowed = exact === undefined ? typos : Math.min(typos, 1);
-    const near = allowed > 0 ? vocabulary.fuzzyGet(term, allowed) : undefined;
+    const near = allowed > 0 ? nearMisses.near(term, allowed) : undefined;
     if (prefix) {
       for (const [longer, postings] of vocabulary.atPrefix(term)) {
         const extra = longer.length - term.length;
@@ -101,8 +103,9 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
       }
     }
     if (near !== undefined) {
-      for (const [other, [postings, distance]] of near) {
-        if (distance === 0) continue;
+      for (const [other, distance] of near) {
+        const postings = vocabulary.get(other);
+        if (distance === 0 || postings === undefined) continue;
         out.push([postings, (TYPO_WEIGHT * other.length) / (other.length + distance)]);
       }
     }
