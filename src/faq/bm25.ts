@@ -3,8 +3,7 @@
 // most of a lookup's time; here each word's documents add their precomputed scores into one
 // array. The scores are MiniSearch's: BM25+ (k 1.2, b 0.7, d 0.5) with a text's length counted
 // in distinct words, times the document's boost; prefix and typo matches weighted down; the sum
-// multiplied by how many of the question's terms the document matched. Unlike MiniSearch, a
-// term the vocabulary has is searched with one typo at most (see `Lookup`). The vocabulary is
+// multiplied by how many of the question's terms the document matched. The vocabulary is
 // MiniSearch's radix tree, which finds the terms a term begins; near misses come from typos.ts.
 import SearchableMap from "minisearch/SearchableMap";
 import { nearMissIndex } from "./typos.ts";
@@ -21,11 +20,7 @@ export interface Bm25Document {
 export interface Lookup {
   /** Also every longer term it begins. */
   prefix: boolean;
-  /**
-   * Also terms up to this many edits away (0: none); at most one when the vocabulary has the
-   * term itself. A word spelled as an FAQ word is seldom a typo, and the search for near misses
-   * is the slowest part of a lookup, growing steeply with the edits allowed.
-   */
+  /** Also terms up to this many edits away (0: none; at most `MAX_EDITS`). */
   typos: number;
 }
 
@@ -91,8 +86,7 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     const out: [Postings, number][] = [];
     const exact = vocabulary.get(term);
     if (exact !== undefined) out.push([exact, 1]);
-    const allowed = exact === undefined ? typos : Math.min(typos, 1);
-    const near = allowed > 0 ? nearMisses.near(term, allowed) : undefined;
+    const near = typos > 0 ? nearMisses.near(term, typos) : undefined;
     if (prefix) {
       for (const [longer, postings] of vocabulary.atPrefix(term)) {
         const extra = longer.length - term.length;

@@ -159,7 +159,7 @@ const SETS: {
       long: floor(0.94, 0.83),
       short: floor(0.88, 0.77),
       mixed: floor(0.95, 0.95),
-      translit: floor(0.95, 0.86),
+      translit: floor(0.95, 0.9),
     },
   },
   {
