@@ -82,7 +82,20 @@ const UKRAINIAN: Table = [
   ...COMMON,
 ];
 
-const TABLES: Record<string, Table> = { ru: RUSSIAN, uk: UKRAINIAN };
+/** A table's spellings by their first letter, in the table's order (a lookup scans only those). */
+function byFirstLetter(table: Table): ReadonlyMap<string, Table> {
+  const out = new Map<string, (readonly [string, string])[]>();
+  for (const pair of table) {
+    const first = pair[0].charAt(0);
+    out.set(first, [...(out.get(first) ?? []), pair]);
+  }
+  return out;
+}
+
+const TABLES: Record<string, ReadonlyMap<string, Table>> = {
+  ru: byFirstLetter(RUSSIAN),
+  uk: byFirstLetter(UKRAINIAN),
+};
 
 /** The languages this module can read in Latin letters. */
 export const TRANSLITERATED_LANGUAGES: readonly string[] = Object.keys(TABLES);
@@ -97,7 +110,7 @@ const FINAL: Record<string, Record<string, string>> = {
 /** Russian writes и, not ы, after these: "drugoy" другой, "russkiy" русский. */
 const RU_NO_Y_AFTER = "кгхжшчщ";
 
-function convertWord(word: string, table: Table, lang: string): string {
+function convertWord(word: string, table: ReadonlyMap<string, Table>, lang: string): string {
   let out = "";
   let i = 0;
   while (i < word.length) {
@@ -106,7 +119,7 @@ function convertWord(word: string, table: Table, lang: string): string {
       const soft = lang === "ru" && RU_NO_Y_AFTER.includes(out.at(-1) ?? "");
       return out + (soft ? ending.replace("ы", "и") : ending);
     }
-    const pair = table.find(([latin]) => word.startsWith(latin, i));
+    const pair = table.get(word.charAt(i))?.find(([latin]) => word.startsWith(latin, i));
     if (pair === undefined) {
       out += word[i];
       i++;
