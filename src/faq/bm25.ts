@@ -6,7 +6,8 @@
 // multiplied by how many of the question's terms the document matched. The vocabulary is
 // MiniSearch's radix tree, which finds the terms a term begins; near misses come from typos.ts.
 import SearchableMap from "minisearch/SearchableMap";
-import { nearMissIndex } from "./typos.ts";
+import { memoize } from "./memo.ts";
+import { MAX_EDITS, nearMissIndex } from "./typos.ts";
 
 export interface Bm25Document {
   /** Its index terms, in order, repeats kept (they count). */
@@ -106,6 +107,14 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     return out;
   }
 
+  // What each term expands to, remembered for each way of looking it up.
+  const ways = (prefix: boolean) =>
+    Array.from({ length: MAX_EDITS + 1 }, (_, typos) =>
+      memoize((term: string) => expand(term, { prefix, typos })),
+    );
+  const withPrefixes = ways(true);
+  const asWritten = ways(false);
+
   // Per-document sums, reused by every search; a stamp tells whether a slot is this search's
   // (or this term's) without clearing the arrays.
   const sums = new Float64Array(count);
@@ -122,7 +131,8 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
       const touched: number[] = [];
       const found = new Set<string>();
       for (const [term, times] of repeats) {
-        const expansions = expand(term, lookup(term, terms.length));
+        const { prefix, typos } = lookup(term, terms.length);
+        const expansions = (prefix ? withPrefixes : asWritten)[typos]?.(term) ?? [];
         if (expansions.length > 0) found.add(term);
         const thisTerm = ++stamp;
         for (const [postings, weight] of expansions) {

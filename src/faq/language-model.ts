@@ -4,6 +4,7 @@
 // "рахунку", "працює" and Russian "когда", "счёт", "работает" differ in their letter sequences
 // even where neither language's word lists know the word. Learning from locales/ keeps "add a
 // folder" enough for a new language.
+import { memoize } from "./memo.ts";
 import { normalize } from "./text.ts";
 
 /** Longest n-gram; 3 told the labelled questions' languages apart best (2 and 4 were worse). */
@@ -16,17 +17,20 @@ export interface LanguageModel {
   score(text: string, languages: readonly string[]): { lang: string; logProb: number }[];
 }
 
-/** The 1…MAX_N-grams of each word, padded with a space on each side to mark word edges. */
-function ngrams(text: string): string[] {
+function wordsOf(text: string): string[] {
+  return normalize(text)
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** The 1…MAX_N-grams of a word, padded with a space on each side to mark its edges. */
+function ngrams(word: string): string[] {
   const out: string[] = [];
-  for (const word of normalize(text).split(/[^\p{L}]+/u)) {
-    if (word.length === 0) continue;
-    const padded = ` ${word} `;
-    for (let n = 1; n <= MAX_N; n++) {
-      for (let i = 0; i + n <= padded.length; i++) {
-        const g = padded.slice(i, i + n);
-        if (g !== " ") out.push(g);
-      }
+  const padded = ` ${word} `;
+  for (let n = 1; n <= MAX_N; n++) {
+    for (let i = 0; i + n <= padded.length; i++) {
+      const g = padded.slice(i, i + n);
+      if (g !== " ") out.push(g);
     }
   }
   return out;
@@ -44,13 +48,11 @@ function profile(texts: readonly string[]): Profile {
   const counts = new Map<string, number>();
   const totals = new Array<number>(MAX_N + 1).fill(0);
   const distinct = new Array<number>(MAX_N + 1).fill(0);
-  for (const t of texts) {
-    for (const g of ngrams(t)) {
-      const c = counts.get(g) ?? 0;
-      if (c === 0) distinct[g.length] = (distinct[g.length] ?? 0) + 1;
-      counts.set(g, c + 1);
-      totals[g.length] = (totals[g.length] ?? 0) + 1;
-    }
+  for (const g of texts.flatMap(wordsOf).flatMap(ngrams)) {
+    const c = counts.get(g) ?? 0;
+    if (c === 0) distinct[g.length] = (distinct[g.length] ?? 0) + 1;
+    counts.set(g, c + 1);
+    totals[g.length] = (totals[g.length] ?? 0) + 1;
   }
   return { counts, totals, distinct };
 }
@@ -90,20 +92,31 @@ export function trainLanguageModel(
       );
     }
   }
+  // A word's n-grams' log-probabilities summed per language, and how many there are: a text's
+  // score adds up its words'.
+  const wordScore = memoize((word: string) => {
+    const grams = ngrams(word);
+    const sums = new Float64Array(languages.length);
+    for (const g of grams) {
+      const row = logProbs.get(g) ?? unseen[g.length];
+      if (row === undefined) continue;
+      for (let l = 0; l < sums.length; l++) sums[l] = (sums[l] ?? 0) + (row[l] ?? 0);
+    }
+    return { sums, grams: grams.length };
+  });
   return {
     score(text, wanted) {
-      const grams = ngrams(text);
       const sums = new Float64Array(languages.length);
-      for (const g of grams) {
-        const row = logProbs.get(g) ?? unseen[g.length];
-        if (row === undefined) continue;
-        for (let l = 0; l < sums.length; l++) sums[l] = (sums[l] ?? 0) + (row[l] ?? 0);
+      let grams = 0;
+      for (const word of wordsOf(text)) {
+        const w = wordScore(word);
+        grams += w.grams;
+        for (let l = 0; l < sums.length; l++) sums[l] = (sums[l] ?? 0) + (w.sums[l] ?? 0);
       }
       return wanted
         .map((lang) => {
           const l = languages.indexOf(lang);
-          const logProb =
-            l < 0 || grams.length === 0 ? Number.NEGATIVE_INFINITY : (sums[l] ?? 0) / grams.length;
+          const logProb = l < 0 || grams === 0 ? Number.NEGATIVE_INFINITY : (sums[l] ?? 0) / grams;
           return { lang, logProb };
         })
         .sort((a, b) => b.logProb - a.logProb);

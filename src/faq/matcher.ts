@@ -13,6 +13,7 @@ import { type FaqLocale, parseFaqLocale, SMALL_TALK, type SmallTalk } from "./co
 import { detectLanguage, languageTraits, readTransliterated, type Traits } from "./detect.ts";
 import { FAQ_ENTRIES, FAQ_TOPICS, type FaqEntry, type FaqTopicId, faqEntry } from "./entries.ts";
 import { textsOf, trainLanguageModel } from "./language-model.ts";
+import { memoize } from "./memo.ts";
 import { type Since, type SinceReader, sinceReader } from "./since.ts";
 import { synonymMap } from "./synonyms.ts";
 import {
@@ -270,10 +271,10 @@ function buildIndex(content: FaqLocale, stemming: boolean, stemmer: StemmerKind)
   const words = languageWords(content.words);
   const word = (w: string): string | null => processWord(words, w, stemming, stemmer);
   const synonyms = synonymMap(content.synonyms ?? [], (text) => tokenize(text).map(word));
-  const toTerm = (w: string): string | null => {
+  const toTerm = memoize((w: string): string | null => {
     const t = word(w);
     return t === null ? null : (synonyms.get(t) ?? t);
-  };
+  });
   const add = (entryId: string, text: string, boost: number) => docs.push({ entryId, text, boost });
   for (const entry of FAQ_ENTRIES) {
     const t = content.entries[entry.id];
