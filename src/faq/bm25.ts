@@ -7,7 +7,7 @@
 // MiniSearch's radix tree, which finds the terms a term begins; near misses come from typos.ts.
 import SearchableMap from "minisearch/SearchableMap";
 import { memoize } from "./memo.ts";
-import { MAX_EDITS, nearMissIndex } from "./typos.ts";
+import { MAX_EDITS, type NearMisses, nearMissIndex } from "./typos.ts";
 
 export interface Bm25Document {
   /** Its index terms, in order, repeats kept (they count). */
@@ -80,14 +80,17 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     }
     vocabulary.set(term, postings);
   }
-  const nearMisses = nearMissIndex(frequencies.keys());
+  // Built on the first typo search: an index searched without typos (the whole-entry one)
+  // never needs it.
+  let nearMisses: NearMisses | undefined;
 
   /** The vocabulary's terms a query term stands for, each with its weight. */
   function expand(term: string, { prefix, typos }: Lookup): [Postings, number][] {
     const out: [Postings, number][] = [];
     const exact = vocabulary.get(term);
     if (exact !== undefined) out.push([exact, 1]);
-    const near = typos > 0 ? nearMisses.near(term, typos) : undefined;
+    if (typos > 0) nearMisses ??= nearMissIndex(vocabulary.keys());
+    const near = typos > 0 ? nearMisses?.near(term, typos) : undefined;
     if (prefix) {
       for (const [longer, postings] of vocabulary.atPrefix(term)) {
         const extra = longer.length - term.length;
@@ -125,14 +128,22 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
 
   return {
     search(terms, lookup, visit) {
+      // A search takes one stamp and one per distinct term (a few thousand at most): start over
+      // well before they would wrap around.
+      if (stamp > 0xffff_0000) {
+        searchStamp.fill(0);
+        termStamp.fill(0);
+        stamp = 0;
+      }
       const repeats = new Map<string, number>();
-      for (const t of terms) repeats.set(t, (repeats.get(t) ?? 0) + 1);
+      for (const t of terms) if (t !== "") repeats.set(t, (repeats.get(t) ?? 0) + 1);
       const thisSearch = ++stamp;
       const touched: number[] = [];
       const found = new Set<string>();
       for (const [term, times] of repeats) {
         const { prefix, typos } = lookup(term, terms.length);
-        const expansions = (prefix ? withPrefixes : asWritten)[typos]?.(term) ?? [];
+        const edits = Math.max(0, Math.min(Math.trunc(typos), MAX_EDITS));
+        const expansions = (prefix ? withPrefixes : asWritten)[edits]?.(term) ?? [];
         if (expansions.length > 0) found.add(term);
         const thisTerm = ++stamp;
         for (const [postings, weight] of expansions) {

@@ -190,6 +190,9 @@ interface Doc {
 
 const DOC_BOOST = { question: 1.2, phrasing: 1, keywords: 0.6 } as const;
 
+const ENTRY_ORDER = new Map(FAQ_ENTRIES.map((e, i) => [e.id, i]));
+const entryOrder = (id: string): number => ENTRY_ORDER.get(id) ?? FAQ_ENTRIES.length;
+
 interface LanguageIndex {
   /** One document per question, phrasing and keyword list. */
   index: Bm25Index;
@@ -534,7 +537,10 @@ export function createFaqFromLocales(
       });
     }
     addForeignWords(text, built, language, best);
-    const entries = [...best.values()].sort((a, b) => b.score - a.score);
+    // Equal scores in the FAQ's own order, whatever order the index found them in.
+    const entries = [...best.values()].sort(
+      (a, b) => b.score - a.score || entryOrder(a.entryId) - entryOrder(b.entryId),
+    );
     const known = queryTerms.filter(
       (t) => built.vocabulary.has(t) || (t.length > 4 && built.vocabulary.has(t.slice(0, -1))),
     ).length;

@@ -57,7 +57,9 @@ export function editDistance(a: string, b: string, limit: number): number {
 
 export function nearMissIndex(vocabulary: Iterable<string>): NearMisses {
   const byDeletion = new Map<string, string[]>();
+  let longest = 0;
   for (const term of vocabulary) {
+    longest = Math.max(longest, term.length);
     for (const d of deletions(term, MAX_EDITS)) {
       const terms = byDeletion.get(d);
       if (terms === undefined) byDeletion.set(d, [term]);
@@ -67,8 +69,11 @@ export function nearMissIndex(vocabulary: Iterable<string>): NearMisses {
   return {
     near(word, edits) {
       const found = new Map<string, number>();
+      const within = Math.max(0, Math.min(Math.trunc(edits), MAX_EDITS));
+      // No term is within reach of a longer word, and its deletions grow with the square of its
+      // length: a "word" of thousands of letters would take seconds and gigabytes.
+      if (word.length > longest + within) return found;
       const checked = new Set<string>();
-      const within = Math.min(edits, MAX_EDITS);
       for (const d of deletions(word, within)) {
         for (const term of byDeletion.get(d) ?? []) {
           if (checked.has(term)) continue;

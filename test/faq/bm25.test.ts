@@ -55,6 +55,11 @@ describe("BM25 index", () => {
     ["as written", () => ({ prefix: false, typos: 0 })],
     ["with prefixes", (term) => ({ prefix: term.length >= 4, typos: 0 })],
     ["with prefixes and typos", (term) => ({ prefix: true, typos: term.length >= 6 ? 2 : 1 })],
+    // Repeated words count in how many terms a query has, as in MiniSearch.
+    [
+      "with typos for queries of at most two terms",
+      (term, count) => ({ prefix: count <= 2, typos: count <= 2 && term.length >= 4 ? 1 : 0 }),
+    ],
   ];
   const queries = [
     "number refund",
@@ -92,6 +97,29 @@ describe("BM25 index", () => {
     );
     expect(found.size).toBe(0);
     expect(visited).toEqual([]);
+  });
+
+  it("visits each document once, and one index gives every search MiniSearch's scores", () => {
+    const lookup = (term: string) => ({
+      prefix: term.length >= 4,
+      typos: term.length >= 6 ? 2 : 1,
+    });
+    const index = createBm25Index(documents);
+    const miniSearch = reference(lookup);
+    for (let round = 0; round < 3; round++) {
+      for (const query of queries) {
+        const visits: number[] = [];
+        const scores = new Map<number, number>();
+        index.search(words(query), lookup, (doc, score) => {
+          visits.push(doc);
+          scores.set(doc, score);
+        });
+        expect(new Set(visits).size, query).toBe(visits.length);
+        const expected = miniSearch.search(query);
+        expect(visits.length, query).toBe(expected.length);
+        for (const r of expected) expect(scores.get(r.id as number)).toBeCloseTo(r.score, 9);
+      }
+    }
   });
 
   it("gives each search its own sums (nothing carried over from the previous one)", () => {

@@ -74,4 +74,21 @@ describe("near misses", () => {
       }
     });
   }
+
+  it("finds nothing for a word longer than any term can reach, however long", () => {
+    // Its deletions would grow with the square of its length: a 4,096-letter "word" is
+    // answered at once, not after minutes and gigabytes.
+    const long = "numberrefund".repeat(342);
+    expect(index.near(long, MAX_EDITS).size).toBe(0);
+    expect(index.near(`${"reembolso".slice(0, 9)}xx`, MAX_EDITS)).toEqual(
+      new Map([["reembolso", 2]]),
+    );
+  });
+
+  it("reads letters outside the basic plane and combining marks as the letters they are", () => {
+    const marked = nearMissIndex(["cafe\u0301", "😀smile", "naïve"]);
+    expect(marked.near("cafe", 1)).toEqual(new Map([["cafe\u0301", 1]]));
+    expect(marked.near("😀smil", 1)).toEqual(new Map([["😀smile", 1]]));
+    expect(marked.near("naive", 1)).toEqual(new Map([["naïve", 1]]));
+  });
 });
