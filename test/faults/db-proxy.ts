@@ -11,12 +11,19 @@ export interface DbProxy {
   readonly port: number;
   cut(): void;
   restore(): void;
+  /**
+   * Cuts as `cut()` does once PostgreSQL answers the first statement that
+   * contains `marker`, its answer withheld: outside a transaction the
+   * statement has committed, and the program never hears so. Resolves at the cut.
+   */
+  cutAfterStatement(marker: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startDbProxy(target: { host: string; port: number }): Promise<DbProxy> {
   const open = new Set<Socket>();
   let down = false;
+  let armed: { marker: Buffer; fire(): void } | undefined;
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -33,7 +40,20 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream).pipe(client);
+    // By hand rather than piped, to see which connection sent the marked statement.
+    let sentMarked = false;
+    forward(client, upstream, (chunk) => {
+      if (armed !== undefined && chunk.includes(armed.marker)) sentMarked = true;
+      return true;
+    });
+    forward(upstream, client, () => {
+      if (!sentMarked || armed === undefined) return true;
+      const { fire } = armed;
+      armed = undefined;
+      cut();
+      fire();
+      return false;
+    });
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -50,9 +70,25 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     restore() {
       down = false;
     },
+    cutAfterStatement(marker) {
+      return new Promise((fire) => {
+        armed = { marker: Buffer.from(marker), fire };
+      });
+    },
     async close() {
       cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Copies `from` to `to` with backpressure; a chunk `pass` refuses is dropped. */
+function forward(from: Socket, to: Socket, pass: (chunk: Buffer) => boolean): void {
+  from.on("data", (chunk: Buffer) => {
+    if (!pass(chunk) || to.destroyed) return;
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once("drain", () => from.resume());
+    }
+  });
 }

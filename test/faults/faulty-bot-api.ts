@@ -18,10 +18,21 @@ export interface Delivered {
   at: number;
 }
 
+/** A call the stub accepted (answered ok), whatever its method. */
+export interface Accepted {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+  /** the id a sent message was given */
+  messageId?: number;
+}
+
 export interface FaultyBotApi {
   readonly url: string;
   /** messages accepted (answered ok), in order */
   readonly delivered: Delivered[];
+  /** every call accepted but getMe, in order */
+  readonly accepted: Accepted[];
   /** button answers accepted */
   answers: number;
   /** the fault for calls to a chat (chat id as a string; "*" for every chat) */
@@ -33,11 +44,13 @@ export interface FaultyBotApi {
 export async function startFaultyBotApi(): Promise<FaultyBotApi> {
   const faults = new Map<string, Fault>();
   const delivered: Delivered[] = [];
+  const accepted: Accepted[] = [];
   const hanging = new Set<ServerResponse>();
   let messageId = 1;
   const api: FaultyBotApi = {
     url: "",
     delivered,
+    accepted,
     answers: 0,
     setFault: (chat, fault) => faults.set(chat, fault),
     clearFaults: () => faults.clear(),
@@ -61,7 +74,10 @@ export async function startFaultyBotApi(): Promise<FaultyBotApi> {
           : (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>);
       if (method === "getMe")
         return ok(res, { id: 1, is_bot: true, first_name: "Refunds", username: "refund_bot" });
-      if (method !== "sendMessage" && method !== "answerCallbackQuery") return ok(res, true);
+      if (method !== "sendMessage" && method !== "answerCallbackQuery") {
+        accepted.push({ method, payload: body, at: Date.now() });
+        return ok(res, true);
+      }
       const chat = String(body.chat_id ?? "");
       const fault = faults.get(chat) ?? faults.get("*") ?? { kind: "none" };
       if (fault.kind === "silent") {
@@ -84,9 +100,11 @@ export async function startFaultyBotApi(): Promise<FaultyBotApi> {
         );
       }
       if (method === "answerCallbackQuery") {
+        accepted.push({ method, payload: body, at: Date.now() });
         api.answers++;
         return ok(res, true);
       }
+      accepted.push({ method, payload: body, at: Date.now(), messageId });
       delivered.push({ chatId: chat, text: String(body.text), at: Date.now() });
       return ok(res, {
         message_id: messageId++,

@@ -3,7 +3,12 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Database, openDatabase } from "../../src/database/open.ts";
-import { createTestDatabase, type DatabaseKind, TEST_DATABASE_URL } from "../support/database.ts";
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  TEST_DATABASE_URL,
+  type TestDatabase,
+} from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
 import { type DbProxy, startDbProxy } from "./db-proxy.ts";
 import { type FaultyBotApi, startFaultyBotApi } from "./faulty-bot-api.ts";
@@ -69,7 +74,15 @@ interface Phase {
   flooder?: number;
 }
 
-class Telegram {
+/** One webhook request: its status (0: no answer), when it was sent and when it was answered. */
+export interface Attempt {
+  status: number;
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** Telegram's side of the webhook: numbers updates and posts them as Telegram does. */
+export class Telegram {
   #updateId = 1_000;
   readonly #port: number;
   constructor(port: number) {
@@ -118,35 +131,72 @@ class Telegram {
     });
   }
 
-  /** Delivers as Telegram does: again after a failure, until 200 or a refusal no retry can fix. */
-  async deliver(phase: Phase, chatId: number, update: Record<string, unknown>): Promise<void> {
-    const id = update.update_id as number;
-    phase.sent.set(chatId, [...(phase.sent.get(chatId) ?? []), id]);
+  /**
+   * Delivers as Telegram does: again after a failure, until 200 or a refusal no
+   * retry can fix. Resolves with every attempt, the last one deciding.
+   */
+  async redeliver(update: Record<string, unknown>): Promise<Attempt[]> {
     const body = Buffer.from(JSON.stringify(update));
+    const attempts: Attempt[] = [];
     for (let delay = 100; ; delay = Math.min(1_000, delay * 2)) {
+      const sentAt = Date.now();
       const status = await this.post(body);
-      if (status === 200) {
-        phase.acknowledged.add(id);
-        return;
-      }
-      if (status === 413 || status === 400) {
-        phase.refused.add(id);
-        return;
-      }
+      attempts.push({ status, sentAt, answeredAt: Date.now() });
+      if (status === 200 || status === 413 || status === 400) return attempts;
       await sleep(delay);
     }
   }
 
-  text(chatId: number, text: string, firstName = `C${chatId}`): Record<string, unknown> {
+  /** `redeliver`, with the update and its outcome counted in the phase. */
+  async deliver(phase: Phase, chatId: number, update: Record<string, unknown>): Promise<void> {
+    const id = update.update_id as number;
+    phase.sent.set(chatId, [...(phase.sent.get(chatId) ?? []), id]);
+    const status = (await this.redeliver(update)).at(-1)?.status;
+    if (status === 200) phase.acknowledged.add(id);
+    if (status === 413 || status === 400) phase.refused.add(id);
+  }
+
+  /** A text in a private chat, or (`from` given) by that member in a group. */
+  text(
+    chatId: number,
+    text: string,
+    firstName = `C${chatId}`,
+    from = chatId,
+  ): Record<string, unknown> {
     const id = this.nextId();
     return {
       update_id: id,
       message: {
         message_id: id,
         date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: "private" },
-        from: { id: chatId, is_bot: false, first_name: firstName, language_code: "en" },
+        chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" },
+        from: { id: from, is_bot: false, first_name: firstName, language_code: "en" },
         text,
+      },
+    };
+  }
+
+  /** A press of a button with `data` on the bot's message `messageId` in `chatId`, by `from`. */
+  press(
+    chatId: number,
+    from: number,
+    messageId: number,
+    data: string,
+    firstName = `S${from}`,
+  ): Record<string, unknown> {
+    const id = this.nextId();
+    return {
+      update_id: id,
+      callback_query: {
+        id: `cq${id}`,
+        from: { id: from, is_bot: false, first_name: firstName, language_code: "en" },
+        chat_instance: `ci${chatId}`,
+        message: {
+          message_id: messageId,
+          date: 0,
+          chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" },
+        },
+        data,
       },
     };
   }
@@ -160,8 +210,32 @@ export interface FaultRun {
   healthUpAfterMs: number | undefined;
 }
 
-/** Runs every fault that applies to the database kind, one after another, on one program. */
-export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
+/**
+ * The real program in webhook mode, its Bot API the stub, its database PGlite
+ * in a folder or (postgres) a new PostgreSQL database reached through a proxy
+ * the test controls; `env` adds to or overrides the suite's settings.
+ */
+export interface Program {
+  readonly api: FaultyBotApi;
+  readonly bot: BotProcess;
+  readonly telegram: Telegram;
+  readonly port: number;
+  /** PostgreSQL: the program's database, reached directly (not through the proxy) */
+  readonly pg: TestDatabase | undefined;
+  /** PostgreSQL: what stands between the program and its database */
+  readonly proxy: DbProxy | undefined;
+  /** PGlite: the program's data folder */
+  readonly dataDir: string;
+  /** /healthz's status (0: no answer) */
+  health(): Promise<number>;
+  /** Stops the program, the stub and the proxy; the database stays, for the checks. */
+  stop(): Promise<void>;
+}
+
+export async function startProgram(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<Program> {
   const api = await startFaultyBotApi();
   const pg = kind === "postgres" ? await createTestDatabase("postgres") : undefined;
   let proxy: DbProxy | undefined;
@@ -188,10 +262,37 @@ export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
       FLOOD_WINDOW_SECONDS: "10",
       // The most the program can print: nothing a customer typed may be among it.
       LOG_LEVEL: "trace",
+      ...env,
     },
     process.cwd(),
   );
-  const telegram = new Telegram(port);
+  return {
+    api,
+    bot,
+    telegram: new Telegram(port),
+    port,
+    pg,
+    proxy,
+    dataDir,
+    async health() {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      await bot.stop();
+      await api.close();
+      await proxy?.close();
+    },
+  };
+}
+
+/** Runs every fault that applies to the database kind, one after another, on one program. */
+export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
+  const program = await startProgram(kind);
+  const { api, bot, telegram, pg, proxy, dataDir, health } = program;
   const phases: Phase[] = [];
   let nextChat = 100_000;
   const newPhase = (fault: string): Phase => {
@@ -240,14 +341,6 @@ export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
         for (let i = 0; i < m; i++) await say(phase, chat);
       }),
     );
-  const health = async () => {
-    try {
-      return (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
-    } catch {
-      return 0;
-    }
-  };
-
   let healthDownWhileCut = false;
   let healthUpAfterMs: number | undefined;
   try {
@@ -368,9 +461,7 @@ export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
     // Let the outbox finish what is due before the program stops.
     await sleep(2_000);
   } finally {
-    await bot.stop();
-    await api.close();
-    await proxy?.close();
+    await program.stop();
   }
 
   const db: Database = pg ?? (await openDatabase({ kind: "pglite", dataDir }));
