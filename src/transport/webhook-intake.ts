@@ -24,6 +24,10 @@ export interface WebhookIntakeOptions {
 const webhookUpdate = z.looseObject({ update_id: z.number().int().nonnegative() });
 export type WebhookUpdate = z.infer<typeof webhookUpdate>;
 
+/** How long, and how much of, a refused body is read after the answer before the connection is closed. */
+const REFUSED_DRAIN_MS = 2_000;
+const REFUSED_DRAIN_BYTES = 16 * 1024 * 1024;
+
 /** The default cap on a webhook body: a megabyte. */
 export const WEBHOOK_MAX_BYTES = 1024 * 1024;
 
@@ -77,17 +81,32 @@ function parseBody(bytes: Buffer): WebhookUpdate | undefined {
 
 export function createWebhookIntake(o: WebhookIntakeOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const answer = (status: number) => {
-      // A refused body may still be arriving: answer, then close rather than read the rest.
-      if (status >= 400 && !req.readableEnded) {
+    /**
+     * Answers `status`. A refused body may still be arriving: Telegram's (the secret matched) is
+     * read and dropped after the answer, up to a time and size limit, because closing a socket
+     * with unread bytes resets it, and the reset can reach the sender before the answer (it
+     * would see no 413 and send the body again). A stranger's connection is closed at once.
+     */
+    const answer = (status: number, from: "telegram" | "stranger" = "telegram") => {
+      if (status >= 400 && !req.readableEnded && from === "stranger") {
         res.setHeader("connection", "close");
         res.on("finish", () => req.destroy());
+      } else if (status >= 400 && !req.readableEnded) {
+        let dropped = 0;
+        const stop = setTimeout(() => req.destroy(), REFUSED_DRAIN_MS);
+        stop.unref();
+        req.on("data", (chunk: Buffer) => {
+          dropped += chunk.length;
+          if (dropped > REFUSED_DRAIN_BYTES) req.destroy();
+        });
+        req.on("close", () => clearTimeout(stop));
+        req.resume();
       }
       res.writeHead(status).end();
     };
     if (!secretMatches(req.headers[SECRET_HEADER], o.secret)) {
       o.logger.warn("webhook request without the secret token refused");
-      answer(403);
+      answer(403, "stranger");
       return;
     }
     const maxBytes = o.maxBytes ?? WEBHOOK_MAX_BYTES;
