@@ -89,8 +89,8 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
     const out: [Postings, number][] = [];
     const exact = vocabulary.get(term);
     if (exact !== undefined) out.push([exact, 1]);
-    if (typos > 0) nearMisses ??= nearMissIndex(vocabulary.keys());
-    const near = typos > 0 ? nearMisses?.near(term, typos) : undefined;
+    const near =
+      typos > 0 ? (nearMisses ??= nearMissIndex(vocabulary.keys())).near(term, typos) : undefined;
     if (prefix) {
       for (const [longer, postings] of vocabulary.atPrefix(term)) {
         const extra = longer.length - term.length;

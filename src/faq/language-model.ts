@@ -69,27 +69,23 @@ export function trainLanguageModel(
   for (const p of profiles) {
     for (let n = 1; n <= MAX_N; n++) vocabulary[n] = (vocabulary[n] ?? 0) + (p.distinct[n] ?? 0);
   }
+  /** The smoothed log-probability of an n-gram of length `n` seen `count` times in profile `p`. */
+  const logProb = (p: Profile, count: number, n: number) =>
+    Math.log((count + SMOOTHING) / ((p.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1)));
   // Each n-gram's log-probability in every language at once, computed here: a text is scored
   // with one lookup per n-gram for all languages.
   const unseen = Array.from({ length: MAX_N + 1 }, (_, n) =>
-    Float64Array.from(profiles, (p) =>
-      Math.log(SMOOTHING / ((p.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1))),
-    ),
+    Float64Array.from(profiles, (p) => logProb(p, 0, n)),
   );
   const logProbs = new Map<string, Float64Array>();
   for (const p of profiles) {
     for (const g of p.counts.keys()) {
-      if (logProbs.has(g)) continue;
-      const n = g.length;
-      logProbs.set(
-        g,
-        Float64Array.from(profiles, (q) =>
-          Math.log(
-            ((q.counts.get(g) ?? 0) + SMOOTHING) /
-              ((q.totals[n] ?? 0) + SMOOTHING * (vocabulary[n] ?? 1)),
-          ),
-        ),
-      );
+      if (!logProbs.has(g)) {
+        logProbs.set(
+          g,
+          Float64Array.from(profiles, (q) => logProb(q, q.counts.get(g) ?? 0, g.length)),
+        );
+      }
     }
   }
   // A word's n-grams' log-probabilities summed per language, and how many there are: a text's

@@ -1,5 +1,5 @@
 // Near misses of a word in a fixed vocabulary, by edit distance (letters inserted, deleted or
-// replaced). Every vocabulary term with up to MAX_EDITS letters deleted is listed once at start;
+// replaced). Every vocabulary term with up to MAX_EDITS letters deleted is listed once;
 // two words within k edits of each other share a string reached by at most k deletions from
 // each, so a lookup generates the word's own deletions, collects the terms listed under them
 // and keeps those truly within reach. A walk of a radix tree for each word (MiniSearch's fuzzy
