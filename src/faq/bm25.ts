@@ -83,14 +83,17 @@ export function createBm25Index(documents: readonly Bm25Document[]): Bm25Index {
   // Built on the first typo search: an index searched without typos (the whole-entry one)
   // never needs it.
   let nearMisses: NearMisses | undefined;
+  const typoIndex = (): NearMisses => {
+    nearMisses ??= nearMissIndex(vocabulary.keys());
+    return nearMisses;
+  };
 
   /** The vocabulary's terms a query term stands for, each with its weight. */
   function expand(term: string, { prefix, typos }: Lookup): [Postings, number][] {
     const out: [Postings, number][] = [];
     const exact = vocabulary.get(term);
     if (exact !== undefined) out.push([exact, 1]);
-    const near =
-      typos > 0 ? (nearMisses ??= nearMissIndex(vocabulary.keys())).near(term, typos) : undefined;
+    const near = typos > 0 ? typoIndex().near(term, typos) : undefined;
     if (prefix) {
       for (const [longer, postings] of vocabulary.atPrefix(term)) {
         const extra = longer.length - term.length;
