@@ -8,6 +8,22 @@ import { z } from "zod";
 import { grammar } from "./grammar.ts";
 import type { MethodId, ServiceId } from "./ids.ts";
 
+/**
+ * A schema made from a key (a service, a language, a payout method) once per
+ * key: zod compiles a schema on its first parse, so one made per call would be
+ * compiled on every answer.
+ */
+function onePerKey<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    const known = made.get(key);
+    if (known !== undefined) return known;
+    const fresh = make(key);
+    made.set(key, fresh);
+    return fresh;
+  };
+}
+
 /** Every reason a typed field can be refused (locale keys `error.<reason>`). */
 export const FIELD_ERRORS = [
   "text_empty",
@@ -129,8 +145,8 @@ const ORDER_RE = /^[A-Za-z0-9][A-Za-z0-9_\-/]{2,39}$/;
  * number or Caller ID, an order number for a top-up, either for a one-time number.
  * Stored as "+<digits>" (phone) or the order number without a leading '#'.
  */
-export function referenceSchema(service: ServiceId) {
-  return z
+export const referenceSchema = onePerKey((service: ServiceId) =>
+  z
     .string()
     .transform((s) => s.normalize("NFC").trim())
     .transform((s, ctx) => {
@@ -156,8 +172,8 @@ export function referenceSchema(service: ServiceId) {
       if (ORDER_RE.test(order)) return order;
       ctx.addIssue(issue("reference_format"));
       return z.NEVER;
-    });
-}
+    }),
+);
 
 // Amounts ---------------------------------------------------------------------
 
@@ -242,13 +258,14 @@ function splitNumber(num: string, lang: string): { int: string; frac: string } |
   return { int: intGroups.join(""), frac };
 }
 
-export const amountSchema = (lang: string) =>
+export const amountSchema = onePerKey((lang: string) =>
   z.string().transform((s, ctx) => {
     const r = parseAmount(s, lang);
     if (r.ok) return `${r.value} ${r.currency}`;
     ctx.addIssue(issue(r.error));
     return z.NEVER;
-  });
+  }),
+);
 
 // Payout details --------------------------------------------------------------
 
@@ -268,7 +285,7 @@ export function ibanValid(iban: string): boolean {
  * Refund details for the payout method. For a card only the last four digits
  * are ever accepted: a full card number is refused with `card_number`.
  */
-export function detailsSchema(method: MethodId) {
+export const detailsSchema = onePerKey((method: MethodId) => {
   const base = z.string().transform((s) => s.normalize("NFC").trim());
   switch (method) {
     case "card":
@@ -310,7 +327,7 @@ export function detailsSchema(method: MethodId) {
         if ([...s].length < 5) ctx.addIssue(issue("details_format"));
       });
   }
-}
+});
 
 /** Optional free-text comment, at most COMMENT_MAX characters. */
 export const commentSchema = safeText(COMMENT_MAX);

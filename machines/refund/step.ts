@@ -139,6 +139,24 @@ export function incompatibility(persisted: unknown): string | null {
   return null;
 }
 
+/** Snapshots of the versions before this one, as far as upgrading them needs (built once: a zod schema compiles on first use). */
+const version1 = z.looseObject({
+  machine: z.literal(REFUND_MACHINE_ID),
+  version: z.literal(1),
+  snapshot: z.looseObject({ context: z.looseObject({ at: z.string() }) }),
+});
+const version2 = z.looseObject({
+  machine: z.literal(REFUND_MACHINE_ID),
+  version: z.literal(2),
+  snapshot: z.looseObject({
+    value: z.unknown(),
+    context: z.looseObject({
+      answers: z.record(z.string(), z.string()),
+      trail: z.array(z.string()),
+    }),
+  }),
+});
+
 /**
  * Older snapshots, brought to this version so that a conversation under way at
  * an upgrade goes on where it was. Version 1 also stored its place (`at`).
@@ -146,31 +164,13 @@ export function incompatibility(persisted: unknown): string | null {
  * nothing (asking now would leave the summary it is looking at).
  */
 function upgraded(persisted: unknown): unknown {
-  const v1 = z
-    .looseObject({
-      machine: z.literal(REFUND_MACHINE_ID),
-      version: z.literal(1),
-      snapshot: z.looseObject({ context: z.looseObject({ at: z.string() }) }),
-    })
-    .safeParse(persisted);
+  const v1 = version1.safeParse(persisted);
   let p = persisted;
   if (v1.success) {
     const { at: _place, ...context } = v1.data.snapshot.context;
     p = { ...v1.data, version: 2, snapshot: { ...v1.data.snapshot, context } };
   }
-  const v2 = z
-    .looseObject({
-      machine: z.literal(REFUND_MACHINE_ID),
-      version: z.literal(2),
-      snapshot: z.looseObject({
-        value: z.unknown(),
-        context: z.looseObject({
-          answers: z.record(z.string(), z.string()),
-          trail: z.array(z.string()),
-        }),
-      }),
-    })
-    .safeParse(p);
+  const v2 = version2.safeParse(p);
   if (!v2.success) return p;
   const { snapshot } = v2.data;
   const atSummary = snapshot.value === "summary" && snapshot.context.answers.evidence === undefined;
