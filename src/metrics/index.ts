@@ -73,6 +73,16 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
       },
     });
     new Gauge({
+      name: "refund_outbox_pending_to_customers",
+      help: "Of those, the messages to customers' private chats; the rest go to groups, which Telegram lets a bot write to only 20 times a minute",
+      registers: [registry],
+      async collect() {
+        this.set(
+          await prisma.outboxMessage.count({ where: { status: "pending", chatId: { gt: 0 } } }),
+        );
+      },
+    });
+    new Gauge({
       name: "refund_cases_open",
       help: "Cases not closed yet, by status (read from the database at each scrape)",
       labelNames: ["status"] as const,

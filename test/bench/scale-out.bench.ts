@@ -20,6 +20,15 @@ import { asMeasuredRole, type Counted, pgbenchTps, statementCounter } from "./re
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 200);
+/**
+ * Customers (with their staff presses) each program is fed before it is
+ * measured, so that the figures are those of a program that has been running:
+ * JIT-compiled, its pool's connections open, its FAQ's memory filled.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP_CUSTOMERS ?? 50);
+/** The measured customers' user ids start here; the warm-up's below them. */
+const MEASURED_FROM = 300_000;
+const WARMUP_FROM = 200_000;
 /** BENCH_HOT_PATH=prisma adds runs with the chat's read and write through Prisma's client, for comparison. */
 const comparePrisma = process.env.BENCH_HOT_PATH === "prisma";
 const TOKEN = "111222333:AAScaleOutBenchTokenOnly_abcdefghij";
@@ -27,6 +36,9 @@ const SECRET = "scale-out-secret-0123456789";
 /** Staff members (admins through ADMIN_IDS), all in the one staff group. */
 const STAFF = [7001, 7002, 7003, 7004];
 const STAFF_GROUP = -1005550001;
+/** What a staff member presses on each case, one after another. */
+const STAFF_ACTIONS = ["claim", "approve", "confirm"] as const;
+const STAFF_PRESSES = STAFF_ACTIONS.length;
 
 /** A Bot API that accepts everything: the bots' sends cost them one local HTTP round trip. */
 async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
@@ -100,6 +112,22 @@ async function post(port: number, update: unknown): Promise<void> {
   }
 }
 
+/**
+ * Waits until a bot has nothing pending for customers (read from its /metrics,
+ * so it works on PGlite too, whose folder is the bot's alone); the staff group's
+ * messages go at a group's pace of 20 a minute and are not waited for.
+ */
+async function sentToCustomers(port: number): Promise<void> {
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const pending = /^refund_outbox_pending_to_customers (\d+)/m.exec(await res.text())?.[1];
+    if (pending === undefined)
+      throw new Error("the bot's /metrics has no refund_outbox_pending_to_customers");
+    if (pending === "0") return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 interface Run {
   processes: number;
   database: "postgres" | "pglite";
@@ -130,22 +158,38 @@ interface Run {
   top: Counted["top"];
 }
 
-/** Posts every customer's updates one after another, all customers at once, round-robin over the ports. */
+/** Telegram's numbering: an update's update_id is given as it is sent, as Telegram numbers them as they happen. */
+type Numbering = () => number;
+
+/** Each customer's conversation, its updates numbered when posted. */
+function customersFrom(first: number, count: number): Record<string, unknown>[][] {
+  return Array.from({ length: count }, (_, i) => conversation(first + i, () => 0));
+}
+
+/**
+ * Posts every customer's updates one after another, all customers at once,
+ * round-robin over the ports; records each update's answer time by the
+ * update_id it was given.
+ */
 function postConversations(
   scripts: Record<string, unknown>[][],
   ports: number[],
   webhook: Map<number, number>,
-  pace?: Pacer,
+  nextId: Numbering,
+  paced?: { pace: Pacer; startEveryMs: number },
 ): Promise<unknown> {
   let next = 0;
+  const pace = paced?.pace;
   return Promise.all(
-    scripts.map(async (updates) => {
+    scripts.map(async (updates, i) => {
+      if (paced !== undefined) await new Promise((r) => setTimeout(r, i * paced.startEveryMs));
       for (const u of updates) {
         await pace?.();
         const port = ports[next++ % ports.length] ?? 0;
+        const numbered = { ...u, update_id: nextId() };
         const t = performance.now();
-        await post(port, u);
-        webhook.set(Number(u.update_id), performance.now() - t);
+        await post(port, numbered);
+        webhook.set(numbered.update_id, performance.now() - t);
       }
     }),
   );
@@ -184,25 +228,31 @@ async function runMinimal(): Promise<{
     });
     died.catch(() => {});
     await Promise.race([once(child.stdout, "data"), died]);
-    const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(url));
     let id = 1;
-    const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
-      conversation(300_000 + i, () => id++),
-    );
+    const nextId = () => id++;
+    const processedAtLeast = async (n: number) => {
+      for (;;) {
+        const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
+        if ((row?.n ?? 0) >= n) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const warmup = customersFrom(WARMUP_FROM, WARMUP);
+    await postConversations(warmup, [port], new Map(), nextId);
+    await processedAtLeast(id - 1);
+    const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(url));
+    const scripts = customersFrom(MEASURED_FROM, CUSTOMERS);
     const updates = scripts.reduce((n, s) => n + s.length, 0);
+    const cpuAtStart = cpuMsOf(child.pid);
     const start = performance.now();
-    await postConversations(scripts, [port], new Map());
-    for (;;) {
-      const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
-      if ((row?.n ?? 0) >= updates) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await postConversations(scripts, [port], new Map(), nextId);
+    await processedAtLeast(id - 1);
     const seconds = (performance.now() - start) / 1000;
     return {
       updates,
       seconds,
-      cpuMsPerUpdate: cpuMsOf(child.pid) / updates,
+      cpuMsPerUpdate: (cpuMsOf(child.pid) - cpuAtStart) / updates,
       perUpdate: (await counter.count()).total / updates,
       counted: counter.source,
     };
@@ -216,7 +266,7 @@ async function runMinimal(): Promise<{
 /** One staff member's button press in the staff group, as Telegram would deliver it. */
 function staffPress(
   staffId: number,
-  action: "claim" | "approve" | "confirm",
+  action: (typeof STAFF_ACTIONS)[number],
   caseId: number,
   nextId: () => number,
 ): Record<string, unknown> {
@@ -298,79 +348,103 @@ async function run(o: RunOptions): Promise<Run> {
         ),
       );
     }
+    let id = 1;
+    const nextId = () => id++;
+    let next = 0;
+    /**
+     * Feeds the bots `count` customers from user id `first`, with the staff load
+     * on their cases beside them, and waits until every update is processed
+     * (PGlite: answered); each update's answer time by its update_id.
+     */
+    const drive = async (first: number, count: number, paced?: Pacer) => {
+      const scripts = customersFrom(first, count);
+      const webhook = new Map<number, number>();
+      let customersDone: number | undefined;
+      // Paced, customers arrive one after another at the rate their updates (and
+      // their case's three staff presses) fill the pace, as independent people
+      // would: at any moment some greet, some answer, some submit. Started all at
+      // once, they would move in step, and the submissions (the heaviest update)
+      // would all come in the same second.
+      const perCustomer = scripts.reduce((n, u) => n + u.length, 0) / count + STAFF_PRESSES;
+      const startEveryMs = o.rate === undefined ? 0 : (1000 * perCustomer) / o.rate;
+      const customers = postConversations(
+        scripts,
+        ports,
+        webhook,
+        nextId,
+        paced === undefined ? undefined : { pace: paced, startEveryMs },
+      ).then(() => {
+        customersDone = performance.now();
+      });
+      // The staff load: each member takes the next submitted case nobody took
+      // (as /queue shows them) and claims, approves and confirms it, one press
+      // after another; the presses go round-robin to the processes too.
+      const taken = new Set<number>();
+      const staffIds = new Set<number>();
+      const staff =
+        db === undefined
+          ? Promise.resolve()
+          : Promise.all(
+              STAFF.map(async (staffId) => {
+                while (taken.size < count) {
+                  const open = await db.prisma.refundCase.findMany({
+                    where: { status: "submitted", customerId: { gte: first, lt: first + count } },
+                    select: { id: true },
+                    orderBy: { id: "asc" },
+                  });
+                  const c = open.find((x) => !taken.has(x.id));
+                  if (c === undefined) {
+                    // A customer whose updates flood control ignored never submits: fail, not wait forever.
+                    if (customersDone !== undefined && performance.now() - customersDone > 30_000)
+                      throw new Error(
+                        `${taken.size} cases of ${count}: some conversations never ended; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`,
+                      );
+                    await new Promise((r) => setTimeout(r, 50));
+                    continue;
+                  }
+                  taken.add(c.id);
+                  for (const action of STAFF_ACTIONS) {
+                    await paced?.();
+                    const port = ports[next++ % ports.length] ?? 0;
+                    const press = staffPress(staffId, action, c.id, nextId);
+                    const updateId = Number(press.update_id);
+                    staffIds.add(updateId);
+                    const t = performance.now();
+                    await post(port, press);
+                    webhook.set(updateId, performance.now() - t);
+                  }
+                }
+              }),
+            );
+      await Promise.all([customers, staff]);
+      if (db !== undefined) {
+        for (;;) {
+          const done = await db.prisma.inboundUpdate.count({
+            where: { processedAt: { not: null } },
+          });
+          if (done >= id - 1) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      return { webhook, staffIds };
+    };
+    await drive(WARMUP_FROM, WARMUP);
+    // The warm-up's messages to customers delivered too, so that the measured run's sender starts idle.
+    await Promise.all(ports.map((port) => sentToCustomers(port)));
     const counter =
       db === undefined
         ? undefined
         : await statementCounter(TEST_DATABASE_URL ?? "", databaseName(db.url ?? ""));
-    let id = 1;
-    const scripts = Array.from({ length: CUSTOMERS }, (_, i) =>
-      conversation(300_000 + i, () => id++),
-    );
-    const customerUpdates = scripts.reduce((n, s) => n + s.length, 0);
-    const webhook = new Map<number, number>();
-    let next = 0;
-    // CPU from here on: the start (the FAQ's training, migrations) is not the updates' cost.
+    // CPU from here on: the start (the FAQ's training, migrations) and the warm-up are not the updates' cost.
     const cpuAtStart = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0);
     const start = performance.now();
-    let customersDone: number | undefined;
-    const customers = postConversations(scripts, ports, webhook, pace).then(() => {
-      customersDone = performance.now();
-    });
-    // The staff load: each member takes the next submitted case nobody took
-    // (as /queue shows them) and claims, approves and confirms it, one press
-    // after another; the presses go round-robin to the processes too.
-    const taken = new Set<number>();
-    const staffIds = new Set<number>();
-    const staff =
-      db === undefined
-        ? Promise.resolve()
-        : Promise.all(
-            STAFF.map(async (staffId) => {
-              while (taken.size < CUSTOMERS) {
-                const open = await db.prisma.refundCase.findMany({
-                  where: { status: "submitted" },
-                  select: { id: true },
-                  orderBy: { id: "asc" },
-                });
-                const c = open.find((x) => !taken.has(x.id));
-                if (c === undefined) {
-                  // A customer whose updates flood control ignored never submits: fail, not wait forever.
-                  if (customersDone !== undefined && performance.now() - customersDone > 30_000)
-                    throw new Error(
-                      `${taken.size} cases of ${CUSTOMERS}: some conversations never ended; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`,
-                    );
-                  await new Promise((r) => setTimeout(r, 50));
-                  continue;
-                }
-                taken.add(c.id);
-                for (const action of ["claim", "approve", "confirm"] as const) {
-                  await pace?.();
-                  const port = ports[next++ % ports.length] ?? 0;
-                  const press = staffPress(staffId, action, c.id, () => id++);
-                  const updateId = Number(press.update_id);
-                  staffIds.add(updateId);
-                  const t = performance.now();
-                  await post(port, press);
-                  webhook.set(updateId, performance.now() - t);
-                }
-              }
-            }),
-          );
-    await Promise.all([customers, staff]);
-    const total = customerUpdates + staffIds.size;
-    let inspect: PrismaClient;
-    let closeInspect = async () => {};
-    if (db !== undefined) {
-      inspect = db.prisma;
-      for (;;) {
-        const done = await inspect.inboundUpdate.count({ where: { processedAt: { not: null } } });
-        if (done >= total) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+    const { webhook, staffIds } = await drive(MEASURED_FROM, CUSTOMERS, pace);
+    const total = webhook.size;
     // PGlite: the last answer ends the run; what was stored and processed after it is checked below.
     const end = performance.now();
     const cpuMs = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0) - cpuAtStart;
+    let inspect: PrismaClient;
+    let closeInspect = async () => {};
     if (db === undefined) {
       await stopBots();
       const opened = await openDatabase({ kind: "pglite", dataDir: path.join(cwd, "data") });
@@ -381,9 +455,11 @@ async function run(o: RunOptions): Promise<Run> {
     }
     try {
       const seconds = (end - start) / 1000;
-      const rows = await inspect.inboundUpdate.findMany({
-        select: { updateId: true, receivedAt: true, processedAt: true },
-      });
+      const rows = (
+        await inspect.inboundUpdate.findMany({
+          select: { updateId: true, receivedAt: true, processedAt: true },
+        })
+      ).filter((r) => webhook.has(Number(r.updateId)));
       if (rows.filter((r) => r.processedAt !== null).length < total)
         throw new Error(`${database}: not every update was processed`);
       // From the post to processed: the webhook's answer, and for an update that was
@@ -394,9 +470,10 @@ async function run(o: RunOptions): Promise<Run> {
       const staffRows = rows.filter((r) => staffIds.has(Number(r.updateId)));
       const customerRows = rows.filter((r) => !staffIds.has(Number(r.updateId)));
       const counted = await counter?.count();
+      const measured = { customerId: { gte: MEASURED_FROM, lt: MEASURED_FROM + CUSTOMERS } };
       const approvals = await inspect.caseEvent.groupBy({
         by: ["caseId"],
-        where: { toStatus: "approved" },
+        where: { toStatus: "approved", case: measured },
         _count: { _all: true },
       });
       return {
@@ -408,8 +485,13 @@ async function run(o: RunOptions): Promise<Run> {
         seconds,
         webhook: [...webhook.values()],
         processing: customerRows.map(took),
-        cases: await inspect.refundCase.count(),
-        messages: await inspect.outboxMessage.count({ where: { method: "sendMessage" } }),
+        cases: await inspect.refundCase.count({ where: measured }),
+        messages: await inspect.outboxMessage.count({
+          where: {
+            method: "sendMessage",
+            chatId: { gte: MEASURED_FROM, lt: MEASURED_FROM + CUSTOMERS },
+          },
+        }),
         staffActions: staffRows.length,
         // From the first staff update received to the last processed (the database's clock).
         staffSeconds:
@@ -420,7 +502,8 @@ async function run(o: RunOptions): Promise<Run> {
         approvedOnce:
           db === undefined
             ? 0
-            : (await inspect.refundCase.count({ where: { status: "approved" } })) === CUSTOMERS
+            : (await inspect.refundCase.count({ where: { ...measured, status: "approved" } })) ===
+                CUSTOMERS
               ? approvals.filter((a) => a._count._all === 1).length
               : 0,
         cpuMsPerUpdate: cpuMs / total,
@@ -501,10 +584,10 @@ export async function bench(): Promise<BenchSection[]> {
     if (
       r.cases !== CUSTOMERS ||
       r.messages !== (staffed ? one?.messages : r.messages) ||
-      (staffed && (r.approvedOnce !== CUSTOMERS || r.staffActions !== 3 * CUSTOMERS))
+      (staffed && (r.approvedOnce !== CUSTOMERS || r.staffActions !== STAFF_PRESSES * CUSTOMERS))
     ) {
       throw new Error(
-        `${r.processes} processes on ${r.database}: ${r.cases} cases, ${r.approvedOnce} approved once, ${r.staffActions} staff actions, ${r.messages} messages; expected ${CUSTOMERS}, ${CUSTOMERS}, ${3 * CUSTOMERS} and ${one?.messages}`,
+        `${r.processes} processes on ${r.database}: ${r.cases} cases, ${r.approvedOnce} approved once, ${r.staffActions} staff actions, ${r.messages} messages; expected ${CUSTOMERS}, ${CUSTOMERS}, ${STAFF_PRESSES * CUSTOMERS} and ${one?.messages}`,
       );
     }
   }
@@ -557,10 +640,11 @@ export async function bench(): Promise<BenchSection[]> {
         }),
       ],
       notes: [
-        "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer.",
+        "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.",
+        `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (with their staff presses) and its messages to customers are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
-        "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is from its start.",
-        "Paced: one process, the posts (customers' and staff's) spaced evenly at half the rate the flat-out one-process run of this invocation reached, so the latency is that of a bot that is not saturated.",
+        "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is counted the same way.",
+        "Paced: one process, the posts (customers' and staff's) spaced evenly at half the rate the flat-out one-process run of this invocation reached, so the latency is that of a bot that is not saturated. The customers arrive one after another, one each time their updates and staff presses have filled the pace, so that at any moment they are at every stage of their conversations, as independent people are (started together they would move in step, and every submission would come in the same second).",
         "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends at the last answer, and every update is checked processed once the bot has stopped.",
         `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update received to the last processed; each member's presses are their own lane.`,
         `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the programs' start to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
