@@ -73,8 +73,8 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
       },
     });
     new Gauge({
-      name: "refund_outbox_pending_to_customers",
-      help: "Of those, the messages to customers' private chats; the rest go to groups, which Telegram lets a bot write to only 20 times a minute",
+      name: "refund_outbox_pending_private",
+      help: "Outbox messages waiting to be sent to private chats: customers, and staff in their own chats (every staff notice when there is no staff group); the rest go to groups, where Telegram lets a bot send about 20 messages a minute per group",
       registers: [registry],
       async collect() {
         this.set(

@@ -29,6 +29,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP_CUSTOMERS ?? 50);
 /** The measured customers' user ids start here; the warm-up's below them. */
 const MEASURED_FROM = 300_000;
 const WARMUP_FROM = 200_000;
+if (WARMUP > MEASURED_FROM - WARMUP_FROM)
+  throw new Error(`BENCH_WARMUP_CUSTOMERS: at most ${MEASURED_FROM - WARMUP_FROM}`);
 /** BENCH_HOT_PATH=prisma adds runs with the chat's read and write through Prisma's client, for comparison. */
 const comparePrisma = process.env.BENCH_HOT_PATH === "prisma";
 const TOKEN = "111222333:AAScaleOutBenchTokenOnly_abcdefghij";
@@ -63,19 +65,29 @@ async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-/** Waits for the next slot of a fixed rate (open loop: a late caller gets no burst of missed slots). */
-type Pacer = () => Promise<void>;
-
-function pacer(perSecond: number): Pacer {
-  const interval = 1000 / perSecond;
-  let next = performance.now();
-  return async () => {
-    const now = performance.now();
-    const at = Math.max(now, next);
-    next = at + interval;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+/**
+ * Random waits, exponentially distributed around `meanMs` (the gaps between
+ * independent people's arrivals, and a person's pauses), from a seeded
+ * generator so that every invocation replays the same waits.
+ */
+function exponential(meanMs: number, seed: number): () => number {
+  let state = seed >>> 0;
+  // mulberry32: small, seeded, uniform enough for arrival times.
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return () => -Math.log(1 - uniform()) * meanMs;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Paced runs: a customer's mean pause between two updates, and a staff member's before each press. */
+const CUSTOMER_PAUSE_MS = 300;
+const STAFF_PAUSE_MS = 100;
 
 /** A process's CPU time so far (user and system) in ms, from /proc; 0 where there is none. */
 function cpuMsOf(pid: number | undefined): number {
@@ -112,20 +124,53 @@ async function post(port: number, update: unknown): Promise<void> {
   }
 }
 
+/** How long any wait of the bench may take before it fails instead of hanging. */
+const WAIT_LIMIT_MS = 180_000;
+
+/** Polls `done` every `everyMs` until it holds; throws naming `what` after WAIT_LIMIT_MS. */
+async function waitUntil(
+  what: string,
+  done: () => Promise<boolean>,
+  everyMs = 20,
+  lastWords: () => string = () => "",
+): Promise<void> {
+  const give = performance.now() + WAIT_LIMIT_MS;
+  while (!(await done())) {
+    if (performance.now() > give)
+      throw new Error(`waited ${WAIT_LIMIT_MS / 1000} s for ${what}${lastWords()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A bot's /metrics, as text. */
+async function metricsOf(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  return res.text();
+}
+
+/** The updates a bot has handled to the end (processed or ignored), from its /metrics. */
+function handledOf(metrics: string): number {
+  return [...metrics.matchAll(/^refund_updates_handled_total\{[^}]*outcome="ok"[^}]*\} (\d+)/gm)]
+    .map((m) => Number(m[1]))
+    .reduce((a, b) => a + b, 0);
+}
+
 /**
- * Waits until a bot has nothing pending for customers (read from its /metrics,
- * so it works on PGlite too, whose folder is the bot's alone); the staff group's
- * messages go at a group's pace of 20 a minute and are not waited for.
+ * Waits until a bot has nothing pending for private chats (read from its
+ * /metrics, so it works on PGlite too, whose folder is the bot's alone); the
+ * staff group's messages go at a group's pace of 20 a minute and are not waited for.
  */
 async function sentToCustomers(port: number): Promise<void> {
-  for (;;) {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-    const pending = /^refund_outbox_pending_to_customers (\d+)/m.exec(await res.text())?.[1];
-    if (pending === undefined)
-      throw new Error("the bot's /metrics has no refund_outbox_pending_to_customers");
-    if (pending === "0") return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntil(
+    "the warm-up's messages to private chats",
+    async () => {
+      const pending = /^refund_outbox_pending_private (\d+)/m.exec(await metricsOf(port))?.[1];
+      if (pending === undefined)
+        throw new Error("the bot's /metrics has no refund_outbox_pending_private");
+      return pending === "0";
+    },
+    100,
+  );
 }
 
 interface Run {
@@ -176,15 +221,15 @@ function postConversations(
   ports: number[],
   webhook: Map<number, number>,
   nextId: Numbering,
-  paced?: { pace: Pacer; startEveryMs: number },
+  paced?: { arrivals: number[]; pause: () => number },
 ): Promise<unknown> {
   let next = 0;
-  const pace = paced?.pace;
+  const start = performance.now();
   return Promise.all(
     scripts.map(async (updates, i) => {
-      if (paced !== undefined) await new Promise((r) => setTimeout(r, i * paced.startEveryMs));
-      for (const u of updates) {
-        await pace?.();
+      if (paced !== undefined) await sleep(start + (paced.arrivals[i] ?? 0) - performance.now());
+      for (const [k, u] of updates.entries()) {
+        if (paced !== undefined && k > 0) await sleep(paced.pause());
         const port = ports[next++ % ports.length] ?? 0;
         const numbered = { ...u, update_id: nextId() };
         const t = performance.now();
@@ -230,14 +275,12 @@ async function runMinimal(): Promise<{
     await Promise.race([once(child.stdout, "data"), died]);
     let id = 1;
     const nextId = () => id++;
-    const processedAtLeast = async (n: number) => {
-      for (;;) {
+    const processedAtLeast = (n: number) =>
+      waitUntil("the minimal webhook's updates processed", async () => {
         const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
           SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
-        if ((row?.n ?? 0) >= n) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+        return (row?.n ?? 0) >= n;
+      });
     const warmup = customersFrom(WARMUP_FROM, WARMUP);
     await postConversations(warmup, [port], new Map(), nextId);
     await processedAtLeast(id - 1);
@@ -304,7 +347,6 @@ async function run(o: RunOptions): Promise<Run> {
   const bots: BotProcess[] = [];
   const ports: number[] = [];
   const cwd = mkdtempSync(path.join(tmpdir(), "scale-"));
-  const pace = o.rate === undefined ? undefined : pacer(o.rate);
   let stopped = false;
   const stopBots = async () => {
     if (stopped) return;
@@ -356,24 +398,32 @@ async function run(o: RunOptions): Promise<Run> {
      * on their cases beside them, and waits until every update is processed
      * (PGlite: answered); each update's answer time by its update_id.
      */
-    const drive = async (first: number, count: number, paced?: Pacer) => {
+    const drive = async (first: number, count: number, rate?: number) => {
       const scripts = customersFrom(first, count);
       const webhook = new Map<number, number>();
       let customersDone: number | undefined;
-      // Paced, customers arrive one after another at the rate their updates (and
-      // their case's three staff presses) fill the pace, as independent people
-      // would: at any moment some greet, some answer, some submit. Started all at
-      // once, they would move in step, and the submissions (the heaviest update)
-      // would all come in the same second.
+      // Paced, customers arrive one by one at random (a Poisson process) at the rate
+      // that, with the staff presses their cases bring, makes `rate` updates a second,
+      // and pause at random between their updates: at any moment dozens are under
+      // way, some greeting, some answering, some submitting, as independent people
+      // are. Posted in step, every submission (the heaviest update) would come in
+      // the same second.
       const perCustomer = scripts.reduce((n, u) => n + u.length, 0) / count + STAFF_PRESSES;
-      const startEveryMs = o.rate === undefined ? 0 : (1000 * perCustomer) / o.rate;
-      const customers = postConversations(
-        scripts,
-        ports,
-        webhook,
-        nextId,
-        paced === undefined ? undefined : { pace: paced, startEveryMs },
-      ).then(() => {
+      let arrivals: number[] = [];
+      if (rate !== undefined) {
+        const gap = exponential((1000 * perCustomer) / rate, first);
+        let at = 0;
+        arrivals = scripts.map(() => {
+          at += gap();
+          return at;
+        });
+      }
+      const paced =
+        rate === undefined
+          ? undefined
+          : { arrivals, pause: exponential(CUSTOMER_PAUSE_MS, first + 1) };
+      const staffPause = rate === undefined ? undefined : exponential(STAFF_PAUSE_MS, first + 2);
+      const customers = postConversations(scripts, ports, webhook, nextId, paced).then(() => {
         customersDone = performance.now();
       });
       // The staff load: each member takes the next submitted case nobody took
@@ -404,7 +454,7 @@ async function run(o: RunOptions): Promise<Run> {
                   }
                   taken.add(c.id);
                   for (const action of STAFF_ACTIONS) {
-                    await paced?.();
+                    if (staffPause !== undefined) await sleep(staffPause());
                     const port = ports[next++ % ports.length] ?? 0;
                     const press = staffPress(staffId, action, c.id, nextId);
                     const updateId = Number(press.update_id);
@@ -417,15 +467,22 @@ async function run(o: RunOptions): Promise<Run> {
               }),
             );
       await Promise.all([customers, staff]);
-      if (db !== undefined) {
-        for (;;) {
-          const done = await db.prisma.inboundUpdate.count({
-            where: { processedAt: { not: null } },
-          });
-          if (done >= id - 1) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
+      const lastWords = () =>
+        `; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`;
+      // PostgreSQL: every update processed. PGlite (only the bot may open its folder): every
+      // update posted so far handled, by the bot's own count (a stored one is answered first).
+      const posted = id - 1;
+      await waitUntil(
+        "every update processed",
+        async () =>
+          db === undefined
+            ? (await Promise.all(ports.map(metricsOf))).map(handledOf).reduce((a, b) => a + b, 0) >=
+              posted
+            : (await db.prisma.inboundUpdate.count({ where: { processedAt: { not: null } } })) >=
+              posted,
+        20,
+        lastWords,
+      );
       return { webhook, staffIds };
     };
     await drive(WARMUP_FROM, WARMUP);
@@ -438,7 +495,7 @@ async function run(o: RunOptions): Promise<Run> {
     // CPU from here on: the start (the FAQ's training, migrations) and the warm-up are not the updates' cost.
     const cpuAtStart = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0);
     const start = performance.now();
-    const { webhook, staffIds } = await drive(MEASURED_FROM, CUSTOMERS, pace);
+    const { webhook, staffIds } = await drive(MEASURED_FROM, CUSTOMERS, o.rate);
     const total = webhook.size;
     // PGlite: the last answer ends the run; what was stored and processed after it is checked below.
     const end = performance.now();
@@ -535,7 +592,9 @@ function label(r: Run): string {
   return [
     String(r.processes),
     ...(r.database === "pglite" ? ["PGlite, customers only"] : []),
-    ...(r.pacedAt === undefined ? [] : [`paced at ${Math.round(r.pacedAt)}/s (½ of 1 flat out)`]),
+    ...(r.pacedAt === undefined
+      ? []
+      : [`paced at ${Math.round(r.pacedAt)}/s asked (½ of 1 flat out)`]),
     ...(r.prisma ? ["hot path through Prisma's client"] : []),
   ].join(", ");
 }
@@ -640,14 +699,14 @@ export async function bench(): Promise<BenchSection[]> {
         }),
       ],
       notes: [
-        "Every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.",
-        `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (with their staff presses) and its messages to customers are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
+        "Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.",
+        `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
         "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is counted the same way.",
-        "Paced: one process, the posts (customers' and staff's) spaced evenly at half the rate the flat-out one-process run of this invocation reached, so the latency is that of a bot that is not saturated. The customers arrive one after another, one each time their updates and staff presses have filled the pace, so that at any moment they are at every stage of their conversations, as independent people are (started together they would move in step, and every submission would come in the same second).",
-        "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends at the last answer, and every update is checked processed once the bot has stopped.",
+        `Paced: one process, at half the rate the flat-out one-process run of this invocation reached (asked; updates/s is what it got, the first and last customers' ramp included), so the latency is that of a bot that is not saturated. The customers arrive one by one at random (a Poisson process, seeded) at the rate that asks for, and pause at random between their updates (exponential, ${CUSTOMER_PAUSE_MS} ms on average); each staff member pauses ${STAFF_PAUSE_MS} ms on average before a press. Dozens of customers are under way at any moment, at every stage of their conversations, as independent people are, and a slow answer does not hold back the others' posts. Posted in step, every submission (the heaviest update) would come within the same second.`,
+        "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends once the bot's /metrics counts every update handled, and every update is checked processed in the database once the bot has stopped.",
         `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update received to the last processed; each member's presses are their own lane.`,
-        `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the programs' start to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
+        `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the end of the warm-up to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
         ...runs
           .filter((r) => r.top.length > 0)
           .map(
