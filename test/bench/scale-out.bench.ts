@@ -138,7 +138,7 @@ async function waitUntil(
   while (!(await done())) {
     if (performance.now() > give)
       throw new Error(`waited ${WAIT_LIMIT_MS / 1000} s for ${what}${lastWords()}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }
 
@@ -160,7 +160,7 @@ function handledOf(metrics: string): number {
  * /metrics, so it works on PGlite too, whose folder is the bot's alone); the
  * staff group's messages go at a group's pace of 20 a minute and are not waited for.
  */
-async function sentToCustomers(port: number): Promise<void> {
+async function sentToPrivateChats(port: number): Promise<void> {
   await waitUntil(
     "the warm-up's messages to private chats",
     async () => {
@@ -449,7 +449,7 @@ async function run(o: RunOptions): Promise<Run> {
                       throw new Error(
                         `${taken.size} cases of ${count}: some conversations never ended; the bots' last words:\n${bots.flatMap((b) => b.output.slice(-40)).join("\n")}`,
                       );
-                    await new Promise((r) => setTimeout(r, 50));
+                    await sleep(50);
                     continue;
                   }
                   taken.add(c.id);
@@ -487,7 +487,7 @@ async function run(o: RunOptions): Promise<Run> {
     };
     await drive(WARMUP_FROM, WARMUP);
     // The warm-up's messages to customers delivered too, so that the measured run's sender starts idle.
-    await Promise.all(ports.map((port) => sentToCustomers(port)));
+    await Promise.all(ports.map((port) => sentToPrivateChats(port)));
     const counter =
       db === undefined
         ? undefined

@@ -109,12 +109,12 @@ describe("GET /metrics after some traffic", () => {
     expect(pending).toBeGreaterThan(0);
     expect(sample(body, "refund_outbox_pending")).toBe(pending);
     // The staff group's cards are pending too, but not to private chats.
-    const toCustomers = await db.prisma.outboxMessage.count({
+    const toPrivate = await db.prisma.outboxMessage.count({
       where: { status: "pending", chatId: { gt: 0 } },
     });
-    expect(toCustomers).toBeGreaterThan(0);
-    expect(toCustomers).toBeLessThan(pending);
-    expect(sample(body, "refund_outbox_pending_private")).toBe(toCustomers);
+    expect(toPrivate).toBeGreaterThan(0);
+    expect(toPrivate).toBeLessThan(pending);
+    expect(sample(body, "refund_outbox_pending_private")).toBe(toPrivate);
     expect(sample(body, "refund_cases_open", { status: "submitted" })).toBe(2);
     expect(sample(body, "refund_cases_open", { status: "approved" })).toBe(0);
 
