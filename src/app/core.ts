@@ -91,8 +91,13 @@ export function createCore(o: CoreOptions): Core {
     staff,
     flood,
   });
+  // The chat's read and write and the outbox's claim go through the driver, prepared
+  // (cheaper per update: docs/benchmarks.md); HOT_PATH=prisma sends them through
+  // Prisma's client, for the bench's comparison.
+  const hotPath = process.env.HOT_PATH === "prisma" ? {} : { driver: o.db.driver };
   const sender = new OutboxSender({
     prisma: o.db.prisma,
+    ...hotPath,
     api: o.api,
     logger: o.logger,
     callTimeoutMs: o.config.botApiTimeoutMs,
@@ -106,9 +111,7 @@ export function createCore(o: CoreOptions): Core {
   });
   const inbox = new Inbox({
     prisma: o.db.prisma,
-    // The chat's read and write go through the driver (cheaper per update: docs/benchmarks.md);
-    // HOT_PATH=prisma sends them through Prisma's client, for the bench's comparison.
-    ...(process.env.HOT_PATH === "prisma" ? {} : { driver: o.db.driver }),
+    ...hotPath,
     handle,
     onGiveUp: giveUp,
     logger: o.logger,

@@ -4,6 +4,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "../config/load.ts";
 import type { Logger } from "../logging/logger.ts";
+import { type DriverQuery, pgliteDriver, postgresDriver } from "./driver.ts";
 import { lockDataFolder } from "./folder-lock.ts";
 import { type Prisma, PrismaClient } from "./generated/client.ts";
 import { applyMigrations, MIGRATIONS_DIR } from "./migrations/index.ts";
@@ -12,15 +13,6 @@ export type { PrismaClient } from "./generated/client.ts";
 
 /** The transaction every effect of an update is written in. */
 export type Tx = Prisma.TransactionClient;
-
-/**
- * A statement sent through the driver itself (pg's pool, or PGlite's own
- * query), past Prisma's client: the hot path may use it outside transactions.
- */
-export type DriverQuery = (
-  text: string,
-  values: readonly unknown[],
-) => Promise<Record<string, unknown>[]>;
 
 /** An open, migrated database, the Prisma client over it, and its driver. */
 export interface Database {
@@ -83,13 +75,14 @@ export async function connectPglite(
     }) as typeof pglite.exec;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const driver = await pgliteDriver(pglite, observer?.onQuery);
   return {
     kind: "pglite",
     prisma,
-    driver: async (text, values) =>
-      (await pglite.query<Record<string, unknown>>(text, [...values])).rows,
+    driver: driver.query,
     async close() {
       await prisma.$disconnect();
+      await driver.close();
       await pglite.close();
     },
   };
@@ -126,7 +119,7 @@ export async function connectPostgres(
   return {
     kind: "postgres",
     prisma,
-    driver: async (text, values) => (await pool.query(text, [...values])).rows,
+    driver: postgresDriver(pool),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../database/open.ts";
+import { Prisma } from "../database/generated/client.ts";
+import type { HotQuery } from "../database/hot-query.ts";
 
 export const ANSWER = "answerCallbackQuery";
 
@@ -49,12 +50,13 @@ interface WalkResult {
   reachedEnd: boolean;
 }
 
+/** Ids come as text: every driver returns text alike (src/database/hot-query.ts). */
 interface Row {
-  last: bigint | null;
+  last: string | null;
   seen: number;
   found: number;
-  id: bigint | null;
-  chatId: bigint | null;
+  id: string | null;
+  chatId: string | null;
   method: string | null;
   payload: Record<string, unknown> | null;
   attempts: number | null;
@@ -72,12 +74,12 @@ interface Row {
  * one at a time in order; a head another sender has just leased is skipped
  * (SKIP LOCKED, then the lease rechecked on the locked row).
  */
-async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
+async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
   const waiting = `{${r.waiting.join(",")}}`;
   const sent = r.sent ?? [];
   const sentIds = `{${sent.map((x) => x.id).join(",")}}`;
   const sentMessageIds = `{${sent.map((x) => x.messageId ?? "NULL").join(",")}}`;
-  const rows = await prisma.$queryRaw<Row[]>`
+  const rows = await run<Row>(Prisma.sql`
     WITH RECURSIVE walk ("chatId", "id", "ready", "seen", "found") AS (
       SELECT ${r.after}::bigint, NULL::bigint, false, 0, 0
       UNION ALL
@@ -118,18 +120,18 @@ async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
        WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
       RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
     )
-    SELECT s."last", s."seen", s."found", c."id", c."chatId", c."method", c."payload", c."attempts",
-           c."ref"
+    SELECT s."last"::text, s."seen", s."found", c."id"::text, c."chatId"::text, c."method",
+           c."payload", c."attempts", c."ref"
       FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen",
                    max("found") AS "found" FROM walk) s
-      LEFT JOIN claimed c ON true`;
+      LEFT JOIN claimed c ON true`);
   const summary = rows[0];
   const claimed: Claimed[] = [];
   for (const row of rows) {
     if (row.id === null || row.chatId === null || row.method === null) continue;
     claimed.push({
-      id: row.id,
-      chatId: row.chatId,
+      id: BigInt(row.id),
+      chatId: BigInt(row.chatId),
       method: row.method,
       payload: row.payload ?? {},
       attempts: row.attempts ?? 0,
@@ -142,7 +144,7 @@ async function walk(prisma: PrismaClient, r: WalkRequest): Promise<WalkResult> {
   const found = summary?.found ?? 0;
   return {
     claimed,
-    last: summary?.last ?? undefined,
+    last: summary?.last == null ? undefined : BigInt(summary.last),
     reachedEnd: seen < r.visit && found < r.messages,
   };
 }
@@ -157,13 +159,13 @@ export type ClaimRequest = Omit<WalkRequest, "after">;
 export class OutboxClaim {
   #after = FIRST_CHAT;
 
-  async claim(prisma: PrismaClient, r: ClaimRequest): Promise<Claimed[]> {
+  async claim(run: HotQuery, r: ClaimRequest): Promise<Claimed[]> {
     const claimed: Claimed[] = [];
     let { answers, messages } = r;
     let sent: readonly SentMark[] = r.sent ?? [];
     const starts = this.#after === FIRST_CHAT ? [FIRST_CHAT] : [this.#after, FIRST_CHAT];
     for (const after of starts) {
-      const got = await walk(prisma, { ...r, answers, messages, after, sent });
+      const got = await walk(run, { ...r, answers, messages, after, sent });
       // Written by the first walk: the second has none to write.
       sent = [];
       if (got.last !== undefined) this.#after = got.last;

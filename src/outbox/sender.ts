@@ -1,3 +1,5 @@
+import type { DriverQuery } from "../database/driver.ts";
+import { type HotQuery, viaDriver, viaPrisma } from "../database/hot-query.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type BotApi, BotApiError } from "../transport/bot-api.ts";
@@ -48,6 +50,8 @@ interface PendingMark extends SentMark {
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
+  /** when given, the claim goes through it rather than Prisma's client (src/database/driver.ts) */
+  driver?: DriverQuery;
   api: BotApi;
   logger: Logger;
   pace?: Pace;
@@ -98,6 +102,7 @@ export class OutboxSender {
   #loop: Promise<void> | undefined;
   #again = false;
   readonly #round = new OutboxClaim();
+  readonly #claimVia: HotQuery;
   /** deliveries under way in the running loop */
   readonly #inFlight = new Set<Promise<void>>();
   /**
@@ -119,6 +124,8 @@ export class OutboxSender {
 
   constructor(options: OutboxSenderOptions) {
     this.#o = options;
+    this.#claimVia =
+      options.driver === undefined ? viaPrisma(options.prisma) : viaDriver(options.driver);
     this.#pace = options.pace ?? new Pace();
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#leaseSeconds = Math.max(MIN_LEASE_SECONDS, Math.ceil((3 * this.#callTimeoutMs) / 1000));
@@ -137,7 +144,7 @@ export class OutboxSender {
    * round over the chats where the last claim stopped.
    */
   async #claim(limit: number, sent: readonly PendingMark[] = []): Promise<Claimed[]> {
-    const claimed = await this.#round.claim(this.#o.prisma, {
+    const claimed = await this.#round.claim(this.#claimVia, {
       leaseSeconds: this.#leaseSeconds,
       answers: limit,
       messages: Math.min(limit, this.#pace.room()),

@@ -5,7 +5,8 @@ import {
   type Role,
   type User,
 } from "../database/generated/client.ts";
-import type { DriverQuery, Tx } from "../database/open.ts";
+import { type HotQuery, viaPrisma } from "../database/hot-query.ts";
+import type { Tx } from "../database/open.ts";
 import { aboutOf, type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import { ChatChanged } from "./signals.ts";
 
@@ -90,21 +91,6 @@ interface StateRow {
 /** A timestamp(3) column as epoch milliseconds (timestamp without time zone holds UTC here). */
 function ms(table: "u" | "c", column: string): Prisma.Sql {
   return Prisma.raw(`(extract(epoch from ${table}."${column}") * 1000)::float8`);
-}
-
-/**
- * Runs one of the two hot statements: through Prisma's client (in a
- * transaction, always), or straight through the driver. Their columns are
- * cast so both return the same (ids as text, times as epoch milliseconds).
- */
-export type HotQuery = <T>(q: Prisma.Sql) => Promise<T[]>;
-
-export function viaPrisma(db: Tx): HotQuery {
-  return <T>(q: Prisma.Sql) => db.$queryRaw<T[]>(q);
-}
-
-export function viaDriver(driver: DriverQuery): HotQuery {
-  return async <T>(q: Prisma.Sql) => (await driver(q.text, q.values)) as T[];
 }
 
 /** A timestamp(3) column as epoch milliseconds, which every driver returns alike. */

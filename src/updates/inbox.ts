@@ -1,8 +1,10 @@
+import type { DriverQuery } from "../database/driver.ts";
 import { Prisma } from "../database/generated/client.ts";
-import type { DriverQuery, PrismaClient, Tx } from "../database/open.ts";
+import { viaDriver } from "../database/hot-query.ts";
+import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
-import { type ChatStore, type Handled, viaDriver, writeChatState } from "./chat-state.ts";
+import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
 import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
 import { UpdateSequence } from "./sequence.ts";

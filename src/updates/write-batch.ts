@@ -1,11 +1,6 @@
+import { type HotQuery, viaPrisma } from "../database/hot-query.ts";
 import type { Tx } from "../database/open.ts";
-import {
-  type ChatWrite,
-  type HotQuery,
-  viaPrisma,
-  writeChatState,
-  writeChatStates,
-} from "./chat-state.ts";
+import { type ChatWrite, writeChatState, writeChatStates } from "./chat-state.ts";
 
 interface Waiting {
   write: ChatWrite;

@@ -3,6 +3,8 @@
 // ratio to the claim at 1,000 on the same database. Beside it, the claim as it
 // was before issue #13 (every pending row checked for an earlier one of its
 // chat), kept here only to be measured against.
+
+import { viaDriver } from "../../src/database/hot-query.ts";
 import type { PrismaClient } from "../../src/database/open.ts";
 import { type Claimed, OutboxClaim } from "../../src/outbox/claim.ts";
 import { createTestDatabase, databaseKinds } from "../support/database.ts";
@@ -60,7 +62,7 @@ export async function bench(): Promise<BenchSection[]> {
         await fill(db.prisma, pending);
         const round = new OutboxClaim();
         const claimNow = () =>
-          round.claim(db.prisma, {
+          round.claim(viaDriver(db.driver), {
             leaseSeconds: 30,
             answers: LIMIT,
             messages: LIMIT,

@@ -15,6 +15,7 @@ export interface DbProxy {
    * Cuts as `cut()` does once PostgreSQL answers the first statement that
    * contains `marker`, its answer withheld: outside a transaction the
    * statement has committed, and the program never hears so. Resolves at the cut.
+   * A prepared statement run again is known by its name (its text is not sent again).
    */
   cutAfterStatement(marker: string): Promise<void>;
   close(): Promise<void>;
@@ -23,7 +24,9 @@ export interface DbProxy {
 export async function startDbProxy(target: { host: string; port: number }): Promise<DbProxy> {
   const open = new Set<Socket>();
   let down = false;
-  let armed: { marker: Buffer; fire(): void } | undefined;
+  let armed: { marker: Buffer; names: Buffer[]; fire(): void } | undefined;
+  /** prepared statements' texts by name, from every connection's Parse messages */
+  const prepared = new Map<string, string>();
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -43,7 +46,9 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     // By hand rather than piped, to see which connection sent the marked statement.
     let sentMarked = false;
     forward(client, upstream, (chunk) => {
-      if (armed !== undefined && chunk.includes(armed.marker)) sentMarked = true;
+      for (const [name, text] of parsedStatements(chunk)) prepared.set(name, text);
+      if (armed?.marker !== undefined && chunk.includes(armed.marker)) sentMarked = true;
+      if (armed?.names.some((name) => chunk.includes(name))) sentMarked = true;
       return true;
     });
     forward(upstream, client, () => {
@@ -72,7 +77,10 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     },
     cutAfterStatement(marker) {
       return new Promise((fire) => {
-        armed = { marker: Buffer.from(marker), fire };
+        const names = [...prepared]
+          .filter(([, text]) => text.includes(marker))
+          .map(([name]) => Buffer.from(`\0${name}\0`));
+        armed = { marker: Buffer.from(marker), names, fire };
       });
     },
     async close() {
@@ -91,4 +99,23 @@ function forward(from: Socket, to: Socket, pass: (chunk: Buffer) => boolean): vo
       to.once("drain", () => from.resume());
     }
   });
+}
+
+/** The named statements a chunk of the client's messages prepares (Parse: name, then text). */
+function parsedStatements(chunk: Buffer): [string, string][] {
+  const found: [string, string][] = [];
+  let at = 0;
+  while (at + 5 <= chunk.length) {
+    const length = chunk.readInt32BE(at + 1);
+    // Not a typed message (the startup packet) or cut short: nothing more to read here.
+    if (length < 4 || at + 1 + length > chunk.length) break;
+    if (chunk[at] === 0x50) {
+      const nameEnd = chunk.indexOf(0, at + 5);
+      const name = chunk.toString("utf8", at + 5, nameEnd);
+      const text = chunk.toString("utf8", nameEnd + 1, chunk.indexOf(0, nameEnd + 1));
+      if (name !== "") found.push([name, text]);
+    }
+    at += 1 + length;
+  }
+  return found;
 }

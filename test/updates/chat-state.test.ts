@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createI18nFor } from "../../src/app/core.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
+import { viaDriver } from "../../src/database/hot-query.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import {
   type CaseMove,
   type ChatWrite,
   readChatState,
-  viaDriver,
   writeChatState,
   writeChatStates,
 } from "../../src/updates/chat-state.ts";

@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+describe.each(databaseKinds)("the driver on %s", (kind) => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("prepares a statement once, by a name made from its text, and runs it again by that name", async () => {
+    const text = "SELECT $1::int + 1 AS n";
+    expect(await db.driver(text, [1])).toEqual([{ n: 2 }]);
+    expect(await db.driver(text, [41])).toEqual([{ n: 42 }]);
+    // One statement at a time, so the pool hands out the same connection.
+    const listed = await db.driver(
+      "SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time",
+      [],
+    );
+    const ours = listed.filter((row) => row.statement === text);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.name).toMatch(/^hot_[0-9a-f]{16}$/);
+  });
+
+  it("returns ids as text and reads the same values either way", async () => {
+    await db.prisma.user.create({ data: { id: 9_007_199_254_740_993n, language: "es" } });
+    const rows = await db.driver('SELECT "id"::text AS id, "language" FROM "User"', []);
+    expect(rows).toEqual([{ id: "9007199254740993", language: "es" }]);
+  });
+});
+
+describe("the driver on the embedded database", () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase("pglite");
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("never runs inside a transaction Prisma has open on the one session: it waits for its end", async () => {
+    let inserted!: () => void;
+    const insertedNow = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    let rollBack!: () => void;
+    const rolledBackWhenAsked = new Promise<void>((resolve) => {
+      rollBack = resolve;
+    });
+    const transaction = db.prisma.$transaction(async (tx) => {
+      await tx.user.create({ data: { id: 7n } });
+      inserted();
+      await rolledBackWhenAsked;
+      throw new Error("rolled back on purpose");
+    });
+    await insertedNow;
+    // Inside the transaction it would count the uncommitted row.
+    const counted = db.driver('SELECT count(*)::int AS n FROM "User"', []);
+    rollBack();
+    await expect(transaction).rejects.toThrow("rolled back on purpose");
+    expect(await counted).toEqual([{ n: 0 }]);
+  });
+});
