@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PGlite } from "@electric-sql/pglite";
-import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { messages, type PGlite, protocol } from "@electric-sql/pglite";
 import pg from "pg";
 
 /**
@@ -12,12 +11,6 @@ export type DriverQuery = (
   values: readonly unknown[],
 ) => Promise<Record<string, unknown>[]>;
 
-/** PGlite's driver, which holds a client of its own to close. */
-export interface PgliteDriver {
-  readonly query: DriverQuery;
-  close(): Promise<void>;
-}
-
 /**
  * Every statement is prepared once per connection under a name made from its
  * text: the server then neither parses nor plans it again. Parsing and
@@ -27,39 +20,91 @@ export interface PgliteDriver {
  */
 const names = new Map<string, string>();
 
-function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
+function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `hot_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
     names.set(text, name);
   }
-  return { name, text, values: [...values] };
+  return name;
 }
 
+const { serialize } = protocol;
+type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
+
 export function postgresDriver(pool: pg.Pool): DriverQuery {
-  return async (text, values) => (await pool.query(prepared(text, values))).rows;
+  return async (text, values) =>
+    (await pool.query({ name: statementName(text), text, values: [...values] })).rows;
 }
 
 /**
- * pg's client over PGlite's wire-protocol connection, so that statements can be
- * prepared (PGlite's own query parses and plans every time). The connection
- * is PGlite's single session, shared with Prisma's adapter: each statement
- * takes both of PGlite's locks, as its own query does, so that it never runs
- * inside a transaction Prisma has open.
+ * Statements prepared on PGlite's single session, which it shares with Prisma's
+ * adapter. Each call is one pass of the wire protocol (PGlite's own query
+ * takes six, parsing and planning every time), its rows read with pg's type
+ * parsers, as on PostgreSQL. It takes both of PGlite's locks, as its own
+ * query does, so that it never runs inside a transaction Prisma has open.
  */
-export async function pgliteDriver(
-  pglite: PGlite,
-  onQuery?: (sql: string) => void,
-): Promise<PgliteDriver> {
-  const client = new pg.Client(createPgConfig(pglite));
-  await client.connect();
-  return {
-    query: (text, values) => {
-      onQuery?.(text);
-      return pglite._runExclusiveTransaction(() =>
-        pglite._runExclusiveQuery(async () => (await client.query(prepared(text, values))).rows),
-      );
-    },
-    close: () => client.end(),
+export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): DriverQuery {
+  const parsed = new Set<string>();
+  return (text, values) => {
+    onQuery?.(text);
+    const name = statementName(text);
+    return pglite._runExclusiveTransaction(() =>
+      pglite._runExclusiveQuery(async () => {
+        const pass = [
+          ...(parsed.has(name) ? [] : [serialize.parse({ name, text })]),
+          serialize.bind({ statement: name, values: values.map(wireValue) }),
+          serialize.describe({ type: "P" }),
+          serialize.execute({}),
+          serialize.sync(),
+        ];
+        const answer = await pglite.execProtocolStream(concat(pass), {
+          syncToFs: false,
+          throwOnError: false,
+        });
+        if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
+        const failed = answer.find((m) => m instanceof messages.DatabaseError);
+        if (failed !== undefined) throw failed;
+        return rowsOf(answer);
+      }),
+    );
   };
+}
+
+/** A parameter as text. The hot path passes ids, numbers and text (arrays and JSON already as text). */
+function wireValue(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") throw new TypeError("pass arrays and objects to the driver as text");
+  return String(v);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function rowsOf(answer: readonly BackendMessage[]): Record<string, unknown>[] {
+  const description = answer.find((m) => m instanceof messages.RowDescriptionMessage);
+  if (description === undefined) return [];
+  const columns = description.fields.map((f) => ({
+    name: f.name,
+    parse: pg.types.getTypeParser(f.dataTypeID, "text"),
+  }));
+  const rows: Record<string, unknown>[] = [];
+  for (const m of answer) {
+    if (!(m instanceof messages.DataRowMessage)) continue;
+    const row: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      const field = m.fields[i];
+      row[c.name] = field === null || field === undefined ? null : c.parse(field);
+    });
+    rows.push(row);
+  }
+  return rows;
 }

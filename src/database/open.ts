@@ -75,14 +75,12 @@ export async function connectPglite(
     }) as typeof pglite.exec;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const driver = await pgliteDriver(pglite, observer?.onQuery);
   return {
     kind: "pglite",
     prisma,
-    driver: driver.query,
+    driver: pgliteDriver(pglite, observer?.onQuery),
     async close() {
       await prisma.$disconnect();
-      await driver.close();
       await pglite.close();
     },
   };

@@ -24,6 +24,15 @@ describe.each(databaseKinds)("the driver on %s", (kind) => {
     expect(ours[0]?.name).toMatch(/^hot_[0-9a-f]{16}$/);
   });
 
+  it("rejects a failing statement with the database's error and goes on: the statement still runs, the session is sound", async () => {
+    const text = "SELECT 10 / $1::int AS n";
+    await expect(db.driver(text, [0])).rejects.toThrow(/division by zero/);
+    expect(await db.driver(text, [5])).toEqual([{ n: 2 }]);
+    await expect(db.driver("SELEC 1", [])).rejects.toThrow(/syntax error/);
+    await expect(db.driver("SELEC 1", [])).rejects.toThrow(/syntax error/);
+    expect(await db.prisma.user.count()).toBe(0);
+  });
+
   it("returns ids as text and reads the same values either way", async () => {
     await db.prisma.user.create({ data: { id: 9_007_199_254_740_993n, language: "es" } });
     const rows = await db.driver('SELECT "id"::text AS id, "language" FROM "User"', []);
