@@ -31,7 +31,7 @@ const MEASURED_FROM = 300_000;
 const WARMUP_FROM = 200_000;
 if (WARMUP > MEASURED_FROM - WARMUP_FROM)
   throw new Error(`BENCH_WARMUP_CUSTOMERS: at most ${MEASURED_FROM - WARMUP_FROM}`);
-/** BENCH_HOT_PATH=prisma adds runs with the chat's read and write through Prisma's client, for comparison. */
+/** BENCH_HOT_PATH=prisma adds runs with the hot statements (the chat's read and write, the outbox's claim) through Prisma's client, for comparison. */
 const comparePrisma = process.env.BENCH_HOT_PATH === "prisma";
 const TOKEN = "111222333:AAScaleOutBenchTokenOnly_abcdefghij";
 const SECRET = "scale-out-secret-0123456789";
@@ -332,7 +332,7 @@ interface RunOptions {
   database: "postgres" | "pglite";
   /** posts per second, customers' and staff's together; undefined: as fast as the bots answer */
   rate?: number;
-  /** the chat's read and write through Prisma's client, not the driver (the bot's HOT_PATH=prisma) */
+  /** the hot statements through Prisma's client, not the driver (the bot's HOT_PATH=prisma) */
   prisma?: boolean;
 }
 
@@ -620,7 +620,7 @@ export async function bench(): Promise<BenchSection[]> {
   try {
     const apiRoot = api.url;
     await measure({ processes: 1, apiRoot, database: "postgres" });
-    // BENCH_HOT_PATH=prisma: the same with the chat's read and write through Prisma's client, right after.
+    // BENCH_HOT_PATH=prisma: the same with the hot statements through Prisma's client, right after.
     if (comparePrisma) await measure({ processes: 1, apiRoot, database: "postgres", prisma: true });
     await measure({ processes: 2, apiRoot, database: "postgres" });
     // At half the rate this invocation measured flat out, one process: the latency when not saturated.
