@@ -58,10 +58,8 @@ export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): D
           serialize.execute({}),
           serialize.sync(),
         ];
-        const answer = await pglite.execProtocolStream(concat(pass), {
-          syncToFs: false,
-          throwOnError: false,
-        });
+        // Synced to the file system once per call, as PGlite's own query does.
+        const answer = await pglite.execProtocolStream(concat(pass), { throwOnError: false });
         if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
         const failed = answer.find((m) => m instanceof messages.DatabaseError);
         if (failed !== undefined) throw failed;
