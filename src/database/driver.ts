@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { messages, type PGlite, protocol } from "@electric-sql/pglite";
+import { messages as backend, type PGlite, protocol } from "@electric-sql/pglite";
 import pg from "pg";
 
 /**
@@ -30,6 +30,7 @@ function statementName(text: string): string {
 }
 
 const { serialize } = protocol;
+const { DatabaseError } = backend;
 type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
 
 export function postgresDriver(pool: pg.Pool): DriverQuery {
@@ -46,22 +47,34 @@ export function postgresDriver(pool: pg.Pool): DriverQuery {
  */
 export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): DriverQuery {
   const parsed = new Set<string>();
+  const pass = async (name: string, text: string, values: readonly unknown[]) => {
+    const messages = [
+      ...(parsed.has(name) ? [] : [serialize.parse({ name, text })]),
+      serialize.bind({ statement: name, values: values.map(wireValue) }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      serialize.sync(),
+    ];
+    // Synced to the file system once per call, as PGlite's own query does.
+    const answer = await pglite.execProtocolStream(concat(messages), { throwOnError: false });
+    if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
+    return { answer, failed: answer.find((m) => m instanceof DatabaseError) };
+  };
   return (text, values) => {
     onQuery?.(text);
     const name = statementName(text);
     return pglite._runExclusiveTransaction(() =>
       pglite._runExclusiveQuery(async () => {
-        const pass = [
-          ...(parsed.has(name) ? [] : [serialize.parse({ name, text })]),
-          serialize.bind({ statement: name, values: values.map(wireValue) }),
-          serialize.describe({ type: "P" }),
-          serialize.execute({}),
-          serialize.sync(),
-        ];
-        // Synced to the file system once per call, as PGlite's own query does.
-        const answer = await pglite.execProtocolStream(concat(pass), { throwOnError: false });
-        if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
-        const failed = answer.find((m) => m instanceof messages.DatabaseError);
+        // A call queued behind close() fails as PGlite's own query would.
+        await pglite._checkReady();
+        let { answer, failed } = await pass(name, text, values);
+        // The session forgot the statement (DEALLOCATE) or holds one the set does not:
+        // believe the session, and run the statement once more.
+        if (failed?.code === "26000" || failed?.code === "42P05") {
+          if (failed.code === "26000") parsed.delete(name);
+          else parsed.add(name);
+          ({ answer, failed } = await pass(name, text, values));
+        }
         if (failed !== undefined) throw failed;
         return rowsOf(answer);
       }),
@@ -88,7 +101,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function rowsOf(answer: readonly BackendMessage[]): Record<string, unknown>[] {
-  const description = answer.find((m) => m instanceof messages.RowDescriptionMessage);
+  const description = answer.find((m) => m instanceof backend.RowDescriptionMessage);
   if (description === undefined) return [];
   const columns = description.fields.map((f) => ({
     name: f.name,
@@ -96,7 +109,7 @@ function rowsOf(answer: readonly BackendMessage[]): Record<string, unknown>[] {
   }));
   const rows: Record<string, unknown>[] = [];
   for (const m of answer) {
-    if (!(m instanceof messages.DataRowMessage)) continue;
+    if (!(m instanceof backend.DataRowMessage)) continue;
     const row: Record<string, unknown> = {};
     columns.forEach((c, i) => {
       const field = m.fields[i];

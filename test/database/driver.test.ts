@@ -49,6 +49,17 @@ describe("the driver on the embedded database", () => {
     await db.close();
   });
 
+  it("prepares a statement again when the session has forgotten it", async () => {
+    const text = "SELECT $1::int * 2 AS n";
+    expect(await db.driver(text, [2])).toEqual([{ n: 4 }]);
+    const [prepared] = await db.driver(
+      "SELECT name FROM pg_prepared_statements WHERE statement = $1",
+      [text],
+    );
+    await db.driver(`DEALLOCATE ${String(prepared?.name)}`, []);
+    expect(await db.driver(text, [21])).toEqual([{ n: 42 }]);
+  });
+
   it("never runs inside a transaction Prisma has open on the one session: it waits for its end", async () => {
     let inserted!: () => void;
     const insertedNow = new Promise<void>((resolve) => {
