@@ -34,8 +34,35 @@ const { DatabaseError } = backend;
 type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
 
 export function postgresDriver(pool: pg.Pool): DriverQuery {
-  return async (text, values) =>
-    (await pool.query({ name: statementName(text), text, values: [...values] })).rows;
+  return async (text, values) => {
+    const query = { name: statementName(text), text, values: [...values] };
+    // Each pooled connection may hold a stale copy: one try per connection, then a fresh one.
+    for (let tries = 0; ; tries++) {
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query(query);
+        client.release();
+        return rows;
+      } catch (error) {
+        // Discarded, as pool.query does on any error: a successor prepares the statement afresh.
+        client.release(error instanceof Error ? error : true);
+        if (!staleStatement(error) || tries >= pool.options.max) throw error;
+      }
+    }
+  };
+}
+
+/**
+ * The session's copy of the statement cannot serve: a migration changed what it
+ * returns (a rolling deploy: the old process runs on the new schema), the
+ * session forgot it (DEALLOCATE, a pooler's reset), or the session holds one the
+ * driver does not know of. Preparing it afresh cures each.
+ */
+function staleStatement(error: unknown): boolean {
+  if (!(error instanceof Error) || !("code" in error)) return false;
+  if (error.code === "26000" || error.code === "42P05") return true;
+  // 0A000 is every unsupported feature; this routine raises only "cached plan must not change result type".
+  return error.code === "0A000" && "routine" in error && error.routine === "RevalidateCachedQuery";
 }
 
 /**
@@ -47,9 +74,11 @@ export function postgresDriver(pool: pg.Pool): DriverQuery {
  */
 export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): DriverQuery {
   const parsed = new Set<string>();
-  const pass = async (name: string, text: string, values: readonly unknown[]) => {
+  // Afresh: closed (a no-op when the session has none) and parsed again.
+  const pass = async (name: string, text: string, values: readonly unknown[], afresh = false) => {
     const messages = [
-      ...(parsed.has(name) ? [] : [serialize.parse({ name, text })]),
+      ...(afresh ? [serialize.close({ type: "S", name })] : []),
+      ...(parsed.has(name) && !afresh ? [] : [serialize.parse({ name, text })]),
       serialize.bind({ statement: name, values: values.map(wireValue) }),
       serialize.describe({ type: "P" }),
       serialize.execute({}),
@@ -68,13 +97,7 @@ export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): D
         // A call queued behind close() fails as PGlite's own query would.
         await pglite._checkReady();
         let { answer, failed } = await pass(name, text, values);
-        // The session forgot the statement (DEALLOCATE) or holds one the set does not:
-        // believe the session, and run the statement once more.
-        if (failed?.code === "26000" || failed?.code === "42P05") {
-          if (failed.code === "26000") parsed.delete(name);
-          else parsed.add(name);
-          ({ answer, failed } = await pass(name, text, values));
-        }
+        if (staleStatement(failed)) ({ answer, failed } = await pass(name, text, values, true));
         if (failed !== undefined) throw failed;
         return rowsOf(answer);
       }),

@@ -38,6 +38,27 @@ describe.each(databaseKinds)("the driver on %s", (kind) => {
     const rows = await db.driver('SELECT "id"::text AS id, "language" FROM "User"', []);
     expect(rows).toEqual([{ id: "9007199254740993", language: "es" }]);
   });
+
+  it("runs a statement again after a migration changed what it returns, on every connection that had it prepared", async () => {
+    await db.driver("CREATE TABLE scratch (a int)", []);
+    await db.driver("INSERT INTO scratch VALUES (1)", []);
+    const text = "SELECT * FROM scratch";
+    // At once, so that on PostgreSQL several pooled connections prepare it.
+    const before = await Promise.all(Array.from({ length: 4 }, () => db.driver(text, [])));
+    expect(before).toEqual(Array.from({ length: 4 }, () => [{ a: 1 }]));
+    // As a rolling deploy's migration does under a process still running the old code.
+    await db.driver("ALTER TABLE scratch ADD COLUMN b text DEFAULT 'new'", []);
+    const after = await Promise.all(Array.from({ length: 4 }, () => db.driver(text, [])));
+    expect(after).toEqual(Array.from({ length: 4 }, () => [{ a: 1, b: "new" }]));
+  });
+
+  it("prepares a statement again when the session has forgotten it", async () => {
+    const text = "SELECT $1::int * 2 AS n";
+    expect(await db.driver(text, [2])).toEqual([{ n: 4 }]);
+    // Every session forgets (a pooler's reset does this).
+    await db.driver("DEALLOCATE ALL", []);
+    expect(await db.driver(text, [21])).toEqual([{ n: 42 }]);
+  });
 });
 
 describe("the driver on the embedded database", () => {
@@ -47,17 +68,6 @@ describe("the driver on the embedded database", () => {
   });
   afterEach(async () => {
     await db.close();
-  });
-
-  it("prepares a statement again when the session has forgotten it", async () => {
-    const text = "SELECT $1::int * 2 AS n";
-    expect(await db.driver(text, [2])).toEqual([{ n: 4 }]);
-    const [prepared] = await db.driver(
-      "SELECT name FROM pg_prepared_statements WHERE statement = $1",
-      [text],
-    );
-    await db.driver(`DEALLOCATE ${String(prepared?.name)}`, []);
-    expect(await db.driver(text, [21])).toEqual([{ n: 42 }]);
   });
 
   it("never runs inside a transaction Prisma has open on the one session: it waits for its end", async () => {
