@@ -39,6 +39,9 @@ export function postgresDriver(pool: pg.Pool): DriverQuery {
     // Each pooled connection may hold a stale copy: one try per connection, then a fresh one.
     for (let tries = 0; ; tries++) {
       const client = await pool.connect();
+      // A connection lost while checked out fails the query and also raises an
+      // error event, which unheard would crash the process (pool.query listens too).
+      client.on("error", lost);
       try {
         const { rows } = await client.query(query);
         client.release();
@@ -47,10 +50,15 @@ export function postgresDriver(pool: pg.Pool): DriverQuery {
         // Discarded, as pool.query does on any error: a successor prepares the statement afresh.
         client.release(error instanceof Error ? error : true);
         if (!staleStatement(error) || tries >= pool.options.max) throw error;
+      } finally {
+        client.off("error", lost);
       }
     }
   };
 }
+
+/** The query has failed with the same error; nothing more to do. */
+function lost(): void {}
 
 /**
  * The session's copy of the statement cannot serve: a migration changed what it
