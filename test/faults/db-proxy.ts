@@ -24,9 +24,13 @@ export interface DbProxy {
 export async function startDbProxy(target: { host: string; port: number }): Promise<DbProxy> {
   const open = new Set<Socket>();
   let down = false;
-  let armed: { marker: Buffer; names: Buffer[]; fire(): void } | undefined;
+  let armed: { marker: string; fire(): void } | undefined;
   /** prepared statements' texts by name, from every connection's Parse messages */
   const prepared = new Map<string, string>();
+  const runsMarked = (message: ClientMessage, marker: string): boolean =>
+    message.kind === "bind"
+      ? (prepared.get(message.statement)?.includes(marker) ?? false)
+      : message.text.includes(marker);
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -45,10 +49,13 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     upstream.on("error", drop).on("close", drop);
     // By hand rather than piped, to see which connection sent the marked statement.
     let sentMarked = false;
+    const read = clientMessages();
     forward(client, upstream, (chunk) => {
-      for (const [name, text] of parsedStatements(chunk)) prepared.set(name, text);
-      if (armed?.marker !== undefined && chunk.includes(armed.marker)) sentMarked = true;
-      if (armed?.names.some((name) => chunk.includes(name))) sentMarked = true;
+      for (const message of read(chunk)) {
+        if (message.kind === "parse" && message.name !== "")
+          prepared.set(message.name, message.text);
+        if (armed !== undefined && runsMarked(message, armed.marker)) sentMarked = true;
+      }
       return true;
     });
     forward(upstream, client, () => {
@@ -77,10 +84,7 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     },
     cutAfterStatement(marker) {
       return new Promise((fire) => {
-        const names = [...prepared]
-          .filter(([, text]) => text.includes(marker))
-          .map(([name]) => Buffer.from(`\0${name}\0`));
-        armed = { marker: Buffer.from(marker), names, fire };
+        armed = { marker, fire };
       });
     },
     async close() {
@@ -101,21 +105,49 @@ function forward(from: Socket, to: Socket, pass: (chunk: Buffer) => boolean): vo
   });
 }
 
-/** The named statements a chunk of the client's messages prepares (Parse: name, then text). */
-function parsedStatements(chunk: Buffer): [string, string][] {
-  const found: [string, string][] = [];
-  let at = 0;
-  while (at + 5 <= chunk.length) {
-    const length = chunk.readInt32BE(at + 1);
-    // Not a typed message (the startup packet) or cut short: nothing more to read here.
-    if (length < 4 || at + 1 + length > chunk.length) break;
-    if (chunk[at] === 0x50) {
-      const nameEnd = chunk.indexOf(0, at + 5);
-      const name = chunk.toString("utf8", at + 5, nameEnd);
-      const text = chunk.toString("utf8", nameEnd + 1, chunk.indexOf(0, nameEnd + 1));
-      if (name !== "") found.push([name, text]);
+/** The client's messages that carry or name a statement. */
+type ClientMessage =
+  | { kind: "query"; text: string }
+  | { kind: "parse"; name: string; text: string }
+  | { kind: "bind"; statement: string };
+
+/**
+ * Reads one connection's client messages across TCP chunks: a message may be
+ * split between chunks, and a chunk may hold several. The first messages (SSL
+ * request, startup) carry no type byte.
+ */
+export function clientMessages(): (chunk: Buffer) => ClientMessage[] {
+  let pending: Buffer = Buffer.alloc(0);
+  let started = false;
+  const SSL_REQUEST = 80877103;
+  return (chunk) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    const found: ClientMessage[] = [];
+    for (;;) {
+      const typed = started ? 1 : 0;
+      if (pending.length < typed + 4) break;
+      const size = typed + pending.readInt32BE(typed);
+      if (pending.length < size) break;
+      const message = pending.subarray(0, size);
+      pending = pending.subarray(size);
+      if (!started) {
+        started = message.readInt32BE(4) !== SSL_REQUEST;
+        continue;
+      }
+      const read = stringsOf(message.subarray(5));
+      if (message[0] === 0x51) found.push({ kind: "query", text: read(0) });
+      if (message[0] === 0x50) found.push({ kind: "parse", name: read(0), text: read(1) });
+      if (message[0] === 0x42) found.push({ kind: "bind", statement: read(1) });
     }
-    at += 1 + length;
-  }
-  return found;
+    return found;
+  };
+}
+
+/** The i-th NUL-terminated string of a message's body. */
+function stringsOf(body: Buffer): (i: number) => string {
+  return (i) => {
+    let from = 0;
+    for (let k = 0; k < i; k++) from = body.indexOf(0, from) + 1;
+    return body.toString("utf8", from, body.indexOf(0, from));
+  };
 }
