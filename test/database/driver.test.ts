@@ -1,4 +1,7 @@
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { postgresDriver } from "../../src/database/driver.ts";
+import { type DbProxy, startDbProxy } from "../faults/db-proxy.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
 describe.each(databaseKinds)("the driver on %s", (kind) => {
@@ -91,5 +94,34 @@ describe("the driver on the embedded database", () => {
     rollBack();
     await expect(transaction).rejects.toThrow("rolled back on purpose");
     expect(await counted).toEqual([{ n: 0 }]);
+  });
+});
+
+describe.runIf(databaseKinds.includes("postgres"))("the driver on PostgreSQL", () => {
+  let db: TestDatabase;
+  let proxy: DbProxy;
+  let pool: pg.Pool;
+  beforeEach(async () => {
+    db = await createTestDatabase("postgres");
+    const url = new URL(String(db.url));
+    proxy = await startDbProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await pool.end();
+    await db.close();
+  });
+
+  it("rejects a call whose connection is lost mid-statement, and runs the next on a fresh one", async () => {
+    const driver = postgresDriver(pool);
+    const cut = proxy.cutAfterStatement("pg_sleep");
+    const sleeping = driver("SELECT pg_sleep(0.5)", []);
+    await cut;
+    // Unheard, the lost connection's error event would fail the run as an uncaught error.
+    await expect(sleeping).rejects.toThrow(/Connection terminated/);
+    proxy.restore();
+    expect(await driver("SELECT $1::int + 1 AS n", [1])).toEqual([{ n: 2 }]);
   });
 });
