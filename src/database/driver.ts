@@ -35,30 +35,17 @@ type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
 
 export function postgresDriver(pool: pg.Pool): DriverQuery {
   return async (text, values) => {
-    const query = { name: statementName(text), text, values: [...values] };
-    // Each pooled connection may hold a stale copy: one try per connection, then a fresh one.
-    for (let tries = 0; ; tries++) {
-      const client = await pool.connect();
-      // A connection lost while checked out fails the query and also raises an
-      // error event, which unheard would crash the process (pool.query listens too).
-      client.on("error", lost);
-      try {
-        const { rows } = await client.query(query);
-        client.release();
-        return rows;
-      } catch (error) {
-        // Discarded, as pool.query does on any error: a successor prepares the statement afresh.
-        client.release(error instanceof Error ? error : true);
-        if (!staleStatement(error) || tries >= pool.options.max) throw error;
-      } finally {
-        client.off("error", lost);
-      }
+    try {
+      return (await pool.query({ name: statementName(text), text, values: [...values] })).rows;
+    } catch (error) {
+      if (!staleStatement(error)) throw error;
+      // pool.query has discarded the connection (as on any error), so its successor
+      // prepares the statement afresh. This call runs unprepared, which any
+      // connection can serve, behind a pooler too (whose own connections keep theirs).
+      return (await pool.query({ text, values: [...values] })).rows;
     }
   };
 }
-
-/** The query has failed with the same error; nothing more to do. */
-function lost(): void {}
 
 /**
  * The session's copy of the statement cannot serve: a migration changed what it
@@ -97,9 +84,11 @@ export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): D
     if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
     return { answer, failed: answer.find((m) => m instanceof DatabaseError) };
   };
-  return (text, values) => {
+  return async (text, values) => {
     onQuery?.(text);
     const name = statementName(text);
+    // Ready before the locks, as PGlite's own query: its start-up takes them too.
+    await pglite._checkReady();
     return pglite._runExclusiveTransaction(() =>
       pglite._runExclusiveQuery(async () => {
         // A call queued behind close() fails as PGlite's own query would.
