@@ -29,4 +29,23 @@ describe("the fault proxy's reading of a connection", () => {
     const byteByByte = [...stream].flatMap((byte) => read(Buffer.from([byte])));
     expect(byteByByte).toEqual(expected);
   });
+
+  it("reads past the requests for encryption that come before the startup", () => {
+    const request = (code: number) => {
+      const b = Buffer.alloc(8);
+      b.writeInt32BE(8, 0);
+      b.writeInt32BE(code, 4);
+      return b;
+    };
+    const read = clientMessages();
+    // GSSAPI, then SSL, both refused by the server, then the startup.
+    expect(read(Buffer.concat([request(80877104), request(80877103), stream]))).toEqual(expected);
+  });
+
+  it("stops reading, rather than looping, at a length it cannot read", () => {
+    const read = clientMessages();
+    const bad = Buffer.from([0x51, 0xff, 0xff, 0xff, 0xff]);
+    expect(read(Buffer.concat([stream, bad]))).toEqual(expected);
+    expect(read(Buffer.from(serialize.query("BEGIN")))).toEqual([]);
+  });
 });

@@ -12,10 +12,12 @@ export interface DbProxy {
   cut(): void;
   restore(): void;
   /**
-   * Cuts as `cut()` does once PostgreSQL answers the first statement that
-   * contains `marker`, its answer withheld: outside a transaction the
-   * statement has committed, and the program never hears so. Resolves at the cut.
-   * A prepared statement run again is known by its name (its text is not sent again).
+   * Cuts as `cut()` does once PostgreSQL first answers on the connection that
+   * sent a statement containing `marker`, that answer withheld. PostgreSQL
+   * sends its answers to a statement together once it has run (a notice
+   * aside), so outside a transaction the statement has committed, and the
+   * program never hears so. Resolves at the cut. A prepared statement run
+   * again is known by its name (its text is not sent again).
    */
   cutAfterStatement(marker: string): Promise<void>;
   close(): Promise<void>;
@@ -113,25 +115,35 @@ type ClientMessage =
 
 /**
  * Reads one connection's client messages across TCP chunks: a message may be
- * split between chunks, and a chunk may hold several. The first messages (SSL
- * request, startup) carry no type byte.
+ * split between chunks, and a chunk may hold several. The first messages (the
+ * startup, and the requests for encryption before it) carry no type byte. What
+ * it cannot read (a length out of bounds; TLS, once encryption was accepted) it
+ * stops reading: the bytes still pass, only unseen.
  */
 export function clientMessages(): (chunk: Buffer) => ClientMessage[] {
   let pending: Buffer = Buffer.alloc(0);
   let started = false;
-  const SSL_REQUEST = 80877103;
+  let readable = true;
+  /** cancel, SSL and GSSAPI encryption requests: the startup is still to come */
+  const BEFORE_STARTUP = new Set([80877102, 80877103, 80877104]);
   return (chunk) => {
+    if (!readable) return [];
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     const found: ClientMessage[] = [];
     for (;;) {
       const typed = started ? 1 : 0;
       if (pending.length < typed + 4) break;
       const size = typed + pending.readInt32BE(typed);
+      if (size < typed + (started ? 4 : 8) || (!started && size > 10_000)) {
+        readable = false;
+        pending = Buffer.alloc(0);
+        break;
+      }
       if (pending.length < size) break;
       const message = pending.subarray(0, size);
       pending = pending.subarray(size);
       if (!started) {
-        started = message.readInt32BE(4) !== SSL_REQUEST;
+        started = !BEFORE_STARTUP.has(message.readInt32BE(4));
         continue;
       }
       const read = stringsOf(message.subarray(5));
