@@ -80,7 +80,9 @@ export function pgliteDriver(pglite: PGlite, onQuery?: (sql: string) => void): D
       serialize.sync(),
     ];
     // Synced to the file system once per call, as PGlite's own query does.
-    const answer = await pglite.execProtocolStream(concat(messages), { throwOnError: false });
+    const answer = await pglite.execProtocolStream(Buffer.concat(messages), {
+      throwOnError: false,
+    });
     if (answer.some((m) => m.name === "parseComplete")) parsed.add(name);
     return { answer, failed: answer.find((m) => m instanceof DatabaseError) };
   };
@@ -108,16 +110,6 @@ function wireValue(v: unknown): string | null {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "object") throw new TypeError("pass arrays and objects to the driver as text");
   return String(v);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function rowsOf(answer: readonly BackendMessage[]): Record<string, unknown>[] {

@@ -209,9 +209,9 @@ const BUSIEST_MS = 5_000;
 
 /**
  * The window of BUSIEST_MS (or the whole run, if shorter) with the most
- * updates received (the database's clock): a paced run's customers arrive and leave over its first and last
- * seconds, so its rate over the whole run understates the load its latency
- * was measured under.
+ * updates received (the database's clock): a paced run's customers arrive and
+ * leave over its first and last seconds, so its rate over the whole run
+ * understates the load its latency was measured under.
  */
 function busiestWindow(updates: { at: number; took: number | undefined }[]): Run["busiest"] {
   const sorted = [...updates].sort((a, b) => a.at - b.at);
