@@ -42,17 +42,29 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 interface Fields {
-  y: number;
-  m: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
+  readonly y: number;
+  readonly m: number;
+  readonly d: number;
+  readonly h: number;
+  readonly mi: number;
+  readonly s: number;
 }
 
+/**
+ * Recent answers of fieldsAt, by zone and whole second: one step asks for the
+ * same instants several times (the request time, the month window's ends), and
+ * each ICU formatToParts call costs more than the rest of the step's date work.
+ */
+const recent = new Map<string, Map<number, Fields>>();
+const RECENT_MAX = 256;
+
 function fieldsAt(epoch: number, timeZone: string): Fields {
-  const out: Fields = { y: 0, m: 0, d: 0, h: 0, mi: 0, s: 0 };
-  for (const p of formatter(timeZone).formatToParts(epoch)) {
+  const second = Math.floor(epoch / 1000);
+  let zone = recent.get(timeZone);
+  const known = zone?.get(second);
+  if (known !== undefined) return known;
+  const out = { y: 0, m: 0, d: 0, h: 0, mi: 0, s: 0 };
+  for (const p of formatter(timeZone).formatToParts(second * 1000)) {
     const n = Number(p.value);
     if (p.type === "year") out.y = n;
     else if (p.type === "month") out.m = n;
@@ -61,6 +73,12 @@ function fieldsAt(epoch: number, timeZone: string): Fields {
     else if (p.type === "minute") out.mi = n;
     else if (p.type === "second") out.s = n;
   }
+  if (zone === undefined) {
+    zone = new Map();
+    recent.set(timeZone, zone);
+  }
+  if (zone.size >= RECENT_MAX) zone.clear();
+  zone.set(second, out);
   return out;
 }
 

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { fromLocal, offsetMs, toLocal } from "../../../machines/refund/dates.ts";
+
+/** The wall clock as Intl shows it, through a formatter of the test's own. */
+function wall(epoch: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(epoch);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
+describe("the customer's wall clock", () => {
+  // Minute by minute over the hours around a daylight-saving change, more
+  // instants than the remembered answers hold, each asked twice: the second
+  // time the answer comes from memory, and must be the same.
+  const changes = [
+    { zone: "Europe/Berlin", from: Date.UTC(2026, 2, 29, 0, 0) },
+    { zone: "America/New_York", from: Date.UTC(2026, 10, 1, 4, 0) },
+    { zone: "Asia/Kathmandu", from: Date.UTC(2026, 0, 1, 0, 0) },
+  ];
+  for (const { zone, from } of changes)
+    it(`agrees with Intl every minute around a change, asked twice (${zone})`, () => {
+      for (let round = 0; round < 2; round++)
+        for (let i = 0; i < 6 * 60; i++) {
+          const epoch = from + i * 60_000 + 59_999;
+          const local = toLocal(epoch, zone);
+          expect(`${local.date} ${local.time}`).toBe(wall(epoch, zone));
+        }
+    });
+
+  it("reads an instant's offset to the second, whatever its milliseconds", () => {
+    const epoch = Date.UTC(2026, 2, 29, 1, 0, 0);
+    expect(offsetMs(epoch - 1, "Europe/Berlin")).toBe(3_600_000);
+    expect(offsetMs(epoch, "Europe/Berlin")).toBe(7_200_000);
+    expect(offsetMs(epoch + 999, "Europe/Berlin")).toBe(7_200_000);
+  });
+
+  it("turns a wall time back into the instant it names, before and after a change", () => {
+    expect(fromLocal("2026-03-29", "01:30", "Europe/Berlin")).toBe(Date.UTC(2026, 2, 29, 0, 30));
+    expect(fromLocal("2026-03-29", "03:30", "Europe/Berlin")).toBe(Date.UTC(2026, 2, 29, 1, 30));
+  });
+});
