@@ -5,6 +5,8 @@ export const ANSWER = "answerCallbackQuery";
 
 /** Below every chat id: a walk that starts here starts at the first chat. */
 const FIRST_CHAT = -(2n ** 63n);
+/** Every chat id is at most this: a walk that ends here ends at the last chat. */
+const LAST_CHAT = 2n ** 63n - 1n;
 
 export interface Claimed {
   id: bigint;
@@ -24,6 +26,8 @@ interface WalkRequest {
   messages: number;
   /** the walk starts after this chat */
   after: bigint;
+  /** and ends with this one at the latest */
+  until: bigint;
   /** chats the walk passes over: their pace allows nothing now */
   waiting: readonly bigint[];
   /** chats the walk looks at, at most */
@@ -44,6 +48,8 @@ export interface SentMark {
 
 interface WalkResult {
   claimed: Claimed[];
+  /** chats the walk looked at */
+  seen: number;
   /** the last chat the walk looked at (the next walk starts after it), or undefined when it saw none */
   last: bigint | undefined;
   /** the walk ran out of chats before its limits */
@@ -90,7 +96,7 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
                              AND m."chatId" <> ALL (${waiting}::bigint[]) AS "ready"
                         FROM "OutboxMessage" m
                        WHERE m."status" = 'pending' AND m."method" <> ${ANSWER} AND m."chatId" > w."chatId"
-                         AND m."id" <> ALL (${sentIds}::bigint[])
+                         AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])
                        ORDER BY m."chatId", m."id" LIMIT 1) n
        WHERE w."seen" < ${r.visit} AND w."found" < ${r.messages}
     ),
@@ -144,28 +150,37 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
   const found = summary?.found ?? 0;
   return {
     claimed,
+    seen,
     last: summary?.last == null ? undefined : BigInt(summary.last),
     reachedEnd: seen < r.visit && found < r.messages,
   };
 }
 
-export type ClaimRequest = Omit<WalkRequest, "after">;
+export type ClaimRequest = Omit<WalkRequest, "after" | "until">;
 
 /**
  * Claims in rounds over the chats: each claim's walk starts where the last one
  * stopped, and one that runs out of chats mid-round goes on from the first
- * chat, once. A sender keeps one for its life.
+ * chat, once, up to where it started: a claim looks at each chat at most once.
+ * A sender keeps one for its life.
  */
 export class OutboxClaim {
   #after = FIRST_CHAT;
 
   async claim(run: HotQuery, r: ClaimRequest): Promise<Claimed[]> {
     const claimed: Claimed[] = [];
-    let { answers, messages } = r;
+    let { answers, messages, visit } = r;
     let sent: readonly SentMark[] = r.sent ?? [];
-    const starts = this.#after === FIRST_CHAT ? [FIRST_CHAT] : [this.#after, FIRST_CHAT];
-    for (const after of starts) {
-      const got = await walk(run, { ...r, answers, messages, after, sent });
+    const from = this.#after;
+    const walks =
+      from === FIRST_CHAT
+        ? [{ after: FIRST_CHAT, until: LAST_CHAT }]
+        : [
+            { after: from, until: LAST_CHAT },
+            { after: FIRST_CHAT, until: from },
+          ];
+    for (const bounds of walks) {
+      const got = await walk(run, { ...r, ...bounds, answers, messages, visit, sent });
       // Written by the first walk: the second has none to write.
       sent = [];
       if (got.last !== undefined) this.#after = got.last;
@@ -173,7 +188,8 @@ export class OutboxClaim {
       claimed.push(...got.claimed);
       messages -= got.claimed.filter((m) => m.method !== ANSWER).length;
       answers = 0;
-      if (!got.reachedEnd || messages <= 0) break;
+      visit -= got.seen;
+      if (!got.reachedEnd || messages <= 0 || visit <= 0) break;
     }
     return claimed;
   }

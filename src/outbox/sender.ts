@@ -33,7 +33,7 @@ const MAX_ANSWER_ATTEMPTS = 3;
 /** messages in flight at once in this process (and as many button answers) */
 const BATCH = 50;
 /** chats one claim looks at, at most: bounds a pass when many chats' heads cannot leave yet */
-const VISIT = 500;
+export const VISIT = 500;
 const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 /**
  * The running loop claims at most once per tick: the wake-ups that come

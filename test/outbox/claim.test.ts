@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Prisma } from "../../src/database/generated/client.ts";
+import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
+import { OutboxClaim } from "../../src/outbox/claim.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const CHATS = [1n, 2n, 3n, 4n, 5n, 6n];
+
+  /** Two pending messages in each chat. */
+  async function backlog() {
+    await db.prisma.outboxMessage.createMany({
+      data: CHATS.flatMap((chatId) =>
+        [1, 2].map((k) => ({
+          chatId,
+          method: "sendMessage",
+          payload: { chat_id: String(chatId), text: `c${chatId}m${k}` },
+        })),
+      ),
+    });
+  }
+
+  /** The driver, and how many chats each of its walks looked at (the walk's own count). */
+  function counted(): { run: HotQuery; seen: number[] } {
+    const through = viaDriver(db.driver);
+    const seen: number[] = [];
+    const run = async <T>(q: Prisma.Sql) => {
+      const rows = await through<T & { seen: number }>(q);
+      seen.push(rows[0]?.seen ?? 0);
+      return rows;
+    };
+    return { run, seen };
+  }
+
+  const request = { leaseSeconds: 30, answers: 0, visit: 500 };
+
+  it("looks at each chat once in a claim that starts mid-round and finds nothing to send", async () => {
+    db = await createTestDatabase(kind);
+    await backlog();
+    const round = new OutboxClaim();
+    const first = await round.claim(viaDriver(db.driver), { ...request, messages: 2, waiting: [] });
+    expect(first.map((m) => m.chatId)).toEqual([1n, 2n]);
+    // Every chat's pace is spent: the walk goes on from chat 2 to the end, then
+    // from the first chat up to chat 2, and no further.
+    const { run, seen } = counted();
+    expect(await round.claim(run, { ...request, messages: 50, waiting: CHATS })).toEqual([]);
+    expect(seen).toEqual([4, 2]);
+  });
+
+  it("carries the round on where it stopped, and looks at no more chats in all than it may", async () => {
+    db = await createTestDatabase(kind);
+    await backlog();
+    const round = new OutboxClaim();
+    await round.claim(viaDriver(db.driver), { ...request, messages: 4, waiting: [] });
+    // Chats 1 to 4 hold leased heads; 5 and 6 come first, then 1 to 4 are passed over.
+    const { run, seen } = counted();
+    const next = await round.claim(run, { ...request, visit: 5, messages: 50, waiting: [] });
+    expect(next.map((m) => m.chatId)).toEqual([5n, 6n]);
+    expect(seen).toEqual([2, 3]);
+  });
+});
