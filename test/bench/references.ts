@@ -67,10 +67,14 @@ export async function asMeasuredRole(serverUrl: string, url: string): Promise<st
 export interface Counted {
   total: number;
   top: { calls: number; query: string }[];
+  /** the statements PostgreSQL spent the most time executing, costliest first */
+  costliest: { calls: number; ms: number; query: string }[];
 }
 
 /** How many of the most frequent statements are listed (BENCH_TOP to see more). */
 const TOP = Number(process.env.BENCH_TOP ?? 12);
+/** How many of the statements PostgreSQL spent the most time on are listed. */
+const COSTLIEST = 4;
 
 /**
  * Counts the statements MEASURED_ROLE runs in one database, from
@@ -93,17 +97,21 @@ export async function statementCounter(
         source: "pg_stat_statements",
         count: () =>
           withClient(serverUrl, async (q) => {
-            const { rows } = await q.query<{ calls: string; query: string }>(
-              `SELECT calls, query FROM pg_stat_statements
+            const { rows } = await q.query<{ calls: string; ms: number; query: string }>(
+              `SELECT calls, total_exec_time AS ms, query FROM pg_stat_statements
                 WHERE userid = $1::regrole AND dbid = (SELECT oid FROM pg_database WHERE datname = $2)
                 ORDER BY calls DESC`,
               [MEASURED_ROLE, database],
             );
+            const all = rows.map((r) => ({
+              calls: Number(r.calls),
+              ms: r.ms,
+              query: r.query.replace(/\s+/g, " "),
+            }));
             return {
-              total: rows.reduce((n, r) => n + Number(r.calls), 0),
-              top: rows
-                .slice(0, TOP)
-                .map((r) => ({ calls: Number(r.calls), query: r.query.replace(/\s+/g, " ") })),
+              total: all.reduce((n, r) => n + r.calls, 0),
+              top: all.slice(0, TOP).map(({ calls, query }) => ({ calls, query })),
+              costliest: [...all].sort((a, b) => b.ms - a.ms).slice(0, COSTLIEST),
             };
           }),
       };
@@ -122,7 +130,7 @@ export async function statementCounter(
     const start = await commits();
     return {
       source: "pg_stat_database xact_commit (transactions, the bench's own queries included)",
-      count: async () => ({ total: (await commits()) - start, top: [] }),
+      count: async () => ({ total: (await commits()) - start, top: [], costliest: [] }),
     };
   });
 }

@@ -203,6 +203,7 @@ interface Run {
   perUpdate: number;
   counted: string;
   top: Counted["top"];
+  costliest: Counted["costliest"];
 }
 
 const BUSIEST_MS = 5_000;
@@ -599,6 +600,7 @@ async function run(o: RunOptions): Promise<Run> {
         perUpdate: counted === undefined ? Number.NaN : counted.total / total,
         counted: counter?.source ?? "",
         top: counted?.top ?? [],
+        costliest: counted?.costliest ?? [],
       };
     } finally {
       await closeInspect();
@@ -620,6 +622,11 @@ function profileFolder(o: RunOptions): string {
 }
 
 /** How a run is named in the table. */
+/** The start of a statement's text, as the notes quote it (BENCH_QUERY_CHARS to see more). */
+function quoted(query: string): string {
+  return `\`${query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``;
+}
+
 function label(r: Run): string {
   return [
     String(r.processes),
@@ -745,7 +752,13 @@ export async function bench(): Promise<BenchSection[]> {
           .filter((r) => r.top.length > 0)
           .map(
             (r) =>
-              `Most frequent statements, ${label(r)}, calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} \`${t.query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``).join("; ")}.`,
+              `Most frequent statements, ${label(r)}, calls per update: ${r.top.map((t) => `${(t.calls / r.updates).toFixed(2)} ${quoted(t.query)}`).join("; ")}.`,
+          ),
+        ...runs
+          .filter((r) => r.costliest.length > 0)
+          .map(
+            (r) =>
+              `Where PostgreSQL spent its execution time, ${label(r)}: ${r.costliest.map((t) => `${Math.round(t.ms).toLocaleString("en")} ms in ${t.calls.toLocaleString("en")} calls (${(t.ms / t.calls).toFixed(2)} ms each) ${quoted(t.query)}`).join("; ")}.`,
           ),
         "The PostgreSQL runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
