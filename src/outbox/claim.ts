@@ -52,7 +52,7 @@ interface WalkResult {
   seen: number;
   /** the last chat the walk looked at (the next walk starts after it), or undefined when it saw none */
   last: bigint | undefined;
-  /** the walk ran out of chats before its limits */
+  /** no chat is left within the walk's bounds after the last it looked at */
   reachedEnd: boolean;
 }
 
@@ -60,7 +60,8 @@ interface WalkResult {
 interface Row {
   last: string | null;
   seen: number;
-  found: number;
+  /** chats with pending messages lie after the last one the walk looked at (or its start), within its bounds */
+  more: boolean;
   id: string | null;
   chatId: string | null;
   method: string | null;
@@ -126,10 +127,12 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
        WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
       RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
     )
-    SELECT s."last"::text, s."seen", s."found", c."id"::text, c."chatId"::text, c."method",
-           c."payload", c."attempts", c."ref"
-      FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen",
-                   max("found") AS "found" FROM walk) s
+    SELECT s."last"::text, s."seen",
+           EXISTS (SELECT 1 FROM "OutboxMessage" m
+                    WHERE m."status" = 'pending' AND m."method" <> ${ANSWER} AND m."chatId" > COALESCE(s."last", ${r.after}::bigint)
+                      AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])) AS "more",
+           c."id"::text, c."chatId"::text, c."method", c."payload", c."attempts", c."ref"
+      FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) s
       LEFT JOIN claimed c ON true`);
   const summary = rows[0];
   const claimed: Claimed[] = [];
@@ -146,13 +149,11 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
   }
   // RETURNING keeps no order: start the oldest first, as the queue promises.
   claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const seen = summary?.seen ?? 0;
-  const found = summary?.found ?? 0;
   return {
     claimed,
-    seen,
+    seen: summary?.seen ?? 0,
     last: summary?.last == null ? undefined : BigInt(summary.last),
-    reachedEnd: seen < r.visit && found < r.messages,
+    reachedEnd: summary?.more !== true,
   };
 }
 
@@ -162,6 +163,7 @@ export type ClaimRequest = Omit<WalkRequest, "after" | "until">;
  * Claims in rounds over the chats: each claim's walk starts where the last one
  * stopped, and one that runs out of chats mid-round goes on from the first
  * chat, once, up to where it started: a claim looks at each chat at most once.
+ * A claim that saw the last chat ends the round: the next starts at the first.
  * A sender keeps one for its life.
  */
 export class OutboxClaim {

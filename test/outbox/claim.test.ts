@@ -63,4 +63,29 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
     expect(next.map((m) => m.chatId)).toEqual([5n, 6n]);
     expect(seen).toEqual([2, 3]);
   });
+
+  it("ends the round with the last chat, even at its limit: the next claim is one walk from the first chat", async () => {
+    db = await createTestDatabase(kind);
+    await backlog();
+    const round = new OutboxClaim();
+    const all = await round.claim(viaDriver(db.driver), { ...request, messages: 6, waiting: [] });
+    expect(all.map((m) => m.chatId)).toEqual(CHATS);
+    const { run, seen } = counted();
+    expect(await round.claim(run, { ...request, messages: 50, waiting: [] })).toEqual([]);
+    expect(seen).toEqual([6]);
+  });
+
+  it("keeps its place in the round through a claim with no room for messages", async () => {
+    db = await createTestDatabase(kind);
+    await backlog();
+    const round = new OutboxClaim();
+    await round.claim(viaDriver(db.driver), { ...request, messages: 2, waiting: [] });
+    // The leases taken off: chats 1 and 2 could go again, but their turn has passed.
+    await db.prisma.outboxMessage.updateMany({ data: { leaseUntil: null } });
+    expect(
+      await round.claim(viaDriver(db.driver), { ...request, messages: 0, waiting: [] }),
+    ).toEqual([]);
+    const next = await round.claim(viaDriver(db.driver), { ...request, messages: 1, waiting: [] });
+    expect(next.map((m) => m.chatId)).toEqual([3n]);
+  });
 });
