@@ -78,7 +78,7 @@ function fieldsAt(epoch: number, timeZone: string): Fields {
     recent.set(timeZone, zone);
   }
   if (zone.size >= RECENT_MAX) zone.clear();
-  zone.set(second, out);
+  zone.set(second, Object.freeze(out));
   return out;
 }
 
