@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fromLocal, offsetMs, toLocal } from "../../../machines/refund/dates.ts";
 
-/** The wall clock as Intl shows it, through a formatter of the test's own. */
+/** The wall clock as Intl shows it ("YYYY-MM-DD HH:MM" in Swedish style), apart from the code under test. */
 function wall(epoch: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(epoch);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+  return new Date(epoch).toLocaleString("sv-SE", { timeZone }).slice(0, 16);
 }
 
 describe("the customer's wall clock", () => {
