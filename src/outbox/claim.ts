@@ -2,6 +2,12 @@ import { Prisma } from "../database/generated/client.ts";
 import type { HotQuery } from "../database/hot-query.ts";
 
 export const ANSWER = "answerCallbackQuery";
+/**
+ * ANSWER written into the statement, not bound: the pending-message indexes
+ * are partial on it, and a prepared statement's generic plan can use them only
+ * when the statement says the method itself.
+ */
+const ANSWER_LITERAL = Prisma.raw(`'${ANSWER}'`);
 
 /** Below every chat id: a walk that starts here starts at the first chat. */
 const FIRST_CHAT = -(2n ** 63n);
@@ -96,7 +102,7 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
                              m."notBefore" <= now() AND (m."leaseUntil" IS NULL OR m."leaseUntil" < now())
                              AND m."chatId" <> ALL (${waiting}::bigint[]) AS "ready"
                         FROM "OutboxMessage" m
-                       WHERE m."status" = 'pending' AND m."method" <> ${ANSWER} AND m."chatId" > w."chatId"
+                       WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > w."chatId"
                          AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])
                        ORDER BY m."chatId", m."id" LIMIT 1) n
        WHERE w."seen" < ${r.visit} AND w."found" < ${r.messages}
@@ -110,7 +116,7 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
     ),
     answers AS (
       SELECT a."id" FROM "OutboxMessage" a
-       WHERE a."status" = 'pending' AND a."method" = ${ANSWER} AND a."notBefore" <= now()
+       WHERE a."status" = 'pending' AND a."method" = ${ANSWER_LITERAL} AND a."notBefore" <= now()
          AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now())
        ORDER BY a."id" LIMIT ${r.answers}
          FOR UPDATE SKIP LOCKED
@@ -129,7 +135,7 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
     )
     SELECT s."last"::text, s."seen",
            EXISTS (SELECT 1 FROM "OutboxMessage" m
-                    WHERE m."status" = 'pending' AND m."method" <> ${ANSWER} AND m."chatId" > COALESCE(s."last", ${r.after}::bigint)
+                    WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > COALESCE(s."last", ${r.after}::bigint)
                       AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])) AS "more",
            c."id"::text, c."chatId"::text, c."method", c."payload", c."attempts", c."ref"
       FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) s

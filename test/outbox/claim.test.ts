@@ -88,4 +88,42 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
     const next = await round.claim(viaDriver(db.driver), { ...request, messages: 1, waiting: [] });
     expect(next.map((m) => m.chatId)).toEqual([3n]);
   });
+
+  it("reaches pending messages through their partial indexes even as a generic plan", async () => {
+    db = await createTestDatabase(kind);
+    await backlog();
+    // The claim's statement as the sender sends it, mid-round with a sent mark.
+    let statement: Prisma.Sql | undefined;
+    const capture = async <T>(q: Prisma.Sql) => {
+      statement = q;
+      return viaDriver(db.driver)<T>(q);
+    };
+    const round = new OutboxClaim();
+    await round.claim(viaDriver(db.driver), { ...request, messages: 2, waiting: [] });
+    await round.claim(capture, {
+      ...request,
+      messages: 1,
+      waiting: [4n],
+      sent: [{ id: 1n, messageId: 77n }],
+    });
+    if (statement === undefined) throw new Error("the claim ran no statement");
+    const literal = (v: unknown) =>
+      typeof v === "string" ? `'${v.replaceAll("'", "''")}'` : String(v);
+    const args = statement.values.map(literal).join(", ");
+    // A prepared statement's plan once PostgreSQL stops planning it per call:
+    // parameters unknown, so only what the statement itself says proves a partial index.
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan");
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      await tx.$executeRawUnsafe(`PREPARE claim_plan AS ${statement?.text}`);
+      const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN EXECUTE claim_plan(${args})`,
+      );
+      await tx.$executeRawUnsafe("DEALLOCATE claim_plan");
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toMatch(/OutboxMessage_pending_head_idx/);
+    expect(plan).toMatch(/OutboxMessage_pending_answer_idx/);
+    expect(plan).not.toMatch(/OutboxMessage_chatId_id_idx|Seq Scan on "OutboxMessage"/);
+  });
 });
