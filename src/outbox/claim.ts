@@ -132,14 +132,19 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
          SET "leaseUntil" = now() + make_interval(secs => ${r.leaseSeconds}), "attempts" = u."attempts" + 1
        WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
       RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
+    ),
+    -- Materialized: the probe runs once, not once for every claimed row.
+    summary AS MATERIALIZED (
+      SELECT w."last", w."seen",
+             EXISTS (SELECT 1 FROM "OutboxMessage" m
+                      WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL}
+                        AND m."chatId" > COALESCE(w."last", ${r.after}::bigint)
+                        AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])) AS "more"
+        FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) w
     )
-    SELECT s."last"::text, s."seen",
-           EXISTS (SELECT 1 FROM "OutboxMessage" m
-                    WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > COALESCE(s."last", ${r.after}::bigint)
-                      AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])) AS "more",
+    SELECT s."last"::text, s."seen", s."more",
            c."id"::text, c."chatId"::text, c."method", c."payload", c."attempts", c."ref"
-      FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) s
-      LEFT JOIN claimed c ON true`);
+      FROM summary s LEFT JOIN claimed c ON true`);
   const summary = rows[0];
   const claimed: Claimed[] = [];
   for (const row of rows) {
