@@ -81,8 +81,8 @@ interface Row {
  * chats in chat id order from `after`, round-robin across passes. The walk
  * steps from one chat's head to the next chat's through the partial index of
  * pending messages, one index probe a chat, and stops after `visit` chats or
- * once it has found `messages` heads that may leave: its cost follows what it
- * claims, never the backlog. A head that is leased, waiting for a retry or
+ * once it has found `messages` heads that may leave: its cost follows the chats
+ * it passes over (at most `visit`), never the backlog. A head that is leased, waiting for a retry or
  * whose chat's pace is spent holds its chat back, so each chat's messages leave
  * one at a time in order; a head another sender has just leased is skipped
  * (SKIP LOCKED, then the lease rechecked on the locked row).
@@ -100,7 +100,9 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
         FROM walk w,
              LATERAL (SELECT m."chatId", m."id",
                              m."notBefore" <= now() AND (m."leaseUntil" IS NULL OR m."leaseUntil" < now())
-                             AND m."chatId" <> ALL (${waiting}::bigint[]) AS "ready"
+                             -- NOT IN a subquery is hashed once, in a generic plan too; <> ALL of
+                             -- a bound array is compared element by element for every chat.
+                             AND m."chatId" NOT IN (SELECT unnest(${waiting}::bigint[])) AS "ready"
                         FROM "OutboxMessage" m
                        WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > w."chatId"
                          AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])
