@@ -621,12 +621,12 @@ function profileFolder(o: RunOptions): string {
   ].join("-");
 }
 
-/** How a run is named in the table. */
 /** The start of a statement's text, as the notes quote it (BENCH_QUERY_CHARS to see more). */
 function quoted(query: string): string {
   return `\`${query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``;
 }
 
+/** How a run is named in the table. */
 function label(r: Run): string {
   return [
     String(r.processes),
