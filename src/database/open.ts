@@ -27,6 +27,9 @@ export interface QueryObserver {
   onQuery(sql: string): void;
 }
 
+/** Connections each process keeps to PostgreSQL. */
+export const POOL_CONNECTIONS = 10;
+
 /** Opens the configured database, applies pending migrations, and returns it. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   if (config.kind === "postgres") return connectPostgres(config.url, logger);
@@ -99,7 +102,7 @@ export async function connectPostgres(
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_CONNECTIONS });
   // An idle connection that the server closes (restart, failover) must not
   // crash the process; the pool replaces it on next use.
   pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));

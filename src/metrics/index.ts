@@ -19,6 +19,8 @@ export interface Metrics {
   sent(method: string): void;
   /** missed-deadline alerts this process sent */
   deadlinesMissed(count: number): void;
+  /** where this process's updates stand in its admission (src/updates/admission.ts), read at each scrape */
+  admitting(load: () => { running: number; waiting: number }): void;
   /** the Prometheus text exposition of every metric */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -61,6 +63,23 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
     name: "refund_deadlines_missed_total",
     help: "Missed-deadline alerts sent to staff by this process",
     registers: [registry],
+  });
+  let admission: () => { running: number; waiting: number } = () => ({ running: 0, waiting: 0 });
+  new Gauge({
+    name: "refund_updates_in_progress",
+    help: "Updates this process is working on now; at most a fixed number at once",
+    registers: [registry],
+    collect() {
+      this.set(admission().running);
+    },
+  });
+  new Gauge({
+    name: "refund_updates_waiting",
+    help: "Updates this process has received and that wait for a place to be worked on (the staff's go first)",
+    registers: [registry],
+    collect() {
+      this.set(admission().waiting);
+    },
   });
   const prisma = o.prisma;
   if (prisma !== undefined) {
@@ -145,6 +164,9 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
     },
     deadlinesMissed(count) {
       if (count > 0) missed.inc(count);
+    },
+    admitting(load) {
+      admission = load;
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

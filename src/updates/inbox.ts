@@ -4,6 +4,7 @@ import { viaDriver } from "../database/hot-query.ts";
 import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
+import type { Admission } from "./admission.ts";
 import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
 import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
@@ -47,6 +48,8 @@ export interface InboxOptions {
    * numbering waits for the ones before it (default ORDER_WAIT_MS; 0: never).
    */
   orderWaitMs?: number;
+  /** bounds the updates processed at once; the urgent ones (the staff's) go first */
+  admission?: { gate: Admission; urgent: (inbound: Inbound) => boolean };
 }
 
 /**
@@ -262,12 +265,19 @@ export class Inbox {
       await this.#drainHere(inbound.lane);
   }
 
+  /** Processes an update once the admission gives it a place. */
+  #process(inbound: Inbound): Promise<Handled> {
+    const admission = this.#o.admission;
+    if (admission === undefined) return this.#processNow(inbound);
+    return admission.gate.run(admission.urgent(inbound), () => this.#processNow(inbound));
+  }
+
   /**
    * Processes an update outside a transaction (the handler opens one when its
    * decision needs it); again when the chat changed under it, from the third
    * run on wholly inside a transaction.
    */
-  async #process(inbound: Inbound): Promise<Handled> {
+  async #processNow(inbound: Inbound): Promise<Handled> {
     const { prisma, handle } = this.#o;
     for (let race = 1; ; race++) {
       try {

@@ -117,6 +117,9 @@ describe("GET /metrics after some traffic", () => {
     expect(sample(body, "refund_outbox_pending_private")).toBe(toPrivate);
     expect(sample(body, "refund_cases_open", { status: "submitted" })).toBe(2);
     expect(sample(body, "refund_cases_open", { status: "approved" })).toBe(0);
+    // Every update above is done: nothing in progress, nothing waiting for a place.
+    expect(sample(body, "refund_updates_in_progress")).toBe(0);
+    expect(sample(body, "refund_updates_waiting")).toBe(0);
 
     // Telegram: a 429 on the first message, a 403 (blocked) for the second customer.
     api.failNext(new BotApiError(429, "Too Many Requests: retry after 5", 5));
@@ -145,6 +148,14 @@ describe("GET /metrics after some traffic", () => {
     expect(sample(body, "refund_deadlines_missed_total")).toBe(2);
     expect(sample(body, "refund_cases_overdue")).toBe(2);
     expect(body).toContain("process_cpu_user_seconds_total");
+  });
+
+  it("shows the updates worked on and waiting for a place, as the admission reports them", async () => {
+    const metrics = createMetrics({ defaults: false });
+    metrics.admitting(() => ({ running: 20, waiting: 7 }));
+    const { body } = await metrics.scrape();
+    expect(sample(body, "refund_updates_in_progress")).toBe(20);
+    expect(sample(body, "refund_updates_waiting")).toBe(7);
   });
 
   it("counts failed attempts and the update set aside", async () => {

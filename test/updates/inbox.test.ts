@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connectPostgres, type Database, type PrismaClient } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { Admission } from "../../src/updates/admission.ts";
 import { processInChat } from "../../src/updates/chat-state.ts";
 import { type GiveUpHandler, Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
 import type { Inbound } from "../../src/updates/parse.ts";
@@ -237,6 +238,43 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     release();
     await slow;
     expect(await seen(db, -100)).toEqual(["other member", "and again", "slow"]);
+  });
+
+  it("works on a bounded number of updates at once; a staff member's goes before the customers waiting", async () => {
+    db = await createTestDatabase(kind);
+    const staffGroup = { id: -100, type: "supergroup" as const };
+    const gate = new Admission(1);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      logger,
+      onGiveUp: apologise,
+      admission: { gate, urgent: (inbound) => inbound.chatId === -100n },
+      handle: (store, inbound) =>
+        processInChat(store, keyOf(inbound), async () => {
+          if (inbound.kind !== "text") return { out: [] };
+          order.push(inbound.text);
+          if (inbound.text === "first") await held;
+          return { out: [{ kind: "message", chatId: inbound.chatId, text: inbound.text }] };
+        }),
+    });
+    const first = inbox.receive(textUpdate(1, 1, "first"));
+    await expect.poll(() => order).toEqual(["first"]);
+    const customers = [
+      inbox.receive(textUpdate(2, 2, "second")),
+      inbox.receive(textUpdate(3, 3, "third")),
+    ];
+    await expect.poll(() => gate.load).toEqual({ running: 1, waiting: 2 });
+    const staff = inbox.receive(groupText(4, staffGroup, 7001, "staff"));
+    await expect.poll(() => gate.load).toEqual({ running: 1, waiting: 3 });
+    expect(order).toEqual(["first"]);
+    release();
+    await Promise.all([first, staff, ...customers]);
+    expect(order).toEqual(["first", "staff", "second", "third"]);
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+    expect(await seen(db, 3)).toEqual(["third"]);
   });
 
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
