@@ -18,14 +18,24 @@ export class Admission {
     this.#limit = limit;
   }
 
-  /** Runs `work` once it has a place; resolves or rejects as it does. */
-  async run<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once it has a place; resolves or rejects as it does. The work
+   * may give its place back early (`leave`), once what is left of it keeps no
+   * one else waiting.
+   */
+  async run<T>(urgent: boolean, work: (leave: () => void) => Promise<T>): Promise<T> {
     if (this.#running < this.#limit) this.#running++;
     else await new Promise<void>((enter) => (urgent ? this.#urgent : this.#others).push(enter));
-    try {
-      return await work();
-    } finally {
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
       this.#leave();
+    };
+    try {
+      return await work(leave);
+    } finally {
+      leave();
     }
   }
 

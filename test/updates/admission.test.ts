@@ -68,6 +68,37 @@ describe("Admission", () => {
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
   });
 
+  it("gives a place back early when the work leaves, once however often it says so", async () => {
+    const gate = new Admission(1);
+    const started: string[] = [];
+    let leave = () => {};
+    const writing = held(started, "writing");
+    const next = held(started, "next");
+    const after = held(started, "after");
+    const first = gate.run(false, (l) => {
+      leave = l;
+      return writing.work();
+    });
+    const second = gate.run(false, next.work);
+    const third = gate.run(false, after.work);
+    await settle();
+    expect(started).toEqual(["writing"]);
+    leave();
+    leave();
+    await settle();
+    // One place freed: the next starts, the one after still waits.
+    expect(started).toEqual(["writing", "next"]);
+    expect(gate.load).toEqual({ running: 1, waiting: 1 });
+    writing.finish();
+    await first;
+    expect(gate.load).toEqual({ running: 1, waiting: 1 });
+    next.finish();
+    await second;
+    after.finish();
+    expect(await third).toBe("after");
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+  });
+
   it("refuses a limit that would admit nothing", () => {
     expect(() => new Admission(0)).toThrow(RangeError);
     expect(() => new Admission(1.5)).toThrow(RangeError);
