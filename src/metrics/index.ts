@@ -67,7 +67,7 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
   let admission: () => { running: number; waiting: number } = () => ({ running: 0, waiting: 0 });
   new Gauge({
     name: "refund_updates_in_progress",
-    help: "Updates this process is working on now; at most a fixed number at once",
+    help: "Updates this process is reading and deciding now, at most twice its database connections; one whose write waits in the group commit, or that runs again because its chat changed, is not counted",
     registers: [registry],
     collect() {
       this.set(admission().running);
@@ -75,7 +75,7 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
   });
   new Gauge({
     name: "refund_updates_waiting",
-    help: "Updates this process has received and that wait for a place to be worked on (the staff's go first)",
+    help: "Updates this process has received and that wait for a place to be worked on (the staff group's and the configured admins' go first)",
     registers: [registry],
     collect() {
       this.set(admission().waiting);

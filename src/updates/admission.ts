@@ -5,7 +5,7 @@
  * the pool's queue and every turn of the event loop, so each one, a staff
  * member's button as much as a customer's message, takes as long as the whole
  * flood. Past the limit an update waits here for a place, costing nothing,
- * and urgent updates (the staff's) take the next free place before any other.
+ * and urgent updates take the next free place before any other.
  */
 export class Admission {
   readonly #limit: number;

@@ -48,7 +48,7 @@ export interface InboxOptions {
    * numbering waits for the ones before it (default ORDER_WAIT_MS; 0: never).
    */
   orderWaitMs?: number;
-  /** bounds the updates processed at once; the urgent ones (the staff's) go first */
+  /** bounds the updates processed at once; the urgent ones (the staff group's, the configured admins') go first */
   admission?: { gate: Admission; urgent: (inbound: Inbound) => boolean };
 }
 

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectPostgres, type Database, type PrismaClient } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
@@ -261,14 +262,14 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
         }),
     });
     const first = inbox.receive(textUpdate(1, 1, "first"));
-    await expect.poll(() => order).toEqual(["first"]);
+    await expect.poll(() => order, { timeout: 5_000 }).toEqual(["first"]);
     const customers = [
       inbox.receive(textUpdate(2, 2, "second")),
       inbox.receive(textUpdate(3, 3, "third")),
     ];
-    await expect.poll(() => gate.load).toEqual({ running: 1, waiting: 2 });
+    await expect.poll(() => gate.load, { timeout: 5_000 }).toEqual({ running: 1, waiting: 2 });
     const staff = inbox.receive(groupText(4, staffGroup, 7001, "staff"));
-    await expect.poll(() => gate.load).toEqual({ running: 1, waiting: 3 });
+    await expect.poll(() => gate.load, { timeout: 5_000 }).toEqual({ running: 1, waiting: 3 });
     expect(order).toEqual(["first"]);
     release();
     await Promise.all([first, staff, ...customers]);
@@ -296,6 +297,47 @@ if (databaseKinds.includes("postgres")) {
     afterEach(async () => {
       for (const d of extra.splice(0)) await d.close();
       await db.close();
+    });
+
+    it("gives an update's place back once its write waits in the group commit", async () => {
+      db = await createTestDatabase("postgres");
+      const gate = new Admission(1);
+      const started: string[] = [];
+      const inbox = new Inbox({
+        prisma: db.prisma,
+        logger,
+        onGiveUp: apologise,
+        admission: { gate, urgent: () => false },
+        handle: (store, inbound) => {
+          if (inbound.kind === "text") started.push(inbound.text);
+          return record(store, inbound);
+        },
+      });
+      await inbox.receive(textUpdate(1, 1, "first"));
+      // Another session holds chat 1's row: the next write to it waits on the database.
+      const holder = new pg.Client({ connectionString: db.url ?? "" });
+      await holder.connect();
+      try {
+        await holder.query("BEGIN");
+        await holder.query(`SELECT 1 FROM "Chat" WHERE "id" = 1 FOR UPDATE`);
+        let written = false;
+        const waiting = inbox.receive(textUpdate(2, 1, "waits")).then(() => {
+          written = true;
+        });
+        const other = inbox.receive(textUpdate(3, 2, "other chat"));
+        // With its place held to the end, the other chat would not start until the row is free.
+        await expect
+          .poll(() => started, { timeout: 5_000 })
+          .toEqual(["first", "waits", "other chat"]);
+        expect(written).toBe(false);
+        await holder.query("COMMIT");
+        await Promise.all([waiting, other]);
+      } finally {
+        await holder.end();
+      }
+      expect(await seen(db, 1)).toEqual(["first", "waits"]);
+      expect(await seen(db, 2)).toEqual(["other chat"]);
+      expect(gate.load).toEqual({ running: 0, waiting: 0 });
     });
 
     it("keeps one chat in order across two processes sharing the database", async () => {
