@@ -15,6 +15,7 @@ import { OutboxSender } from "../outbox/sender.ts";
 import { Erasures } from "../privacy/erasure.ts";
 import { Scheduler } from "../runtime/scheduler.ts";
 import { createStaffDesk } from "../staff/desk.ts";
+import { staffFirst } from "../staff/roles.ts";
 import { erasedStaffChats } from "../staff/show-case.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 import { Admission } from "../updates/admission.ts";
@@ -132,10 +133,7 @@ export function createCore(o: CoreOptions): Core {
     ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),
     admission: {
       gate: admission,
-      // Roles live in the database, read only once the update is admitted: what is known
-      // before is the staff group and the admins of the configuration.
-      urgent: (inbound) =>
-        inbound.chatId === o.config.staffChatId || o.config.adminIds.includes(inbound.from.id),
+      urgent: (inbound) => staffFirst(o.config, inbound),
     },
     ...(o.config.webhook === undefined ? {} : { orderWaitMs: o.config.webhook.orderWaitMs }),
     ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),

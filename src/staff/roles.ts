@@ -1,6 +1,7 @@
 import type { Config } from "../config/load.ts";
 import type { Role, User } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
+import type { Inbound } from "../updates/parse.ts";
 
 /**
  * Roles live in the database (User.role) and are read in the transaction of
@@ -36,6 +37,18 @@ export async function setRole(
     update: { role },
   });
   return { kind: "changed", role };
+}
+
+/**
+ * Whether an update goes before customers' for a place in the admission
+ * (src/updates/admission.ts): it comes from the staff group or from an admin
+ * of ADMIN_IDS. Roles in the database are read only once it is admitted.
+ */
+export function staffFirst(
+  config: Pick<Config, "staffChatId" | "adminIds">,
+  inbound: Pick<Inbound, "chatId" | "from">,
+): boolean {
+  return inbound.chatId === config.staffChatId || config.adminIds.includes(inbound.from.id);
 }
 
 /** Everyone who may act on cases, admins included. */
