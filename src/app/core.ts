@@ -58,8 +58,9 @@ const MINUTE = 60_000;
 /**
  * Updates processed at once: twice the pool's connections, so that one update
  * computes while another waits for the database; 10 cost throughput, 30–40
- * slowed the staff's presses (docs/benchmarks.md, where the staff's presses during a customers' flood
- * went from 0.36–0.62 s to 0.16–0.26 s at the 99th percentile with two processes).
+ * slowed the staff's presses. Measured in docs/benchmarks.md: with two
+ * processes, the staff's presses during a customers' flood went from 0.36–0.62 s
+ * to 0.16–0.26 s at the 99th percentile.
  */
 const UPDATES_AT_ONCE = 2 * POOL_CONNECTIONS;
 /** A person who asked to be forgotten is, within seconds of their last message leaving. */

@@ -20,10 +20,13 @@ export interface Metrics {
   /** missed-deadline alerts this process sent */
   deadlinesMissed(count: number): void;
   /** where this process's updates stand in its admission (src/updates/admission.ts), read at each scrape */
-  admitting(load: () => { running: number; waiting: number }): void;
+  admitting(load: () => AdmissionLoad): void;
   /** the Prometheus text exposition of every metric */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
+
+/** Updates being worked on, and waiting for a place, in this process's admission. */
+export type AdmissionLoad = { running: number; waiting: number };
 
 /** ok: processed; failed: an attempt threw (retried); given_up: set aside after the last try. */
 export type UpdateOutcome = "ok" | "failed" | "given_up";
@@ -64,7 +67,7 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
     help: "Missed-deadline alerts sent to staff by this process",
     registers: [registry],
   });
-  let admission: () => { running: number; waiting: number } = () => ({ running: 0, waiting: 0 });
+  let admission: () => AdmissionLoad = () => ({ running: 0, waiting: 0 });
   new Gauge({
     name: "refund_updates_in_progress",
     help: "Updates this process is reading and deciding now, at most twice its database connections; one whose write waits in the group commit, or that runs again because its chat changed, is not counted",
