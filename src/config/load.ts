@@ -8,7 +8,12 @@ export type LogLevel = Env["LOG_LEVEL"];
 export type BotFramework = Env["BOT_FRAMEWORK"];
 
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string }
+  | {
+      kind: "postgres";
+      url: string;
+      /** how long a connection or a statement may go unanswered before it is given up */
+      timeoutMs: number;
+    }
   | { kind: "pglite"; dataDir: string };
 
 /** The program's settings, parsed and checked once at start. */
@@ -93,7 +98,11 @@ export function parseConfig(
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     database:
       e.DATABASE_URL !== undefined
-        ? { kind: "postgres", url: e.DATABASE_URL }
+        ? {
+            kind: "postgres",
+            url: e.DATABASE_URL,
+            timeoutMs: e.DATABASE_TIMEOUT_SECONDS * 1000,
+          }
         : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
     adminIds: e.ADMIN_IDS,
     staffChatId: e.STAFF_CHAT_ID,

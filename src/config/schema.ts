@@ -118,6 +118,10 @@ export function configSchema(languages: readonly string[]) {
             "a postgresql:// URL, or unset for the embedded database",
           ),
       ),
+      DATABASE_TIMEOUT_SECONDS: z.preprocess(
+        blankToUndefined,
+        positiveWhole("seconds").max(300, "at most 300 seconds").default(10),
+      ),
       DATA_DIR: z.preprocess(blankToUndefined, z.string().default("./data")),
       ADMIN_IDS: commaList(telegramUserId),
       STAFF_CHAT_ID: optional(telegramChatId),

@@ -30,9 +30,13 @@ export interface QueryObserver {
 /** Connections each process keeps to PostgreSQL. */
 export const POOL_CONNECTIONS = 10;
 
+/** Idle time after which TCP starts asking whether the server is still there. */
+const KEEPALIVE_IDLE_MS = 10_000;
+
 /** Opens the configured database, applies pending migrations, and returns it. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
-  if (config.kind === "postgres") return connectPostgres(config.url, logger);
+  if (config.kind === "postgres")
+    return connectPostgres(config.url, { logger, timeoutMs: config.timeoutMs });
   const release = lockDataFolder(config.dataDir);
   try {
     const db = await connectPglite(new PGlite(config.dataDir), logger);
@@ -89,20 +93,34 @@ export async function connectPglite(
   };
 }
 
-/** Migrates a PostgreSQL database (one connection) and puts Prisma over a pool. */
+/**
+ * Migrates a PostgreSQL database (one connection) and puts Prisma over a pool.
+ * `timeoutMs` bounds how long a connection attempt, or a statement, may go
+ * unanswered: a server that vanished without closing its connections (a host
+ * restarted behind a network fault) would otherwise hold the updates waiting
+ * on them, and the places they took, for good.
+ */
 export async function connectPostgres(
   url: string,
-  logger?: Logger,
-  observer?: QueryObserver,
+  o: { logger?: Logger | undefined; observer?: QueryObserver | undefined; timeoutMs?: number } = {},
 ): Promise<Database> {
-  const client = new pg.Client({ connectionString: url });
+  const { logger, observer, timeoutMs } = o;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   await client.connect();
   try {
     await applyMigrations({ kind: "postgres", client }, { migrationsDir: MIGRATIONS_DIR, logger });
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: POOL_CONNECTIONS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_CONNECTIONS,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    // An idle connection to a vanished server is found and dropped by TCP itself.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+  });
   // An idle connection that the server closes (restart, failover) must not
   // crash the process; the pool replaces it on next use.
   pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));

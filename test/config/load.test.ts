@@ -49,6 +49,7 @@ describe("parseConfig", () => {
     expect(c.database).toEqual({
       kind: "postgres",
       url: "postgresql://bot@db.internal:5432/refunds",
+      timeoutMs: 10_000,
     });
     expect(c.adminIds).toEqual([11n, 22n, 33n]);
     expect(c.staffChatId).toBe(-1001234567890n);
@@ -70,6 +71,7 @@ describe("parseConfig", () => {
       HOLIDAYS: "2026-13-01",
       LOG_LEVEL: "loud",
       DATABASE_URL: "mysql://x",
+      DATABASE_TIMEOUT_SECONDS: "0",
     });
     const byName = (n: string) => p.filter((x) => x.startsWith(`${n}:`));
     for (const n of [
@@ -80,6 +82,7 @@ describe("parseConfig", () => {
       "HOLIDAYS",
       "LOG_LEVEL",
       "DATABASE_URL",
+      "DATABASE_TIMEOUT_SECONDS",
     ]) {
       expect(byName(n), n).toHaveLength(1);
     }
@@ -87,6 +90,9 @@ describe("parseConfig", () => {
       'DEFAULT_LANGUAGE: got "fr"; expected one of the languages under locales/: en, es, ru, uk',
     );
     expect(byName("TIME_ZONE")[0]).toContain('got "Mars/Olympus"');
+    expect(byName("DATABASE_TIMEOUT_SECONDS")[0]).toBe(
+      'DATABASE_TIMEOUT_SECONDS: got "0"; expected a positive number of seconds',
+    );
   });
 
   it("reads the evidence limits, defaults images and PDF, and names a bad one", () => {

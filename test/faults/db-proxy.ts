@@ -10,6 +10,13 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 export interface DbProxy {
   readonly port: number;
   cut(): void;
+  /**
+   * The server vanishes and nothing tells the program (a host restarted behind
+   * a network fault): every connection, open or new, stays open and is never
+   * answered. `restore()` lets new connections through; the silenced ones stay
+   * silent, as connections to a server that forgot them do.
+   */
+  silence(): void;
   restore(): void;
   /**
    * Cuts as `cut()` does once PostgreSQL first answers on the connection that
@@ -25,7 +32,17 @@ export interface DbProxy {
 
 export async function startDbProxy(target: { host: string; port: number }): Promise<DbProxy> {
   const open = new Set<Socket>();
-  let down = false;
+  /** the program's ends of the open connections */
+  const clients = new Set<Socket>();
+  /** the program's ends of the connections that will never be answered */
+  const silent = new Set<Socket>();
+  let mode: "up" | "down" | "silent" = "up";
+  const mute = (client: Socket) => {
+    silent.add(client);
+    client.removeAllListeners("data");
+    client.on("data", () => {}).on("error", () => {});
+    client.resume();
+  };
   let armed: { marker: string; fire(): void } | undefined;
   /** prepared statements' texts by name, from every connection's Parse messages */
   const prepared = new Map<string, string>();
@@ -34,14 +51,21 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
       ? (prepared.get(message.statement)?.includes(marker) ?? false)
       : message.text.includes(marker);
   const server: Server = createServer((client) => {
-    if (down) {
+    if (mode === "down") {
       client.destroy();
+      return;
+    }
+    if (mode === "silent") {
+      mute(client);
       return;
     }
     const upstream = createConnection(target);
     open.add(client);
     open.add(upstream);
+    clients.add(client);
     const drop = () => {
+      if (silent.has(client)) return;
+      clients.delete(client);
       client.destroy();
       upstream.destroy();
       open.delete(client);
@@ -74,15 +98,24 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   const cut = () => {
-    down = true;
+    mode = "down";
     for (const s of open) s.destroy();
     open.clear();
+    clients.clear();
   };
   return {
     port: address.port,
     cut,
+    silence() {
+      mode = "silent";
+      // The program's ends are kept (muted) and the server's closed, so it forgets them.
+      for (const c of clients) mute(c);
+      for (const s of open) if (!silent.has(s)) s.destroy();
+      open.clear();
+      clients.clear();
+    },
     restore() {
-      down = false;
+      mode = "up";
     },
     cutAfterStatement(marker) {
       return new Promise((fire) => {
@@ -91,6 +124,7 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
     },
     async close() {
       cut();
+      for (const s of silent) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -16,6 +16,10 @@ import { type Attempt, type Program, startProgram } from "./harness.ts";
  */
 const SAM = 901;
 const CUT_MS = 3_000;
+/** DATABASE_TIMEOUT_SECONDS here: a silent database must be given up on well within the test's time. */
+const DB_TIMEOUT_S = 2;
+/** long enough for a delivery to be given up on twice, each attempt a read and a store that time out */
+const SILENT_MS = 6 * DB_TIMEOUT_S * 1000;
 /** what the program sends only through its outbox (src/outbox/write.ts) */
 const OUTBOX_METHODS = new Set([
   "sendMessage",
@@ -50,7 +54,10 @@ function buttonData(m: Accepted | undefined): string[] {
 describe.skipIf(TEST_DATABASE_URL === undefined)("a staff member's press, database cut", () => {
   let program: Program;
   beforeAll(async () => {
-    program = await startProgram("postgres", STAFF_ENV);
+    program = await startProgram("postgres", {
+      ...STAFF_ENV,
+      DATABASE_TIMEOUT_SECONDS: String(DB_TIMEOUT_S),
+    });
     await makeStaff(db().prisma, SAM);
   }, 60_000);
   afterAll(async () => {
@@ -223,4 +230,38 @@ describe.skipIf(TEST_DATABASE_URL === undefined)("a staff member's press, databa
     const restoredAt = Date.now();
     await expectMovedOnce(p, await delivering, restoredAt);
   }, 60_000);
+
+  it("the database vanishes without a word, its connections never answered: 503 in bounded time, no update holds its place for good, then the case moves once", async () => {
+    const p = await awaitingConfirm(2003);
+    // What /start brings when nothing goes wrong, to hold the customers' greetings to.
+    const control = 2_999;
+    expect(
+      (await program.telegram.redeliver(program.telegram.text(control, "/start"))).at(-1)?.status,
+    ).toBe(200);
+    await until("the control's greeting", async () => (await unsent()) === 0);
+    const greeting = calls("sendMessage", control).length;
+    proxy().silence();
+    const delivering = program.telegram.redeliver(p.press);
+    // More customers than a process works on at once: were their places held for good, the
+    // press and every later update would wait behind them.
+    const customers = Array.from({ length: 24 }, (_, i) => 3_000 + i);
+    const greetings = customers.map((c) =>
+      program.telegram.redeliver(program.telegram.text(c, "/start")),
+    );
+    await sleep(SILENT_MS);
+    expect(await program.health(), "/healthz while the database is silent").toBe(503);
+    proxy().restore();
+    const restoredAt = Date.now();
+    for (const [i, attempts] of (await Promise.all(greetings)).entries()) {
+      expect(attempts[0]?.status, `customer ${customers[i]}'s first delivery`).toBe(503);
+      expect(attempts[0]?.answeredAt ?? 0).toBeLessThan(restoredAt);
+      expect(attempts.at(-1)?.status).toBe(200);
+    }
+    await until("every customer greeted", () =>
+      customers.every((c) => calls("sendMessage", c).length > 0),
+    );
+    await expectMovedOnce(p, await delivering, restoredAt);
+    for (const c of customers)
+      expect(calls("sendMessage", c), `customer ${c}`).toHaveLength(greeting);
+  }, 90_000);
 });

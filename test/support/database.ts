@@ -65,7 +65,7 @@ export async function createTestDatabase(
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(TEST_DATABASE_URL, name);
-  const db = await connectPostgres(url, undefined, observer);
+  const db = await connectPostgres(url, { observer });
   return {
     ...db,
     url,
