@@ -16,7 +16,13 @@ import {
 } from "../../machines/refund/step.ts";
 import { attachToDraft, draftCount, dropDrafts, linkDrafts } from "../cases/evidence.ts";
 import { submitCase } from "../cases/submit.ts";
-import { type ChatContext, direct, inTransaction, type Plan } from "../chat/context.ts";
+import {
+  type ChatContext,
+  direct,
+  inTransaction,
+  oneStatement,
+  type Plan,
+} from "../chat/context.ts";
 import type { RefundConversations } from "../chat/customer.ts";
 import { sayRefusedFile } from "../chat/evidence.ts";
 import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
@@ -229,12 +235,20 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     return applying(r, "ok");
   }
 
-  /** The evidence question's buttons: the answer is how many files are kept, which only the database knows. */
+  /**
+   * The evidence question's buttons: the answer is how many files are kept,
+   * which only the database knows. The count (which also drops an earlier
+   * request's leftovers) gives the same when run again, and the step it
+   * leads to, the summary, writes no rows of its own: no transaction.
+   */
   function answerEvidence(event: Choose & { now: number }): Plan<"ok" | "stale"> {
-    return inTransaction(async (ctx) => {
+    return oneStatement(async (ctx) => {
       if (ctx.conversation === null) return "stale";
       const count = await draftCount(ctx.tx, ctx.chatId, ctx.conversation.createdAt);
-      return advance(ctx, { ...event, v: String(count) }).run(ctx);
+      const next = advance(ctx, { ...event, v: String(count) });
+      if (next.needs === "transaction")
+        throw new Error("the evidence answer led to a step that needs a transaction");
+      return next.run(ctx);
     });
   }
 

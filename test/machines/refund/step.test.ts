@@ -245,6 +245,14 @@ describe("the evidence question", () => {
       valueParams: { count: 3 },
     });
   });
+  it("leads to the summary with no outcome, whatever the count: the answer needs no transaction", () => {
+    for (const v of ["skip", "0", "1", "5", "50", "1000"]) {
+      const c = converse([...ELIGIBLE, choose("evidence", v)]);
+      // A count past the machine's bounds is asked again.
+      expect(c.at.at(-1), v).toBe(v === "1000" ? "ask.evidence" : "summary");
+      expect(c.outcomes, v).toEqual([]);
+    }
+  });
   it("refuses typed text and counts that are not a count", () => {
     const c = converse([...ELIGIBLE, text("here you go"), choose("evidence", "-1")]);
     expect(c.replies.slice(-4).map((r) => r.key)).toEqual([
