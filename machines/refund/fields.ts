@@ -183,11 +183,17 @@ function isIsoCurrency(code: string): boolean {
   return isoCurrencies.has(code);
 }
 
+/** Digits after the point, by currency: a NumberFormat costs more to build than a step. */
+const minorDigits = new Map<string, number>();
 function minorUnits(currency: string): number {
-  return (
-    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    minorDigits.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Largest amount a conversation accepts (in major units); anything above goes to a person. */

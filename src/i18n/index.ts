@@ -104,13 +104,25 @@ export function createI18n(options: CreateI18nOptions): I18n {
   const supported = new Set(languages);
   const isSupported = (lang: string | undefined): boolean =>
     lang !== undefined && supported.has(baseLanguage(lang));
+  // The resources are fixed at start, so a key without parameters always reads the
+  // same: a button's label, a field's name. Kept per supported language only.
+  const plain = new Map<string, string>();
 
   return {
     languages,
     namespaces,
     fallbackLanguage: options.fallbackLanguage,
     t(lang, key, params) {
-      return instance.t(key, { ...params, lng: isSupported(lang) ? baseLanguage(lang) : lang });
+      if (!isSupported(lang)) return instance.t(key, { ...params, lng: lang });
+      const lng = baseLanguage(lang);
+      if (params !== undefined) return instance.t(key, { ...params, lng });
+      const cacheKey = `${lng}:${key}`;
+      let text = plain.get(cacheKey);
+      if (text === undefined) {
+        text = instance.t(key, { lng });
+        plain.set(cacheKey, text);
+      }
+      return text;
     },
     exists(lang, key) {
       return instance.exists(key, { lng: baseLanguage(lang), fallbackLng: false });

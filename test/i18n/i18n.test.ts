@@ -52,6 +52,14 @@ describe("createI18n", () => {
     expect(i18n.t("en", "hi", { name: "Ann" })).toBe("Hi Ann");
   });
 
+  it("a key read without parameters stays in its language however often and in whatever order it is read", () => {
+    const reads = ["ru", "en", "ru-RU", "en", "ru"].map((l) => i18n.t(l, "faq:title"));
+    expect(reads).toEqual(["Вопросы", "FAQ", "Вопросы", "FAQ", "Вопросы"]);
+    // The same key with parameters is not taken from what was read without them.
+    expect(i18n.t("en", "hi")).toBe("Hi {{name}}");
+    expect(i18n.t("en", "hi", { name: "Ann" })).toBe("Hi Ann");
+  });
+
   it("applies each language's plural rules", () => {
     expect([1, 2, 5, 21, 11].map((count) => i18n.t("ru", "days", { count }))).toEqual([
       "1 день",
