@@ -238,18 +238,22 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   /**
    * The evidence question's buttons: the answer is how many files are kept,
    * which only the database knows. The count (which also drops an earlier
-   * request's leftovers) gives the same when run again, and the step it
-   * leads to, the summary, writes no rows of its own: no transaction.
+   * request's leftovers) gives the same when run again. Whether the step then
+   * writes rows of its own does not hang on the count (a refusal hangs on
+   * the moment of the press: the time limit), so the step tried with no
+   * files says whether the answer needs a transaction; most need none.
    */
-  function answerEvidence(event: Choose & { now: number }): Plan<"ok" | "stale"> {
-    return oneStatement(async (ctx) => {
-      if (ctx.conversation === null) return "stale";
+  function answerEvidence(ctx: ChatContext, event: Choose & { now: number }): Plan<"ok" | "stale"> {
+    const needs = advance(ctx, { ...event, v: "0" }).needs;
+    const answer = async (ctx: ChatContext) => {
+      if (ctx.conversation === null) return "stale" as const;
       const count = await draftCount(ctx.tx, ctx.chatId, ctx.conversation.createdAt);
       const next = advance(ctx, { ...event, v: String(count) });
-      if (next.needs === "transaction")
-        throw new Error("the evidence answer led to a step that needs a transaction");
+      if (next.needs === "transaction" && needs !== "transaction")
+        throw new Error("the evidence answer's step came to need a transaction with the count");
       return next.run(ctx);
-    });
+    };
+    return needs === "transaction" ? inTransaction(answer) : oneStatement(answer);
   }
 
   return {
@@ -329,7 +333,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       if (!parsed.success) return STALE;
       const event = { ...parsed.data, now };
       return event.type === "choose" && event.q === "evidence"
-        ? answerEvidence(event)
+        ? answerEvidence(ctx, event)
         : advance(ctx, event);
     },
     cancel(ctx) {

@@ -123,6 +123,33 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     expect(summary.at(-1)?.text).toContain("Files: 1 file");
   });
 
+  it("pressed once the time limit has passed, the answer records the refusal with the request's end", async () => {
+    const dan = bot.customer(3109, "en");
+    const asked = await toEvidence(dan);
+    // As if the customer had been asked 40 days ago, the problem that day: the press comes
+    // past the monthly limit (E1), which is checked at the moment of the press.
+    const row = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3109n } });
+    const stored = row.snapshot as {
+      snapshot: { context: { now: number; answers: Record<string, string> } };
+    };
+    const { context } = stored.snapshot;
+    expect(Object.keys(context.answers)).toContain("problem_date");
+    context.now -= 40 * 86_400_000;
+    context.answers.problem_date = new Date(context.now).toISOString().slice(0, 10);
+    await bot.db.prisma.conversation.update({
+      where: { chatId: 3109n },
+      data: { snapshot: stored },
+    });
+    const refused = (await pressWith(dan, asked, '"q":"evidence","v":"skip"')).replies;
+    expect(refused.map((r) => r.text).join("\n")).toMatch(/last calendar month.*\(clause E1\)/s);
+    expect(await bot.db.prisma.decision.count({ where: { userId: 3109n } })).toBe(1);
+    const after = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3109n } });
+    expect((after.snapshot as { snapshot: { value: unknown } }).snapshot.value).toBe("refused");
+    expect(
+      await bot.db.prisma.inboundUpdate.count({ where: { lane: 3109n, error: { not: null } } }),
+    ).toBe(0);
+  });
+
   it("skipping shows no files; a new request leaves the files of the one it replaces behind", async () => {
     const cid = bot.customer(3103, "en");
     await toEvidence(cid);

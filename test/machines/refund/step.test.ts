@@ -245,12 +245,38 @@ describe("the evidence question", () => {
       valueParams: { count: 3 },
     });
   });
-  it("leads to the summary with no outcome, whatever the count: the answer needs no transaction", () => {
-    for (const v of ["skip", "0", "1", "5", "50", "1000"]) {
-      const c = converse([...ELIGIBLE, choose("evidence", v)]);
-      // A count past the machine's bounds is asked again.
-      expect(c.at.at(-1), v).toBe(v === "1000" ? "ask.evidence" : "summary");
-      expect(c.outcomes, v).toEqual([]);
+  it("has an outcome or not whatever the count: none in time, a refusal once the time limit passed", () => {
+    // 23:20 in Berlin, the problem a month back to the day: in time until midnight (E1).
+    const evening = Date.UTC(2026, 10, 20, 22, 20);
+    const c = converse(
+      [
+        choose("want", "balance"),
+        choose("service", "one_time"),
+        choose("what", "not_provided"),
+        text("2026-10-20"),
+        ...COLLECT_BALANCE.slice(0, -2),
+        choose("comment", "skip"),
+      ],
+      { now: evening },
+    );
+    if (c.last.kind !== "ok") throw new Error(c.last.kind);
+    expect(stateOf(c.last)).toBe("ask.evidence");
+    const persisted = c.last.persisted;
+    const press = (v: string, at: number) => step(persisted, { ...choose("evidence", v), now: at });
+    // Pressed after midnight, 45 minutes later: refused.
+    const afterMidnight = evening + 45 * 60_000;
+    const refusal = press("0", afterMidnight);
+    if (refusal.kind !== "ok") throw new Error(refusal.kind);
+    expect(refusal.outcome?.kind).toBe("not_eligible");
+    for (const v of ["skip", "0", "1", "5", "50"]) {
+      const inTime = press(v, evening + 20 * 60_000);
+      if (inTime.kind !== "ok") throw new Error(inTime.kind);
+      expect(stateOf(inTime), v).toBe("summary");
+      expect(inTime.outcome, v).toBeNull();
+      const late = press(v, afterMidnight);
+      if (late.kind !== "ok") throw new Error(late.kind);
+      expect(stateOf(late), v).toBe("refused");
+      expect(late.outcome, v).toEqual(refusal.outcome);
     }
   });
   it("refuses typed text and counts that are not a count", () => {
