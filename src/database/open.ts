@@ -30,8 +30,20 @@ export interface QueryObserver {
 /** Connections each process keeps to PostgreSQL. */
 export const POOL_CONNECTIONS = 10;
 
-/** Idle time after which TCP starts asking whether the server is still there. */
-const KEEPALIVE_IDLE_MS = 10_000;
+/** What pg rejects a statement with when `query_timeout` passed. */
+const READ_TIMEOUT = "Query read timeout";
+
+/**
+ * Closes a connection whose statement timed out on our side: the server may
+ * still be running it, inside a transaction, and the pool would hand the
+ * connection to the next caller as it is (Prisma gives a transaction's
+ * connection back as sound after a ROLLBACK that could not be sent), who
+ * would then write into that transaction. Closed, it is never handed out
+ * again, and the server rolls its transaction back.
+ */
+function closeIfTimedOut(client: pg.PoolClient, err: unknown): void {
+  if (err instanceof Error && err.message === READ_TIMEOUT) void client.end().catch(() => {});
+}
 
 /** Opens the configured database, applies pending migrations, and returns it. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
@@ -117,23 +129,28 @@ export async function connectPostgres(
     max: POOL_CONNECTIONS,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
-    // An idle connection to a vanished server is found and dropped by TCP itself.
-    keepAlive: true,
-    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
   });
   // An idle connection that the server closes (restart, failover) must not
   // crash the process; the pool replaces it on next use.
   pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));
-  if (observer !== undefined) {
-    pool.on("connect", (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...args: unknown[]) => {
-        const q = args[0];
-        observer.onQuery(typeof q === "string" ? q : String((q as { text?: unknown }).text));
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const q = args[0];
+      observer?.onQuery(typeof q === "string" ? q : String((q as { text?: unknown }).text));
+      const done = args.at(-1);
+      if (typeof done === "function") {
+        args[args.length - 1] = (err: unknown, result: unknown) => {
+          closeIfTimedOut(client, err);
+          (done as (err: unknown, result: unknown) => void)(err, result);
+        };
         return query(...args);
-      };
-    });
-  }
+      }
+      const result = query(...args);
+      if (result instanceof Promise) result.catch((err: unknown) => closeIfTimedOut(client, err));
+      return result;
+    };
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

@@ -2,8 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../../src/database/open.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+import { connectPostgres, type Database, openDatabase } from "../../src/database/open.ts";
+import {
+  createTestDatabase,
+  databaseKinds,
+  TEST_DATABASE_URL,
+  type TestDatabase,
+} from "../support/database.ts";
 
 describe("openDatabase (embedded)", () => {
   const opened: Database[] = [];
@@ -65,4 +70,35 @@ describe.each(databaseKinds)("the data model on %s", (kind) => {
     expect((await store()).count).toBe(1);
     expect((await store()).count).toBe(0);
   });
+});
+
+// The pool over the live server, through which a slow statement is given up (DATABASE_TIMEOUT_SECONDS).
+describe.skipIf(TEST_DATABASE_URL === undefined)("a statement PostgreSQL is slow to answer", () => {
+  it("is given up after the timeout, and its transaction's connection is closed, not handed to the next caller", async () => {
+    const db = await createTestDatabase("postgres");
+    const timed = await connectPostgres(db.url ?? "", { timeoutMs: 500 });
+    try {
+      await expect(
+        timed.prisma.$transaction(async (tx) => {
+          await tx.chat.create({ data: { id: 1n, version: 1 } });
+          await tx.$queryRaw`SELECT pg_sleep(1.5)`;
+        }),
+      ).rejects.toThrow();
+      // The server finishes the statement meanwhile: its transaction must not live on.
+      await new Promise((r) => setTimeout(r, 1_500));
+      for (const id of [2n, 3n, 4n, 5n])
+        await timed.prisma.chat.create({ data: { id, version: 1 } });
+      // Seen from another session: what came after committed; the abandoned transaction did not.
+      const seen = await db.prisma.chat.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+      expect(seen.map((c) => c.id)).toEqual([2n, 3n, 4n, 5n]);
+      const inTransaction = () =>
+        db.prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+      expect((await inTransaction())[0]?.n).toBe(0);
+    } finally {
+      await timed.close();
+      await db.close();
+    }
+  }, 30_000);
 });

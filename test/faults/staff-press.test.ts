@@ -18,8 +18,11 @@ const SAM = 901;
 const CUT_MS = 3_000;
 /** DATABASE_TIMEOUT_SECONDS here: a silent database must be given up on well within the test's time. */
 const DB_TIMEOUT_S = 2;
-/** long enough for a delivery to be given up on twice, each attempt a read and a store that time out */
-const SILENT_MS = 6 * DB_TIMEOUT_S * 1000;
+/**
+ * Long enough for a delivery to be given up on twice: an attempt is a read and a store that
+ * time out, each waiting up to a timeout for a connection first.
+ */
+const SILENT_MS = 10 * DB_TIMEOUT_S * 1000;
 /** what the program sends only through its outbox (src/outbox/write.ts) */
 const OUTBOX_METHODS = new Set([
   "sendMessage",
