@@ -33,6 +33,21 @@ export const POOL_CONNECTIONS = 10;
 /** What pg rejects a statement with when `query_timeout` passed. */
 const READ_TIMEOUT = "Query read timeout";
 
+/** What pg and its pool say when the server did not answer within the timeout. */
+const UNANSWERED = new Set([
+  READ_TIMEOUT,
+  "timeout exceeded when trying to connect",
+  "Connection terminated due to connection timeout",
+]);
+
+/**
+ * Whether `err` says the database did not answer in time: an outage, as a
+ * refused connection is, and not a fault of what was being done.
+ */
+export function unanswered(err: unknown): boolean {
+  return err instanceof Error && UNANSWERED.has(err.message);
+}
+
 /**
  * Closes a connection whose statement timed out on our side: the server may
  * still be running it, inside a transaction, and the pool would hand the

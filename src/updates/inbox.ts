@@ -1,7 +1,7 @@
 import type { DriverQuery } from "../database/driver.ts";
 import { Prisma } from "../database/generated/client.ts";
 import { viaDriver } from "../database/hot-query.ts";
-import type { PrismaClient, Tx } from "../database/open.ts";
+import { type PrismaClient, type Tx, unanswered } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
 import type { Admission } from "./admission.ts";
@@ -243,7 +243,8 @@ export class Inbox {
     try {
       handled = await this.#process(inbound);
     } catch (err) {
-      failed = errorText(err);
+      // A database that did not answer in time is no fault of the update: no attempt counted.
+      failed = unanswered(err) ? undefined : errorText(err);
       this.#o.logger.warn(
         { err, updateId: inbound.updateId },
         "processing an update failed; storing it to retry",
@@ -428,6 +429,9 @@ export class Inbox {
       // "behind": an earlier update was stored meanwhile; the next round takes it.
       return rows.length > 1 || handled === "behind";
     } catch (err) {
+      // A database that did not answer in time is an outage, not this update's fault: the
+      // lane is tried again later, and the update keeps its attempts.
+      if (unanswered(err)) throw err;
       const last = row.attempts + 1 >= MAX_ATTEMPTS;
       this.#o.onHandled?.(
         inbound.kind,

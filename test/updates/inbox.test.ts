@@ -196,6 +196,37 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(await seen(db, 7)).toEqual(["sorry"]);
   });
 
+  it("counts no attempt while the database does not answer in time: an outage, tried again until it answers", async () => {
+    db = await createTestDatabase(kind);
+    // More unanswered tries than the attempts an update is given before it is set aside.
+    let unanswered = 4;
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      logger,
+      onGiveUp: apologise,
+      handle: (store, inbound) => {
+        if (unanswered-- > 0) return Promise.reject(new Error("Query read timeout"));
+        return record(store, inbound);
+      },
+    });
+    try {
+      await inbox.accept(textUpdate(1, 9, "still there?"), "webhook");
+      const stored = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+      expect(stored.attempts).toBe(0);
+      // The lane is tried again with backoff (0.25, 0.5, 1 s) until the handler gets through.
+      for (let waited = 0; (await seen(db, 9)).length === 0 && waited < 10_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await seen(db, 9)).toEqual(["still there?"]);
+      const row = await db.prisma.inboundUpdate.findUniqueOrThrow({ where: { updateId: 1n } });
+      expect({ attempts: row.attempts, processed: row.processedAt !== null }).toEqual({
+        attempts: 0,
+        processed: true,
+      });
+    } finally {
+      inbox.stop();
+    }
+  });
+
   it("fails a webhook's request when its update can be neither processed nor stored", async () => {
     db = await createTestDatabase(kind);
     const down = async () => {
