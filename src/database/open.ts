@@ -60,6 +60,30 @@ function closeIfTimedOut(client: pg.PoolClient, err: unknown): void {
   if (err instanceof Error && err.message === READ_TIMEOUT) void client.end().catch(() => {});
 }
 
+/**
+ * Puts itself between a pooled connection and its statements, whether called
+ * with a callback (pg's pool) or for a promise (Prisma's adapter): tells the
+ * observer of each, and closes the connection when one timed out.
+ */
+function watchStatements(client: pg.PoolClient, observer: QueryObserver | undefined): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const q = args[0];
+    observer?.onQuery(typeof q === "string" ? q : String((q as { text?: unknown }).text));
+    const done = args.at(-1);
+    if (typeof done !== "function") {
+      const result = query(...args);
+      if (result instanceof Promise) result.catch((err: unknown) => closeIfTimedOut(client, err));
+      return result;
+    }
+    args[args.length - 1] = (err: unknown, result: unknown) => {
+      closeIfTimedOut(client, err);
+      (done as (err: unknown, result: unknown) => void)(err, result);
+    };
+    return query(...args);
+  };
+}
+
 /** Opens the configured database, applies pending migrations, and returns it. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   if (config.kind === "postgres")
@@ -148,24 +172,7 @@ export async function connectPostgres(
   // An idle connection that the server closes (restart, failover) must not
   // crash the process; the pool replaces it on next use.
   pool.on("error", (err) => logger?.warn({ err }, "idle database connection lost"));
-  pool.on("connect", (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]) => {
-      const q = args[0];
-      observer?.onQuery(typeof q === "string" ? q : String((q as { text?: unknown }).text));
-      const done = args.at(-1);
-      if (typeof done === "function") {
-        args[args.length - 1] = (err: unknown, result: unknown) => {
-          closeIfTimedOut(client, err);
-          (done as (err: unknown, result: unknown) => void)(err, result);
-        };
-        return query(...args);
-      }
-      const result = query(...args);
-      if (result instanceof Promise) result.catch((err: unknown) => closeIfTimedOut(client, err));
-      return result;
-    };
-  });
+  pool.on("connect", (client) => watchStatements(client, observer));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
