@@ -623,7 +623,8 @@ async function check(
     const chatId = BigInt(c.id);
     const cases = await prisma.refundCase.findMany({
       where: { customerId: chatId },
-      include: { events: true },
+      // In the order written: without it, rows come in the order the table holds them.
+      include: { events: { orderBy: { id: "asc" } } },
     });
     // No case lost, none created twice; the audit log has the submission.
     if (cases.length !== 1) problem(`customer ${c.id}: ${cases.length} cases`);

@@ -187,7 +187,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     // What an audit needs: both requests, withdrawn where open, with clauses, amounts and history.
     const kept = await bot.db.prisma.refundCase.findMany({
       where: { id: { in: [balance, payout] } },
-      include: { events: true },
+      include: { events: { orderBy: { id: "asc" } } },
       orderBy: { id: "asc" },
     });
     expect(kept.map((c) => c.status)).toEqual(["withdrawn", "withdrawn"]);
