@@ -104,23 +104,52 @@ export async function readChatState(
   key: ChatKey,
   run: HotQuery = viaPrisma(db),
 ): Promise<ChatState> {
-  const rows = await run<StateRow>(Prisma.sql`
+  const [state] = await readChatStates(db, [key], run);
+  if (state === undefined) throw new Error("the chat state query returned no row");
+  return state;
+}
+
+/**
+ * Reads several chats' states in one statement (src/updates/read-batch.ts),
+ * in the order of `keys`: each row is read as `readChatState` reads it alone.
+ */
+export async function readChatStates(
+  db: Tx,
+  keys: readonly ChatKey[],
+  run: HotQuery = viaPrisma(db),
+): Promise<ChatState[]> {
+  const input = keys.map((k) => ({
+    lane: String(k.lane),
+    chatId: String(k.chatId),
+    userId: String(k.userId),
+    updateId: String(k.updateId),
+  }));
+  const rows = await run<StateRow & { ord: number }>(Prisma.sql`
+    WITH input AS (
+      SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id,
+             (t.e->>'userId')::bigint AS user_id, (t.e->>'updateId')::bigint AS update_id, t.ord
+      FROM jsonb_array_elements(${JSON.stringify(input)}::jsonb) WITH ORDINALITY AS t(e, ord)
+    )
     SELECT
+      input.ord::int AS "ord",
       g."version" AS "gateVersion",
-      EXISTS (SELECT 1 FROM "InboundUpdate" i
-              WHERE i."updateId" = ${key.updateId} AND i."processedAt" IS NOT NULL) AS "processed",
-      EXISTS (SELECT 1 FROM "InboundUpdate" i
-              WHERE i."lane" = ${key.lane} AND i."processedAt" IS NULL
-                AND i."updateId" < ${key.updateId}) AS "earlierPending",
-      (EXISTS (SELECT 1 FROM "Handoff" h
-               WHERE h."customerId" = ${key.userId} AND h."status" = 'awaiting')
-       OR EXISTS (SELECT 1 FROM "RefundCase" rc
-                  WHERE rc."customerId" = ${key.userId} AND rc."status" = 'needs_info'))
+      -- Each a lookup per chat: as EXISTS, the planner, which takes the input for
+      -- 100 chats, may hash the whole table instead (4 ms on a small one).
+      (SELECT true FROM "InboundUpdate" i
+       WHERE i."updateId" = input.update_id AND i."processedAt" IS NOT NULL LIMIT 1) IS NOT NULL
+        AS "processed",
+      (SELECT true FROM "InboundUpdate" i
+       WHERE i."lane" = input.lane AND i."processedAt" IS NULL
+         AND i."updateId" < input.update_id LIMIT 1) IS NOT NULL AS "earlierPending",
+      ((SELECT true FROM "Handoff" h
+        WHERE h."customerId" = input.user_id AND h."status" = 'awaiting' LIMIT 1) IS NOT NULL
+       OR (SELECT true FROM "RefundCase" rc
+           WHERE rc."customerId" = input.user_id AND rc."status" = 'needs_info' LIMIT 1) IS NOT NULL)
         AS "awaitingWords",
       -- The conditions of the partial index of pending heads, so the count reads only
       -- this chat's unsent messages, not its whole history (button answers are no backlog).
       (SELECT count(*) FROM (SELECT 1 FROM "OutboxMessage" o
-                              WHERE o."chatId" = ${key.chatId} AND o."status" = 'pending'
+                              WHERE o."chatId" = input.chat_id AND o."status" = 'pending'
                                 AND o."method" <> 'answerCallbackQuery'
                               LIMIT ${BACKLOG_CAP}) b)::int AS "backlog",
       u."id"::text AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
@@ -132,12 +161,25 @@ export async function readChatState(
       c."version" AS "c_version", ${ms("c", "lastActivityAt")} AS "c_lastActivityAt",
       ${ms("c", "remindedAt")} AS "c_remindedAt", ${ms("c", "createdAt")} AS "c_createdAt",
       ${ms("c", "updatedAt")} AS "c_updatedAt"
-    FROM (SELECT 1) AS one
-    LEFT JOIN "Chat" g ON g."id" = ${key.lane}
-    LEFT JOIN "User" u ON u."id" = ${key.userId}
-    LEFT JOIN "Conversation" c ON c."chatId" = ${key.chatId}`);
-  const r = rows[0];
-  if (r === undefined) throw new Error("the chat state query returned no row");
+    FROM input
+    -- LIMIT keeps each a lookup by key too: as plain joins, the planner may hash whole tables.
+    LEFT JOIN LATERAL (SELECT * FROM "Chat" WHERE "id" = input.lane LIMIT 1) g ON true
+    LEFT JOIN LATERAL (SELECT * FROM "User" WHERE "id" = input.user_id LIMIT 1) u ON true
+    LEFT JOIN LATERAL (SELECT * FROM "Conversation" WHERE "chatId" = input.chat_id LIMIT 1) c
+      ON true`);
+  const states = new Map<number, ChatState>();
+  for (const r of rows) {
+    const key = keys[r.ord - 1];
+    if (key !== undefined) states.set(r.ord - 1, toState(key, r));
+  }
+  return keys.map((_, i) => {
+    const state = states.get(i);
+    if (state === undefined) throw new Error("the chat state query returned no row for a chat");
+    return state;
+  });
+}
+
+function toState(key: ChatKey, r: StateRow): ChatState {
   const user: User | null =
     r.u_id === null
       ? null
@@ -269,8 +311,8 @@ export type Needs = "direct" | "statement" | "transaction";
 export interface ChatStore {
   /** the client itself, or the update's transaction */
   readonly db: Tx;
-  /** how the chat's read runs, when not through `db` (the driver, outside transactions) */
-  readonly hot?: HotQuery;
+  /** reads the update's chat (batched with other chats' reads when not in a transaction) */
+  read(key: ChatKey): Promise<ChatState>;
   readonly inTransaction: boolean;
   /** writes the update's effects (batched with other chats' when not in a transaction) */
   write(w: ChatWrite): Promise<boolean>;
@@ -298,7 +340,7 @@ export async function processInChat(
   act: (state: ChatState, now: Date) => Promise<Acted>,
   failure?: Failure,
 ): Promise<Handled> {
-  const state = await readChatState(store.db, key, store.hot);
+  const state = await store.read(key);
   if (state.processed) return "duplicate";
   if (state.earlierPending && failure === undefined) return "behind";
   const now = new Date();

@@ -5,9 +5,10 @@ import { type PrismaClient, type Tx, unanswered } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { scrubString } from "../logging/redact.ts";
 import type { Admission } from "./admission.ts";
-import { type ChatStore, type Handled, writeChatState } from "./chat-state.ts";
+import { type ChatStore, type Handled, readChatState, writeChatState } from "./chat-state.ts";
 import { Lanes } from "./lanes.ts";
 import { type Ignored, type Inbound, parseUpdate } from "./parse.ts";
+import { ChatReadBatch } from "./read-batch.ts";
 import { UpdateSequence } from "./sequence.ts";
 import { ChatChanged } from "./signals.ts";
 import { ChatWriteBatch } from "./write-batch.ts";
@@ -113,12 +114,13 @@ export class Inbox {
     this.#o = options;
     this.#sequence = new UpdateSequence(options.orderWaitMs ?? ORDER_WAIT_MS);
     const hot = options.driver === undefined ? undefined : viaDriver(options.driver);
-    const batch = new ChatWriteBatch(options.prisma, hot);
+    const reads = new ChatReadBatch(options.prisma, hot);
+    const writes = new ChatWriteBatch(options.prisma, hot);
     this.#direct = {
       db: options.prisma,
-      ...(hot === undefined ? {} : { hot }),
       inTransaction: false,
-      write: (w) => batch.write(w),
+      read: (key) => reads.read(key),
+      write: (w) => writes.write(w),
       transaction: (run) =>
         options.prisma.$transaction((tx) => run(inTransactionStore(tx)), TRANSACTION),
     };
@@ -493,6 +495,7 @@ function inTransactionStore(tx: Tx): ChatStore {
   const store: ChatStore = {
     db: tx,
     inTransaction: true,
+    read: (key) => readChatState(tx, key),
     write: (w) => writeChatState(tx, w),
     transaction: (run) => run(store),
   };

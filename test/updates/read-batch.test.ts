@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
+import { type ChatKey, readChatState, writeChatState } from "../../src/updates/chat-state.ts";
+import { ChatReadBatch } from "../../src/updates/read-batch.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+
+const now = new Date("2026-11-28T10:00:00.000Z");
+const keyOf = (chat: bigint, updateId: bigint): ChatKey => ({
+  lane: chat,
+  chatId: chat,
+  userId: chat,
+  updateId,
+});
+
+/** A chat with a user, a conversation of its own and `unsent` messages waiting. */
+async function chatWith(db: TestDatabase, chat: bigint, language: string, unsent: number) {
+  const written = await writeChatState(db.prisma, {
+    ...keyOf(chat, chat * 10n),
+    readVersion: 0,
+    now,
+    user: {
+      id: chat,
+      language,
+      firstName: `n${chat}`,
+      username: null,
+      blockedAt: null,
+      admin: false,
+    },
+    conversation: {
+      kind: "save",
+      userId: chat,
+      machineId: "refund",
+      machineVersion: 3,
+      snapshot: { value: "asking", context: { chat: String(chat) } },
+    },
+    out: Array.from({ length: unsent }, (_, i) => ({
+      kind: "message" as const,
+      chatId: chat,
+      text: `m${i}`,
+    })),
+  });
+  expect(written).toBe(true);
+}
+
+describe.each(databaseKinds)("reading chats together on %s", (kind) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("reads the chats that queue behind a read in flight in one statement, each as if alone", async () => {
+    db = await createTestDatabase(kind);
+    await chatWith(db, 1n, "uk", 1);
+    await chatWith(db, 2n, "es", 2);
+    await chatWith(db, 3n, "ru", 3);
+    const driver = viaDriver(db.driver);
+    let statements = 0;
+    const counted: HotQuery = (q) => {
+      statements++;
+      return driver(q);
+    };
+    const batch = new ChatReadBatch(db.prisma, counted);
+    const keys = [
+      keyOf(1n, 11n),
+      keyOf(2n, 21n),
+      // processed already: a second delivery
+      keyOf(3n, 30n),
+      // a chat the bot has never seen
+      keyOf(4n, 41n),
+      keyOf(2n, 22n),
+    ];
+    const states = await Promise.all(keys.map((k) => batch.read(k)));
+    // The first went at once; the other four waited for it and went together.
+    expect(statements).toBe(2);
+    for (const [i, k] of keys.entries())
+      expect(states[i]).toEqual(await readChatState(db.prisma, k, driver));
+    expect(states.map((s) => [s.user?.language ?? null, s.backlog, s.processed])).toEqual([
+      ["uk", 1, false],
+      ["es", 2, false],
+      ["ru", 3, true],
+      [null, 0, false],
+      ["es", 2, false],
+    ]);
+  });
+
+  it("fails only the reads that went in the failed statement", async () => {
+    db = await createTestDatabase(kind);
+    await chatWith(db, 1n, "uk", 0);
+    const driver = viaDriver(db.driver);
+    let calls = 0;
+    const failingOnce: HotQuery = (q) => {
+      calls++;
+      return calls === 1 ? Promise.reject(new Error("the database went away")) : driver(q);
+    };
+    const batch = new ChatReadBatch(db.prisma, failingOnce);
+    const first = batch.read(keyOf(1n, 11n));
+    const second = batch.read(keyOf(1n, 12n));
+    const third = batch.read(keyOf(2n, 21n));
+    await expect(first).rejects.toThrow("the database went away");
+    expect((await second).user?.language).toBe("uk");
+    expect((await third).user).toBeNull();
+    expect(calls).toBe(2);
+  });
+});
