@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Prisma } from "../../src/database/generated/client.ts";
 import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
-import { type ChatKey, readChatState, writeChatState } from "../../src/updates/chat-state.ts";
+import {
+  type ChatKey,
+  readChatState,
+  readChatStates,
+  writeChatState,
+} from "../../src/updates/chat-state.ts";
 import { ChatReadBatch } from "../../src/updates/read-batch.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -100,5 +106,34 @@ describe.each(databaseKinds)("reading chats together on %s", (kind) => {
     expect((await second).user?.language).toBe("uk");
     expect((await third).user).toBeNull();
     expect(calls).toBe(2);
+  });
+
+  it("looks each chat up by its keys, however many rows the tables hold", async () => {
+    db = await createTestDatabase(kind);
+    const fill = (q: string) => db.prisma.$executeRawUnsafe(q);
+    await fill(`INSERT INTO "User" ("id", "role", "createdAt", "updatedAt")
+      SELECT g, 'customer', now(), now() FROM generate_series(1, 5000) g`);
+    await fill(`INSERT INTO "Chat" ("id", "version") SELECT g, 1 FROM generate_series(1, 5000) g`);
+    await fill(`INSERT INTO "Conversation" ("chatId", "userId", "machineId", "machineVersion",
+      "snapshot", "version", "lastActivityAt", "createdAt", "updatedAt")
+      SELECT g, g, 'refund', 3, '{}'::jsonb, 1, now(), now(), now() FROM generate_series(1, 5000) g`);
+    await fill(`INSERT INTO "InboundUpdate" ("updateId", "lane", "receivedAt", "processedAt", "attempts")
+      SELECT g, g % 5000 + 1, now(), now(), 0 FROM generate_series(1, 20000) g`);
+    await fill("ANALYZE");
+    // The statement a read of one chat sends, planned as the database plans it.
+    let plan = "";
+    await readChatStates(db.prisma, [keyOf(7n, 30_000n)], async <T>(q: Prisma.Sql) => {
+      const rows = await db.prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN ${q.text}`,
+        ...q.values,
+      );
+      plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      return [] as T[];
+    }).catch(() => undefined);
+    expect(plan).toContain("Index");
+    // Hashing or scanning a whole table for one chat would cost more the more chats there are.
+    for (const table of ["InboundUpdate", "Chat", "User", "Conversation"])
+      expect(plan).not.toContain(`Seq Scan on "${table}"`);
+    expect(plan).not.toMatch(/hashed SubPlan|Hash Join|Hash Right Join|Hash Left Join/);
   });
 });
