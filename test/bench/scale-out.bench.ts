@@ -7,15 +7,17 @@
 // group claim and approve (with the D3 confirmation) each case as it appears.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { openDatabase, type PrismaClient } from "../../src/database/open.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
+import { type CpuShares, cpuMeter, postmasterOf } from "./cpu.ts";
+import { markProfileWindow, monotonicMicroseconds } from "./cpu-profile.ts";
 import { asMeasuredRole, type Counted, pgbenchTps, statementCounter } from "./references.ts";
 import { type BenchSection, ms, percentiles } from "./report.ts";
 
@@ -88,21 +90,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Paced runs: a customer's mean pause between two updates, and a staff member's before each press. */
 const CUSTOMER_PAUSE_MS = 300;
 const STAFF_PAUSE_MS = 100;
-
-/** A process's CPU time so far (user and system) in ms, from /proc; 0 where there is none. */
-function cpuMsOf(pid: number | undefined): number {
-  try {
-    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command's closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-/** Linux's USER_HZ: /proc reports CPU time in these. */
-const CLOCK_TICKS = 100;
 
 async function post(port: number, update: unknown): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -197,8 +184,8 @@ interface Run {
   busiest: { rate: number; processing: number[] };
   /** cases approved, each with exactly one approval event */
   approvedOnce: number;
-  /** the bot processes' CPU time (user and system, from their start) per update: less moved by the machine's load than rates */
-  cpuMsPerUpdate: number;
+  /** CPU per update (user and system): the bot processes', the server's, the bench's, the rest's; less moved by the machine's load than rates */
+  cpu: CpuShares;
   /** statements (or transactions: see `counted`) the programs ran, per update */
   perUpdate: number;
   counted: string;
@@ -275,10 +262,10 @@ function databaseName(url: string): string {
  * The reference: test/bench/minimal-webhook.ts fed the same customers' updates
  * by the same load generator (no staff load: it opens no cases).
  */
-async function runMinimal(): Promise<{
+async function runMinimal(postmaster: number | undefined): Promise<{
   updates: number;
   seconds: number;
-  cpuMsPerUpdate: number;
+  cpu: CpuShares;
   perUpdate: number;
   counted: string;
 }> {
@@ -314,7 +301,7 @@ async function runMinimal(): Promise<{
     const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(url));
     const scripts = customersFrom(MEASURED_FROM, CUSTOMERS);
     const updates = scripts.reduce((n, s) => n + s.length, 0);
-    const cpuAtStart = cpuMsOf(child.pid);
+    const meter = cpuMeter({ programs: () => [child.pid], postmaster });
     const start = performance.now();
     await postConversations(scripts, [port], new Map(), nextId);
     await processedAtLeast(id - 1);
@@ -322,7 +309,7 @@ async function runMinimal(): Promise<{
     return {
       updates,
       seconds,
-      cpuMsPerUpdate: (cpuMsOf(child.pid) - cpuAtStart) / updates,
+      cpu: meter.stop(updates),
       perUpdate: (await counter.count()).total / updates,
       counted: counter.source,
     };
@@ -361,6 +348,8 @@ interface RunOptions {
   rate?: number;
   /** the hot statements through Prisma's client, not the driver (the bot's HOT_PATH=prisma) */
   prisma?: boolean;
+  /** PostgreSQL's main process, when on this machine: its CPU is counted */
+  postmaster: number | undefined;
 }
 
 /**
@@ -374,6 +363,10 @@ async function run(o: RunOptions): Promise<Run> {
   const bots: BotProcess[] = [];
   const ports: number[] = [];
   const cwd = mkdtempSync(path.join(tmpdir(), "scale-"));
+  const profiles =
+    process.env.BENCH_CPU_PROF === undefined
+      ? undefined
+      : path.join(process.env.BENCH_CPU_PROF, profileFolder(o));
   let stopped = false;
   const stopBots = async () => {
     if (stopped) return;
@@ -407,11 +400,9 @@ async function run(o: RunOptions): Promise<Run> {
             // Behind a balancer each process sees only some of Telegram's numbers: no wait for gaps.
             ...(processes > 1 ? { WEBHOOK_ORDER_WAIT_MS: "0" } : {}),
             // BENCH_CPU_PROF=<folder>: each bot process writes a CPU profile there when it stops.
-            ...(process.env.BENCH_CPU_PROF === undefined
+            ...(profiles === undefined
               ? {}
-              : {
-                  NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, profileFolder(o))}`,
-                }),
+              : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}` }),
           },
           cwd,
         ),
@@ -520,13 +511,18 @@ async function run(o: RunOptions): Promise<Run> {
         ? undefined
         : await statementCounter(TEST_DATABASE_URL ?? "", databaseName(db.url ?? ""));
     // CPU from here on: the start (the FAQ's training, migrations) and the warm-up are not the updates' cost.
-    const cpuAtStart = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0);
+    const meter = cpuMeter({
+      programs: () => bots.map((b) => b.child.pid),
+      postmaster: db === undefined ? undefined : o.postmaster,
+    });
     const start = performance.now();
+    const from = monotonicMicroseconds();
     const { webhook, staffIds } = await drive(MEASURED_FROM, CUSTOMERS, o.rate);
     const total = webhook.size;
     // PGlite: the last answer ends the run; what was stored and processed after it is checked below.
     const end = performance.now();
-    const cpuMs = bots.reduce((n, b) => n + cpuMsOf(b.child.pid), 0) - cpuAtStart;
+    if (profiles !== undefined) markProfileWindow(profiles, { from, to: monotonicMicroseconds() });
+    const cpu = meter.stop(total);
     let inspect: PrismaClient;
     let closeInspect = async () => {};
     if (db === undefined) {
@@ -596,7 +592,7 @@ async function run(o: RunOptions): Promise<Run> {
                 CUSTOMERS
               ? approvals.filter((a) => a._count._all === 1).length
               : 0,
-        cpuMsPerUpdate: cpuMs / total,
+        cpu,
         perUpdate: counted === undefined ? Number.NaN : counted.total / total,
         counted: counter?.source ?? "",
         top: counted?.top ?? [],
@@ -644,16 +640,17 @@ export async function bench(): Promise<BenchSection[]> {
     return [{ title, rows: [], notes: ["Not run: TEST_DATABASE_URL is not set."] }];
   }
   const tps = await pgbenchTps(TEST_DATABASE_URL);
-  const minimal = await runMinimal();
+  const postmaster = await postmasterOf(TEST_DATABASE_URL);
+  const minimal = await runMinimal(postmaster);
   const minimalRate = minimal.updates / minimal.seconds;
   const api = await startStubBotApi();
   const runs: Run[] = [];
   // Each run as it ends, so a run that fails later leaves the ones before it on record.
-  const measure = async (o: RunOptions) => {
-    const r = await run(o);
+  const measure = async (o: Omit<RunOptions, "postmaster">) => {
+    const r = await run({ ...o, postmaster });
     runs.push(r);
     process.stdout.write(
-      `scale-out: ${label(r)}: ${Math.round(r.updates / r.seconds)} updates/s, ${r.perUpdate.toFixed(2)} statements and ${r.cpuMsPerUpdate.toFixed(2)} CPU ms an update\n`,
+      `scale-out: ${label(r)}: ${Math.round(r.updates / r.seconds)} updates/s, ${r.perUpdate.toFixed(2)} statements and ${r.cpu.program.toFixed(2)} CPU ms an update\n`,
     );
   };
   try {
@@ -705,7 +702,7 @@ export async function bench(): Promise<BenchSection[]> {
           "updates/s": Math.round(minimalRate),
           "÷ pgbench -N": tps === undefined ? "" : (minimalRate / tps).toFixed(2),
           "statements/update": minimal.perUpdate.toFixed(2),
-          "bot CPU ms/update": minimal.cpuMsPerUpdate.toFixed(2),
+          "bot CPU ms/update": minimal.cpu.program.toFixed(2),
         },
         ...runs.map((r) => {
           const w = percentiles(r.webhook);
@@ -725,7 +722,7 @@ export async function bench(): Promise<BenchSection[]> {
               ? (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2)
               : "",
             "statements/update": postgres ? r.perUpdate.toFixed(2) : "",
-            "bot CPU ms/update": r.cpuMsPerUpdate.toFixed(2),
+            "bot CPU ms/update": r.cpu.program.toFixed(2),
             "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
             "post → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
             "busiest 5 s: updates/s, post → processed p99 ms": `${Math.round(r.busiest.rate)}, ${ms(bp.p99)}`,
@@ -763,5 +760,26 @@ export async function bench(): Promise<BenchSection[]> {
         "The PostgreSQL runs end with one case per customer, every case approved with exactly one approval event, and the same number of messages queued. Bots, PostgreSQL and the load generator share the same machine's cores.",
       ],
     },
+    {
+      title: "Scale-out: where the machine's CPU went, per update",
+      rows: [
+        { run: "minimal node:http + pg webhook (reference)", ...cpuRow(minimal.cpu) },
+        ...runs.map((r) => ({ run: label(r), ...cpuRow(r.cpu) })),
+      ],
+      notes: [
+        `User and system CPU time from the first post to the last update processed, over the updates, read from /proc: the program's processes; PostgreSQL's server, all its processes (${postmaster === undefined ? "not on this machine: not counted" : "the load generator's checks of the database included"}); the bench's own process (the load generator posting the updates, the stub Bot API answering the bots' sends); the rest of the machine (other processes, the kernel's work outside them). Cores busy: the machine's busy time over the run's length, of ${availableParallelism()} cores. Where the cores are not full, the run waited on something other than CPU.`,
+      ],
+    },
   ];
+}
+
+function cpuRow(c: CpuShares): Record<string, string> {
+  return {
+    "program ms": c.program.toFixed(2),
+    "PostgreSQL ms": c.server === undefined ? "" : c.server.toFixed(2),
+    "load generator and stub ms": c.bench.toFixed(2),
+    "rest ms": c.rest.toFixed(2),
+    "all ms": (c.program + (c.server ?? 0) + c.bench + c.rest).toFixed(2),
+    "cores busy": c.coresBusy.toFixed(2),
+  };
 }
