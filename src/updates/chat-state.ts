@@ -111,7 +111,8 @@ export async function readChatState(
 
 /**
  * Reads several chats' states in one statement (src/updates/read-batch.ts),
- * in the order of `keys`: each row is read as `readChatState` reads it alone.
+ * in the order of `keys` (the same key twice reads twice): each row is read
+ * as `readChatState` reads it alone.
  */
 export async function readChatStates(
   db: Tx,
@@ -133,8 +134,8 @@ export async function readChatStates(
     SELECT
       input.ord::int AS "ord",
       g."version" AS "gateVersion",
-      -- Each a lookup per chat: as EXISTS, the planner, which takes the input for
-      -- 100 chats, may hash the whole table instead (4 ms on a small one).
+      -- Each a lookup per chat: as EXISTS, the planner, which guesses 100 rows for
+      -- any JSON array's elements, may hash the whole table instead (4 ms on a small one).
       (SELECT true FROM "InboundUpdate" i
        WHERE i."updateId" = input.update_id AND i."processedAt" IS NOT NULL LIMIT 1) IS NOT NULL
         AS "processed",

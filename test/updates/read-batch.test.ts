@@ -89,23 +89,54 @@ describe.each(databaseKinds)("reading chats together on %s", (kind) => {
     ]);
   });
 
-  it("fails only the reads that went in the failed statement", async () => {
+  it("reads each key where it belongs when the lane, the chat and the user differ", async () => {
     db = await createTestDatabase(kind);
     await chatWith(db, 1n, "uk", 0);
+    await chatWith(db, 2n, "es", 0);
+    // A staff member (701) in a group (-100): their lane is their own, the chat the group's.
+    await db.prisma.user.create({ data: { id: 701n, role: "admin", language: "ru" } });
+    await db.prisma.inboundUpdate.create({ data: { updateId: 70n, lane: 701n } });
+    // Customer 2 owes staff an answer: their next words are awaited.
+    await db.prisma.handoff.create({ data: { customerId: 2n, chatId: 2n, origin: "menu" } });
     const driver = viaDriver(db.driver);
-    let calls = 0;
-    const failingOnce: HotQuery = (q) => {
-      calls++;
-      return calls === 1 ? Promise.reject(new Error("the database went away")) : driver(q);
+    const batch = new ChatReadBatch(db.prisma, driver);
+    const staff: ChatKey = { lane: 701n, chatId: -100n, userId: 701n, updateId: 71n };
+    const keys = [keyOf(1n, 11n), staff, keyOf(2n, 21n), keyOf(1n, 12n)];
+    const states = await Promise.all(keys.map((k) => batch.read(k)));
+    expect(
+      states.map((s) => [
+        s.user?.language ?? null,
+        s.conversation !== null,
+        s.earlierPending,
+        s.awaitingWords,
+      ]),
+    ).toEqual([
+      ["uk", true, false, false],
+      ["ru", false, true, false],
+      ["es", true, false, true],
+      ["uk", true, false, false],
+    ]);
+  });
+
+  it("reads again, one by one, the reads of a statement that failed", async () => {
+    db = await createTestDatabase(kind);
+    await chatWith(db, 1n, "uk", 0);
+    await chatWith(db, 2n, "es", 0);
+    const driver = viaDriver(db.driver);
+    const statements: number[] = [];
+    const failingSecond: HotQuery = (q) => {
+      statements.push((JSON.parse(String(q.values[0])) as unknown[]).length);
+      // The connection lost under the statement of several.
+      return statements.length === 2
+        ? Promise.reject(new Error("Connection terminated unexpectedly"))
+        : driver(q);
     };
-    const batch = new ChatReadBatch(db.prisma, failingOnce);
-    const first = batch.read(keyOf(1n, 11n));
-    const second = batch.read(keyOf(1n, 12n));
-    const third = batch.read(keyOf(2n, 21n));
-    await expect(first).rejects.toThrow("the database went away");
-    expect((await second).user?.language).toBe("uk");
-    expect((await third).user).toBeNull();
-    expect(calls).toBe(2);
+    const batch = new ChatReadBatch(db.prisma, failingSecond);
+    const states = await Promise.all(
+      [keyOf(1n, 11n), keyOf(2n, 21n), keyOf(1n, 12n), keyOf(3n, 31n)].map((k) => batch.read(k)),
+    );
+    expect(states.map((s) => s.user?.language ?? null)).toEqual(["uk", "es", "uk", null]);
+    expect(statements).toEqual([1, 3, 1, 1, 1]);
   });
 
   it("looks each chat up by its keys, however many rows the tables hold", async () => {
