@@ -137,7 +137,9 @@ export function createCore(o: CoreOptions): Core {
       urgent: (inbound) => staffFirst(o.config, inbound),
     },
     ...(o.config.webhook === undefined ? {} : { orderWaitMs: o.config.webhook.orderWaitMs }),
-    ...(o.metrics === undefined ? {} : { onHandled: o.metrics.updateHandled }),
+    ...(o.metrics === undefined
+      ? {}
+      : { onHandled: o.metrics.updateHandled, onContended: o.metrics.updateContended }),
   });
   const deadlines = createDeadlineReminders({
     ...staffDeps,

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** one update processed: its kind, how it ended, and how long its transaction took */
   updateHandled(kind: string, outcome: UpdateOutcome, seconds: number): void;
+  /** an update ran again (its chat changed under it) or waited in the store behind its lane's earlier updates */
+  updateContended(kind: string, how: string): void;
   /** the Bot API refused or could not take a message (code 0: not reached) */
   sendFailed(method: string, code: number): void;
   /** a message was accepted by Telegram */
@@ -48,6 +50,12 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
     help: "Time to process one update (its whole transaction), by kind",
     labelNames: ["kind"] as const,
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const contended = new Counter({
+    name: "refund_updates_contended_total",
+    help: "Updates run again because their chat changed under them (how=rerun), or stored to wait behind their chat's earlier updates (how=deferred), by kind",
+    labelNames: ["kind", "how"] as const,
     registers: [registry],
   });
   const sentTotal = new Counter({
@@ -158,6 +166,9 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
     updateHandled(kind, outcome, seconds) {
       updates.inc({ kind, outcome });
       latency.observe({ kind }, seconds);
+    },
+    updateContended(kind, how) {
+      contended.inc({ kind, how });
     },
     sendFailed(method, code) {
       failures.inc({ method, code: String(code) });

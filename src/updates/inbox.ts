@@ -45,6 +45,13 @@ export interface InboxOptions {
   /** told how each processing attempt ended and how long it took (the metrics) */
   onHandled?: (kind: string, outcome: "ok" | "failed" | "given_up", seconds: number) => void;
   /**
+   * Told of each update run again because its chat changed between its read
+   * and its write (another process, or a reminder, wrote first), and of each
+   * that came in person and was stored to wait for its lane's earlier stored
+   * updates: the metrics, where many of either mean processes contend.
+   */
+  onContended?: (kind: string, how: Contention) => void;
+  /**
    * Webhook mode: how long an update that leaves a gap in Telegram's
    * numbering waits for the ones before it (default ORDER_WAIT_MS; 0: never).
    */
@@ -61,6 +68,9 @@ export interface InboxOptions {
  * request and Telegram sends it again.
  */
 export type Delivery = "polling" | "webhook";
+
+/** rerun: its chat changed under it; deferred: stored behind its lane's earlier updates. */
+export type Contention = "rerun" | "deferred";
 
 /** What a transport (Telegraf, grammY, the webhook intake) hands updates to. */
 export type UpdateSink = Pick<Inbox, "accept">;
@@ -242,9 +252,11 @@ export class Inbox {
     const started = performance.now();
     let handled: Handled;
     let failed: string | undefined;
+    let threw = false;
     try {
       handled = await this.#process(inbound);
     } catch (err) {
+      threw = true;
       // A database that did not answer in time is no fault of the update: no attempt counted.
       failed = unanswered(err) ? undefined : errorText(err);
       this.#o.logger.warn(
@@ -256,6 +268,7 @@ export class Inbox {
     }
     this.#ended(inbound, handled, started);
     if (handled !== "behind") return;
+    if (!threw) this.#o.onContended?.(inbound.kind, "deferred");
     if (delivery === "webhook") {
       // Stored, the update is safe and the request can be answered; the lane's
       // drain takes it in its turn, after this one.
@@ -302,6 +315,7 @@ export class Inbox {
           : await handle(direct, inbound);
       } catch (err) {
         if (!(err instanceof ChatChanged) || race >= MAX_RACES) throw err;
+        this.#o.onContended?.(inbound.kind, "rerun");
       }
     }
   }

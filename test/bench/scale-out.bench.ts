@@ -142,6 +142,20 @@ function handledOf(metrics: string): number {
     .reduce((a, b) => a + b, 0);
 }
 
+/** The updates the bots ran again (their chat changed under them) and deferred (stored behind their chat's), from their /metrics. */
+async function contendedOf(ports: number[]): Promise<{ rerun: number; deferred: number }> {
+  const bodies = await Promise.all(ports.map(metricsOf));
+  const count = (how: string) =>
+    bodies
+      .flatMap((b) => [
+        ...b.matchAll(
+          new RegExp(`^refund_updates_contended_total\\{[^}]*how="${how}"[^}]*\\} (\\d+)`, "gm"),
+        ),
+      ])
+      .reduce((n, m) => n + Number(m[1]), 0);
+  return { rerun: count("rerun"), deferred: count("deferred") };
+}
+
 /**
  * Waits until a bot has nothing pending for private chats (read from its
  * /metrics, so it works on PGlite too, whose folder is the bot's alone); the
@@ -184,6 +198,8 @@ interface Run {
   busiest: { rate: number; processing: number[] };
   /** cases approved, each with exactly one approval event */
   approvedOnce: number;
+  /** updates run again because their chat changed under them, and stored to wait behind their chat's */
+  contended: { rerun: number; deferred: number };
   /** CPU per update (user and system): the bot processes', the server's, the bench's, the rest's; less moved by the machine's load than rates */
   cpu: CpuShares;
   /** statements (or transactions: see `counted`) the programs ran, per update */
@@ -515,6 +531,7 @@ async function run(o: RunOptions): Promise<Run> {
       programs: () => bots.map((b) => b.child.pid),
       postmaster: db === undefined ? undefined : o.postmaster,
     });
+    const contendedAtStart = await contendedOf(ports);
     const start = performance.now();
     const from = monotonicMicroseconds();
     const { webhook, staffIds } = await drive(MEASURED_FROM, CUSTOMERS, o.rate);
@@ -523,6 +540,7 @@ async function run(o: RunOptions): Promise<Run> {
     const end = performance.now();
     if (profiles !== undefined) markProfileWindow(profiles, { from, to: monotonicMicroseconds() });
     const cpu = meter.stop(total);
+    const contendedAtEnd = await contendedOf(ports);
     let inspect: PrismaClient;
     let closeInspect = async () => {};
     if (db === undefined) {
@@ -593,6 +611,10 @@ async function run(o: RunOptions): Promise<Run> {
               ? approvals.filter((a) => a._count._all === 1).length
               : 0,
         cpu,
+        contended: {
+          rerun: contendedAtEnd.rerun - contendedAtStart.rerun,
+          deferred: contendedAtEnd.deferred - contendedAtStart.deferred,
+        },
         perUpdate: counted === undefined ? Number.NaN : counted.total / total,
         counted: counter?.source ?? "",
         top: counted?.top ?? [],
@@ -722,6 +744,7 @@ export async function bench(): Promise<BenchSection[]> {
               ? (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2)
               : "",
             "statements/update": postgres ? r.perUpdate.toFixed(2) : "",
+            "reruns / deferred": `${r.contended.rerun} / ${r.contended.deferred}`,
             "bot CPU ms/update": r.cpu.program.toFixed(2),
             "webhook answer p50 / p99 ms": `${ms(w.p50)} / ${ms(w.p99)}`,
             "post → processed p50 / p99 ms": `${ms(p.p50)} / ${ms(p.p99)}`,
@@ -740,6 +763,7 @@ export async function bench(): Promise<BenchSection[]> {
         "Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once; updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.",
         `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
+        "Reruns / deferred: from the bots' /metrics over the measured run, the updates run again because their chat changed between their read and their write (another process wrote first), and those stored to wait behind their chat's earlier stored updates; many of either would mean the processes fight over the same chats.",
         "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is counted the same way.",
         `Paced: one process, at half the rate the flat-out one-process run of this invocation reached (asked; updates/s is what it got, the first and last customers' ramp included; the busiest 5 s column is the load at its peak and the latency then), so the latency is that of a bot that is not saturated. The customers arrive one by one at random (a Poisson process, seeded) at the rate that asks for, and pause at random between their updates (exponential, ${CUSTOMER_PAUSE_MS} ms on average); each staff member pauses ${STAFF_PAUSE_MS} ms on average before a press. Dozens of customers are under way at any moment, at every stage of their conversations, as independent people are, and a slow answer does not hold back the others' posts. Posted in step, every submission (the heaviest update) would come within the same second.`,
         "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends once the bot's /metrics counts every update handled, and every update is checked processed in the database once the bot has stopped.",

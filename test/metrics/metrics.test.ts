@@ -158,6 +158,18 @@ describe("GET /metrics after some traffic", () => {
     expect(sample(body, "refund_updates_waiting")).toBe(7);
   });
 
+  it("counts updates run again and updates deferred, by kind", async () => {
+    const own = createMetrics({ defaults: false });
+    own.updateContended("text", "rerun");
+    own.updateContended("text", "rerun");
+    own.updateContended("callback", "deferred");
+    const { body } = await own.scrape();
+    expect(sample(body, "refund_updates_contended_total", { kind: "text", how: "rerun" })).toBe(2);
+    expect(
+      sample(body, "refund_updates_contended_total", { kind: "callback", how: "deferred" }),
+    ).toBe(1);
+  });
+
   it("counts failed attempts and the update set aside", async () => {
     const own = createMetrics({ defaults: false });
     const inbox = new Inbox({

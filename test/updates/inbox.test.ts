@@ -111,6 +111,38 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(row.payload).toBeNull();
   });
 
+  it("reports an update run again because its chat changed, and one stored behind its chat's earlier update", async () => {
+    db = await createTestDatabase(kind);
+    const contended: string[] = [];
+    let runs = 0;
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      logger,
+      onGiveUp: apologise,
+      onContended: (k, how) => contended.push(`${k} ${how}`),
+      // The first run's chat changes between its read and its write: another process wrote first.
+      handle: (store, inbound) =>
+        processInChat(store, keyOf(inbound), async () => {
+          if (++runs === 1)
+            await db.prisma.chat.upsert({
+              where: { id: inbound.lane },
+              create: { id: inbound.lane, version: 5 },
+              update: { version: { increment: 1 } },
+            });
+          return { out: [{ kind: "message", chatId: inbound.chatId, text: "ok" }] };
+        }),
+    });
+    await inbox.receive(textUpdate(1, 7, "a"));
+    expect(contended).toEqual(["text rerun"]);
+    expect(await seen(db, 7)).toEqual(["ok"]);
+    // A crash left chat 8's first update stored: its next one waits behind it.
+    await inbox.store(textUpdate(2, 8, "b"));
+    await inbox.receive(textUpdate(3, 8, "c"));
+    await inbox.idle();
+    expect(contended).toEqual(["text rerun", "text deferred"]);
+    expect(await seen(db, 8)).toEqual(["ok", "ok"]);
+  });
+
   it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {
     db = await createTestDatabase(kind);
     const before = inboxOn(db.prisma);
