@@ -54,7 +54,7 @@ export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } =
   });
   const contended = new Counter({
     name: "refund_updates_contended_total",
-    help: "Updates run again because their chat changed under them (how=rerun), or stored to wait behind their chat's earlier updates (how=deferred), by kind",
+    help: "Times an update ran again because its chat or case changed under it (how=rerun), and updates stored to wait behind their chat's earlier updates (how=deferred), by kind",
     labelNames: ["kind", "how"] as const,
     registers: [registry],
   });

@@ -1,3 +1,5 @@
+import { unanswered } from "../database/open.ts";
+
 /** Items in one statement at most; a bigger queue goes in several. */
 const MAX_GROUP = 100;
 
@@ -27,7 +29,9 @@ export interface GroupedOptions<I, O> {
  * statement. Each item still starts after it was asked for, so its result is
  * as fresh as one of its own, and a lone item waits for nothing. When a
  * statement of several fails, each of its items is tried alone: one bad item,
- * or a connection lost mid-way, fails only itself.
+ * or a connection lost mid-way, fails only itself. A database that did not
+ * answer in time fails the whole group at once: trying each alone would make
+ * each wait as long again, and the queue behind them.
  */
 export class Grouped<I, O> {
   readonly #o: GroupedOptions<I, O>;
@@ -59,8 +63,9 @@ export class Grouped<I, O> {
         if (out.length !== group.length)
           throw new Error(`a grouped statement gave ${out.length} results for ${group.length}`);
         for (const [i, w] of group.entries()) w.resolve(out[i] as O);
-      } catch {
-        await Promise.all(group.map((w) => this.#o.one(w.item).then(w.resolve, w.reject)));
+      } catch (err) {
+        if (unanswered(err)) for (const w of group) w.reject(err);
+        else await Promise.all(group.map((w) => this.#o.one(w.item).then(w.resolve, w.reject)));
       }
     }
     this.#flushing = false;

@@ -52,10 +52,22 @@ export async function postmasterOf(url: string): Promise<number | undefined> {
   await client.connect();
   try {
     const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-    const ppid = Number(statFields(rows[0]?.pid ?? 0)?.[1]);
-    return Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
+    // The pid is the server's own: on another machine or in a container it may name
+    // an unrelated local process, so both must be PostgreSQL's here.
+    const pid = rows[0]?.pid ?? 0;
+    const ppid = Number(statFields(pid)?.[1]);
+    const postgres = (p: number) => commOf(p) === "postgres";
+    return Number.isInteger(ppid) && ppid > 1 && postgres(pid) && postgres(ppid) ? ppid : undefined;
   } finally {
     await client.end();
+  }
+}
+
+function commOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
   }
 }
 
@@ -100,8 +112,6 @@ export function cpuMeter(o: {
   const at = { program: program(), server: server(), bench: benchCpuMs(), busy: machineBusyMs() };
   const started = performance.now();
   return {
-    /** CPU ms of the program under test so far */
-    programMs: () => program() - at.program,
     stop(updates: number): CpuShares {
       const seconds = (performance.now() - started) / 1000;
       const p = program() - at.program;

@@ -47,6 +47,21 @@ describe("Grouped", () => {
     expect(db.statements).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
 
+  it("fails the whole group at once when the database did not answer in time", async () => {
+    const db = recorder((items) => items.length > 1);
+    const grouped = new Grouped({
+      ...db,
+      all: (items: number[]) =>
+        db.all(items).catch(() => Promise.reject(new Error("Query read timeout"))),
+    });
+    const sent = [1, 2, 3].map((i) => grouped.send(i));
+    expect(await sent[0]).toBe(2);
+    await expect(sent[1]).rejects.toThrow("Query read timeout");
+    await expect(sent[2]).rejects.toThrow("Query read timeout");
+    // Not tried one by one: each would wait as long again.
+    expect(db.statements).toEqual([[1], [2, 3]]);
+  });
+
   it("fails a lone item that fails, and goes on with the queue", async () => {
     let calls = 0;
     const db = recorder(() => ++calls === 1);
