@@ -268,17 +268,21 @@ export class Inbox {
     }
     this.#ended(inbound, handled, started);
     if (handled !== "behind") return;
+    // Stored, the update is safe and a webhook's request can be answered. With
+    // polling, an update whose store fails is gone once the next getUpdates
+    // confirms it: the batch is held and the store retried while the database is away.
+    const stored =
+      delivery === "webhook"
+        ? await this.store(raw, inbound, failed)
+        : await this.#storeRetrying(raw, inbound, failed);
+    if (stored === undefined) return;
+    // Counted once stored: a store that failed (the webhook's delivery comes
+    // again) or found the update already stored deferred nothing.
     if (!threw) this.#o.onContended?.(inbound.kind, "deferred");
-    if (delivery === "webhook") {
-      // Stored, the update is safe and the request can be answered; the lane's
-      // drain takes it in its turn, after this one.
-      if ((await this.store(raw, inbound, failed)) !== undefined) void this.drain(inbound.lane);
-      return;
-    }
-    // With polling, an update whose store fails is gone once the next
-    // getUpdates confirms it: hold the batch and retry while the database is away.
-    if ((await this.#storeRetrying(raw, inbound, failed)) !== undefined)
-      await this.#drainHere(inbound.lane);
+    // The lane's drain takes it in its turn, after this one; a webhook's
+    // request is answered meanwhile.
+    if (delivery === "webhook") void this.drain(inbound.lane);
+    else await this.#drainHere(inbound.lane);
   }
 
   /**

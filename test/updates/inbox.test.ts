@@ -143,6 +143,42 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(await seen(db, 8)).toEqual(["ok", "ok"]);
   });
 
+  it("counts an update deferred once, when its store succeeds: not for a delivery whose store failed", async () => {
+    db = await createTestDatabase(kind);
+    const contended: string[] = [];
+    let refusals = 1;
+    // The database client, refusing the first store as a dropped connection would.
+    const flaky = new Proxy(db.prisma, {
+      get(target, prop, receiver) {
+        if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
+        return new Proxy(target.inboundUpdate, {
+          get(model, name, r) {
+            if (name === "createMany" && refusals-- > 0)
+              return () => Promise.reject(new Error("Connection terminated unexpectedly"));
+            return Reflect.get(model, name, r);
+          },
+        });
+      },
+    });
+    const inbox = new Inbox({
+      prisma: flaky,
+      handle: record,
+      logger,
+      onGiveUp: apologise,
+      onContended: (k, how) => contended.push(`${k} ${how}`),
+    });
+    // A crash left chat 8's first update stored (straight in the table: the refusal is for the inbox's store).
+    await inboxOn(db.prisma).store(textUpdate(2, 8, "b"));
+    // Behind it, the next update must be stored; the store fails and the request with it.
+    await expect(inbox.accept(textUpdate(3, 8, "c"), "webhook")).rejects.toThrow(/terminated/);
+    expect(contended).toEqual([]);
+    // Telegram delivers it again: stored this time, and counted once.
+    await inbox.accept(textUpdate(3, 8, "c"), "webhook");
+    await inbox.idle();
+    expect(contended).toEqual(["text deferred"]);
+    expect(await seen(db, 8)).toEqual(["b", "c"]);
+  });
+
   it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {
     db = await createTestDatabase(kind);
     const before = inboxOn(db.prisma);
