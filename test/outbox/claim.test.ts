@@ -1,4 +1,6 @@
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { type DriverQuery, postgresDriver } from "../../src/database/driver.ts";
 import type { Prisma } from "../../src/database/generated/client.ts";
 import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
 import { OutboxClaim } from "../../src/outbox/claim.ts";
@@ -125,5 +127,46 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
     expect(plan).toMatch(/OutboxMessage_pending_head_idx/);
     expect(plan).toMatch(/OutboxMessage_pending_answer_idx/);
     expect(plan).not.toMatch(/OutboxMessage_chatId_id_idx|Seq Scan on "OutboxMessage"/);
+  });
+
+  it("is planned once, not at every claim: PostgreSQL settles on its generic plan", async () => {
+    db = await createTestDatabase(kind);
+    // A busy bot's backlog, with statistics: the planner's costs are those of a real table.
+    await db.prisma.$executeRaw`
+      INSERT INTO "OutboxMessage" ("chatId", "method", "payload")
+      SELECT 1000 + i % 200, 'sendMessage', jsonb_build_object('chat_id', (1000 + i % 200)::text, 'text', 'reply ' || i)
+        FROM generate_series(1, 3400) AS i`;
+    await db.prisma.$executeRawUnsafe(`ANALYZE "OutboxMessage"`);
+    // One session, whose prepared statements pg_prepared_statements shows (PGlite has only one).
+    const pool =
+      db.url === undefined ? undefined : new pg.Pool({ connectionString: db.url, max: 1 });
+    const driver: DriverQuery = pool === undefined ? db.driver : postgresDriver(pool);
+    try {
+      const round = new OutboxClaim();
+      let sent: { id: bigint; messageId: bigint }[] = [];
+      // As the sender claims: each claim carries the sent marks of the last one's messages.
+      for (let i = 0; i < 10; i++) {
+        const got = await round.claim(viaDriver(driver), {
+          ...request,
+          answers: 50,
+          messages: 1,
+          waiting: [],
+          sent,
+        });
+        expect(got).toHaveLength(1);
+        sent = got.map((m) => ({ id: m.id, messageId: 100n + m.id }));
+      }
+      const [walk] = await driver(
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE '%WITH RECURSIVE walk%'`,
+        [],
+      );
+      // Planned for its first five runs, as PostgreSQL does before comparing; from then on
+      // the generic plan serves. A custom plan every time costs more than the claim itself.
+      expect(walk?.custom).toBe(5);
+      expect(walk?.generic).toBeGreaterThanOrEqual(5);
+    } finally {
+      await pool?.end();
+    }
   });
 });
