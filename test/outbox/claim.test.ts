@@ -1,10 +1,14 @@
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { type DriverQuery, postgresDriver } from "../../src/database/driver.ts";
 import type { Prisma } from "../../src/database/generated/client.ts";
 import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
 import { OutboxClaim } from "../../src/outbox/claim.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+import {
+  createTestDatabase,
+  databaseKinds,
+  oneSession,
+  plansOf,
+  type TestDatabase,
+} from "../support/database.ts";
 
 describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
   let db: TestDatabase;
@@ -137,10 +141,7 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
       SELECT 1000 + i % 200, 'sendMessage', jsonb_build_object('chat_id', (1000 + i % 200)::text, 'text', 'reply ' || i)
         FROM generate_series(1, 3400) AS i`;
     await db.prisma.$executeRawUnsafe(`ANALYZE "OutboxMessage"`);
-    // One session, whose prepared statements pg_prepared_statements shows (PGlite has only one).
-    const pool =
-      db.url === undefined ? undefined : new pg.Pool({ connectionString: db.url, max: 1 });
-    const driver: DriverQuery = pool === undefined ? db.driver : postgresDriver(pool);
+    const { driver, close } = oneSession(db);
     try {
       const round = new OutboxClaim();
       let sent: { id: bigint; messageId: bigint }[] = [];
@@ -156,17 +157,14 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
         expect(got).toHaveLength(1);
         sent = got.map((m) => ({ id: m.id, messageId: 100n + m.id }));
       }
-      const [walk] = await driver(
-        `SELECT generic_plans::int AS generic, custom_plans::int AS custom
-           FROM pg_prepared_statements WHERE statement LIKE '%WITH RECURSIVE walk%'`,
-        [],
-      );
       // Planned for its first five runs, as PostgreSQL does before comparing; from then on
       // the generic plan serves. A custom plan every time costs more than the claim itself.
+      const [walk, ...others] = await plansOf(driver, "%WITH RECURSIVE walk%");
+      expect(others).toEqual([]);
       expect(walk?.custom).toBe(5);
       expect(walk?.generic).toBeGreaterThanOrEqual(5);
     } finally {
-      await pool?.end();
+      await close();
     }
   });
 });

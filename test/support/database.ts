@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { type DriverQuery, postgresDriver } from "../../src/database/driver.ts";
 import {
   connectPglite,
   connectPostgres,
@@ -77,4 +78,28 @@ export async function createTestDatabase(
       await drop.end();
     },
   };
+}
+
+/**
+ * The driver over one session, whose prepared statements and their plans
+ * `pg_prepared_statements` shows: a pool of one connection on PostgreSQL,
+ * the database's own driver on PGlite (it has only one session).
+ */
+export function oneSession(db: TestDatabase): { driver: DriverQuery; close(): Promise<void> } {
+  if (db.url === undefined) return { driver: db.driver, close: async () => {} };
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  return { driver: postgresDriver(pool), close: () => pool.end() };
+}
+
+/** How often `pg_prepared_statements` says each statement of the session that matches `like` was planned. */
+export async function plansOf(
+  driver: DriverQuery,
+  like: string,
+): Promise<{ generic: number; custom: number }[]> {
+  const rows = await driver(
+    `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+       FROM pg_prepared_statements WHERE statement LIKE $1 ORDER BY name`,
+    [like],
+  );
+  return rows.map((r) => ({ generic: Number(r.generic), custom: Number(r.custom) }));
 }

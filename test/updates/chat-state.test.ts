@@ -7,12 +7,19 @@ import {
   type CaseMove,
   type ChatWrite,
   readChatState,
+  readChatStates,
   writeChatState,
   writeChatStates,
 } from "../../src/updates/chat-state.ts";
 import { makeCase, makeStaff } from "../staff/helpers.ts";
 import { testConfig } from "../support/bot.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+import {
+  createTestDatabase,
+  databaseKinds,
+  oneSession,
+  plansOf,
+  type TestDatabase,
+} from "../support/database.ts";
 
 const key = { lane: 42n, chatId: 42n, userId: 42n, updateId: 1000n };
 
@@ -302,5 +309,67 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       await writeChatStates(db.prisma, [taking(701n, { readVersion: 1 }), taking(702n)]),
     ).toEqual(new Set([701n, 702n]));
     expect(await left()).toEqual([702n]);
+  });
+
+  it("be planned once, alone or grouped: PostgreSQL settles on their generic plans", async () => {
+    db = await createTestDatabase(kind);
+    // Two hundred chats, with statistics: the planner's costs are those of a real table.
+    const chats = Array.from({ length: 200 }, (_, i) => BigInt(i + 1));
+    const of = (chat: bigint, updateId: bigint, readVersion: number): ChatWrite =>
+      write({
+        lane: chat,
+        chatId: chat,
+        userId: chat,
+        updateId,
+        readVersion,
+        user: {
+          id: chat,
+          language: "es",
+          firstName: "Ana",
+          username: null,
+          blockedAt: null,
+          admin: false,
+        },
+        conversation: {
+          kind: "save",
+          userId: chat,
+          machineId: "refund",
+          machineVersion: 3,
+          snapshot: { value: "asking", context: {} },
+        },
+        out: [{ kind: "message", chatId: chat, text: `u${updateId}` }],
+      });
+    for (const chat of chats) expect(await writeChatState(db.prisma, of(chat, chat, 0))).toBe(true);
+    await db.prisma.$executeRawUnsafe("ANALYZE");
+    const { driver, close } = oneSession(db);
+    try {
+      const run = viaDriver(driver);
+      const keyOf = (chat: bigint) => ({
+        lane: chat,
+        chatId: chat,
+        userId: chat,
+        updateId: 1000n + chat,
+      });
+      for (let i = 1n; i <= 8n; i++) {
+        await readChatState(db.prisma, keyOf(i), run);
+        await readChatStates(db.prisma, [keyOf(20n + i), keyOf(40n + i)], run);
+        expect(await writeChatState(db.prisma, of(i, 1000n + i, 1), run)).toBe(true);
+        expect(
+          await writeChatStates(
+            db.prisma,
+            [of(20n + i, 1000n + i, 1), of(40n + i, 2000n + i, 1)],
+            run,
+          ),
+        ).toEqual(new Set([20n + i, 40n + i]));
+      }
+      // The read and the write, each one statement alone or grouped: planned for their first
+      // five runs, as PostgreSQL does before comparing; the generic plan serves the other eleven.
+      expect(await plansOf(driver, "%WITH input AS%")).toEqual([
+        { generic: 11, custom: 5 },
+        { generic: 11, custom: 5 },
+      ]);
+    } finally {
+      await close();
+    }
   });
 });
