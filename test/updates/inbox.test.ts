@@ -143,7 +143,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(await seen(db, 8)).toEqual(["ok", "ok"]);
   });
 
-  it("counts an update deferred once, when its store succeeds: not for a delivery whose store failed", async () => {
+  it("counts an update deferred once, when its store succeeds: not for a delivery whose store failed or found it stored", async () => {
     db = await createTestDatabase(kind);
     const contended: string[] = [];
     let refusals = 1;
@@ -177,6 +177,14 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     await inbox.idle();
     expect(contended).toEqual(["text deferred"]);
     expect(await seen(db, 8)).toEqual(["b", "c"]);
+    // A crash left both of chat 9's updates stored; Telegram delivers the second again:
+    // it was deferred when it was first stored, not now.
+    await inboxOn(db.prisma).store(textUpdate(4, 9, "d"));
+    await inboxOn(db.prisma).store(textUpdate(5, 9, "e"));
+    await inbox.accept(textUpdate(5, 9, "e"), "webhook");
+    expect(await inbox.sweep()).toBe(1);
+    expect(contended).toEqual(["text deferred"]);
+    expect(await seen(db, 9)).toEqual(["d", "e"]);
   });
 
   it("picks up, at the next sweep, what a crash left stored but unprocessed", async () => {

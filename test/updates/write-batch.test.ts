@@ -34,14 +34,26 @@ function writing(
   };
 }
 
-/** The statements a batch sends, each as it starts. */
-function counting(db: TestDatabase): { run: HotQuery; started: string[] } {
+/** The write as an update that changes no user row makes it. */
+function withoutUser(w: ChatWrite): ChatWrite {
+  const { user: _, ...rest } = w;
+  return rest;
+}
+
+/** The statements a batch sends, each as it starts: whether it moves a case, and the lanes it writes. */
+function counting(db: TestDatabase): { run: HotQuery; started: string[]; lanes: bigint[][] } {
   const driver = viaDriver(db.driver);
   const started: string[] = [];
+  const lanes: bigint[][] = [];
   return {
     started,
+    lanes,
     run: (q) => {
       started.push(q.text.includes('"RefundCase"') ? "with a case's move" : "chats");
+      // The writes go in as one JSON array, a row for each.
+      const rows = q.values.find((v) => typeof v === "string" && v.startsWith("[{"));
+      if (typeof rows === "string")
+        lanes.push((JSON.parse(rows) as { lane: string }[]).map((r) => BigInt(r.lane)));
       return driver(q);
     },
   };
@@ -57,27 +69,28 @@ describe.each(databaseKinds)("writing chats together on %s", (kind) => {
     db = await createTestDatabase(kind);
     // Another process moved chat 2 on after this one's update read it.
     await db.prisma.chat.create({ data: { id: 2n, version: 1 } });
-    const { run, started } = counting(db);
+    const { run, lanes } = counting(db);
     const batch = new ChatWriteBatch(db.prisma, run);
     const results = await Promise.all([
       batch.write(writing(1n, 11n)),
       // Refused, alone of its group.
       batch.write(writing(2n, 21n)),
       batch.write(writing(3n, 31n)),
-      // A group member's lane: its user row is user 2's, so it waits for the next statement.
-      batch.write(writing(102n, 41n, { user: 2n, chatId: -100n })),
-      // Lane 3 again, as the write before it leaves the gate: it must go after that one.
-      batch.write(writing(3n, 32n, { readVersion: 1 })),
+      // A group member's lane: its user row is user 3's, so it waits for the next statement.
+      batch.write(writing(102n, 41n, { user: 3n, chatId: -100n })),
+      // Lane 3 again, with no user row: only its lane keeps it out of lane 3's first
+      // write's statement. It read the gate as that write leaves it, so it must go after it.
+      batch.write(withoutUser(writing(3n, 32n, { readVersion: 1 }))),
     ]);
     expect(results).toEqual([true, false, true, true, true]);
-    // The first alone at once; then the second and third; then the two that shared a key with them.
-    expect(started).toHaveLength(3);
+    // The first alone at once; then the second and third; then the two that shared a key with the third.
+    expect(lanes).toEqual([[1n], [2n, 3n], [3n, 102n]]);
     const processed = async (lane: bigint, chatId: bigint, userId: bigint, updateId: bigint) =>
       (await readChatState(db.prisma, { lane, chatId, userId, updateId })).processed;
     expect(await processed(2n, 2n, 2n, 21n)).toBe(false);
     expect(await processed(3n, 3n, 3n, 31n)).toBe(true);
     expect(await processed(3n, 3n, 3n, 32n)).toBe(true);
-    expect(await processed(102n, -100n, 2n, 41n)).toBe(true);
+    expect(await processed(102n, -100n, 3n, 41n)).toBe(true);
     const texts = async (chatId: bigint) =>
       (await db.prisma.outboxMessage.findMany({ where: { chatId }, orderBy: { id: "asc" } })).map(
         (m) => (m.payload as { text: string }).text,
