@@ -20,6 +20,7 @@ import {
   plansOf,
   type TestDatabase,
 } from "../support/database.ts";
+import { chatWrite } from "./chat-writes.ts";
 
 const key = { lane: 42n, chatId: 42n, userId: 42n, updateId: 1000n };
 
@@ -315,30 +316,8 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     db = await createTestDatabase(kind);
     // Two hundred chats, with statistics: the planner's costs are those of a real table.
     const chats = Array.from({ length: 200 }, (_, i) => BigInt(i + 1));
-    const of = (chat: bigint, updateId: bigint, readVersion: number): ChatWrite =>
-      write({
-        lane: chat,
-        chatId: chat,
-        userId: chat,
-        updateId,
-        readVersion,
-        user: {
-          id: chat,
-          language: "es",
-          firstName: "Ana",
-          username: null,
-          blockedAt: null,
-          admin: false,
-        },
-        conversation: {
-          kind: "save",
-          userId: chat,
-          machineId: "refund",
-          machineVersion: 3,
-          snapshot: { value: "asking", context: {} },
-        },
-        out: [{ kind: "message", chatId: chat, text: `u${updateId}` }],
-      });
+    const of = (chat: bigint, updateId: bigint, readVersion: number) =>
+      chatWrite(chat, updateId, { readVersion, conversation: true });
     for (const chat of chats) expect(await writeChatState(db.prisma, of(chat, chat, 0))).toBe(true);
     await db.prisma.$executeRawUnsafe("ANALYZE");
     const { driver, close } = oneSession(db);

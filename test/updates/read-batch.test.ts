@@ -9,8 +9,8 @@ import {
 } from "../../src/updates/chat-state.ts";
 import { ChatReadBatch } from "../../src/updates/read-batch.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+import { chatWrite } from "./chat-writes.ts";
 
-const now = new Date("2026-11-28T10:00:00.000Z");
 const keyOf = (chat: bigint, updateId: bigint): ChatKey => ({
   lane: chat,
   chatId: chat,
@@ -20,31 +20,10 @@ const keyOf = (chat: bigint, updateId: bigint): ChatKey => ({
 
 /** A chat with a user, a conversation of its own and `unsent` messages waiting. */
 async function chatWith(db: TestDatabase, chat: bigint, language: string, unsent: number) {
-  const written = await writeChatState(db.prisma, {
-    ...keyOf(chat, chat * 10n),
-    readVersion: 0,
-    now,
-    user: {
-      id: chat,
-      language,
-      firstName: `n${chat}`,
-      username: null,
-      blockedAt: null,
-      admin: false,
-    },
-    conversation: {
-      kind: "save",
-      userId: chat,
-      machineId: "refund",
-      machineVersion: 3,
-      snapshot: { value: "asking", context: { chat: String(chat) } },
-    },
-    out: Array.from({ length: unsent }, (_, i) => ({
-      kind: "message" as const,
-      chatId: chat,
-      text: `m${i}`,
-    })),
-  });
+  const written = await writeChatState(
+    db.prisma,
+    chatWrite(chat, chat * 10n, { language, conversation: true, messages: unsent }),
+  );
   expect(written).toBe(true);
 }
 

@@ -4,35 +4,7 @@ import { type ChatWrite, readChatState } from "../../src/updates/chat-state.ts";
 import { ChatWriteBatch } from "../../src/updates/write-batch.ts";
 import { makeCase, makeStaff } from "../staff/helpers.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
-
-const now = new Date("2026-11-29T10:00:00.000Z");
-
-/** One update's write: lane `lane` (a private chat unless `chatId` says a group), its user's row `user`. */
-function writing(
-  lane: bigint,
-  updateId: bigint,
-  o: { user?: bigint; chatId?: bigint; readVersion?: number } = {},
-): ChatWrite {
-  const user = o.user ?? lane;
-  const chatId = o.chatId ?? lane;
-  return {
-    lane,
-    chatId,
-    userId: user,
-    updateId,
-    readVersion: o.readVersion ?? 0,
-    now,
-    user: {
-      id: user,
-      language: "es",
-      firstName: `n${updateId}`,
-      username: null,
-      blockedAt: null,
-      admin: false,
-    },
-    out: [{ kind: "message", chatId, text: `u${updateId}` }],
-  };
-}
+import { chatWrite as writing } from "./chat-writes.ts";
 
 /** The write as an update that changes no user row makes it. */
 function withoutUser(w: ChatWrite): ChatWrite {
