@@ -527,13 +527,19 @@ function inTransactionStore(tx: Tx): ChatStore {
  * surrogate becomes U+FFFD, as any UTF-8 decoder would make it.
  */
 export function storable(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.replaceAll("\0", "").toWellFormed();
+  if (typeof value === "string")
+    return value.includes("\0") || !value.isWellFormed()
+      ? value.replaceAll("\0", "").toWellFormed()
+      : value;
   if (value === null || typeof value !== "object" || depth > 32) return value;
-  if (Array.isArray(value)) return value.map((v) => storable(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      storable(k, depth + 1) as string,
-      storable(v, depth + 1),
-    ]),
-  );
+  // What needs no mending is returned as it is, not copied: nearly every update.
+  if (Array.isArray(value)) {
+    const items = value.map((v) => storable(v, depth + 1));
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
+  const entries = Object.entries(value);
+  const mended = entries.map(([k, v]) => [storable(k, depth + 1), storable(v, depth + 1)]);
+  return mended.some(([k, v], i) => k !== entries[i]?.[0] || v !== entries[i]?.[1])
+    ? Object.fromEntries(mended)
+    : value;
 }

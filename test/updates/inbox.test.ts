@@ -4,7 +4,12 @@ import { connectPostgres, type Database, type PrismaClient } from "../../src/dat
 import { createLogger } from "../../src/logging/logger.ts";
 import { Admission } from "../../src/updates/admission.ts";
 import { processInChat } from "../../src/updates/chat-state.ts";
-import { type GiveUpHandler, Inbox, type UpdateHandler } from "../../src/updates/inbox.ts";
+import {
+  type GiveUpHandler,
+  Inbox,
+  storable,
+  type UpdateHandler,
+} from "../../src/updates/inbox.ts";
 import type { Inbound } from "../../src/updates/parse.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -63,6 +68,20 @@ async function seen(db: Database, chatId: number): Promise<string[]> {
   });
   return rows.map((r) => (r.payload as { text: string }).text);
 }
+
+describe("storable", () => {
+  it("mends U+0000 and unpaired surrogates in keys and values at any depth, and keeps a clean update as it is", () => {
+    const clean = { update_id: 1, message: { text: "hi 👋", entities: [{ type: "bold" }] } };
+    expect(storable(clean)).toBe(clean);
+    const dirty = { update_id: 2, message: { text: "a\u0000b", "k\ud800": ["x", "y\udc00"] } };
+    expect(storable(dirty)).toEqual({
+      update_id: 2,
+      message: { text: "ab", "k\ufffd": ["x", "y\ufffd"] },
+    });
+    // Mended in a copy: the update as it came is left alone.
+    expect(dirty.message.text).toBe("a\u0000b");
+  });
+});
 
 describe.each(databaseKinds)("Inbox on %s", (kind) => {
   let db: TestDatabase;
