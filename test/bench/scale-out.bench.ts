@@ -13,6 +13,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { openDatabase, type PrismaClient } from "../../src/database/open.ts";
+import { Admission } from "../../src/updates/admission.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database.ts";
 import { BotProcess, freePort } from "../support/emulator.ts";
@@ -92,15 +93,40 @@ const CUSTOMER_PAUSE_MS = 300;
 const STAFF_PAUSE_MS = 100;
 
 /**
- * The load generator's connections to the webhooks, kept alive and at most
- * 40 in all: Telegram opens at most max_connections (40 unless the bot sets
- * it) to a webhook and sends over them whatever its queue holds.
+ * Telegram sends a webhook at most max_connections updates at once (40 unless
+ * the bot sets it), from one queue; behind a load balancer the processes share
+ * those 40. So the load generator has at most 40 posts in flight in all, first
+ * come first served whichever process they go to, each over a kept-alive
+ * connection to its process. One agent capped at 40 sockets across the
+ * processes' ports is not that: Node gives a freed socket to a request for the
+ * same port and keeps it idle while the other port's requests wait, which held
+ * some posts to the second process back for a quarter of a second.
  */
 const TELEGRAM_CONNECTIONS = 40;
-const webhookAgent = new Agent({ keepAlive: true, maxTotalSockets: TELEGRAM_CONNECTIONS });
+const inFlight = new Admission(TELEGRAM_CONNECTIONS);
+const agents = new Map<number, Agent>();
 
-/** One POST of an update; resolves to the answer's status. A webhook that never answers fails the bench. */
+function agentFor(port: number): Agent {
+  let agent = agents.get(port);
+  if (agent === undefined) {
+    agent = new Agent({ keepAlive: true });
+    agents.set(port, agent);
+  }
+  return agent;
+}
+
+/** Closes the load generator's connections to a process that has stopped. */
+function closeConnections(port: number): void {
+  agents.get(port)?.destroy();
+  agents.delete(port);
+}
+
+/** One POST of an update, once one of Telegram's places is free; resolves to the answer's status. A webhook that never answers fails the bench. */
 function postOnce(port: number, body: string): Promise<number> {
+  return inFlight.run(false, () => postNow(port, body));
+}
+
+function postNow(port: number, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -108,7 +134,7 @@ function postOnce(port: number, body: string): Promise<number> {
         port,
         path: "/telegram",
         method: "POST",
-        agent: webhookAgent,
+        agent: agentFor(port),
         headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
         signal: AbortSignal.timeout(WAIT_LIMIT_MS),
       },
@@ -366,6 +392,7 @@ async function runMinimal(postmaster: number | undefined): Promise<{
   } finally {
     child.kill("SIGTERM");
     await exit;
+    closeConnections(port);
     await db.close();
   }
 }
@@ -660,6 +687,7 @@ async function run(o: RunOptions): Promise<Run> {
     }
   } finally {
     await stopBots();
+    for (const port of ports) closeConnections(port);
     await db?.close();
   }
 }
@@ -795,7 +823,7 @@ export async function bench(): Promise<BenchSection[]> {
         }),
       ],
       notes: [
-        `Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once, over at most ${TELEGRAM_CONNECTIONS} kept-alive connections in all, as Telegram opens to a webhook (the time an update waits for one is in its latency); updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.`,
+        `Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once, at most ${TELEGRAM_CONNECTIONS} at once in all, first come first served, as Telegram sends a webhook (max_connections), each over a kept-alive connection to its process (the time an update waits for a place is in its latency); updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.`,
         `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
         "Reruns / deferred: from the bots' /metrics over the measured run, the updates run again because their chat changed between their read and their write (another process wrote first), and those stored to wait behind their chat's earlier stored updates; many of either would mean the processes fight over the same chats.",
