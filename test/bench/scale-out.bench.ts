@@ -241,6 +241,8 @@ interface Run {
   pacedAt: number | undefined;
   /** the hot path went through Prisma's client */
   prisma: boolean;
+  /** measured again, after the two processes */
+  again: boolean;
   updates: number;
   seconds: number;
   webhook: number[];
@@ -425,6 +427,8 @@ interface RunOptions {
   rate?: number;
   /** the hot statements through Prisma's client, not the driver (the bot's HOT_PATH=prisma) */
   prisma?: boolean;
+  /** one process measured again after two: the machine's speed drifts over minutes */
+  again?: boolean;
   /** PostgreSQL's main process, when on this machine: its CPU is counted */
   postmaster: number | undefined;
 }
@@ -641,6 +645,7 @@ async function run(o: RunOptions): Promise<Run> {
         database,
         pacedAt: o.rate,
         prisma: o.prisma === true,
+        again: o.again === true,
         updates: total,
         seconds,
         webhook: [...webhook.values()],
@@ -708,14 +713,23 @@ function quoted(query: string): string {
 }
 
 /** How a run is named in the table. */
+/** The mean rate of the runs of one process flat out on PostgreSQL, the hot path through the driver. */
+function oneRate(runs: readonly Run[]): number {
+  const ones = runs.filter(
+    (r) => r.processes === 1 && r.database === "postgres" && r.pacedAt === undefined && !r.prisma,
+  );
+  return ones.reduce((sum, r) => sum + r.updates / r.seconds, 0) / ones.length;
+}
+
 function label(r: Run): string {
   return [
     String(r.processes),
     ...(r.database === "pglite" ? ["PGlite, customers only"] : []),
     ...(r.pacedAt === undefined
       ? []
-      : [`paced at ${Math.round(r.pacedAt)}/s asked (½ of 1 flat out)`]),
+      : [`paced at ${Math.round(r.pacedAt)}/s asked (½ of 1 flat out, mean)`]),
     ...(r.prisma ? ["hot path through Prisma's client"] : []),
+    ...(r.again ? ["again, after 2"] : []),
   ].join(", ");
 }
 
@@ -744,21 +758,18 @@ export async function bench(): Promise<BenchSection[]> {
     // BENCH_HOT_PATH=prisma: the same with the hot statements through Prisma's client, right after.
     if (comparePrisma) await measure({ processes: 1, apiRoot, database: "postgres", prisma: true });
     await measure({ processes: 2, apiRoot, database: "postgres" });
-    // At half the rate this invocation measured flat out, one process: the latency when not saturated.
-    const flat = runs[0];
-    if (flat !== undefined)
-      await measure({
-        processes: 1,
-        apiRoot,
-        database: "postgres",
-        rate: flat.updates / flat.seconds / 2,
-      });
+    // One process on either side of two: the machine's speed drifts over minutes, so two
+    // processes are compared with the mean of the one-process runs around them.
+    await measure({ processes: 1, apiRoot, database: "postgres", again: true });
+    // At half that rate, one process: the latency when not saturated.
+    await measure({ processes: 1, apiRoot, database: "postgres", rate: oneRate(runs) / 2 });
     await measure({ processes: 1, apiRoot, database: "pglite" });
     if (comparePrisma) await measure({ processes: 1, apiRoot, database: "pglite", prisma: true });
   } finally {
     api.close();
   }
   const [one] = runs;
+  const onesRate = oneRate(runs);
   for (const r of runs) {
     const staffed = r.database === "postgres";
     if (
@@ -803,9 +814,7 @@ export async function bench(): Promise<BenchSection[]> {
             "updates/s": Math.round(rate),
             "÷ pgbench -N": tps === undefined || !postgres ? "" : (rate / tps).toFixed(2),
             "÷ minimal webhook": postgres ? (rate / minimalRate).toFixed(2) : "",
-            "÷ 1 process": postgres
-              ? (rate / ((one?.updates ?? 0) / (one?.seconds ?? 1))).toFixed(2)
-              : "",
+            "÷ 1 process": postgres ? (rate / onesRate).toFixed(2) : "",
             "statements/update": postgres ? r.perUpdate.toFixed(2) : "",
             "reruns / deferred": `${r.contended.rerun} / ${r.contended.deferred}`,
             "bot CPU ms/update": r.cpu.program.toFixed(2),
@@ -826,9 +835,10 @@ export async function bench(): Promise<BenchSection[]> {
         `Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once, at most ${TELEGRAM_CONNECTIONS} at once in all, first come first served, as Telegram sends a webhook (max_connections), each over a kept-alive connection to its process (the time an update waits for a place is in its latency); updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.`,
         `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
+        "÷ 1 process: over the mean rate of the two one-process runs flat out, one before and one after the two processes (the machine's speed drifts over minutes: the two one-process rows show by how much).",
         "Reruns / deferred: from the bots' /metrics over the measured run, the updates run again because their chat changed between their read and their write (another process wrote first), and those stored to wait behind their chat's earlier stored updates; many of either would mean the processes fight over the same chats.",
         "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is counted the same way.",
-        `Paced: one process, at half the rate the flat-out one-process run of this invocation reached (asked; updates/s is what it got, the first and last customers' ramp included; the busiest 5 s column is the load at its peak and the latency then), so the latency is that of a bot that is not saturated. The customers arrive one by one at random (a Poisson process, seeded) at the rate that asks for, and pause at random between their updates (exponential, ${CUSTOMER_PAUSE_MS} ms on average); each staff member pauses ${STAFF_PAUSE_MS} ms on average before a press. Dozens of customers are under way at any moment, at every stage of their conversations, as independent people are, and a slow answer does not hold back the others' posts. Posted in step, every submission (the heaviest update) would come within the same second.`,
+        `Paced: one process, at half the mean rate of this invocation's two flat-out one-process runs (asked; updates/s is what it got, the first and last customers' ramp included; the busiest 5 s column is the load at its peak and the latency then), so the latency is that of a bot that is not saturated. The customers arrive one by one at random (a Poisson process, seeded) at the rate that asks for, and pause at random between their updates (exponential, ${CUSTOMER_PAUSE_MS} ms on average); each staff member pauses ${STAFF_PAUSE_MS} ms on average before a press. Dozens of customers are under way at any moment, at every stage of their conversations, as independent people are, and a slow answer does not hold back the others' posts. Posted in step, every submission (the heaviest update) would come within the same second.`,
         "PGlite: one process with its embedded database in a folder of its own, customers only (the staff load watches the database for cases, and only the bot may open its folder); the run ends once the bot's /metrics counts every update handled, and every update is checked processed in the database once the bot has stopped.",
         `Staff load: ${STAFF.length} staff members (admins) in the staff group; each takes the next submitted case nobody took and presses claim, approve and the D3 confirmation, one after another, beside the customers. Staff actions/s: staff updates over the span from the first staff update received to the last processed; each member's presses are their own lane.`,
         `Statements per update: ${one?.counted ?? ""}, for the role the programs connect as (not the load generator's), from the end of the warm-up to the last update processed, divided by the updates. pgbench -N: scale 10, 8 clients, 2 threads, 15 s, on the same server just before. Ratios are to figures of the same run; the machine is shared, so only the ratios mean anything.`,
