@@ -1,5 +1,5 @@
 import { Prisma } from "../database/generated/client.ts";
-import type { HotQuery } from "../database/hot-query.ts";
+import { type HotQuery, HotStatement } from "../database/hot-query.ts";
 
 export const ANSWER = "answerCallbackQuery";
 /**
@@ -76,6 +76,81 @@ interface Row {
   ref: string | null;
 }
 
+/** The walk and its claim, as `walk` runs it. */
+const WALK = new HotStatement<
+  | "after"
+  | "until"
+  | "waiting"
+  | "visit"
+  | "messages"
+  | "answers"
+  | "sentIds"
+  | "sentMessageIds"
+  | "leaseSeconds"
+>(
+  (slot) => Prisma.sql`
+    WITH RECURSIVE walk ("chatId", "id", "ready", "seen", "found") AS (
+      SELECT ${slot("after")}::bigint, NULL::bigint, false, 0, 0
+      UNION ALL
+      SELECT n."chatId", n."id", n."ready", w."seen" + 1, w."found" + n."ready"::int
+        FROM walk w,
+             LATERAL (SELECT m."chatId", m."id",
+                             m."notBefore" <= now() AND (m."leaseUntil" IS NULL OR m."leaseUntil" < now())
+                             -- NOT IN a subquery is hashed once, in a generic plan too; <> ALL of
+                             -- a bound array is compared element by element for every chat.
+                             AND m."chatId" NOT IN (SELECT unnest(${slot("waiting")}::bigint[])) AS "ready"
+                        FROM "OutboxMessage" m
+                       WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > w."chatId"
+                         AND m."chatId" <= ${slot("until")}::bigint AND m."id" <> ALL (${slot("sentIds")}::bigint[])
+                       ORDER BY m."chatId", m."id" LIMIT 1) n
+       WHERE w."seen" < ${slot("visit")} AND w."found" < ${slot("messages")}
+    ),
+    picked AS (
+      SELECT o."id" FROM "OutboxMessage" o JOIN walk w ON w."id" = o."id"
+       WHERE w."ready" AND o."status" = 'pending' AND o."notBefore" <= now()
+         AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
+       LIMIT ${slot("messages")}
+         FOR UPDATE OF o SKIP LOCKED
+    ),
+    answers AS (
+      SELECT a."id" FROM "OutboxMessage" a
+       WHERE a."status" = 'pending' AND a."method" = ${ANSWER_LITERAL} AND a."notBefore" <= now()
+         AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now())
+       ORDER BY a."id" LIMIT ${slot("answers")}
+         FOR UPDATE SKIP LOCKED
+    ),
+    marked AS (
+      UPDATE "OutboxMessage" o SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL,
+             "messageId" = k."messageId"
+        FROM unnest(${slot("sentIds")}::bigint[], ${slot("sentMessageIds")}::bigint[]) AS k("id", "messageId")
+       -- The range holds every id. It tells the generic plan, which takes an array
+       -- parameter for 10 elements, that few marks come (a tick's deliveries; the
+       -- planner gives a range on a function's output 0.5 %): costed at 10, the generic
+       -- plan looked dearer than planning each call, and PostgreSQL planned the claim
+       -- anew every time, which took longer than running it. (Thousands of button
+       -- answers waiting can still tip it back: their LIMIT is costed at a tenth of them.)
+       WHERE o."id" = k."id" AND k."id" BETWEEN 1 AND 9223372036854775807
+    ),
+    claimed AS (
+      UPDATE "OutboxMessage" u
+         SET "leaseUntil" = now() + make_interval(secs => ${slot("leaseSeconds")}), "attempts" = u."attempts" + 1
+       WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
+      RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
+    ),
+    -- Materialized: the probe runs once, not once for every claimed row.
+    summary AS MATERIALIZED (
+      SELECT w."last", w."seen",
+             EXISTS (SELECT 1 FROM "OutboxMessage" m
+                      WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL}
+                        AND m."chatId" > COALESCE(w."last", ${slot("after")}::bigint)
+                        AND m."chatId" <= ${slot("until")}::bigint AND m."id" <> ALL (${slot("sentIds")}::bigint[])) AS "more"
+        FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) w
+    )
+    SELECT s."last"::text, s."seen", s."more",
+           c."id"::text, c."chatId"::text, c."method", c."payload", c."attempts", c."ref"
+      FROM summary s LEFT JOIN claimed c ON true`,
+);
+
 /**
  * Leases the due button answers, and the head (oldest pending message) of
  * chats in chat id order from `after`, round-robin across passes. The walk
@@ -92,67 +167,19 @@ async function walk(run: HotQuery, r: WalkRequest): Promise<WalkResult> {
   const sent = r.sent ?? [];
   const sentIds = `{${sent.map((x) => x.id).join(",")}}`;
   const sentMessageIds = `{${sent.map((x) => x.messageId ?? "NULL").join(",")}}`;
-  const rows = await run<Row>(Prisma.sql`
-    WITH RECURSIVE walk ("chatId", "id", "ready", "seen", "found") AS (
-      SELECT ${r.after}::bigint, NULL::bigint, false, 0, 0
-      UNION ALL
-      SELECT n."chatId", n."id", n."ready", w."seen" + 1, w."found" + n."ready"::int
-        FROM walk w,
-             LATERAL (SELECT m."chatId", m."id",
-                             m."notBefore" <= now() AND (m."leaseUntil" IS NULL OR m."leaseUntil" < now())
-                             -- NOT IN a subquery is hashed once, in a generic plan too; <> ALL of
-                             -- a bound array is compared element by element for every chat.
-                             AND m."chatId" NOT IN (SELECT unnest(${waiting}::bigint[])) AS "ready"
-                        FROM "OutboxMessage" m
-                       WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL} AND m."chatId" > w."chatId"
-                         AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])
-                       ORDER BY m."chatId", m."id" LIMIT 1) n
-       WHERE w."seen" < ${r.visit} AND w."found" < ${r.messages}
-    ),
-    picked AS (
-      SELECT o."id" FROM "OutboxMessage" o JOIN walk w ON w."id" = o."id"
-       WHERE w."ready" AND o."status" = 'pending' AND o."notBefore" <= now()
-         AND (o."leaseUntil" IS NULL OR o."leaseUntil" < now())
-       LIMIT ${r.messages}
-         FOR UPDATE OF o SKIP LOCKED
-    ),
-    answers AS (
-      SELECT a."id" FROM "OutboxMessage" a
-       WHERE a."status" = 'pending' AND a."method" = ${ANSWER_LITERAL} AND a."notBefore" <= now()
-         AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now())
-       ORDER BY a."id" LIMIT ${r.answers}
-         FOR UPDATE SKIP LOCKED
-    ),
-    marked AS (
-      UPDATE "OutboxMessage" o SET "status" = 'sent', "sentAt" = now(), "leaseUntil" = NULL,
-             "messageId" = k."messageId"
-        FROM unnest(${sentIds}::bigint[], ${sentMessageIds}::bigint[]) AS k("id", "messageId")
-       -- The range holds every id. It tells the generic plan, which takes an array
-       -- parameter for 10 elements, that few marks come (a tick's deliveries; the
-       -- planner gives a range on a function's output 0.5 %): costed at 10, the generic
-       -- plan looked dearer than planning each call, and PostgreSQL planned the claim
-       -- anew every time, which took longer than running it. (Thousands of button
-       -- answers waiting can still tip it back: their LIMIT is costed at a tenth of them.)
-       WHERE o."id" = k."id" AND k."id" BETWEEN 1 AND 9223372036854775807
-    ),
-    claimed AS (
-      UPDATE "OutboxMessage" u
-         SET "leaseUntil" = now() + make_interval(secs => ${r.leaseSeconds}), "attempts" = u."attempts" + 1
-       WHERE u."id" IN (SELECT "id" FROM picked UNION ALL SELECT "id" FROM answers)
-      RETURNING u."id", u."chatId", u."method", u."payload", u."attempts", u."ref"
-    ),
-    -- Materialized: the probe runs once, not once for every claimed row.
-    summary AS MATERIALIZED (
-      SELECT w."last", w."seen",
-             EXISTS (SELECT 1 FROM "OutboxMessage" m
-                      WHERE m."status" = 'pending' AND m."method" <> ${ANSWER_LITERAL}
-                        AND m."chatId" > COALESCE(w."last", ${r.after}::bigint)
-                        AND m."chatId" <= ${r.until}::bigint AND m."id" <> ALL (${sentIds}::bigint[])) AS "more"
-        FROM (SELECT max("chatId") FILTER (WHERE "seen" > 0) AS "last", max("seen") AS "seen" FROM walk) w
-    )
-    SELECT s."last"::text, s."seen", s."more",
-           c."id"::text, c."chatId"::text, c."method", c."payload", c."attempts", c."ref"
-      FROM summary s LEFT JOIN claimed c ON true`);
+  const rows = await run<Row>(
+    WALK.bind({
+      after: r.after,
+      until: r.until,
+      waiting,
+      visit: r.visit,
+      messages: r.messages,
+      answers: r.answers,
+      sentIds,
+      sentMessageIds,
+      leaseSeconds: r.leaseSeconds,
+    }),
+  );
   const summary = rows[0];
   const claimed: Claimed[] = [];
   for (const row of rows) {

@@ -5,7 +5,7 @@ import {
   type Role,
   type User,
 } from "../database/generated/client.ts";
-import { type HotQuery, viaPrisma } from "../database/hot-query.ts";
+import { type HotQuery, HotStatement, viaPrisma } from "../database/hot-query.ts";
 import type { Tx } from "../database/open.ts";
 import { aboutOf, type Outgoing, toBotApiCall } from "../outbox/write.ts";
 import { ChatChanged } from "./signals.ts";
@@ -98,6 +98,53 @@ function time(ms: number | null): Date | null {
   return ms === null ? null : new Date(ms);
 }
 
+/** The chats' read: `input` their keys as a JSON array, `cap` BACKLOG_CAP. */
+const READ = new HotStatement<"input" | "cap">(
+  (slot) => Prisma.sql`
+    WITH input AS (
+      SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id,
+             (t.e->>'userId')::bigint AS user_id, (t.e->>'updateId')::bigint AS update_id, t.ord
+      FROM jsonb_array_elements(${slot("input")}::jsonb) WITH ORDINALITY AS t(e, ord)
+    )
+    SELECT
+      input.ord::int AS "ord",
+      g."version" AS "gateVersion",
+      -- Each a lookup per chat: as EXISTS, the planner, which guesses 100 rows for
+      -- any JSON array's elements, may hash the whole table instead (4 ms on a small one).
+      (SELECT true FROM "InboundUpdate" i
+       WHERE i."updateId" = input.update_id AND i."processedAt" IS NOT NULL LIMIT 1) IS NOT NULL
+        AS "processed",
+      (SELECT true FROM "InboundUpdate" i
+       WHERE i."lane" = input.lane AND i."processedAt" IS NULL
+         AND i."updateId" < input.update_id LIMIT 1) IS NOT NULL AS "earlierPending",
+      ((SELECT true FROM "Handoff" h
+        WHERE h."customerId" = input.user_id AND h."status" = 'awaiting' LIMIT 1) IS NOT NULL
+       OR (SELECT true FROM "RefundCase" rc
+           WHERE rc."customerId" = input.user_id AND rc."status" = 'needs_info' LIMIT 1) IS NOT NULL)
+        AS "awaitingWords",
+      -- The conditions of the partial index of pending heads, so the count reads only
+      -- this chat's unsent messages, not its whole history (button answers are no backlog).
+      (SELECT count(*) FROM (SELECT 1 FROM "OutboxMessage" o
+                              WHERE o."chatId" = input.chat_id AND o."status" = 'pending'
+                                AND o."method" <> 'answerCallbackQuery'
+                              LIMIT ${slot("cap")}) b)::int AS "backlog",
+      u."id"::text AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
+      u."firstName" AS "u_firstName", u."username" AS "u_username",
+      ${ms("u", "blockedAt")} AS "u_blockedAt", ${ms("u", "createdAt")} AS "u_createdAt",
+      ${ms("u", "updatedAt")} AS "u_updatedAt",
+      c."userId"::text AS "c_userId", c."machineId" AS "c_machineId",
+      c."machineVersion" AS "c_machineVersion", c."snapshot" AS "c_snapshot",
+      c."version" AS "c_version", ${ms("c", "lastActivityAt")} AS "c_lastActivityAt",
+      ${ms("c", "remindedAt")} AS "c_remindedAt", ${ms("c", "createdAt")} AS "c_createdAt",
+      ${ms("c", "updatedAt")} AS "c_updatedAt"
+    FROM input
+    -- LIMIT keeps each a lookup by key too: as plain joins, the planner may hash whole tables.
+    LEFT JOIN LATERAL (SELECT * FROM "Chat" WHERE "id" = input.lane LIMIT 1) g ON true
+    LEFT JOIN LATERAL (SELECT * FROM "User" WHERE "id" = input.user_id LIMIT 1) u ON true
+    LEFT JOIN LATERAL (SELECT * FROM "Conversation" WHERE "chatId" = input.chat_id LIMIT 1) c
+      ON true`,
+);
+
 /** Reads the gate, the writer, the conversation and the update's place in the inbox. */
 export async function readChatState(
   db: Tx,
@@ -125,49 +172,9 @@ export async function readChatStates(
     userId: String(k.userId),
     updateId: String(k.updateId),
   }));
-  const rows = await run<StateRow & { ord: number }>(Prisma.sql`
-    WITH input AS (
-      SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id,
-             (t.e->>'userId')::bigint AS user_id, (t.e->>'updateId')::bigint AS update_id, t.ord
-      FROM jsonb_array_elements(${JSON.stringify(input)}::jsonb) WITH ORDINALITY AS t(e, ord)
-    )
-    SELECT
-      input.ord::int AS "ord",
-      g."version" AS "gateVersion",
-      -- Each a lookup per chat: as EXISTS, the planner, which guesses 100 rows for
-      -- any JSON array's elements, may hash the whole table instead (4 ms on a small one).
-      (SELECT true FROM "InboundUpdate" i
-       WHERE i."updateId" = input.update_id AND i."processedAt" IS NOT NULL LIMIT 1) IS NOT NULL
-        AS "processed",
-      (SELECT true FROM "InboundUpdate" i
-       WHERE i."lane" = input.lane AND i."processedAt" IS NULL
-         AND i."updateId" < input.update_id LIMIT 1) IS NOT NULL AS "earlierPending",
-      ((SELECT true FROM "Handoff" h
-        WHERE h."customerId" = input.user_id AND h."status" = 'awaiting' LIMIT 1) IS NOT NULL
-       OR (SELECT true FROM "RefundCase" rc
-           WHERE rc."customerId" = input.user_id AND rc."status" = 'needs_info' LIMIT 1) IS NOT NULL)
-        AS "awaitingWords",
-      -- The conditions of the partial index of pending heads, so the count reads only
-      -- this chat's unsent messages, not its whole history (button answers are no backlog).
-      (SELECT count(*) FROM (SELECT 1 FROM "OutboxMessage" o
-                              WHERE o."chatId" = input.chat_id AND o."status" = 'pending'
-                                AND o."method" <> 'answerCallbackQuery'
-                              LIMIT ${BACKLOG_CAP}) b)::int AS "backlog",
-      u."id"::text AS "u_id", u."language" AS "u_language", u."role"::text AS "u_role",
-      u."firstName" AS "u_firstName", u."username" AS "u_username",
-      ${ms("u", "blockedAt")} AS "u_blockedAt", ${ms("u", "createdAt")} AS "u_createdAt",
-      ${ms("u", "updatedAt")} AS "u_updatedAt",
-      c."userId"::text AS "c_userId", c."machineId" AS "c_machineId",
-      c."machineVersion" AS "c_machineVersion", c."snapshot" AS "c_snapshot",
-      c."version" AS "c_version", ${ms("c", "lastActivityAt")} AS "c_lastActivityAt",
-      ${ms("c", "remindedAt")} AS "c_remindedAt", ${ms("c", "createdAt")} AS "c_createdAt",
-      ${ms("c", "updatedAt")} AS "c_updatedAt"
-    FROM input
-    -- LIMIT keeps each a lookup by key too: as plain joins, the planner may hash whole tables.
-    LEFT JOIN LATERAL (SELECT * FROM "Chat" WHERE "id" = input.lane LIMIT 1) g ON true
-    LEFT JOIN LATERAL (SELECT * FROM "User" WHERE "id" = input.user_id LIMIT 1) u ON true
-    LEFT JOIN LATERAL (SELECT * FROM "Conversation" WHERE "chatId" = input.chat_id LIMIT 1) c
-      ON true`);
+  const rows = await run<StateRow & { ord: number }>(
+    READ.bind({ input: JSON.stringify(input), cap: BACKLOG_CAP }),
+  );
   const states = new Map<number, ChatState>();
   for (const r of rows) {
     const key = keys[r.ord - 1];
@@ -374,25 +381,12 @@ export async function writeChatState(
 }
 
 /**
- * Writes the effects of several lanes' updates in one statement, each
- * conditional on its own lane's gate (and on its case's version when it moves
- * one): returns the lanes whose write was applied. At most one write per lane
- * and per user row (the caller keeps them apart: a row cannot be upserted
- * twice by one statement; a conversation's chat is a private chat, its own
- * lane).
+ * The chats' write (`rows` the writes as a JSON array), in one of four shapes:
+ * the case's and the prompt's parts only when a write has them, so the
+ * common statement stays as small as it was.
  */
-export async function writeChatStates(
-  db: Tx,
-  writes: readonly ChatWrite[],
-  run: HotQuery = viaPrisma(db),
-): Promise<Set<bigint>> {
-  if (writes.length === 0) return new Set();
-  // Gates are locked in lane order, so two processes' batches cannot deadlock.
-  const rows = [...writes]
-    .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
-    .map(toRow);
-  // The case's and the prompt's parts only when a write has them: the common statement stays as small as it was.
-  const ok = writes.some((w) => w.caseMove !== undefined)
+function writeStatement(move: boolean, takesPrompt: boolean): HotStatement<"rows"> {
+  const ok = move
     ? Prisma.sql`
     moved AS (
       -- after the gate: a stale chat leaves the case alone; a stale case, the rest (below)
@@ -417,7 +411,7 @@ export async function writeChatStates(
     ),`
     : Prisma.sql`
     ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),`;
-  const taken = writes.some((w) => w.promptTaken !== undefined)
+  const taken = takesPrompt
     ? Prisma.sql`
     taken AS (
       DELETE FROM "StaffPrompt" p USING ok
@@ -425,10 +419,11 @@ export async function writeChatStates(
         AND p."action" = ok.e->>'promptTaken'
     ),`
     : Prisma.empty;
-  const applied = await run<{ lane: string }>(Prisma.sql`
+  return new HotStatement<"rows">(
+    (slot) => Prisma.sql`
     WITH input AS (
       SELECT (t.e->>'lane')::bigint AS lane, (t.e->>'chatId')::bigint AS chat_id, t.e, t.ord
-      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(e, ord)
+      FROM jsonb_array_elements(${slot("rows")}::jsonb) WITH ORDINALITY AS t(e, ord)
     ),
     gate AS (
       INSERT INTO "Chat" ("id", "version")
@@ -483,7 +478,38 @@ export async function writeChatStates(
       FROM ok, jsonb_array_elements(ok.e->'out') WITH ORDINALITY AS m(e, ord)
       ORDER BY ok.ord, m.ord
     )
-    SELECT lane::text AS "lane" FROM ok`);
+    SELECT lane::text AS "lane" FROM ok`,
+  );
+}
+
+/** By whether a write moves a case, then whether one takes a staff prompt. */
+const WRITES = {
+  still: { kept: writeStatement(false, false), taken: writeStatement(false, true) },
+  moves: { kept: writeStatement(true, false), taken: writeStatement(true, true) },
+};
+
+/**
+ * Writes the effects of several lanes' updates in one statement, each
+ * conditional on its own lane's gate (and on its case's version when it moves
+ * one): returns the lanes whose write was applied. At most one write per lane
+ * and per user row (the caller keeps them apart: a row cannot be upserted
+ * twice by one statement; a conversation's chat is a private chat, its own
+ * lane).
+ */
+export async function writeChatStates(
+  db: Tx,
+  writes: readonly ChatWrite[],
+  run: HotQuery = viaPrisma(db),
+): Promise<Set<bigint>> {
+  if (writes.length === 0) return new Set();
+  // Gates are locked in lane order, so two processes' batches cannot deadlock.
+  const rows = [...writes]
+    .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
+    .map(toRow);
+  const moves = writes.some((w) => w.caseMove !== undefined);
+  const taken = writes.some((w) => w.promptTaken !== undefined);
+  const statement = WRITES[moves ? "moves" : "still"][taken ? "taken" : "kept"];
+  const applied = await run<{ lane: string }>(statement.bind({ rows: JSON.stringify(rows) }));
   return new Set(applied.map((r) => BigInt(r.lane)));
 }
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Prisma } from "../../src/database/generated/client.ts";
-import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
+import { type Bound, type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
 import { OutboxClaim } from "../../src/outbox/claim.ts";
 import {
   createTestDatabase,
@@ -35,7 +34,7 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
   function counted(): { run: HotQuery; seen: number[] } {
     const through = viaDriver(db.driver);
     const seen: number[] = [];
-    const run = async <T>(q: Prisma.Sql) => {
+    const run = async <T>(q: Bound) => {
       const rows = await through<T & { seen: number }>(q);
       seen.push(rows[0]?.seen ?? 0);
       return rows;
@@ -99,8 +98,8 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
     db = await createTestDatabase(kind);
     await backlog();
     // The claim's statement as the sender sends it, mid-round with a sent mark.
-    let statement: Prisma.Sql | undefined;
-    const capture = async <T>(q: Prisma.Sql) => {
+    let statement: Bound | undefined;
+    const capture = async <T>(q: Bound) => {
       statement = q;
       return viaDriver(db.driver)<T>(q);
     };

@@ -69,6 +69,9 @@ async function seen(db: Database, chatId: number): Promise<string[]> {
   return rows.map((r) => (r.payload as { text: string }).text);
 }
 
+/** The client's raw statements: the hot path's read and write through Prisma. */
+const RAW = new Set<string | symbol>(["$queryRaw", "$queryRawUnsafe"]);
+
 describe("storable", () => {
   it("mends U+0000 and unpaired surrogates in keys and values at any depth, and keeps a clean update as it is", () => {
     const clean = { update_id: 1, message: { text: "hi 👋", entities: [{ type: "bold" }] } };
@@ -226,7 +229,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     // The database client, failing its first three statements as a dropped connection would.
     const flaky = new Proxy(db.prisma, {
       get(target, prop, receiver) {
-        if (prop === "$queryRaw" && refusals > 0) return refuse;
+        if (RAW.has(prop) && refusals > 0) return refuse;
         if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
         return new Proxy(target.inboundUpdate, {
           get(model, name, r) {
@@ -329,7 +332,7 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     };
     const gone = new Proxy(db.prisma, {
       get(target, prop, receiver) {
-        if (prop === "$queryRaw") return down;
+        if (RAW.has(prop)) return down;
         if (prop !== "inboundUpdate") return Reflect.get(target, prop, receiver);
         return new Proxy(target.inboundUpdate, {
           get: (model, name, r) => (name === "createMany" ? down : Reflect.get(model, name, r)),

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Prisma } from "../../src/database/generated/client.ts";
-import { type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
+import { type Bound, type HotQuery, viaDriver } from "../../src/database/hot-query.ts";
 import {
   type ChatKey,
   readChatState,
@@ -142,8 +141,8 @@ describe.each(databaseKinds)("reading chats together on %s", (kind) => {
     await fill("ANALYZE");
     // The statement a read of one chat sends, planned as the database plans it: for
     // these values, and as the driver's prepared statement may be, for any values.
-    let sent: Prisma.Sql | undefined;
-    await readChatStates(db.prisma, [keyOf(7n, 30_000n)], async <T>(q: Prisma.Sql) => {
+    let sent: Bound | undefined;
+    await readChatStates(db.prisma, [keyOf(7n, 30_000n)], async <T>(q: Bound) => {
       sent = q;
       return [] as T[];
     }).catch(() => undefined);
