@@ -55,8 +55,15 @@ export class HotStatement<K extends string> {
     });
   }
 
-  /** The statement with this run's values. */
+  /** The statement with this run's values; a missing one throws rather than run as NULL. */
   bind(values: Readonly<Record<K, unknown>>): Bound {
-    return { text: this.text, values: this.#keys.map((key) => values[key]) };
+    return {
+      text: this.text,
+      values: this.#keys.map((key) => {
+        const value = values[key];
+        if (value === undefined) throw new TypeError(`no value for the slot ${key}`);
+        return value;
+      }),
+    };
   }
 }

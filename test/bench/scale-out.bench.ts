@@ -704,6 +704,7 @@ function profileFolder(o: RunOptions): string {
     o.database,
     ...(o.rate === undefined ? [] : ["paced"]),
     ...(o.prisma === true ? ["prisma"] : []),
+    ...(o.again === true ? ["again"] : []),
   ].join("-");
 }
 
@@ -712,7 +713,6 @@ function quoted(query: string): string {
   return `\`${query.slice(0, Number(process.env.BENCH_QUERY_CHARS ?? 70))}\``;
 }
 
-/** How a run is named in the table. */
 /** The mean rate of the runs of one process flat out on PostgreSQL, the hot path through the driver. */
 function oneRate(runs: readonly Run[]): number {
   const ones = runs.filter(
@@ -721,6 +721,7 @@ function oneRate(runs: readonly Run[]): number {
   return ones.reduce((sum, r) => sum + r.updates / r.seconds, 0) / ones.length;
 }
 
+/** How a run is named in the table. */
 function label(r: Run): string {
   return [
     String(r.processes),
@@ -835,7 +836,7 @@ export async function bench(): Promise<BenchSection[]> {
         `Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once, at most ${TELEGRAM_CONNECTIONS} at once in all, first come first served, as Telegram sends a webhook (max_connections), each over a kept-alive connection to its process (the time an update waits for a place is in its latency); updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.`,
         `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
-        "÷ 1 process: over the mean rate of the two one-process runs flat out, one before and one after the two processes (the machine's speed drifts over minutes: the two one-process rows show by how much).",
+        "÷ 1 process: over the mean rate of the two one-process runs flat out with the hot path through the driver, one before and one after the two processes (the machine's speed drifts over minutes: the two one-process rows show by how much).",
         "Reruns / deferred: from the bots' /metrics over the measured run, the updates run again because their chat changed between their read and their write (another process wrote first), and those stored to wait behind their chat's earlier stored updates; many of either would mean the processes fight over the same chats.",
         "Bot CPU ms/update: the bot processes' user and system CPU time from the first post to the last update processed (the sender's work included), over the updates; the machine's load moves it far less than the rates. The minimal webhook's is counted the same way.",
         `Paced: one process, at half the mean rate of this invocation's two flat-out one-process runs (asked; updates/s is what it got, the first and last customers' ramp included; the busiest 5 s column is the load at its peak and the latency then), so the latency is that of a bot that is not saturated. The customers arrive one by one at random (a Poisson process, seeded) at the rate that asks for, and pause at random between their updates (exponential, ${CUSTOMER_PAUSE_MS} ms on average); each staff member pauses ${STAFF_PAUSE_MS} ms on average before a press. Dozens of customers are under way at any moment, at every stage of their conversations, as independent people are, and a slow answer does not hold back the others' posts. Posted in step, every submission (the heaviest update) would come within the same second.`,

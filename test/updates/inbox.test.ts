@@ -73,7 +73,7 @@ async function seen(db: Database, chatId: number): Promise<string[]> {
 const RAW = new Set<string | symbol>(["$queryRaw", "$queryRawUnsafe"]);
 
 describe("storable", () => {
-  it("mends U+0000 and unpaired surrogates in keys and values at any depth, and keeps a clean update as it is", () => {
+  it("mends U+0000 and unpaired surrogates in nested keys and values, and keeps a clean update as it is", () => {
     const clean = { update_id: 1, message: { text: "hi 👋", entities: [{ type: "bold" }] } };
     expect(storable(clean)).toBe(clean);
     const dirty = { update_id: 2, message: { text: "a\u0000b", "k\ud800": ["x", "y\udc00"] } };
