@@ -144,6 +144,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
           ...effects,
           ...(ctx.conversationWrite === undefined ? {} : { conversation: ctx.conversationWrite }),
           ...(ctx.caseMove === undefined ? {} : { caseMove: ctx.caseMove }),
+          ...(ctx.caseOpen === undefined ? {} : { caseOpen: ctx.caseOpen }),
           ...(ctx.promptTaken === undefined ? {} : { promptTaken: ctx.promptTaken }),
           out: ctx.out,
         });
@@ -158,7 +159,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         return {
           inTransaction: async (tx) => {
             ctx.enter(tx);
-            // What the transaction adds may refer to a new user (a case, a hand-off): they come first.
+            // What the transaction adds may refer to a new user (a hand-off): they come first.
             if (state.user === null && write !== undefined)
               await tx.user.upsert({ where: { id: user.id }, create: newUser(user), update: {} });
             await plan.run(ctx);

@@ -77,23 +77,6 @@ export async function dropDrafts(tx: Tx, chatId: bigint): Promise<void> {
   await tx.attachment.deleteMany({ where: { chatId, caseId: null } });
 }
 
-/** At submission: the request's files become the case's. */
-export async function linkDrafts(
-  tx: Tx,
-  chatId: bigint,
-  since: Date,
-  caseId: number,
-): Promise<void> {
-  // The older drafts are dropped and the rest linked, in one statement.
-  await tx.$executeRaw`
-    WITH gone AS (
-      DELETE FROM "Attachment"
-       WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" < ${since.toISOString()}::timestamp(3)
-    )
-    UPDATE "Attachment" SET "caseId" = ${caseId}
-     WHERE "chatId" = ${chatId} AND "caseId" IS NULL AND "createdAt" >= ${since.toISOString()}::timestamp(3)`;
-}
-
 /** Attaches a file to a submitted case (one waiting for the customer's answer), within the limits. */
 export async function attachToCase(
   tx: Tx,

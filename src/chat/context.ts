@@ -3,7 +3,7 @@ import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
-import type { CaseMove, ConversationWrite, Needs } from "../updates/chat-state.ts";
+import type { CaseMove, CaseOpen, ConversationWrite, Needs } from "../updates/chat-state.ts";
 
 /**
  * What a handler of one update works with: who is writing, in which
@@ -31,6 +31,8 @@ export interface ChatContext extends Speaker {
   conversationWrite: ConversationWrite | undefined;
   /** set when this update moves a case: written with the chat, from the case's version as read */
   caseMove: CaseMove | undefined;
+  /** set when this update submits a request: the case is written with the chat */
+  caseOpen: CaseOpen | undefined;
   /** set when this update answers the writer's staff prompt of this action: it goes with the write */
   promptTaken: string | undefined;
   /** Queues a message to this chat, rendered from a locale key. */
@@ -118,6 +120,7 @@ export function createChatContext(
     out: [],
     conversationWrite: undefined,
     caseMove: undefined,
+    caseOpen: undefined,
     promptTaken: undefined,
     t: (key, params) => speaker().t(key, params),
     date: (at) => speaker().date(at),

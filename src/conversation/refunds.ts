@@ -14,8 +14,8 @@ import {
   start as startMachine,
   step as stepMachine,
 } from "../../machines/refund/step.ts";
-import { attachToDraft, draftCount, dropDrafts, linkDrafts } from "../cases/evidence.ts";
-import { submitCase } from "../cases/submit.ts";
+import { attachToDraft, draftCount, dropDrafts } from "../cases/evidence.ts";
+import { type Submitted, submitCase } from "../cases/submit.ts";
 import {
   type ChatContext,
   direct,
@@ -53,7 +53,7 @@ function isStart(at: string): at is keyof typeof FAQ_STARTS {
 export interface RefundServiceDeps {
   config: Config;
   /** told of every case the conversation submits (the staff queue posts its card) */
-  onSubmitted?: (ctx: ChatContext, caseId: number) => Promise<void>;
+  onSubmitted?: (ctx: ChatContext, submitted: Submitted) => Promise<void>;
   /** told when the customer asks for a person during or after the conversation */
   onHandoff?: (ctx: ChatContext, outcome: Extract<Outcome, { kind: "handoff" }>) => Promise<void>;
 }
@@ -77,9 +77,10 @@ export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons
 /**
  * The refund conversation of a chat, stored as a persisted XState snapshot
  * (the Conversation row) and advanced one event per update: the new snapshot
- * and the replies are written with the update (src/updates/chat-state.ts), and a
- * step that records a decision or queues a case does so in the update's
- * transaction, so everything commits together.
+ * and the replies are written with the update (src/updates/chat-state.ts),
+ * together with the case a submission queues; a step that records a refusal
+ * or a hand-off does so in the update's transaction, so everything commits
+ * together.
  */
 export function createRefundService(deps: RefundServiceDeps): RefundConversations {
   const { config } = deps;
@@ -98,17 +99,18 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   async function outcome(ctx: ChatContext, o: Outcome): Promise<Params> {
     switch (o.kind) {
       case "submitted": {
-        const c = await submitCase(ctx.tx, {
+        const submitted = await submitCase(ctx.tx, {
           customerId: ctx.user.id,
           chatId: ctx.chatId,
           request: o.request,
           now: ctx.now,
           calendar: { timeZone: config.timeZone, holidays: config.holidays },
+          // The request's files become the case's before staff are shown it.
+          draftsSince: ctx.conversation?.createdAt ?? null,
         });
-        // The request's files become the case's before staff are shown it.
-        if (ctx.conversation !== null)
-          await linkDrafts(ctx.tx, ctx.chatId, ctx.conversation.createdAt, c.id);
-        await deps.onSubmitted?.(ctx, c.id);
+        const c = submitted.case;
+        ctx.caseOpen = { case: c, draftsSince: ctx.conversation?.createdAt ?? null };
+        await deps.onSubmitted?.(ctx, submitted);
         return { id: c.id, due: ctx.date(c.dueAt) } satisfies Record<
           (typeof SUBMISSION_PARAMS)[number],
           unknown
@@ -206,17 +208,19 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   }
 
   /**
-   * The plan of a step the machine took: a submission, a recorded refusal, a
-   * hand-off and a cancellation (which drops the request's files) write rows
-   * of their own, so they need a transaction; any other
-   * step changes only the conversation and the replies, written with the chat.
+   * The plan of a step the machine took: a recorded refusal, a hand-off and a
+   * cancellation (which drops the request's files) write rows of their own,
+   * so they need a transaction; a submission draws its case's number in a
+   * statement of its own and the chat's write opens the case; any other step
+   * changes only the conversation and the replies, written with the chat.
    */
   function applying<T>(r: Stepped, result: T): Plan<T> {
     const run = async (ctx: ChatContext) => {
       await apply(ctx, r);
       return result;
     };
-    return r.outcome === null ? direct(run) : inTransaction(run);
+    if (r.outcome === null) return direct(run);
+    return r.outcome.kind === "submitted" ? oneStatement(run) : inTransaction(run);
   }
 
   function advance(ctx: ChatContext, event: RefundEvent): Plan<"ok" | "stale"> {

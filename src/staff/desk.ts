@@ -1,7 +1,9 @@
 import type { Outcome } from "../../machines/refund/flow.ts";
 import type { EvidenceFile } from "../cases/evidence.ts";
+import type { Submitted } from "../cases/submit.ts";
 import type { ChatContext } from "../chat/context.ts";
 import { takeAnswer, takeFile } from "./answers.ts";
+import type { CaseView } from "./card.ts";
 import { caseExists } from "./case-exists.ts";
 import type { StaffDeps } from "./deps.ts";
 import { showFind } from "./find.ts";
@@ -77,7 +79,7 @@ export interface StaffDesk {
   /** A customer's photo or file: true when one of their cases waited for information and took it. */
   takeFile(ctx: ChatContext, file: EvidenceFile): Promise<boolean>;
   /** The refund service's hook: a submitted case's card goes to staff. */
-  onSubmitted(ctx: ChatContext, caseId: number): Promise<void>;
+  onSubmitted(ctx: ChatContext, submitted: Submitted): Promise<void>;
   /** A case's files, copied into this chat. */
   files(ctx: ChatContext, caseId: number): Promise<void>;
   /** The case changed outside the staff side (the customer withdrew it): its cards follow. */
@@ -314,8 +316,16 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       return takeFile(ctx, deps, file);
     },
 
-    async onSubmitted(ctx, caseId) {
-      ctx.out.push(...(await newCaseCards(ctx.tx, deps, caseId)));
+    async onSubmitted(ctx, { case: c, files }) {
+      // The case is written with this update: its card is built from it as it will be.
+      const view: CaseView = {
+        case: c,
+        customer: ctx.user,
+        assignee: null,
+        files: files.length,
+        rating: null,
+      };
+      ctx.out.push(...(await newCaseCards(ctx.tx, deps, c.id, view, files)));
     },
 
     async cardsChanged(ctx, caseId) {

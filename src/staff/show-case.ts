@@ -232,19 +232,21 @@ export function copyOf(
 /**
  * A new case's card for the staff chat, or for each staff member's private
  * chat (each in their language) when no staff group is configured. Written to
- * the outbox in the submitting step's transaction; the sender paces a group
- * to Telegram's ~20 messages a minute.
+ * the outbox with the case itself, by the submitting update's write; the
+ * sender paces a group to Telegram's ~20 messages a minute.
  */
 export async function newCaseCards(
   tx: Tx,
   deps: StaffDeps,
   caseId: number,
-  /** the case as the caller has it (read, or as its move leaves it) */
+  /** the case as the caller has it (read, or as its move or submission leaves it) */
   view?: CaseView,
+  /** its files, when the caller has them */
+  known?: readonly Attachment[],
 ): Promise<Outgoing[]> {
   const v = view ?? (await loadView(tx, caseId));
   if (v === null) return [];
-  const files = v.files > 0 ? await caseFiles(tx, caseId) : [];
+  const files = known ?? (v.files > 0 ? await caseFiles(tx, caseId) : []);
   const out: Outgoing[] = [];
   for (const { chatId, s } of await staffSpeakers(tx, deps)) {
     out.push({

@@ -2,6 +2,7 @@ import {
   type CaseStatus,
   type Conversation,
   Prisma,
+  type RefundCase,
   type Role,
   type User,
 } from "../database/generated/client.ts";
@@ -277,11 +278,24 @@ export interface CaseMove {
   note: string | null;
 }
 
+/**
+ * A case opened by a submission, written with the update that submitted it:
+ * the row (its id drawn before, src/cases/submit.ts), its first event, and
+ * the request's files, which become the case's (older leftovers are
+ * dropped). Applied only with the update's write, in one statement.
+ */
+export interface CaseOpen {
+  case: RefundCase;
+  /** when the request began: files since then are its own, older ones leftovers; null, no files are touched */
+  draftsSince: Date | null;
+}
+
 /** What acting on an update changes in the chat's state. */
 export interface Effects {
   user?: UserWrite;
   conversation?: ConversationWrite;
   caseMove?: CaseMove;
+  caseOpen?: CaseOpen;
   /**
    * The writer's staff prompt in this chat (src/staff/desk.ts), if it is of
    * this action, is answered: it goes with the write. The prompt is the lane's
@@ -308,8 +322,9 @@ export interface ChatWrite extends ChatKey, Effects {
 /**
  * Whether acting on an update needs a transaction (cases, hand-offs, staff
  * work) or not; "statement": statements of its own before the chat's write,
- * outside a transaction, each safe to run again (reads, an upsert), and at
- * most a case's move, which the write itself carries (CaseMove): a stale
+ * outside a transaction, each safe to run again (reads, an upsert, drawing a
+ * case's number), and at most a case's move or opening, which the write itself
+ * carries (CaseMove, CaseOpen): a stale
  * read reruns the update, and a crash before the write leaves the update
  * unprocessed, to be delivered and run again.
  */
@@ -380,12 +395,22 @@ export async function writeChatState(
   return (await writeChatStates(db, [w], run)).has(w.lane);
 }
 
+/** Which optional parts a chats' write has: each only when one of its writes needs it. */
+interface WriteShape {
+  /** a case moves (CaseMove) */
+  move: boolean;
+  /** a staff prompt is answered */
+  prompt: boolean;
+  /** a case is opened (CaseOpen) */
+  open: boolean;
+}
+
 /**
- * The chats' write (`rows` the writes as a JSON array), in one of four shapes:
- * the case's and the prompt's parts only when a write has them, so the
+ * The chats' write (`rows` the writes as a JSON array): the case's, the
+ * prompt's and the new case's parts only when a write has them, so the
  * common statement stays as small as it was.
  */
-function writeStatement(move: boolean, takesPrompt: boolean): HotStatement<"rows"> {
+function writeStatement({ move, prompt, open }: WriteShape): HotStatement<"rows"> {
   const ok = move
     ? Prisma.sql`
     moved AS (
@@ -411,7 +436,43 @@ function writeStatement(move: boolean, takesPrompt: boolean): HotStatement<"rows
     ),`
     : Prisma.sql`
     ok AS (SELECT input.* FROM input JOIN gate ON gate."id" = input.lane),`;
-  const taken = takesPrompt
+  // The row's columns typed as the table types them; the rows they refer to (its
+  // customer, the files' case) are checked at the statement's end, so one statement
+  // may write both.
+  const opened = open
+    ? Prisma.sql`
+    opening AS (
+      SELECT ok.chat_id, ok.e->>'now' AS now, ok.e->'open'->>'draftsSince' AS since, c.*
+      FROM ok, jsonb_populate_record(NULL::"RefundCase", ok.e->'open'->'case') c
+      WHERE jsonb_typeof(ok.e->'open') = 'object'
+    ),
+    opened AS (
+      INSERT INTO "RefundCase" ("id", "customerId", "chatId", "status", "kind", "clauses", "service",
+        "accountId", "serviceRef", "amount", "currency", "reason", "comment", "refundDays",
+        "payoutMethod", "payoutDetails", "unrefundableMethod", "submittedAt", "dueAt", "version",
+        "createdAt", "updatedAt")
+      SELECT "id", "customerId", "chatId", "status", "kind", "clauses", "service",
+        "accountId", "serviceRef", "amount", "currency", "reason", "comment", "refundDays",
+        "payoutMethod", "payoutDetails", "unrefundableMethod", "submittedAt", "dueAt", "version",
+        "createdAt", "updatedAt"
+      FROM opening
+    ),
+    opened_event AS (
+      INSERT INTO "CaseEvent" ("caseId", "actorId", "at", "fromStatus", "toStatus", "note")
+      SELECT "id", "customerId", now::timestamp(3), NULL, "status", NULL FROM opening
+    ),
+    linked AS (
+      UPDATE "Attachment" a SET "caseId" = opening."id" FROM opening
+      WHERE a."chatId" = opening.chat_id AND a."caseId" IS NULL
+        AND a."createdAt" >= opening.since::timestamp(3)
+    ),
+    leftovers AS (
+      DELETE FROM "Attachment" a USING opening
+      WHERE a."chatId" = opening.chat_id AND a."caseId" IS NULL
+        AND a."createdAt" < opening.since::timestamp(3)
+    ),`
+    : Prisma.empty;
+  const taken = prompt
     ? Prisma.sql`
     taken AS (
       DELETE FROM "StaffPrompt" p USING ok
@@ -431,7 +492,7 @@ function writeStatement(move: boolean, takesPrompt: boolean): HotStatement<"rows
       ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
       WHERE "Chat"."version" = EXCLUDED."version" - 1
       RETURNING "id"
-    ),${ok}${taken}
+    ),${ok}${opened}${taken}
     inbox AS (
       INSERT INTO "InboundUpdate" ("updateId", "lane", "payload", "receivedAt", "processedAt", "attempts", "error")
       SELECT (e->>'updateId')::bigint, lane, NULL, (e->>'now')::timestamp(3), (e->>'now')::timestamp(3),
@@ -482,11 +543,18 @@ function writeStatement(move: boolean, takesPrompt: boolean): HotStatement<"rows
   );
 }
 
-/** By whether a write moves a case, then whether one takes a staff prompt. */
-const WRITES = {
-  still: { kept: writeStatement(false, false), taken: writeStatement(false, true) },
-  moves: { kept: writeStatement(true, false), taken: writeStatement(true, true) },
-};
+/** Each shape's statement, built the first time a write needs it. */
+const WRITES = new Map<string, HotStatement<"rows">>();
+
+function writeFor(shape: WriteShape): HotStatement<"rows"> {
+  const key = `${shape.move} ${shape.prompt} ${shape.open}`;
+  let statement = WRITES.get(key);
+  if (statement === undefined) {
+    statement = writeStatement(shape);
+    WRITES.set(key, statement);
+  }
+  return statement;
+}
 
 /**
  * Writes the effects of several lanes' updates in one statement, each
@@ -506,9 +574,11 @@ export async function writeChatStates(
   const rows = [...writes]
     .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map(toRow);
-  const moves = writes.some((w) => w.caseMove !== undefined);
-  const taken = writes.some((w) => w.promptTaken !== undefined);
-  const statement = WRITES[moves ? "moves" : "still"][taken ? "taken" : "kept"];
+  const statement = writeFor({
+    move: writes.some((w) => w.caseMove !== undefined),
+    prompt: writes.some((w) => w.promptTaken !== undefined),
+    open: writes.some((w) => w.caseOpen !== undefined),
+  });
   const applied = await run<{ lane: string }>(statement.bind({ rows: JSON.stringify(rows) }));
   return new Set(applied.map((r) => BigInt(r.lane)));
 }
@@ -555,6 +625,7 @@ function toRow(w: ChatWrite) {
             actorId: w.caseMove.actorId.toString(),
           },
     promptTaken: w.promptTaken ?? null,
+    open: w.caseOpen === undefined ? null : openRow(w.caseOpen),
     // A message may go to another chat than the update's (a case card to the staff group).
     out: w.out.map((o) => ({
       chatId: o.chatId.toString(),
@@ -562,6 +633,21 @@ function toRow(w: ChatWrite) {
       about: aboutOf(o)?.toString() ?? null,
     })),
     failure: w.failure ?? null,
+  };
+}
+
+/** A new case as the statement reads it: its row in JSON, keyed by column as the table's record. */
+function openRow(o: CaseOpen) {
+  const c = o.case;
+  return {
+    draftsSince: o.draftsSince?.toISOString() ?? null,
+    case: {
+      ...c,
+      customerId: c.customerId.toString(),
+      chatId: c.chatId.toString(),
+      amount: c.amount.toString(),
+      assigneeId: c.assigneeId?.toString() ?? null,
+    },
   };
 }
 

@@ -10,8 +10,8 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 
 // The hot path's promise (at most three round trips per update): an
 // ordinary update is one read and one write; the evidence answer adds the
-// count of the request's files; only a step that queues a case takes a
-// transaction. A staff action on a case adds the case's read.
+// count of the request's files, the submission the drawing of its case's
+// number. A staff action on a case adds the case's read.
 describe.each(databaseKinds)("statements per update on %s", (kind) => {
   let db: TestDatabase;
   afterEach(async () => {
@@ -32,7 +32,7 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     return { core, statements };
   }
 
-  it("are two for every update of a refund conversation, three for the evidence answer, and a transaction for the submission", async () => {
+  it("are two for every update of a refund conversation, three for the evidence answer and for the submission", async () => {
     const { core, statements } = await counting();
     let id = 1;
     const updates = conversation(4242, () => id++);
@@ -46,7 +46,11 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     // counted in a statement of its own, without a transaction: once per request.
     expect(counts.slice(0, -2)).toEqual(counts.slice(0, -2).map(() => 2));
     expect(counts.at(-2)).toBe(3);
+    // The submission draws its case's number and, with no staff group configured, reads
+    // the staff members its card goes to; the chat's write opens the case: no transaction.
+    expect(counts.at(-1)).toBe(4);
     expect(await db.prisma.refundCase.count()).toBe(1);
+    expect(await db.prisma.caseEvent.count()).toBe(1);
     expect(await db.prisma.inboundUpdate.count({ where: { processedAt: null } })).toBe(0);
   });
 

@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createI18nFor } from "../../src/app/core.ts";
 import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createDeadlineReminders } from "../../src/deadlines/reminders.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { toBotApiCall } from "../../src/outbox/write.ts";
+import { newCaseCards } from "../../src/staff/show-case.ts";
 import { computeStats } from "../../src/staff/stats.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 import {
   ADMIN,
+  document,
   editsTo,
   makeCase,
   makeStaff,
+  photo,
   pressWith,
   STAFF_ENV,
   STAFF_GROUP,
@@ -227,6 +232,27 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it("a new case's card, built before its case is written, is the card the stored case gives", async () => {
+    const id = await submitBalanceRequest(bot.customer(4600, "ru", "Лев"), [
+      photo("card-photo"),
+      document("card-doc", "application/pdf"),
+    ]);
+    const posted = await bot.db.prisma.outboxMessage.findMany({
+      where: { chatId: BigInt(STAFF_GROUP), aboutUserId: 4600n },
+      orderBy: { id: "asc" },
+      select: { method: true, payload: true, ref: true },
+    });
+    const deps = {
+      config: bot.config,
+      i18n: createI18nFor(bot.config),
+      logger: createLogger("silent"),
+    };
+    const stored = await newCaseCards(bot.db.prisma, deps, id);
+    // The card and a copy of each file, as they would be from the case's row.
+    expect(stored.map((o) => o.kind)).toEqual(["message", "copy", "copy"]);
+    expect(posted).toEqual(stored.map(toBotApiCall));
   });
 
   it("cards go to each staff member's private chat when there is no staff group", async () => {

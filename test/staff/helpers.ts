@@ -111,7 +111,11 @@ export async function submitBalanceRequest(
   rs = await send(u, "+44 7700 900123");
   rs = await send(u, "2.50 EUR");
   await step('"q":"comment","v":"skip"');
-  for (const f of files) rs = await sendMedia(u, f);
+  // A further file edits the first one's message: its buttons stay where they were.
+  for (const f of files) {
+    const replies = await sendMedia(u, f);
+    if (replies.length > 0) rs = replies;
+  }
   // Done after files, Skip without: either is the evidence question's button.
   await step('"q":"evidence"');
   await step('"type":"submit"');
@@ -122,7 +126,7 @@ export async function submitBalanceRequest(
 
 let seq = 0;
 
-/** A case straight in the database, as submitCase leaves it (for tests of the queue itself). */
+/** A case straight in the database, as a submission leaves it (for tests of the queue itself). */
 export async function makeCase(
   prisma: PrismaClient,
   o: {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { RefundRequest } from "../../machines/refund/flow.ts";
 import { createI18nFor } from "../../src/app/core.ts";
+import { submitCase } from "../../src/cases/submit.ts";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { viaDriver } from "../../src/database/hot-query.ts";
 import { createLogger } from "../../src/logging/logger.ts";
@@ -53,6 +55,29 @@ function write(over: Partial<ChatWrite> = {}): ChatWrite {
     ...over,
   };
 }
+
+/** An eligible payout request, as the refund machine hands it over. */
+const REQUEST: RefundRequest = {
+  refund: "payout",
+  clause: "C1",
+  clauses: ["C1", "E1", "F2", "F3"],
+  offeredInsteadOfPayout: false,
+  a1Days: null,
+  unrefundableMethod: false,
+  service: "one_time",
+  what: "no_code",
+  account: { kind: "email", value: "olena@example.com" },
+  reference: { kind: "order", value: "A-1001" },
+  amount: { value: "49.90", currency: "EUR" },
+  reasonKey: "reason.C1",
+  comment: null,
+  payout: { paidWith: "card", method: "card", details: null },
+  dates: {},
+  answers: {},
+  lang: "uk",
+  timeZone: "Europe/Kyiv",
+  submittedAtMs: 0,
+};
 
 describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => {
   let db: TestDatabase;
@@ -260,6 +285,89 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     });
     expect(await db.prisma.outboxMessage.count()).toBe(1);
     expect((await readChatState(db.prisma, { ...key, updateId: 2000n })).processed).toBe(true);
+  });
+
+  it("open a submitted case with the update's write, its event and the request's files, or none of it", async () => {
+    db = await createTestDatabase(kind);
+    expect(await writeChatState(db.prisma, write())).toBe(true);
+    const now = write().now;
+    const since = new Date(now.getTime() - 3_600_000);
+    const file = (chatId: bigint, messageId: number, minutes: number) => ({
+      customerId: chatId,
+      chatId,
+      kind: "photo" as const,
+      fileId: `file-${messageId}`,
+      fileUniqueId: `unique-${messageId}`,
+      messageId,
+      createdAt: new Date(since.getTime() + minutes * 60_000),
+    });
+    // A leftover of an earlier request, two of this one, and another chat's.
+    await db.prisma.attachment.createMany({
+      data: [file(42n, 1, -1), file(42n, 2, 0), file(42n, 3, 5), file(43n, 4, 5)],
+    });
+    const submitted = await submitCase(db.prisma, {
+      customerId: 42n,
+      chatId: 42n,
+      request: REQUEST,
+      now,
+      calendar: { timeZone: "Europe/Kyiv", holidays: [] },
+      draftsSince: since,
+    });
+    expect(submitted.files.map((f) => f.messageId)).toEqual([2, 3]);
+    const opening = (over: Partial<ChatWrite>): ChatWrite => {
+      const { user: _, ...rest } = write({
+        updateId: 2000n,
+        readVersion: 1,
+        conversation: { kind: "delete" },
+        caseOpen: { case: submitted.case, draftsSince: since },
+        ...over,
+      });
+      return rest;
+    };
+    const drafts = () =>
+      db.prisma.attachment.findMany({
+        orderBy: { messageId: "asc" },
+        select: { messageId: true, caseId: true },
+      });
+
+    // Read before another update of the chat: nothing of the case is written.
+    expect(await writeChatState(db.prisma, opening({ readVersion: 0 }))).toBe(false);
+    expect(await db.prisma.refundCase.count()).toBe(0);
+    expect(await db.prisma.caseEvent.count()).toBe(0);
+    expect((await drafts()).map((d) => d.caseId)).toEqual([null, null, null, null]);
+
+    expect(await writeChatState(db.prisma, opening({}), viaDriver(db.driver))).toBe(true);
+    // The row is the one the card was built from, as Prisma reads it back.
+    expect(
+      await db.prisma.refundCase.findUniqueOrThrow({ where: { id: submitted.case.id } }),
+    ).toEqual(submitted.case);
+    expect(
+      await db.prisma.caseEvent.findMany({
+        select: {
+          caseId: true,
+          actorId: true,
+          at: true,
+          fromStatus: true,
+          toStatus: true,
+          note: true,
+        },
+      }),
+    ).toEqual([
+      {
+        caseId: submitted.case.id,
+        actorId: 42n,
+        at: now,
+        fromStatus: null,
+        toStatus: "submitted",
+        note: null,
+      },
+    ]);
+    expect(await drafts()).toEqual([
+      { messageId: 2, caseId: submitted.case.id },
+      { messageId: 3, caseId: submitted.case.id },
+      { messageId: 4, caseId: null },
+    ]);
+    expect(await db.prisma.conversation.count()).toBe(0);
   });
 
   it("write the others of a batch when one's case moved on", async () => {
