@@ -449,9 +449,27 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
           ),
         ).toEqual(new Set([20n + i, 40n + i]));
       }
-      // The read and the write, each one statement alone or grouped: planned for their first
-      // five runs, as PostgreSQL does before comparing; the generic plan serves the other eleven.
+      // A submission's write, which opens its case, is a statement of its own shape.
+      for (let i = 1n; i <= 16n; i++) {
+        const chat = 60n + i;
+        const submitted = await submitCase(db.prisma, {
+          customerId: chat,
+          chatId: chat,
+          request: REQUEST,
+          now: new Date(),
+          calendar: { timeZone: "Europe/Kyiv", holidays: [] },
+          draftsSince: null,
+        });
+        const opening = { case: submitted.case, draftsSince: new Date() };
+        expect(
+          await writeChatState(db.prisma, { ...of(chat, 1000n + chat, 1), caseOpen: opening }, run),
+        ).toBe(true);
+      }
+      // The read, the write and the opening write, each one statement alone or grouped: planned
+      // for their first five runs, as PostgreSQL does before comparing; the generic plan serves
+      // the others.
       expect(await plansOf(driver, "%WITH input AS%")).toEqual([
+        { generic: 11, custom: 5 },
         { generic: 11, custom: 5 },
         { generic: 11, custom: 5 },
       ]);
