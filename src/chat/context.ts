@@ -13,10 +13,10 @@ import type { CaseMove, CaseOpen, ConversationWrite, Needs } from "../updates/ch
  */
 export interface ChatContext extends Speaker {
   /**
-   * The update's transaction, for what the chat state does not hold (cases,
-   * hand-offs, staff work). Most updates never touch it and are processed
-   * without one: only a plan that says it needs one (`Plan.needs`) runs
-   * inside one, and reaching for it elsewhere is a bug.
+   * The update's transaction, or the client for a plan of its own statements
+   * (`Plan.needs`), for what the chat state does not hold (cases, hand-offs,
+   * staff work). Most updates never touch it: a plan that says it needs
+   * neither runs without one, and reaching for it there is a bug.
    */
   readonly tx: Tx;
   readonly chatId: bigint;
@@ -70,8 +70,9 @@ export function direct<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T>
 }
 
 /**
- * Repeatable statements through the client (reads, an upsert), then the
- * chat's write, which may carry a case's move: no BEGIN and COMMIT.
+ * Repeatable statements through the client (reads, an upsert, drawing a
+ * case's number), then the chat's write, which may carry a case's move or
+ * open a submitted case: no BEGIN and COMMIT.
  */
 export function oneStatement<T = void>(run: (ctx: ChatContext) => Promise<T>): Plan<T> {
   return { needs: "statement", run };

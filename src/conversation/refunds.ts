@@ -99,17 +99,18 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
   async function outcome(ctx: ChatContext, o: Outcome): Promise<Params> {
     switch (o.kind) {
       case "submitted": {
+        // The request's files become the case's before staff are shown it.
+        const draftsSince = ctx.conversation?.createdAt ?? null;
         const submitted = await submitCase(ctx.tx, {
           customerId: ctx.user.id,
           chatId: ctx.chatId,
           request: o.request,
           now: ctx.now,
           calendar: { timeZone: config.timeZone, holidays: config.holidays },
-          // The request's files become the case's before staff are shown it.
-          draftsSince: ctx.conversation?.createdAt ?? null,
+          draftsSince,
         });
         const c = submitted.case;
-        ctx.caseOpen = { case: c, draftsSince: ctx.conversation?.createdAt ?? null };
+        ctx.caseOpen = { case: c, draftsSince };
         await deps.onSubmitted?.(ctx, submitted);
         return { id: c.id, due: ctx.date(c.dueAt) } satisfies Record<
           (typeof SUBMISSION_PARAMS)[number],

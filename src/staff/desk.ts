@@ -325,7 +325,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         files: files.length,
         rating: null,
       };
-      ctx.out.push(...(await newCaseCards(ctx.tx, deps, c.id, view, files)));
+      ctx.out.push(...(await newCaseCards(ctx.tx, deps, view, files)));
     },
 
     async cardsChanged(ctx, caseId) {

@@ -230,22 +230,21 @@ export function copyOf(
 }
 
 /**
- * A new case's card for the staff chat, or for each staff member's private
- * chat (each in their language) when no staff group is configured. Written to
- * the outbox with the case itself, by the submitting update's write; the
+ * A case's card posted anew, with its files, to the staff chat, or to each
+ * staff member's private chat (each in their language) when no staff group
+ * is configured: for a new case (written with the case, by the submitting
+ * update's write), or for one whose cards have aged out of the outbox. The
  * sender paces a group to Telegram's ~20 messages a minute.
  */
 export async function newCaseCards(
   tx: Tx,
   deps: StaffDeps,
-  caseId: number,
   /** the case as the caller has it (read, or as its move or submission leaves it) */
-  view?: CaseView,
+  v: CaseView,
   /** its files, when the caller has them */
   known?: readonly Attachment[],
 ): Promise<Outgoing[]> {
-  const v = view ?? (await loadView(tx, caseId));
-  if (v === null) return [];
+  const caseId = v.case.id;
   const files = known ?? (v.files > 0 ? await caseFiles(tx, caseId) : []);
   const out: Outgoing[] = [];
   for (const { chatId, s } of await staffSpeakers(tx, deps)) {
@@ -282,7 +281,7 @@ export async function cardEdits(
   const v = view ?? (await loadView(tx, caseId));
   if (v === null) return [];
   const ref = cardRef(caseId);
-  if (v.holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, caseId, v) : [];
+  if (v.holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, v) : [];
   const staff = new Map((await staffSpeakers(tx, deps)).map((d) => [d.chatId, d.s]));
   const outsider = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
   return v.holders.map((chatId): Outgoing => {

@@ -320,8 +320,8 @@ export interface ChatWrite extends ChatKey, Effects {
 }
 
 /**
- * Whether acting on an update needs a transaction (cases, hand-offs, staff
- * work) or not; "statement": statements of its own before the chat's write,
+ * Whether acting on an update needs a transaction (a refusal, a hand-off,
+ * some staff work) or not; "statement": statements of its own before the chat's write,
  * outside a transaction, each safe to run again (reads, an upsert, drawing a
  * case's number), and at most a case's move or opening, which the write itself
  * carries (CaseMove, CaseOpen): a stale
@@ -382,7 +382,7 @@ export async function processInChat(
  * Writes an update's effects in one statement (so atomically, with or without
  * a surrounding transaction): bumps the gate from the version read, and only
  * if that succeeded (and its case, if it moves one, is still at the version
- * read) moves the case, upserts the user, saves or deletes the conversation,
+ * read) moves or opens the case, upserts the user, saves or deletes the conversation,
  * queues the outgoing messages in order and marks the update processed.
  * Returns false when the chat or the case changed since it was read: nothing
  * but the gate's bump was written.

@@ -4,7 +4,7 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createDeadlineReminders } from "../../src/deadlines/reminders.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { toBotApiCall } from "../../src/outbox/write.ts";
-import { newCaseCards } from "../../src/staff/show-case.ts";
+import { loadView, newCaseCards } from "../../src/staff/show-case.ts";
 import { computeStats } from "../../src/staff/stats.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
@@ -249,7 +249,9 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
       i18n: createI18nFor(bot.config),
       logger: createLogger("silent"),
     };
-    const stored = await newCaseCards(bot.db.prisma, deps, id);
+    const view = await loadView(bot.db.prisma, id);
+    expect(view).not.toBeNull();
+    const stored = view === null ? [] : await newCaseCards(bot.db.prisma, deps, view);
     // The card and a copy of each file, as they would be from the case's row.
     expect(stored.map((o) => o.kind)).toEqual(["message", "copy", "copy"]);
     expect(posted).toEqual(stored.map(toBotApiCall));

@@ -370,6 +370,53 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     expect(await db.prisma.conversation.count()).toBe(0);
   });
 
+  it("open cases of several chats in one statement, each only with its own gate", async () => {
+    db = await createTestDatabase(kind);
+    const chats = [51n, 52n, 53n];
+    for (const chat of chats)
+      expect(await writeChatState(db.prisma, chatWrite(chat, chat))).toBe(true);
+    // A file of chat 51's request: with no request under way (no time it began), it stays a draft.
+    await db.prisma.attachment.create({
+      data: {
+        customerId: 51n,
+        chatId: 51n,
+        kind: "photo",
+        fileId: "draft",
+        fileUniqueId: "draft",
+        messageId: 9,
+      },
+    });
+    const open = async (chat: bigint, readVersion: number): Promise<ChatWrite> => {
+      const submitted = await submitCase(db.prisma, {
+        customerId: chat,
+        chatId: chat,
+        request: REQUEST,
+        now: write().now,
+        calendar: { timeZone: "Europe/Kyiv", holidays: [] },
+        draftsSince: null,
+      });
+      return {
+        ...chatWrite(chat, 100n + chat, { readVersion }),
+        caseOpen: { case: submitted.case, draftsSince: null },
+      };
+    };
+    const first = await open(51n, 1);
+    const stale = await open(52n, 0);
+    const applied = await writeChatStates(db.prisma, [
+      first,
+      stale,
+      chatWrite(53n, 153n, { readVersion: 1 }),
+    ]);
+    expect(applied).toEqual(new Set([51n, 53n]));
+    expect(await db.prisma.refundCase.findMany({ select: { id: true, chatId: true } })).toEqual([
+      { id: first.caseOpen?.case.id, chatId: 51n },
+    ]);
+    expect(await db.prisma.caseEvent.count()).toBe(1);
+    expect(await db.prisma.attachment.findMany({ select: { caseId: true } })).toEqual([
+      { caseId: null },
+    ]);
+  });
+
   it("write the others of a batch when one's case moved on", async () => {
     db = await createTestDatabase(kind);
     await makeStaff(db.prisma, 701);
