@@ -124,6 +124,8 @@ export function createCore(o: CoreOptions): Core {
   const inbox = new Inbox({
     prisma: o.db.prisma,
     ...hotPath,
+    // PGlite runs on this thread: grouping its statements needs a turn's wait.
+    inThread: o.db.kind === "pglite",
     handle,
     onGiveUp: giveUp,
     logger: o.logger,

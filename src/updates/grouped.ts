@@ -19,6 +19,13 @@ export interface GroupedOptions<I, O> {
    * most once a group): the ones that would share it wait for the next group.
    */
   exclusive?(item: I): readonly string[];
+  /**
+   * The database runs on this thread (PGlite): while it runs a statement no
+   * other work can queue an item behind it, so every item would go alone.
+   * A group then waits one turn of the event loop, which lets the lanes that
+   * are ready in it queue theirs (no timer: a lone item loses microseconds).
+   */
+  inThread?: boolean;
 }
 
 /**
@@ -51,6 +58,7 @@ export class Grouped<I, O> {
 
   async #flush(): Promise<void> {
     this.#flushing = true;
+    if (this.#o.inThread === true) await new Promise((turn) => setImmediate(turn));
     while (this.#queue.length > 0) {
       const group = this.#take();
       const [only] = group;

@@ -32,6 +32,8 @@ export interface InboxOptions {
   prisma: PrismaClient;
   /** when given, the chat's read and write outside transactions go through the driver, not Prisma's client */
   driver?: DriverQuery;
+  /** the database runs on this thread (PGlite): reads and writes wait a turn to be grouped */
+  inThread?: boolean;
   handle: UpdateHandler;
   onGiveUp: GiveUpHandler;
   logger: Logger;
@@ -124,8 +126,9 @@ export class Inbox {
     this.#o = options;
     this.#sequence = new UpdateSequence(options.orderWaitMs ?? ORDER_WAIT_MS);
     const hot = options.driver === undefined ? undefined : viaDriver(options.driver);
-    const reads = new ChatReadBatch(options.prisma, hot);
-    const writes = new ChatWriteBatch(options.prisma, hot);
+    const inThread = options.inThread === true;
+    const reads = new ChatReadBatch(options.prisma, hot, inThread);
+    const writes = new ChatWriteBatch(options.prisma, hot, inThread);
     this.#direct = {
       db: options.prisma,
       inTransaction: false,

@@ -11,10 +11,12 @@ import { Grouped } from "./grouped.ts";
 export class ChatReadBatch {
   readonly #grouped: Grouped<ChatKey, ChatState>;
 
-  constructor(db: Tx, run: HotQuery = viaPrisma(db)) {
+  /** `inThread`: the database runs on this thread (src/updates/grouped.ts) */
+  constructor(db: Tx, run: HotQuery = viaPrisma(db), inThread = false) {
     this.#grouped = new Grouped({
       all: (keys) => readChatStates(db, keys, run),
       one: (key) => readChatState(db, key, run),
+      inThread,
     });
   }
 

@@ -15,7 +15,8 @@ export class ChatWriteBatch {
   readonly #run: HotQuery;
   readonly #grouped: Grouped<ChatWrite, boolean>;
 
-  constructor(db: Tx, run: HotQuery = viaPrisma(db)) {
+  /** `inThread`: the database runs on this thread (src/updates/grouped.ts) */
+  constructor(db: Tx, run: HotQuery = viaPrisma(db), inThread = false) {
     this.#db = db;
     this.#run = run;
     this.#grouped = new Grouped({
@@ -25,6 +26,7 @@ export class ChatWriteBatch {
       },
       one: (write) => writeChatState(db, write, run),
       exclusive: (w) => [`lane ${w.lane}`, ...(w.user === undefined ? [] : [`user ${w.user.id}`])],
+      inThread,
     });
   }
 

@@ -29,6 +29,28 @@ describe("Grouped", () => {
     expect(db.statements).toEqual([[1], [2, 3, 4]]);
   });
 
+  it("waits a turn to gather the items of a database on this thread, and sends a lone one then", async () => {
+    // Items asked for one after another in the same turn, as lanes that are ready at once.
+    const sendInTurn = async (grouped: Grouped<number, number>) => {
+      const out: Promise<number>[] = [];
+      for (const i of [1, 2, 3]) {
+        out.push(grouped.send(i));
+        await Promise.resolve();
+      }
+      return Promise.all(out);
+    };
+    const inThread = recorder();
+    expect(await sendInTurn(new Grouped({ ...inThread, inThread: true }))).toEqual([2, 4, 6]);
+    expect(inThread.statements).toEqual([[1, 2, 3]]);
+    // Without it, the first goes at once and the others queue behind it.
+    const apart = recorder();
+    expect(await sendInTurn(new Grouped(apart))).toEqual([2, 4, 6]);
+    expect(apart.statements).toEqual([[1], [2, 3]]);
+    const lone = recorder();
+    expect(await new Grouped({ ...lone, inThread: true }).send(7)).toBe(14);
+    expect(lone.statements).toEqual([[7]]);
+  });
+
   it("keeps items that share an exclusive key in different statements, in order", async () => {
     const db = recorder();
     const grouped = new Grouped({ ...db, exclusive: (i: number) => [`lane ${i % 2}`] });
