@@ -23,7 +23,7 @@ export interface GroupedOptions<I, O> {
    * The database runs on this thread (PGlite): while it runs a statement no
    * other work can queue an item behind it, so every item would go alone.
    * A group then waits one turn of the event loop, which lets the lanes that
-   * are ready in it queue theirs (no timer: a lone item loses microseconds).
+   * are ready in it queue theirs (no timer: at most that turn).
    */
   inThread?: boolean;
 }
@@ -31,10 +31,11 @@ export interface GroupedOptions<I, O> {
 /**
  * The chats being processed at once go to the database together (their reads,
  * src/updates/read-batch.ts; their writes, src/updates/write-batch.ts): an
- * item is sent at once when no statement is in flight, else it waits for the
- * one in flight and goes with every item that queued meanwhile, in one
- * statement. Each item still starts after it was asked for, so its result is
- * as fresh as one of its own, and a lone item waits for nothing. When a
+ * item is sent at once when no statement is in flight (with `inThread`, after
+ * one turn of the event loop), else it waits for the one in flight and goes
+ * with every item that queued meanwhile, in one statement. Each item still
+ * starts after it was asked for, so its result is as fresh as one of its own,
+ * and a lone item waits for nothing (or that one turn). When a
  * statement of several fails, each of its items is tried alone: one bad item,
  * or a connection lost mid-way, fails only itself. A database that did not
  * answer in time fails the whole group at once: trying each alone would make
@@ -58,7 +59,7 @@ export class Grouped<I, O> {
 
   async #flush(): Promise<void> {
     this.#flushing = true;
-    if (this.#o.inThread === true) await new Promise((turn) => setImmediate(turn));
+    if (this.#o.inThread === true) await new Promise<void>((turn) => setImmediate(turn));
     while (this.#queue.length > 0) {
       const group = this.#take();
       const [only] = group;

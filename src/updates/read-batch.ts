@@ -5,8 +5,8 @@ import { Grouped } from "./grouped.ts";
 
 /**
  * The chats being processed at once read together, as they write together
- * (src/updates/grouped.ts): the reads that queue behind the one in flight go
- * in one statement. Reads of one chat may share it: a read changes nothing.
+ * (src/updates/grouped.ts): the reads that queue behind the one in flight
+ * (on PGlite, that are asked for in the same turn) go in one statement. Reads of one chat may share it: a read changes nothing.
  */
 export class ChatReadBatch {
   readonly #grouped: Grouped<ChatKey, ChatState>;

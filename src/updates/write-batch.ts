@@ -5,8 +5,8 @@ import { Grouped } from "./grouped.ts";
 
 /**
  * Group commit for the chats being processed at once (src/updates/grouped.ts):
- * the writes that queue behind the statement in flight go in one statement and
- * one commit, each still conditional on its own chat's gate. Under load this is
+ * the writes that queue behind the statement in flight (on PGlite, that are
+ * asked for in the same turn) go in one statement and one commit, each still conditional on its own chat's gate. Under load this is
  * what keeps the database from spending its time on commits. A group holds at
  * most one write per lane and per user row, which one statement can apply.
  */

@@ -132,3 +132,33 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
     expect(await db.prisma.staffPrompt.count()).toBe(0);
   });
 });
+
+// PGlite runs on the bot's thread: its statements are grouped by waiting one turn.
+describe("statements for chats ready at once on pglite", () => {
+  it("are one read and one write for all of them", async () => {
+    const statements: string[] = [];
+    const db = await createTestDatabase("pglite", { onQuery: (sql) => statements.push(sql) });
+    try {
+      const core = createCore({
+        config: testConfig({ TIME_ZONE }),
+        db,
+        api: new RecordingBotApi(),
+        logger: createLogger("silent"),
+        pace: UNLIMITED,
+      });
+      const question = (id: number) => {
+        const from = { id, is_bot: false, first_name: "Faq", language_code: "en" };
+        const chat = { id, type: "private" };
+        const text = "How long does a refund take?";
+        return { update_id: id, message: { message_id: 1, date: 0, chat, from, text } };
+      };
+      await Promise.all([6001, 6002, 6003].map((id) => core.inbox.receive(question(id))));
+      expect(statements).toHaveLength(2);
+      expect(await db.prisma.inboundUpdate.count({ where: { processedAt: { not: null } } })).toBe(
+        3,
+      );
+    } finally {
+      await db.close();
+    }
+  });
+});

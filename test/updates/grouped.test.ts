@@ -51,6 +51,19 @@ describe("Grouped", () => {
     expect(lone.statements).toEqual([[7]]);
   });
 
+  it("gathers the items of lanes started in one turn, each in a callback of its own", async () => {
+    // Lanes start each in a setImmediate of their own (src/updates/lanes.ts).
+    const db = recorder();
+    const grouped = new Grouped({ ...db, inThread: true });
+    const out = await Promise.all(
+      [1, 2, 3].map(
+        (i) => new Promise<number>((done) => setImmediate(() => done(grouped.send(i)))),
+      ),
+    );
+    expect(out).toEqual([2, 4, 6]);
+    expect(db.statements).toEqual([[1, 2, 3]]);
+  });
+
   it("keeps items that share an exclusive key in different statements, in order", async () => {
     const db = recorder();
     const grouped = new Grouped({ ...db, exclusive: (i: number) => [`lane ${i % 2}`] });
