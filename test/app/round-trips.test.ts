@@ -6,31 +6,42 @@ import { makeCase, makeStaff, STAFF_ENV, STAFF_GROUP } from "../staff/helpers.ts
 import { testConfig, UNLIMITED } from "../support/bot.ts";
 import { RecordingBotApi } from "../support/bot-api.ts";
 import { conversation, TIME_ZONE } from "../support/conversations.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  databaseKinds,
+  type TestDatabase,
+} from "../support/database.ts";
 
 // The hot path's promise (at most three round trips per update with a staff
 // group): an ordinary update is one read and one write; the evidence answer
 // adds the count of the request's files, the submission the drawing of its
 // case's number (and, without a staff group, the read of the staff members
 // its card goes to). A staff action on a case adds the case's read.
+/** The core over a database of `kind` that records every statement sent to it. */
+async function countingCore(kind: DatabaseKind, env: Record<string, string> = {}) {
+  const statements: string[] = [];
+  const db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
+  const core = createCore({
+    config: testConfig({ TIME_ZONE, ...env }),
+    db,
+    api: new RecordingBotApi(),
+    logger: createLogger("silent"),
+    pace: UNLIMITED,
+  });
+  return { db, core, statements };
+}
+
 describe.each(databaseKinds)("statements per update on %s", (kind) => {
   let db: TestDatabase;
   afterEach(async () => {
     await db.close();
   });
 
-  /** The core over a database that records every statement sent to it. */
   async function counting(env: Record<string, string> = {}) {
-    const statements: string[] = [];
-    db = await createTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
-    const core = createCore({
-      config: testConfig({ TIME_ZONE, ...env }),
-      db,
-      api: new RecordingBotApi(),
-      logger: createLogger("silent"),
-      pace: UNLIMITED,
-    });
-    return { core, statements };
+    const counted = await countingCore(kind, env);
+    db = counted.db;
+    return counted;
   }
 
   /** Each update of one customer's whole refund conversation, with the statements it sent. */
@@ -136,16 +147,8 @@ describe.each(databaseKinds)("statements per update on %s", (kind) => {
 // PGlite runs on the bot's thread: its statements are grouped by waiting one turn.
 describe("statements for chats ready at once on pglite", () => {
   it("are one read and one write for all of them", async () => {
-    const statements: string[] = [];
-    const db = await createTestDatabase("pglite", { onQuery: (sql) => statements.push(sql) });
+    const { db, core, statements } = await countingCore("pglite");
     try {
-      const core = createCore({
-        config: testConfig({ TIME_ZONE }),
-        db,
-        api: new RecordingBotApi(),
-        logger: createLogger("silent"),
-        pace: UNLIMITED,
-      });
       const question = (id: number) => {
         const from = { id, is_bot: false, first_name: "Faq", language_code: "en" };
         const chat = { id, type: "private" };
