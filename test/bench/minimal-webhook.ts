@@ -3,8 +3,14 @@
 // update is stored (answered 200 once committed), then its chat's state is
 // read and written back with the update marked processed in one statement,
 // one chat at a time. Run as its own process: DATABASE_URL, PORT.
+//
+// With TELEGRAM_API_ROOT it also answers each update as a bot must: once the
+// update is processed, one sendMessage to its chat through Telegraf's Bot API
+// client (the one our bot sends with), so the reference carries the floor of
+// what replying costs and nothing else of ours (no outbox, no pace).
 import { createServer } from "node:http";
 import pg from "pg";
+import { Telegram } from "telegraf";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 await pool.query(`
@@ -13,6 +19,9 @@ await pool.query(`
     received_at timestamptz NOT NULL DEFAULT now(), processed_at timestamptz);
   CREATE TABLE IF NOT EXISTS ref_chat (
     chat_id bigint PRIMARY KEY, state jsonb NOT NULL, version int NOT NULL)`);
+
+const apiRoot = process.env.TELEGRAM_API_ROOT;
+const telegram = apiRoot === undefined ? undefined : new Telegram("1:minimal", { apiRoot });
 
 /** Each chat's updates are handled one after another, as ours are. */
 const chains = new Map<string, Promise<void>>();
@@ -30,6 +39,7 @@ async function handle(updateId: string, chatId: string): Promise<void> {
      UPDATE ref_inbound SET processed_at = now(), payload = NULL WHERE update_id = $3`,
     [chatId, { n }, updateId],
   );
+  await telegram?.sendMessage(chatId, String(n));
 }
 
 interface Update {

@@ -5,7 +5,7 @@
 // latency for each, and checks that both runs end with the same cases and
 // messages. Beside the customers, a staff load: staff members in the staff
 // group claim and approve (with the D3 confirmation) each case as it appears.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
@@ -45,8 +45,15 @@ const STAFF_GROUP = -1005550001;
 const STAFF_ACTIONS = ["claim", "approve", "confirm"] as const;
 const STAFF_PRESSES = STAFF_ACTIONS.length;
 
+interface StubBotApi {
+  url: string;
+  /** sendMessage calls answered so far */
+  sent(): number;
+  close(): void;
+}
+
 /** A Bot API that accepts everything: the bots' sends cost them one local HTTP round trip. */
-async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
+async function startStubBotApi(): Promise<StubBotApi> {
   let messageId = 1;
   const server = createServer((req, res) => {
     req.resume();
@@ -65,7 +72,11 @@ async function startStubBotApi(): Promise<{ url: string; close: () => void }> {
   const port = await freePort();
   server.listen(port, "127.0.0.1");
   await once(server, "listening");
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent: () => messageId - 1,
+    close: () => server.close(),
+  };
 }
 
 /**
@@ -338,50 +349,70 @@ function databaseName(url: string): string {
 
 /**
  * The reference: test/bench/minimal-webhook.ts fed the same customers' updates
- * by the same load generator (no staff load: it opens no cases).
+ * by the same load generator (no staff load: it opens no cases). Given the stub
+ * Bot API, it replies to each update there, and a run ends once every reply
+ * was answered as well. With two processes, the updates alternate between
+ * them as they do between the bots.
  */
-async function runMinimal(postmaster: number | undefined): Promise<{
+async function runMinimal(
+  postmaster: number | undefined,
+  o: { replyTo?: StubBotApi; processes?: number } = {},
+): Promise<{
   updates: number;
   seconds: number;
   cpu: CpuShares;
   perUpdate: number;
   counted: string;
 }> {
+  const { replyTo, processes = 1 } = o;
   const db = await createTestDatabase("postgres");
   const url = db.url ?? "";
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, "minimal-webhook.ts")], {
-    env: {
-      ...process.env,
-      DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", url),
-      PORT: String(port),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exit = once(child, "exit");
+  const children: { child: ChildProcess; port: number; exit: Promise<unknown> }[] = [];
   try {
-    const died = exit.then(() => {
-      throw new Error("the minimal webhook exited before it listened");
-    });
-    died.catch(() => {});
-    await Promise.race([once(child.stdout, "data"), died]);
+    // One after another: each creates the tables it needs if they are not there yet.
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        [path.join(import.meta.dirname, "minimal-webhook.ts")],
+        {
+          env: {
+            ...process.env,
+            DATABASE_URL: await asMeasuredRole(TEST_DATABASE_URL ?? "", url),
+            PORT: String(port),
+            ...(replyTo === undefined ? {} : { TELEGRAM_API_ROOT: replyTo.url }),
+          },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      const exit = once(child, "exit");
+      children.push({ child, port, exit });
+      const died = exit.then(() => {
+        throw new Error("the minimal webhook exited before it listened");
+      });
+      died.catch(() => {});
+      await Promise.race([once(child.stdout, "data"), died]);
+    }
+    const ports = children.map((c) => c.port);
     let id = 1;
     const nextId = () => id++;
+    const repliesBefore = replyTo?.sent() ?? 0;
     const processedAtLeast = (n: number) =>
       waitUntil("the minimal webhook's updates processed", async () => {
+        if (replyTo !== undefined && replyTo.sent() - repliesBefore < n) return false;
         const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
           SELECT count(*)::int AS n FROM ref_inbound WHERE processed_at IS NOT NULL`;
         return (row?.n ?? 0) >= n;
       });
     const warmup = customersFrom(WARMUP_FROM, WARMUP);
-    await postConversations(warmup, [port], new Map(), nextId);
+    await postConversations(warmup, ports, new Map(), nextId);
     await processedAtLeast(id - 1);
     const counter = await statementCounter(TEST_DATABASE_URL ?? "", databaseName(url));
     const scripts = customersFrom(MEASURED_FROM, CUSTOMERS);
     const updates = scripts.reduce((n, s) => n + s.length, 0);
-    const meter = cpuMeter({ programs: () => [child.pid], postmaster });
+    const meter = cpuMeter({ programs: () => children.map((c) => c.child.pid), postmaster });
     const start = performance.now();
-    await postConversations(scripts, [port], new Map(), nextId);
+    await postConversations(scripts, ports, new Map(), nextId);
     await processedAtLeast(id - 1);
     const seconds = (performance.now() - start) / 1000;
     return {
@@ -392,9 +423,11 @@ async function runMinimal(postmaster: number | undefined): Promise<{
       counted: counter.source,
     };
   } finally {
-    child.kill("SIGTERM");
-    await exit;
-    closeConnections(port);
+    for (const { child, port, exit } of children) {
+      child.kill("SIGTERM");
+      await exit;
+      closeConnections(port);
+    }
     await db.close();
   }
 }
@@ -741,9 +774,16 @@ export async function bench(): Promise<BenchSection[]> {
   }
   const tps = await pgbenchTps(TEST_DATABASE_URL);
   const postmaster = await postmasterOf(TEST_DATABASE_URL);
+  const api = await startStubBotApi();
   const minimal = await runMinimal(postmaster);
   const minimalRate = minimal.updates / minimal.seconds;
-  const api = await startStubBotApi();
+  const replying = await runMinimal(postmaster, { replyTo: api });
+  const replyingRate = replying.updates / replying.seconds;
+  const minimalTwo = await runMinimal(postmaster, { processes: 2 });
+  const minimalTwoRate = minimalTwo.updates / minimalTwo.seconds;
+  process.stdout.write(
+    `scale-out: minimal webhook ${Math.round(minimalRate)} updates/s, replying ${Math.round(replyingRate)}, two processes ${Math.round(minimalTwoRate)}\n`,
+  );
   const runs: Run[] = [];
   // Each run as it ends, so a run that fails later leaves the ones before it on record.
   const measure = async (o: Omit<RunOptions, "postmaster">) => {
@@ -801,6 +841,26 @@ export async function bench(): Promise<BenchSection[]> {
           "statements/update": minimal.perUpdate.toFixed(2),
           "bot CPU ms/update": minimal.cpu.program.toFixed(2),
         },
+        {
+          processes: "minimal webhook replying once an update (reference)",
+          customers: CUSTOMERS,
+          updates: replying.updates,
+          "updates/s": Math.round(replyingRate),
+          "÷ pgbench -N": tps === undefined ? "" : (replyingRate / tps).toFixed(2),
+          "÷ minimal webhook": (replyingRate / minimalRate).toFixed(2),
+          "statements/update": replying.perUpdate.toFixed(2),
+          "bot CPU ms/update": replying.cpu.program.toFixed(2),
+        },
+        {
+          processes: "minimal webhook, 2 processes (reference)",
+          customers: CUSTOMERS,
+          updates: minimalTwo.updates,
+          "updates/s": Math.round(minimalTwoRate),
+          "÷ pgbench -N": tps === undefined ? "" : (minimalTwoRate / tps).toFixed(2),
+          "÷ minimal webhook": (minimalTwoRate / minimalRate).toFixed(2),
+          "statements/update": minimalTwo.perUpdate.toFixed(2),
+          "bot CPU ms/update": minimalTwo.cpu.program.toFixed(2),
+        },
         ...runs.map((r) => {
           const w = percentiles(r.webhook);
           const p = percentiles(r.processing);
@@ -815,6 +875,7 @@ export async function bench(): Promise<BenchSection[]> {
             "updates/s": Math.round(rate),
             "÷ pgbench -N": tps === undefined || !postgres ? "" : (rate / tps).toFixed(2),
             "÷ minimal webhook": postgres ? (rate / minimalRate).toFixed(2) : "",
+            "÷ minimal replying": postgres ? (rate / replyingRate).toFixed(2) : "",
             "÷ 1 process": postgres ? (rate / onesRate).toFixed(2) : "",
             "statements/update": postgres ? r.perUpdate.toFixed(2) : "",
             "reruns / deferred": `${r.contended.rerun} / ${r.contended.deferred}`,
@@ -835,6 +896,7 @@ export async function bench(): Promise<BenchSection[]> {
       notes: [
         `Flat out, every customer's updates are posted one after another (each waits for the webhook's 200), all customers at once, at most ${TELEGRAM_CONNECTIONS} at once in all, first come first served, as Telegram sends a webhook (max_connections), each over a kept-alive connection to its process (the time an update waits for a place is in its latency); updates alternate between the processes, so one chat's updates reach both, as behind a load balancer. Each update is numbered (update_id) as it is posted, as Telegram numbers updates as they happen.`,
         `Warm-up: before it is measured, each program (the minimal webhook too) is fed ${WARMUP} other customers (the bots with their staff presses; the minimal webhook has no staff side) and the bots' messages to private chats are left to go out; nothing of the warm-up is counted. The figures are those of a program that has been running, not of its first second (BENCH_WARMUP_CUSTOMERS=0 measures from a cold start).`,
+        "Minimal webhook replying: the same reference sending, once each update is processed, one sendMessage to its chat through Telegraf's Bot API client to the stub Bot API the bots send to, as any bot that answers must (no outbox, no pace); its run ends once every reply was answered. It is what replying alone costs: our bot sends about one message an update (messages queued, below). Minimal webhook, 2 processes: the first reference as two processes on the same database, the updates alternating between them as between the bots (its ÷ minimal webhook is what a second process does to a program that does nothing but our statements, on these cores).",
         "updates/s: all updates processed, from the first post to the last processed mark. Post → processed: the webhook's answer time (an update processed in its request is answered once processed), plus, for an update that was stored and processed later, its time in the store (receivedAt → processedAt, the database's clock); customers' and staff updates apart.",
         "÷ 1 process: over the mean rate of the two one-process runs flat out with the hot path through the driver, one before and one after the two processes (the machine's speed drifts over minutes: the two one-process rows show by how much).",
         "Reruns / deferred: from the bots' /metrics over the measured run, the updates run again because their chat changed between their read and their write (another process wrote first), and those stored to wait behind their chat's earlier stored updates; many of either would mean the processes fight over the same chats.",
@@ -862,6 +924,8 @@ export async function bench(): Promise<BenchSection[]> {
       title: "Scale-out: where the machine's CPU went, per update",
       rows: [
         { run: "minimal node:http + pg webhook (reference)", ...cpuRow(minimal.cpu) },
+        { run: "minimal webhook replying once an update (reference)", ...cpuRow(replying.cpu) },
+        { run: "minimal webhook, 2 processes (reference)", ...cpuRow(minimalTwo.cpu) },
         ...runs.map((r) => ({ run: label(r), ...cpuRow(r.cpu) })),
       ],
       notes: [
