@@ -781,6 +781,11 @@ export async function bench(): Promise<BenchSection[]> {
   const replyingRate = replying.updates / replying.seconds;
   const minimalTwo = await runMinimal(postmaster, { processes: 2 });
   const minimalTwoRate = minimalTwo.updates / minimalTwo.seconds;
+  const references = [
+    { name: "minimal node:http + pg webhook", ref: minimal },
+    { name: "minimal webhook replying once an update", ref: replying },
+    { name: "minimal webhook, 2 processes", ref: minimalTwo },
+  ];
   process.stdout.write(
     `scale-out: minimal webhook ${Math.round(minimalRate)} updates/s, replying ${Math.round(replyingRate)}, two processes ${Math.round(minimalTwoRate)}\n`,
   );
@@ -832,35 +837,19 @@ export async function bench(): Promise<BenchSection[]> {
           processes: "pgbench -N (reference)",
           "updates/s": tps === undefined ? "not installed" : Math.round(tps),
         },
-        {
-          processes: "minimal node:http + pg webhook (reference)",
-          customers: CUSTOMERS,
-          updates: minimal.updates,
-          "updates/s": Math.round(minimalRate),
-          "÷ pgbench -N": tps === undefined ? "" : (minimalRate / tps).toFixed(2),
-          "statements/update": minimal.perUpdate.toFixed(2),
-          "bot CPU ms/update": minimal.cpu.program.toFixed(2),
-        },
-        {
-          processes: "minimal webhook replying once an update (reference)",
-          customers: CUSTOMERS,
-          updates: replying.updates,
-          "updates/s": Math.round(replyingRate),
-          "÷ pgbench -N": tps === undefined ? "" : (replyingRate / tps).toFixed(2),
-          "÷ minimal webhook": (replyingRate / minimalRate).toFixed(2),
-          "statements/update": replying.perUpdate.toFixed(2),
-          "bot CPU ms/update": replying.cpu.program.toFixed(2),
-        },
-        {
-          processes: "minimal webhook, 2 processes (reference)",
-          customers: CUSTOMERS,
-          updates: minimalTwo.updates,
-          "updates/s": Math.round(minimalTwoRate),
-          "÷ pgbench -N": tps === undefined ? "" : (minimalTwoRate / tps).toFixed(2),
-          "÷ minimal webhook": (minimalTwoRate / minimalRate).toFixed(2),
-          "statements/update": minimalTwo.perUpdate.toFixed(2),
-          "bot CPU ms/update": minimalTwo.cpu.program.toFixed(2),
-        },
+        ...references.map(({ name, ref }) => {
+          const rate = ref.updates / ref.seconds;
+          return {
+            processes: `${name} (reference)`,
+            customers: CUSTOMERS,
+            updates: ref.updates,
+            "updates/s": Math.round(rate),
+            "÷ pgbench -N": tps === undefined ? "" : (rate / tps).toFixed(2),
+            "÷ minimal webhook": ref === minimal ? "" : (rate / minimalRate).toFixed(2),
+            "statements/update": ref.perUpdate.toFixed(2),
+            "bot CPU ms/update": ref.cpu.program.toFixed(2),
+          };
+        }),
         ...runs.map((r) => {
           const w = percentiles(r.webhook);
           const p = percentiles(r.processing);
@@ -923,9 +912,7 @@ export async function bench(): Promise<BenchSection[]> {
     {
       title: "Scale-out: where the machine's CPU went, per update",
       rows: [
-        { run: "minimal node:http + pg webhook (reference)", ...cpuRow(minimal.cpu) },
-        { run: "minimal webhook replying once an update (reference)", ...cpuRow(replying.cpu) },
-        { run: "minimal webhook, 2 processes (reference)", ...cpuRow(minimalTwo.cpu) },
+        ...references.map(({ name, ref }) => ({ run: `${name} (reference)`, ...cpuRow(ref.cpu) })),
         ...runs.map((r) => ({ run: label(r), ...cpuRow(r.cpu) })),
       ],
       notes: [
