@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
-import { Agent, createServer, request } from "node:http";
+import { Agent, request } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { encodeCallback } from "../../src/callbacks/data.ts";
@@ -21,6 +21,7 @@ import { type CpuShares, cpuMeter, postmasterOf } from "./cpu.ts";
 import { markProfileWindow, monotonicMicroseconds } from "./cpu-profile.ts";
 import { asMeasuredRole, type Counted, pgbenchTps, statementCounter } from "./references.ts";
 import { type BenchSection, ms, percentiles } from "./report.ts";
+import { type StubBotApi, startStubBotApi } from "./stub-bot-api.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 200);
 /**
@@ -44,40 +45,6 @@ const STAFF_GROUP = -1005550001;
 /** What a staff member presses on each case, one after another. */
 const STAFF_ACTIONS = ["claim", "approve", "confirm"] as const;
 const STAFF_PRESSES = STAFF_ACTIONS.length;
-
-interface StubBotApi {
-  url: string;
-  /** sendMessage calls answered so far */
-  sent(): number;
-  close(): void;
-}
-
-/** A Bot API that accepts everything: the bots' sends cost them one local HTTP round trip. */
-async function startStubBotApi(): Promise<StubBotApi> {
-  let messageId = 1;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      const method = (req.url ?? "").split("/").pop() ?? "";
-      const result =
-        method === "getMe"
-          ? { id: 111222333, is_bot: true, first_name: "Bench", username: "bench_bot" }
-          : method === "sendMessage"
-            ? { message_id: messageId++, date: 0, chat: { id: 1, type: "private" } }
-            : true;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: true, result }));
-    });
-  });
-  const port = await freePort();
-  server.listen(port, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    url: `http://127.0.0.1:${port}`,
-    sent: () => messageId - 1,
-    close: () => server.close(),
-  };
-}
 
 /**
  * Random waits, exponentially distributed around `meanMs` (the gaps between
