@@ -51,3 +51,27 @@ describe("the input words of locales/", () => {
     expect(() => useLanguages({ xx: { daysBack: {} } })).toThrow(/input words of "xx"/);
   });
 });
+
+describe("dates as the bot writes them", () => {
+  // A customer asked for a date often copies one the bot showed them: each
+  // month, written as Intl writes it in the reader's language (short month,
+  // as src/i18n/speaker.ts shows dates), reads back as that day.
+  for (const lang of discoverLanguages())
+    it(`reads back every month as Intl writes it in ${lang}`, () => {
+      const write = new Intl.DateTimeFormat(lang, {
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        timeZone: "UTC",
+      });
+      for (let month = 0; month < 12; month++) {
+        const day = Date.UTC(2025, month, 5);
+        const iso = new Date(day).toISOString().slice(0, 10);
+        const text = write.format(day);
+        expect({ text, read: parseDate(text, { now: NOW, timeZone: "UTC", lang }) }).toEqual({
+          text,
+          read: { ok: true, date: iso, time: null },
+        });
+      }
+    });
+});
