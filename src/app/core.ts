@@ -104,7 +104,7 @@ export function createCore(o: CoreOptions): Core {
   // The chat's read and write and the outbox's claim go through the driver, prepared
   // (cheaper per update: docs/benchmarks.md); HOT_PATH=prisma sends them through
   // Prisma's client, for the bench's comparison.
-  const hotPath = process.env.HOT_PATH === "prisma" ? {} : { driver: o.db.driver };
+  const hotPath = o.config.hotPath === "prisma" ? {} : { driver: o.db.driver };
   const sender = new OutboxSender({
     prisma: o.db.prisma,
     ...hotPath,

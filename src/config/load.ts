@@ -6,6 +6,7 @@ import type { SupportHours } from "./support-hours.ts";
 
 export type LogLevel = Env["LOG_LEVEL"];
 export type BotFramework = Env["BOT_FRAMEWORK"];
+export type HotPath = Env["HOT_PATH"];
 
 export type DatabaseConfig =
   | {
@@ -49,6 +50,8 @@ export interface Config {
   /** a customer's updates past `maxUpdates` within `windowMs` are ignored (staff are exempt) */
   flood: { maxUpdates: number; windowMs: number };
   logLevel: LogLevel;
+  /** the chat's read and write and the outbox's claim: prepared through the driver, or through Prisma's client (for comparison) */
+  hotPath: HotPath;
 }
 
 /** One problem per bad variable: its name, what it got and what it expects. */
@@ -129,11 +132,17 @@ export function parseConfig(
     botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
     flood: { maxUpdates: e.FLOOD_MAX_UPDATES, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
+    hotPath: e.HOT_PATH,
   };
+}
+
+/** Puts `.env` (when present) under the real environment: a variable set in both keeps the real one. */
+export function loadEnvFile(envFile = ".env"): void {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
 }
 
 /** Reads `.env` (when present) under the real environment, then parses. */
 export function loadConfig(envFile = ".env"): Config {
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  loadEnvFile(envFile);
   return parseConfig(process.env);
 }

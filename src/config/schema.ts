@@ -12,6 +12,9 @@ const BOT_FRAMEWORKS = ["telegraf", "grammy"] as const;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** How the hot statements reach PostgreSQL: prepared through the driver, or Prisma's client (to compare). */
+const HOT_PATHS = ["driver", "prisma"] as const;
+
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(blankToUndefined, schema.optional());
@@ -116,6 +119,10 @@ export function configSchema(languages: readonly string[]) {
           .regex(
             /^postgres(ql)?:\/\/\S+$/,
             "a postgresql:// URL, or unset for the embedded database",
+          )
+          .refine(
+            URL.canParse,
+            "a postgresql:// URL that parses: a numeric port, and @ : / # in the password percent-encoded",
           ),
       ),
       DATABASE_TIMEOUT_SECONDS: z.preprocess(
@@ -157,9 +164,13 @@ export function configSchema(languages: readonly string[]) {
       TIME_ZONE: z.preprocess(blankToUndefined, timeZone.default("UTC")),
       HOLIDAYS: commaList(isoDate),
       SUPPORT_HOURS: optional(supportHours),
-      CLOSED_CASE_DATA_DAYS: optional(positiveWhole("days")),
+      // Bounded so that now minus the setting stays a date the database can compare.
+      CLOSED_CASE_DATA_DAYS: optional(positiveWhole("days").max(36_500, "at most 36500 days")),
       UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
-      CONVERSATION_IDLE_MINUTES: z.preprocess(blankToUndefined, positiveMinutes.default(60)),
+      CONVERSATION_IDLE_MINUTES: z.preprocess(
+        blankToUndefined,
+        positiveMinutes.max(525_600, "at most 525600 minutes (a year)").default(60),
+      ),
       EVIDENCE_MAX_FILES: z.preprocess(
         blankToUndefined,
         positiveWhole("files").max(50, "at most 50 files").default(5),
@@ -188,6 +199,10 @@ export function configSchema(languages: readonly string[]) {
       LOG_LEVEL: z.preprocess(
         blankToUndefined,
         z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+      ),
+      HOT_PATH: z.preprocess(
+        blankToUndefined,
+        z.enum(HOT_PATHS, { message: `one of ${HOT_PATHS.join(", ")}` }).default("driver"),
       ),
     })
     .superRefine((c, ctx) => {

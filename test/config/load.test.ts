@@ -143,6 +143,31 @@ describe("parseConfig", () => {
     expect(hours?.has(0)).toBe(false);
   });
 
+  it("refuses a database URL that does not parse, without echoing it", () => {
+    const p = problems({ DATABASE_URL: "postgresql://bot:s3cret@db.internal:notaport/refunds" });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(
+      /^DATABASE_URL: got a value of \d+ characters \(hidden\); expected a postgresql:\/\/ URL that parses/,
+    );
+    expect(p[0]).not.toContain("s3cret");
+  });
+
+  it("bounds the periods that are subtracted from now, so the program never computes an invalid date", () => {
+    const p = problems({
+      CLOSED_CASE_DATA_DAYS: "999999999",
+      CONVERSATION_IDLE_MINUTES: "999999999999",
+    });
+    expect(p).toEqual([
+      'CLOSED_CASE_DATA_DAYS: got "999999999"; expected at most 36500 days',
+      'CONVERSATION_IDLE_MINUTES: got "999999999999"; expected at most 525600 minutes (a year)',
+    ]);
+    const c = parseConfig(
+      { CLOSED_CASE_DATA_DAYS: "36500", CONVERSATION_IDLE_MINUTES: "525600" },
+      LANGS,
+    );
+    expect([c.closedCaseDataDays, c.conversationIdleMinutes]).toEqual([36500, 525600]);
+  });
+
   it("treats blank values as unset", () => {
     expect(parseConfig({ BOT_TOKEN: " ", DATABASE_URL: "" }, LANGS).database.kind).toBe("pglite");
   });
