@@ -3,10 +3,12 @@
 //   DATABASE_URL unset           → the embedded PGlite in DATA_DIR (default ./data/, created if missing)
 // `npm run db:migrate -- --resolve-rolled-back <name>` marks a failed migration
 // as rolled back (like `prisma migrate resolve --rolled-back`), after fixing it.
+// Both variables are read from `.env` too, as the program reads them.
 
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { loadEnvFile } from "../config/load.ts";
 import { lockDataFolder } from "../database/folder-lock.ts";
 import {
   applyMigrations,
@@ -68,6 +70,7 @@ async function withTarget<T>(
 }
 
 const { resolve } = parseArgs(process.argv.slice(2));
+loadEnvFile();
 
 try {
   await withTarget(async (target, where) => {

@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+describe("npm run db:migrate", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "migrate-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads the database from .env, as the program does", () => {
+    const dataDir = path.join(dir, "from-env");
+    writeFileSync(path.join(dir, ".env"), `DATA_DIR=${dataDir}\n`);
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    delete env.DATA_DIR;
+    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(r.stdout).toContain(`embedded PGlite in ${dataDir}:`);
+    expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+    expect(existsSync(path.join(dir, "data"))).toBe(false);
+  });
+});
