@@ -14,7 +14,7 @@ function start(env: Record<string, string>) {
     encoding: "utf8",
     timeout: 20_000,
   });
-  return { code: r.status, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("npm start", () => {
@@ -53,6 +53,22 @@ describe("npm start", () => {
     }
     const [code] = await exited;
     expect(code).toBe(0);
+  });
+
+  it("exits with 1 for its supervisor when polling cannot start, closing what it opened without a false alarm", () => {
+    // Nothing listens on port 9 (discard): every Bot API call is refused at once.
+    const r = start({
+      BOT_TOKEN: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_",
+      SUPPORT_EMAIL: "help@example.com",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+    });
+    const messages = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(r.code).toBe(1);
+    expect(messages).toContain("polling stopped");
+    expect(messages).not.toContain("failed to close");
   });
 
   it("names each bad variable and exits with EX_CONFIG", () => {

@@ -64,8 +64,12 @@ export function createTelegrafTransport(o: TelegrafTransportOptions): TelegrafTr
     handleUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
     async startPolling(onStopped) {
       polling = true;
-      // launch() resolves only when polling stops.
-      void bot.launch({ dropPendingUpdates: false }).catch(onStopped);
+      // launch() resolves only when polling stops. Once it has, there is nothing to stop:
+      // Telegraf's stop() would throw "Bot is not running!".
+      void bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
+        polling = false;
+        onStopped(err);
+      });
     },
     async setWebhook(url, secret) {
       await bot.telegram.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
