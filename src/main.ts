@@ -37,7 +37,7 @@ const logger = createLogger(config.logLevel);
 const shutdown = new Shutdown(logger);
 shutdown.listen();
 
-try {
+const started = (async () => {
   const db = await openDatabase(config.database, logger);
   shutdown.add("database", () => db.close());
 
@@ -95,6 +95,8 @@ try {
   // What a crash or a restart left stored but unprocessed goes first, and the
   // webhook learns where Telegram's numbering stood.
   await inbox.start();
+  // Stopping already (a signal came during the start): take no work on.
+  if (shutdown.requested) return;
   // …and, from then on, the background jobs: deadlines, idle conversations,
   // retention, and the sweep for what a failed drain or another process left.
   core.scheduler.start();
@@ -121,6 +123,10 @@ try {
     },
     "refund assistant running",
   );
+})();
+shutdown.during(started);
+try {
+  await started;
 } catch (e) {
   logger.fatal({ err: e }, "cannot start");
   fail(`Cannot start: ${e instanceof Error ? e.message : String(e)}`, 1);
