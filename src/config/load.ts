@@ -86,7 +86,17 @@ function describeValue(name: string, raw: unknown): string {
 
 function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? "configuration");
-  return `${name}: got ${describeValue(name, env[name])}; expected ${issue.message}`;
+  const raw = env[name];
+  const at = issue.path[1];
+  // A comma-separated list: the item that is wrong, as the schema split it.
+  if (typeof at === "number" && typeof raw === "string" && !SECRET_VARIABLES.has(name)) {
+    const items = raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    return `${name}: got ${JSON.stringify(items[at])} (item ${at + 1} of ${items.length}); expected ${issue.message}`;
+  }
+  return `${name}: got ${describeValue(name, raw)}; expected ${issue.message}`;
 }
 
 export function parseConfig(

@@ -143,6 +143,14 @@ describe("parseConfig", () => {
     expect(hours?.has(0)).toBe(false);
   });
 
+  it("names the wrong items of a list, each once", () => {
+    expect(problems({ ADMIN_IDS: "12, abc,-5", HOLIDAYS: "2026-12-25,2026-13-01" })).toEqual([
+      'ADMIN_IDS: got "abc" (item 2 of 3); expected a Telegram user id (a positive whole number)',
+      'ADMIN_IDS: got "-5" (item 3 of 3); expected a Telegram user id (a positive whole number)',
+      'HOLIDAYS: got "2026-13-01" (item 2 of 2); expected a date as YYYY-MM-DD',
+    ]);
+  });
+
   it("refuses a database URL that does not parse, without echoing it", () => {
     const p = problems({ DATABASE_URL: "postgresql://bot:s3cret@db.internal:notaport/refunds" });
     expect(p).toHaveLength(1);
