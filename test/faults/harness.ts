@@ -354,8 +354,14 @@ export async function runFaults(kind: DatabaseKind): Promise<FaultRun> {
       healthDownWhileCut = (await health()) === 503;
       proxy.restore();
       const back = Date.now();
-      while ((await health()) !== 200 && Date.now() - back < 30_000) await sleep(100);
-      healthUpAfterMs = Date.now() - back;
+      // Given 30 s to answer 200 again; left undefined when it never does.
+      while (Date.now() - back < 30_000) {
+        if ((await health()) === 200) {
+          healthUpAfterMs = Date.now() - back;
+          break;
+        }
+        await sleep(100);
+      }
       await talking;
       await stop();
     }

@@ -1,6 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Scheduler } from "../../src/runtime/scheduler.ts";
+
+// The clock is the test's: passes run when it moves, whatever the machine's load.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("Scheduler", () => {
   it("runs each job at start and then on its interval, never two passes of one job at once", async () => {
@@ -32,18 +40,24 @@ describe("Scheduler", () => {
     );
     scheduler.start();
     expect(runs).toEqual({ fast: 1, slow: 1 });
-    await new Promise((r) => setTimeout(r, 100));
-    await scheduler.stop();
-    expect(runs.fast).toBeGreaterThan(3);
+    await vi.advanceTimersByTimeAsync(100);
+    // Every 10 ms for 100 ms; the slow one only when its last pass has ended.
+    expect(runs.fast).toBe(11);
+    expect(runs.slow).toBeGreaterThan(1);
+    expect(runs.slow).toBeLessThan(5);
+    const stopping = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(40);
+    await stopping;
     expect(overlapped).toBe(false);
     expect(slowRunning).toBe(0);
     const after = { ...runs };
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(100);
     expect(runs).toEqual(after);
   });
 
   it("logs a failing pass and keeps running it", async () => {
     let tries = 0;
+    const lines: string[] = [];
     const scheduler = new Scheduler(
       [
         {
@@ -55,11 +69,20 @@ describe("Scheduler", () => {
           },
         },
       ],
-      createLogger("silent"),
+      createLogger("info", { write: (line: string) => void lines.push(line) }),
     );
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(30);
     await scheduler.stop();
-    expect(tries).toBeGreaterThan(2);
+    expect(tries).toBe(4);
+    const logged = lines.map(
+      (l) => JSON.parse(l) as { msg: string; pass: string; err: { message: string } },
+    );
+    expect(logged).toHaveLength(4);
+    expect(logged[0]).toMatchObject({
+      msg: "periodic pass failed",
+      pass: "failing",
+      err: { message: "database away" },
+    });
   });
 });

@@ -82,14 +82,12 @@ function serialize(s: Snap): string {
 }
 
 const input = { ...INPUT, now };
-const t0 = performance.now();
 const paths = getShortestPaths(refundMachine, {
   input,
   events: eventsFor,
   serializeState: (s) => serialize(s as Snap),
   limit: 20_000,
 });
-const traversalMs = performance.now() - t0;
 let largestSnapshot = 0;
 let largestButton = 0;
 
@@ -99,9 +97,8 @@ function stateName(s: Snap): string {
 }
 
 describe("model-based (@xstate/graph)", () => {
-  it("explores the conversation in bounded time", () => {
+  it("explores the conversation", () => {
     expect(paths.length).toBeGreaterThan(100);
-    expect(traversalMs).toBeLessThan(20_000);
   });
 
   it("every state of the machine is reachable", () => {
