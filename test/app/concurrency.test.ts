@@ -154,29 +154,27 @@ describe.each(databaseKinds)("duplicates and concurrency on %s", (kind) => {
   });
 });
 
-if (databaseKinds.includes("postgres")) {
-  describe("two bot processes sharing PostgreSQL", () => {
-    it("each update reaches both, in any interleaving: the same result as a sequential run", async () => {
-      const expected = await sequentialRun("postgres");
-      const db = await createTestDatabase("postgres");
-      const second = await connectPostgres(db.url ?? "");
-      try {
-        const a = coreOn(db);
-        const b = coreOn(second);
-        await Promise.all(
-          scripts().map(async (script, i) => {
-            for (const u of script) {
-              const [first, then] = i % 2 === 0 ? [a, b] : [b, a];
-              await Promise.all([first.inbox.receive(u), then.inbox.receive(u)]);
-            }
-          }),
-        );
-        await Promise.all([a.inbox.idle(), b.inbox.idle()]);
-        expect(await outcome(db)).toEqual(expected);
-      } finally {
-        await second.close();
-        await db.close();
-      }
-    });
+describe.runIf(databaseKinds.includes("postgres"))("two bot processes sharing PostgreSQL", () => {
+  it("each update reaches both, in any interleaving: the same result as a sequential run", async () => {
+    const expected = await sequentialRun("postgres");
+    const db = await createTestDatabase("postgres");
+    const second = await connectPostgres(db.url ?? "");
+    try {
+      const a = coreOn(db);
+      const b = coreOn(second);
+      await Promise.all(
+        scripts().map(async (script, i) => {
+          for (const u of script) {
+            const [first, then] = i % 2 === 0 ? [a, b] : [b, a];
+            await Promise.all([first.inbox.receive(u), then.inbox.receive(u)]);
+          }
+        }),
+      );
+      await Promise.all([a.inbox.idle(), b.inbox.idle()]);
+      expect(await outcome(db)).toEqual(expected);
+    } finally {
+      await second.close();
+      await db.close();
+    }
   });
-}
+});

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,8 +34,12 @@ describe("lockDataFolder", () => {
     const dead = spawn(process.execPath, ["-e", ""]);
     await new Promise((r) => dead.on("exit", r));
     lockDataFolder(dir)();
-    writeFileSync(path.join(dir, "refund-assistant.lock"), String(dead.pid));
+    const file = path.join(dir, "refund-assistant.lock");
+    writeFileSync(file, String(dead.pid));
     const release = lockDataFolder(dir);
+    // The lock is ours now, and ours to give back.
+    expect(readFileSync(file, "utf8")).toBe(String(process.pid));
     release();
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -32,13 +32,20 @@ describe("a long text of astral-plane characters", () => {
       // The hand-off passes the customer's question on to staff, cut to 2,000 units.
       await u.press("1|m|human");
       const updates = [`a${"😀".repeat(1500)}`, "𑠈𖧊⚕ⵣ".repeat(1500), "/refund", "😀".repeat(4000)];
+      const answered: number[] = [];
+      let toStaff = 0;
       for (const text of updates) {
         const calls = await bot.deliver(u.message({ text }));
+        answered.push(calls.filter((c) => String(c.payload.chat_id) === String(u.id)).length);
+        toStaff += calls.filter((c) => String(c.payload.chat_id) === "-100200").length;
         for (const c of calls) {
           expect(String(c.payload.text ?? "").length).toBeLessThanOrEqual(4096);
           expect(String(c.payload.text ?? "").isWellFormed()).toBe(true);
         }
       }
+      // Staff got the question; the customer an answer to every message.
+      expect(toStaff).toBeGreaterThan(0);
+      expect(answered.every((n) => n > 0), JSON.stringify(answered)).toBe(true);
       expect(
         await bot.db.prisma.inboundUpdate.count({
           where: { OR: [{ attempts: { gt: 0 } }, { processedAt: null }] },

@@ -159,6 +159,8 @@ export async function payoutRequestScenario(c: EmulatedCustomer): Promise<void> 
   await c.press('"q":"comment","v":"skip"');
   const summary = await c.press('"q":"evidence","v":"skip"');
   expect(summary.at(-1)?.text).not.toContain("4111 1111");
+  // What is kept of the card is its last four digits.
+  expect(summary.at(-1)?.text).toContain("card ending in 1111");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(
     /^Your request #\d+ has been sent \(clause C2\)\. .*within 2 working days \(clause F2\), by /,

@@ -419,8 +419,9 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
 });
 
 // Only where PostgreSQL is (CI always): PGlite is one process's by design.
-if (databaseKinds.includes("postgres")) {
-  describe("Inbox on two processes sharing PostgreSQL", () => {
+describe.runIf(databaseKinds.includes("postgres"))(
+  "Inbox on two processes sharing PostgreSQL",
+  () => {
     let db: TestDatabase;
     const extra: Database[] = [];
     afterEach(async () => {
@@ -491,5 +492,5 @@ if (databaseKinds.includes("postgres")) {
         );
       }
     });
-  });
-}
+  },
+);

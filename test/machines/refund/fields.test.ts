@@ -157,15 +157,24 @@ describe("validators never throw and never accept nonsense", () => {
     );
   });
   it("an accepted amount is an exact positive decimal with an ISO 4217 code", () => {
+    // Any text, and text shaped like an amount, so that many are accepted.
+    const typed = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.stringMatching(/^[0-9][0-9 .,]{0,10} ?(usd|USD|eur|EUR|\$|€|грн|руб|uah|UAH|rub)?$/),
+    );
+    let accepted = 0;
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), lang, (s, l) => {
+      fc.property(typed, lang, (s, l) => {
         const r = parseAmount(s, l);
         if (r.ok) {
+          accepted++;
           expect(r.value).toMatch(/^[1-9]\d*(\.\d+)?$|^0\.\d*[1-9]\d*$/);
           expect(r.currency).toMatch(/^[A-Z]{3}$/);
         }
       }),
+      { numRuns: 500 },
     );
+    expect(accepted).toBeGreaterThan(5);
   });
   it("amounts round-trip exactly", () => {
     fc.assert(
@@ -242,15 +251,24 @@ describe("date parsing", () => {
     lang: l,
   });
   it("never throws; anything accepted is a real date, not in the future, with a valid time", () => {
+    // Any text, and text shaped like a date (with a time, sometimes), so that many are accepted.
+    const typed = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.stringMatching(
+        /^[0-3]?[0-9][./-][01]?[0-9]([./-](20)?[0-9]{2})?( [0-2]?[0-9]:[0-5][0-9])?$/,
+      ),
+    );
+    let accepted = 0;
     fc.assert(
       fc.property(
-        fc.string({ maxLength: 40 }),
+        typed,
         lang,
         fc.constantFrom(...TZS),
         fc.integer({ min: 946_684_800_000, max: 4_102_444_800_000 }),
         (s, l, tz, now) => {
           const r = parseDate(s, { now, timeZone: tz, lang: l });
           if (r.ok) {
+            accepted++;
             const { y, m, d } = splitDate(r.date);
             expect(isValidDate(y, m, d)).toBe(true);
             expect(r.date <= toLocal(now, tz).date).toBe(true);
@@ -259,7 +277,9 @@ describe("date parsing", () => {
           parseTime(s);
         },
       ),
+      { numRuns: 500 },
     );
+    expect(accepted).toBeGreaterThan(25);
   });
   it("reads any past date in every format and language", () => {
     fc.assert(

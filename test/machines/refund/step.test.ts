@@ -142,7 +142,7 @@ describe("conversation mechanics", () => {
       "ask.details.card",
     ]);
   });
-  it("button events are small and parse with the exported schema", () => {
+  it("button events survive JSON and parse with the exported schema", () => {
     const c = converse([
       choose("want", "balance"),
       choose("service", "rented"),
