@@ -45,7 +45,10 @@ describe("a long text of astral-plane characters", () => {
       }
       // Staff got the question; the customer an answer to every message.
       expect(toStaff).toBeGreaterThan(0);
-      expect(answered.every((n) => n > 0), JSON.stringify(answered)).toBe(true);
+      expect(
+        answered.every((n) => n > 0),
+        JSON.stringify(answered),
+      ).toBe(true);
       expect(
         await bot.db.prisma.inboundUpdate.count({
           where: { OR: [{ attempts: { gt: 0 } }, { processedAt: null }] },
