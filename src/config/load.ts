@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
-import { configSchema, type Env, SECRET_VARIABLES } from "./schema.ts";
+import { configSchema, type Env, listItems, SECRET_VARIABLES } from "./schema.ts";
 import type { SupportHours } from "./support-hours.ts";
 
 export type LogLevel = Env["LOG_LEVEL"];
@@ -90,10 +90,7 @@ function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefine
   const at = issue.path[1];
   // A comma-separated list: the item that is wrong, as the schema split it.
   if (typeof at === "number" && typeof raw === "string" && !SECRET_VARIABLES.has(name)) {
-    const items = raw
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
+    const items = listItems(raw);
     return `${name}: got ${JSON.stringify(items[at])} (item ${at + 1} of ${items.length}); expected ${issue.message}`;
   }
   return `${name}: got ${describeValue(name, raw)}; expected ${issue.message}`;

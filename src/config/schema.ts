@@ -19,18 +19,17 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(blankToUndefined, schema.optional());
 
-/** "1, 2,3" → ["1","2","3"]; unset or blank → []. */
+/** A comma-separated setting's items: "1, 2,3" → ["1","2","3"]; blank → []. */
+export function listItems(v: string): string[] {
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** A list setting; unset → []. */
 const commaList = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) =>
-      typeof v === "string"
-        ? v
-            .split(",")
-            .map((s) => s.trim())
-            .filter((s) => s !== "")
-        : (v ?? []),
-    z.array(item),
-  );
+  z.preprocess((v) => (typeof v === "string" ? listItems(v) : (v ?? [])), z.array(item));
 
 const telegramUserId = z
   .string()
