@@ -129,8 +129,8 @@ export function createCore(o: CoreOptions): Core {
     handle,
     onGiveUp: giveUp,
     logger: o.logger,
-    onCommitted: () => {
-      sender.kick();
+    onCommitted: (answer) => {
+      sender.kick(answer);
       void staffMenus.flush();
     },
     ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),

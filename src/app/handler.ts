@@ -215,8 +215,8 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       });
     },
 
-    async giveUp(store, inbound, failure) {
-      await process(
+    giveUp(store, inbound, failure) {
+      return process(
         store,
         inbound,
         async (_ctx, inbound) =>

@@ -43,10 +43,11 @@ class Bucket {
     return Math.floor(this.#tokens);
   }
 
-  /** Milliseconds until a token is free (0: now). */
-  waitFor(now: number): number {
+  /** Milliseconds until `n` tokens are free, `n` at most the burst (0: now). */
+  waitFor(now: number, n = 1): number {
     this.#refill(now);
-    return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.#rate);
+    const want = Math.min(n, this.#burst);
+    return this.#tokens >= want ? 0 : Math.ceil((want - this.#tokens) / this.#rate);
   }
 
   take(now: number): void {
@@ -97,9 +98,12 @@ export class Pace {
     return this.#global.free(this.#now());
   }
 
-  /** Milliseconds until one more message may leave, all chats together (0: now). */
-  nextRoom(): number {
-    return this.#global.waitFor(this.#now());
+  /**
+   * Milliseconds until `n` more messages may leave, all chats together (0: now);
+   * `n` beyond the bot's burst means the burst.
+   */
+  nextRoom(n = 1): number {
+    return this.#global.waitFor(this.#now(), n);
   }
 
   /** Spends one message of the chat's allowance and the bot's (a chat not `waiting`, within `room`). */

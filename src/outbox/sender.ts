@@ -19,7 +19,8 @@ import { Pace } from "./pace.ts";
  * own: they are claimed ahead of messages, wait for no message of their chat,
  * and are not paced (Telegram drops an answer that comes too late). The pace
  * is asked before claiming: a chat whose allowance is spent is not claimed
- * until it has one again.
+ * until it has one again, and while the bot's whole allowance is nearly
+ * spent, messages are claimed only once several may leave.
  *
  * At-least-once: a process killed after Telegram accepted a message but before
  * it was marked sent resends it when its lease expires; the lease outlasts a
@@ -30,7 +31,7 @@ const MIN_LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 10;
 /** an answer is worth retrying only briefly: the button's spinner stops on its own */
 const MAX_ANSWER_ATTEMPTS = 3;
-/** messages in flight at once in this process (and as many button answers) */
+/** messages in flight at once in this process (and, apart, as many button answers) */
 const BATCH = 50;
 /** chats one claim looks at, at most: bounds a pass when many chats' heads cannot leave yet */
 export const VISIT = 500;
@@ -42,6 +43,16 @@ const DEFAULT_CALL_TIMEOUT_MS = 5_000;
  * woken once claims at once.
  */
 const TICK_MS = 20;
+/**
+ * While the bot sends at its allowance, a claim each tick would lease the one
+ * message the allowance has regained, or none, at a whole statement's cost
+ * (with two processes, twice over). The running loop then waits until this
+ * many may leave (or the whole burst, if smaller): a claim carries several,
+ * and a message waits at most that much of the allowance longer (a sixth of a
+ * second at Telegram's thirty a second). A button's answer, which is not
+ * paced, waits for nothing.
+ */
+const WORTH_A_CLAIM = 5;
 
 interface PendingMark extends SentMark {
   written(): void;
@@ -101,10 +112,14 @@ export class OutboxSender {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #again = false;
+  /** a commit since the last claim queued a button's answer */
+  #answerWaiting = false;
   readonly #round = new OutboxClaim();
   readonly #claimVia: HotQuery;
   /** deliveries under way in the running loop */
   readonly #inFlight = new Set<Promise<void>>();
+  /** of them, button answers: they have a budget of their own (BATCH) */
+  #answersInFlight = 0;
   /**
    * Messages Telegram took whose sent mark is not written yet (the database
    * away): never delivered again by this process, even once their lease ends.
@@ -133,21 +148,24 @@ export class OutboxSender {
 
   /** Claims due messages and sends them, waiting for every call (tests; the loop does not wait). */
   async sendDue(): Promise<number> {
-    const claimed = await this.#claim(BATCH);
+    const claimed = await this.#claim({ answers: BATCH, messages: BATCH });
     await Promise.all(claimed.map((m) => this.#deliver(m)));
     return claimed.length;
   }
 
   /**
-   * Leases up to `limit` due button answers and the heads of up to `limit`
-   * chats the pace allows now (at most what it allows in all), continuing the
-   * round over the chats where the last claim stopped.
+   * Leases up to `limit.answers` due button answers and the heads of up to
+   * `limit.messages` chats the pace allows now (at most what it allows in
+   * all), continuing the round over the chats where the last claim stopped.
    */
-  async #claim(limit: number, sent: readonly PendingMark[] = []): Promise<Claimed[]> {
+  async #claim(
+    limit: { answers: number; messages: number },
+    sent: readonly PendingMark[] = [],
+  ): Promise<Claimed[]> {
     const claimed = await this.#round.claim(this.#claimVia, {
       leaseSeconds: this.#leaseSeconds,
-      answers: limit,
-      messages: Math.min(limit, this.#pace.room()),
+      answers: Math.max(0, limit.answers),
+      messages: Math.max(0, Math.min(limit.messages, this.#pace.room())),
       waiting: this.#pace.waiting(),
       visit: VISIT,
       sent,
@@ -235,8 +253,10 @@ export class OutboxSender {
     this.#unmarked.add(m.id);
     await new Promise<void>((written, failed) => {
       this.#marks.push({ id: m.id, messageId, written, failed });
-      // The running loop carries it with its next claim (the delivery's end wakes it).
-      if (!this.#running) this.#flushMarks();
+      // The running loop carries it with its next claim, which may also take the
+      // chat's next message: the mark asks for one (once it is worth a statement).
+      if (this.#running) this.kick();
+      else this.#flushMarks();
     });
   }
 
@@ -326,18 +346,19 @@ export class OutboxSender {
   }
 
   /**
-   * A delivery ended: its chat may have more, and its mark waits. Worth a
-   * claim only while the pace has room; else the loop, asleep until the pace
-   * has room again, carries the mark then.
+   * Asks the running loop to look for messages (after a commit wrote some):
+   * at once when the pace lets several leave, or `answer` (the commit queued a
+   * button's answer); else as soon as the pace does.
    */
-  #settled(): void {
-    if (this.#pace.room() > 0) this.kick();
+  kick(answer = false): void {
+    this.#again = true;
+    if (answer) this.#answerWaiting = true;
+    this.#wake?.();
   }
 
-  /** Asks the running loop to look for messages now (after a commit wrote some). */
-  kick(): void {
-    this.#again = true;
-    this.#wake?.();
+  /** A claim now is worth its statement: an answer waits, or several messages may leave. */
+  #worthClaiming(): boolean {
+    return this.#answerWaiting || this.#pace.nextRoom(WORTH_A_CLAIM) === 0;
   }
 
   start(): void {
@@ -348,15 +369,24 @@ export class OutboxSender {
       while (this.#running) {
         // Wake-ups within a tick since the last claim are served by one claim.
         const early = this.#lastClaim + TICK_MS - performance.now();
-        if (early > 0) await this.#sleep(early, false);
+        if (early > 0) await this.#sleep(early, () => false);
         if (!this.#running) break;
         this.#again = false;
+        this.#answerWaiting = false;
         this.#lastClaim = performance.now();
         let claimed = 0;
-        const room = BATCH - this.#inFlight.size;
         const marks = this.#marks.splice(0);
+        // While fewer than WORTH_A_CLAIM may leave (woken for an answer, or by the poll),
+        // the claim takes answers and writes marks only: no walk over the chats.
+        const messages = this.#pace.nextRoom(WORTH_A_CLAIM) === 0;
         try {
-          const got = await this.#claim(Math.max(0, room), marks);
+          const got = await this.#claim(
+            {
+              answers: BATCH - this.#answersInFlight,
+              messages: messages ? BATCH - (this.#inFlight.size - this.#answersInFlight) : 0,
+            },
+            marks,
+          );
           this.#marked(marks);
           claimed = this.#startDeliveries(got);
         } catch (err) {
@@ -365,21 +395,25 @@ export class OutboxSender {
           this.#o.logger.error({ err }, "outbox pass failed");
         }
         if (!this.#running) break;
-        // More may be claimable at once: new work, or what was claimed left the pace room.
-        if (this.#again || (claimed > 0 && this.#pace.room() > 0)) continue;
-        // With the bot's allowance spent, look again as soon as it has room.
-        const nextRoom = this.#pace.nextRoom();
-        await this.#sleep(nextRoom > 0 ? Math.min(pollMs, nextRoom) : pollMs, true);
+        // More may be claimable at once: new work, what was claimed left the pace room,
+        // or this claim left the messages and the pace has room for them by now.
+        if ((this.#again || claimed > 0 || !messages) && this.#worthClaiming()) continue;
+        // With the bot's allowance spent, look again once it lets several leave (a timer
+        // may fire a millisecond early by the pace's clock).
+        const nextRoom = this.#pace.nextRoom(WORTH_A_CLAIM);
+        await this.#sleep(nextRoom > 0 ? Math.min(pollMs, nextRoom + 1) : pollMs, () =>
+          this.#worthClaiming(),
+        );
       }
     })();
   }
 
-  /** Sleeps `ms`; a kick (when `wakeable`) or stop() ends it early. */
-  async #sleep(ms: number, wakeable: boolean): Promise<void> {
+  /** Sleeps `ms`; a kick when `wakes` says so, or stop(), ends it early. */
+  async #sleep(ms: number, wakes: () => boolean): Promise<void> {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
       this.#wake = () => {
-        if (wakeable || !this.#running) {
+        if (!this.#running || wakes()) {
           clearTimeout(t);
           resolve();
         }
@@ -393,11 +427,15 @@ export class OutboxSender {
     for (const m of claimed) {
       // Its lease ran out while its sent mark waited for the database: the mark is on its way.
       if (this.#unmarked.has(m.id)) continue;
+      const answer = m.method === ANSWER;
+      if (answer) this.#answersInFlight++;
       const delivery: Promise<void> = this.#deliver(m)
         .catch((err: unknown) => this.#o.logger.error({ err, outboxId: m.id }, "delivery failed"))
         .finally(() => {
           this.#inFlight.delete(delivery);
-          this.#settled();
+          if (answer) this.#answersInFlight--;
+          // Its place in flight is free, and its chat's next message may be (this one given up).
+          this.kick();
         });
       this.#inFlight.add(delivery);
     }

@@ -17,6 +17,8 @@ export type Handled =
   | "done"
   /** processed; messages are waiting in the outbox */
   | "sent"
+  /** processed; a button's answer (and maybe messages) is waiting in the outbox: it must leave at once */
+  | "answered"
   /** processed before: a second delivery */
   | "duplicate"
   /** an earlier update of the chat is stored and waiting: this one must follow it */
@@ -371,6 +373,7 @@ export async function processInChat(
     const write: ChatWrite = { ...key, ...effects, readVersion: state.version, now };
     if (failure !== undefined) write.failure = failure;
     if (!(await into.write(write))) throw new ChatChanged(key.lane);
+    if (effects.out.some((o) => o.kind === "answer")) return "answered";
     return effects.out.length > 0 ? "sent" : "done";
   };
   const acted = await act(state, now);

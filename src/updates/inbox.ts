@@ -26,7 +26,7 @@ export type GiveUpHandler = (
   store: ChatStore,
   inbound: Inbound,
   failure: { error: string; attempts: number },
-) => Promise<void>;
+) => Promise<Handled>;
 
 export interface InboxOptions {
   prisma: PrismaClient;
@@ -37,8 +37,11 @@ export interface InboxOptions {
   handle: UpdateHandler;
   onGiveUp: GiveUpHandler;
   logger: Logger;
-  /** called after a transaction that may have written outbox messages committed */
-  onCommitted?: () => void;
+  /**
+   * Called after a transaction that may have written outbox messages committed;
+   * `answer`: one may be a button's answer, which must leave at once.
+   */
+  onCommitted?: (answer: boolean) => void;
   /**
    * Updates recorded as processed and ignored at the door, before any read of
    * their chat (a customer still flooding after being told to slow down).
@@ -327,11 +330,16 @@ export class Inbox {
     }
   }
 
+  /** Tells the sender of a commit that queued messages, and whether a button's answer waits among them. */
+  #committed(handled: Handled): void {
+    if (handled === "sent" || handled === "answered") this.#o.onCommitted?.(handled === "answered");
+  }
+
   #ended(inbound: Inbound, handled: Handled, started: number): void {
     if (handled === "duplicate")
       this.#o.logger.info({ updateId: inbound.updateId }, "duplicate update dropped");
-    if (handled === "sent") this.#o.onCommitted?.();
-    if (handled === "done" || handled === "sent")
+    this.#committed(handled);
+    if (handled === "done" || handled === "sent" || handled === "answered")
       this.#o.onHandled?.(inbound.kind, "ok", (performance.now() - started) / 1000);
   }
 
@@ -483,11 +491,12 @@ export class Inbox {
       return;
     }
     try {
-      await prisma.$transaction(
-        (tx) => this.#o.onGiveUp(inTransactionStore(tx), inbound, { error, attempts }),
-        TRANSACTION,
+      this.#committed(
+        await prisma.$transaction(
+          (tx) => this.#o.onGiveUp(inTransactionStore(tx), inbound, { error, attempts }),
+          TRANSACTION,
+        ),
       );
-      this.#o.onCommitted?.();
     } catch (giveUpErr) {
       logger.error({ err: giveUpErr, updateId: row.updateId }, "telling the customer failed");
     }

@@ -178,7 +178,7 @@ describe("GET /metrics after some traffic", () => {
         throw new Error("handler bug");
       },
       logger,
-      onGiveUp: async () => {},
+      onGiveUp: async () => "done",
       onHandled: own.updateHandled,
     });
     await inbox.receive({

@@ -28,6 +28,11 @@ describe("Pace", () => {
     now = 100;
     expect(pace.room()).toBe(3);
     expect(pace.nextRoom()).toBe(0);
+    // Five at once: two more, a thirtieth of a second each.
+    expect(pace.nextRoom(5)).toBe(67);
+    // More than the bot's burst can never be free at once: the burst is what is waited for.
+    expect(pace.nextRoom(1_000)).toBe(pace.nextRoom(30));
+    expect(pace.nextRoom(30)).toBe(900);
   });
 
   it("forgets chats whose allowance is whole again, so memory follows the active chats only", () => {

@@ -297,6 +297,90 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
     expect(waiting.payload).toMatchObject({ text: "card 2" });
   });
 
+  it("sends a chat's next message once the one before is marked sent, without waiting for a poll", async () => {
+    db = await createTestDatabase(kind);
+    for (const t of ["first", "second", "third"]) await enqueue(4n, t);
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({
+      prisma: db.prisma,
+      api,
+      logger,
+      pace: noPace(),
+      pollMs: 60_000,
+    });
+    sender.start();
+    try {
+      // Each message's sent mark asks for the claim that writes it, which takes the next.
+      for (let i = 0; i < 1_000 && api.textsTo(4).length < 3; i++)
+        await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      await sender.stop();
+    }
+    expect(api.textsTo(4)).toEqual(["first", "second", "third"]);
+  });
+
+  it("sending at the bot's allowance, claims messages once several may leave, and a button's answer at once", async () => {
+    db = await createTestDatabase(kind);
+    for (let c = 1n; c <= 15n; c++) await enqueue(c, `to ${c}`);
+    const api = new RecordingBotApi();
+    // The pace's clock moves only when the test says: five at once, then one every 1,000 s.
+    let now = 0;
+    const pace = new Pace(
+      {
+        chat: { burst: 1e9, perSecond: 1e9 },
+        group: { burst: 1e9, perSecond: 1e9 },
+        global: { burst: 5, perSecond: 0.001 },
+      },
+      () => now,
+    );
+    let claims = 0;
+    const driver: typeof db.driver = (text, values) => {
+      if (text.includes("WITH RECURSIVE walk")) claims++;
+      return db.driver(text, values);
+    };
+    // No poll within the test: whatever is claimed after the first, a kick asked for.
+    const sender = new OutboxSender({
+      prisma: db.prisma,
+      driver,
+      api,
+      logger,
+      pace,
+      pollMs: 60_000,
+    });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 1_000 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(done()).toBe(true);
+    };
+    const untouched = () =>
+      db.prisma.outboxMessage.count({
+        where: { status: "pending", attempts: 0, leaseUntil: null },
+      });
+    sender.start();
+    try {
+      await until(() => api.calls.length === 5);
+      // Two may leave: not worth a claim of messages. A staff member presses a button.
+      now = 2_000_000;
+      await db.prisma.outboxMessage.create({
+        data: { chatId: -100n, method: "answerCallbackQuery", payload: { callback_query_id: "q" } },
+      });
+      sender.kick(true);
+      await until(() => api.calls.some((c) => c.method === "answerCallbackQuery"));
+      expect(api.calls).toHaveLength(6);
+      // The answer's claim leased no message.
+      expect(await untouched()).toBe(10);
+      // Five may leave: a commit's kick now claims them.
+      now = 5_000_000;
+      sender.kick();
+      await until(() => api.calls.length === 11);
+    } finally {
+      await sender.stop();
+    }
+    expect(await untouched()).toBe(5);
+    for (let c = 1; c <= 10; c++) expect(api.textsTo(c)).toEqual([`to ${c}`]);
+    // The first five, the answer, the next five: no claim came for one message.
+    expect(claims).toBe(3);
+  });
+
   it("gives up a call that never answers after its time limit, and other chats' messages go on meanwhile", async () => {
     db = await createTestDatabase(kind);
     await enqueue(1n, "to the silent chat");

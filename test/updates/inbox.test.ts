@@ -47,14 +47,13 @@ const record: UpdateHandler = (db, inbound) =>
   });
 
 /** Tells the customer "sorry" and sets the update aside. */
-const apologise: GiveUpHandler = async (db, inbound, failure) => {
-  await processInChat(
+const apologise: GiveUpHandler = (db, inbound, failure) =>
+  processInChat(
     db,
     keyOf(inbound),
     async () => ({ out: [{ kind: "message", chatId: inbound.chatId, text: "sorry" }] }),
     failure,
   );
-};
 
 /** An inbox over this client with the recording handler: one process's. */
 function inboxOn(prisma: PrismaClient): Inbox {
@@ -405,6 +404,47 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(order).toEqual(["first", "staff", "second", "third"]);
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
     expect(await seen(db, 3)).toEqual(["third"]);
+  });
+
+  it("tells the sender of each commit that queued messages, and whether a button's answer is among them", async () => {
+    db = await createTestDatabase(kind);
+    const commits: boolean[] = [];
+    const answering: UpdateHandler = (store, inbound) =>
+      processInChat(store, keyOf(inbound), async () => {
+        if (inbound.kind === "callback")
+          return {
+            out: [
+              { kind: "answer", chatId: inbound.chatId, callbackQueryId: inbound.callbackQueryId },
+              { kind: "message", chatId: inbound.chatId, text: "pressed" },
+            ],
+          };
+        if (inbound.kind === "text" && inbound.text === "quiet") return { out: [] };
+        return { out: [{ kind: "message", chatId: inbound.chatId, text: "said" }] };
+      });
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: answering,
+      logger,
+      onGiveUp: apologise,
+      onCommitted: (answer) => commits.push(answer),
+    });
+    await inbox.receive(textUpdate(1, 5, "hello"));
+    await inbox.receive(textUpdate(2, 5, "quiet"));
+    await inbox.receive({
+      update_id: 3,
+      callback_query: {
+        id: "q3",
+        from: { id: 5, first_name: "T" },
+        chat_instance: "c",
+        data: "x",
+        message: { message_id: 1, date: 0, chat: { id: 5, type: "private" } },
+      },
+    });
+    // The text's message may wait for company; the answer goes at once. Nothing queued, no word.
+    expect(commits).toEqual([false, true]);
+    expect(await db.prisma.outboxMessage.count({ where: { method: "answerCallbackQuery" } })).toBe(
+      1,
+    );
   });
 
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {
