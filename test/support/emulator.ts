@@ -115,7 +115,8 @@ export class BotProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const bot = new BotProcess(child);
-    await bot.waitFor(/refund assistant running/, 30_000);
+    // A few seconds alone; on 2 cores shared with the rest of the suite, once more than 30.
+    await bot.waitFor(/refund assistant running/, 90_000);
     return bot;
   }
 
