@@ -411,6 +411,9 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     const commits: boolean[] = [];
     const answering: UpdateHandler = (store, inbound) =>
       processInChat(store, keyOf(inbound), async () => {
+        const said =
+          inbound.kind === "callback" ? inbound.data : inbound.kind === "text" ? inbound.text : "";
+        if (said === "boom") throw new Error("handler bug");
         if (inbound.kind === "callback")
           return {
             out: [
@@ -418,32 +421,57 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
               { kind: "message", chatId: inbound.chatId, text: "pressed" },
             ],
           };
-        if (inbound.kind === "text" && inbound.text === "quiet") return { out: [] };
+        if (said === "quiet") return { out: [] };
         return { out: [{ kind: "message", chatId: inbound.chatId, text: "said" }] };
       });
+    const press = (updateId: number, data: string) => ({
+      update_id: updateId,
+      callback_query: {
+        id: `q${updateId}`,
+        from: { id: 5, first_name: "T" },
+        chat_instance: "c",
+        data,
+        message: { message_id: 1, date: 0, chat: { id: 5, type: "private" } },
+      },
+    });
+    // Given up, a press is still answered, beside the apology.
+    const answerAndApologise: GiveUpHandler = (store, inbound, failure) =>
+      processInChat(
+        store,
+        keyOf(inbound),
+        async () => ({
+          out: [
+            ...(inbound.kind === "callback"
+              ? [
+                  {
+                    kind: "answer" as const,
+                    chatId: inbound.chatId,
+                    callbackQueryId: inbound.callbackQueryId,
+                  },
+                ]
+              : []),
+            { kind: "message" as const, chatId: inbound.chatId, text: "sorry" },
+          ],
+        }),
+        failure,
+      );
     const inbox = new Inbox({
       prisma: db.prisma,
       handle: answering,
       logger,
-      onGiveUp: apologise,
+      onGiveUp: answerAndApologise,
       onCommitted: (answer) => commits.push(answer),
     });
     await inbox.receive(textUpdate(1, 5, "hello"));
     await inbox.receive(textUpdate(2, 5, "quiet"));
-    await inbox.receive({
-      update_id: 3,
-      callback_query: {
-        id: "q3",
-        from: { id: 5, first_name: "T" },
-        chat_instance: "c",
-        data: "x",
-        message: { message_id: 1, date: 0, chat: { id: 5, type: "private" } },
-      },
-    });
-    // The text's message may wait for company; the answer goes at once. Nothing queued, no word.
-    expect(commits).toEqual([false, true]);
+    await inbox.receive(press(3, "x"));
+    await inbox.receive(press(4, "boom"));
+    await inbox.receive(textUpdate(5, 5, "boom"));
+    // The text's message may wait for company; an answer goes at once, the one a
+    // press given up gets too. Nothing queued, no word.
+    expect(commits).toEqual([false, true, true, false]);
     expect(await db.prisma.outboxMessage.count({ where: { method: "answerCallbackQuery" } })).toBe(
-      1,
+      2,
     );
   });
 
