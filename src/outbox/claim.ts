@@ -113,9 +113,11 @@ const WALK = new HotStatement<
          FOR UPDATE OF o SKIP LOCKED
     ),
     answers AS (
+      -- Not one being marked sent by this statement (its lease ran out while its mark
+      -- waited for the database): one statement cannot both claim and mark a row.
       SELECT a."id" FROM "OutboxMessage" a
        WHERE a."status" = 'pending' AND a."method" = ${ANSWER_LITERAL} AND a."notBefore" <= now()
-         AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now())
+         AND (a."leaseUntil" IS NULL OR a."leaseUntil" < now()) AND a."id" <> ALL (${slot("sentIds")}::bigint[])
        ORDER BY a."id" LIMIT ${slot("answers")}
          FOR UPDATE SKIP LOCKED
     ),

@@ -29,6 +29,18 @@ import { Pace } from "./pace.ts";
 
 const MIN_LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 10;
+/**
+ * A message Telegram cannot be reached for keeps trying, however many times,
+ * until it is this old: an outage longer than ten tries' backoff (13 minutes)
+ * must not drop every chat's next messages and leave gaps in the chats.
+ */
+const UNREACHABLE_GIVE_UP_HOURS = 24;
+/**
+ * Stopping, a sent mark the database refuses is retried this long before it is
+ * given up (and the message sent again by whoever claims it after its lease): a
+ * database restarting with the program must not turn a blip into a resend.
+ */
+const STOPPING_MARK_GRACE_MS = 10_000;
 /** an answer is worth retrying only briefly: the button's spinner stops on its own */
 const MAX_ANSWER_ATTEMPTS = 3;
 /** messages in flight at once in this process (and, apart, as many button answers) */
@@ -266,10 +278,13 @@ export class OutboxSender {
       while (this.#marks.length > 0) await this.#writeMarks(this.#marks.splice(0));
     })().finally(() => {
       this.#marking = undefined;
+      // A mark that came between the last look and now found the writer still there.
+      if (this.#marks.length > 0) this.#flushMarks();
     });
   }
 
   async #writeMarks(marks: PendingMark[]): Promise<void> {
+    const since = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.prisma.$executeRaw`
@@ -282,7 +297,11 @@ export class OutboxSender {
         this.#marked(marks);
         return;
       } catch (err) {
-        if (!this.#running && attempt > 1) {
+        if (!this.#running && performance.now() - since > STOPPING_MARK_GRACE_MS) {
+          this.#o.logger.error(
+            { err, outboxIds: marks.map((x) => x.id) },
+            "marking messages sent failed while stopping; they will be sent again",
+          );
           for (const x of marks) x.failed(err);
           return;
         }
@@ -328,6 +347,18 @@ export class OutboxSender {
         UPDATE "OutboxMessage" SET "status" = 'failed', "leaseUntil" = NULL, "lastError" = ${err.description}
          WHERE "chatId" = ${m.chatId} AND "status" = 'pending'`;
       await this.#o.onChatUnreachable?.(m.chatId);
+      return;
+    }
+    if (err.transient && m.method !== ANSWER) {
+      const [row] = await prisma.$queryRaw<{ status: string }[]>`
+        UPDATE "OutboxMessage" SET "leaseUntil" = NULL, "lastError" = ${err.description},
+               "notBefore" = now() + make_interval(secs => ${backoffSeconds(m.attempts)}),
+               "status" = CASE WHEN "createdAt" < now() - make_interval(hours => ${UNREACHABLE_GIVE_UP_HOURS})
+                               THEN 'failed'::"OutboxStatus" ELSE "status" END
+         WHERE "id" = ${m.id}
+         RETURNING "status"::text AS "status"`;
+      if (row?.status === "failed") logger.error(log, "Telegram unreachable for a day; giving up");
+      else logger.warn(log, "Telegram unreachable; will retry");
       return;
     }
     const maxAttempts = m.method === ANSWER ? MAX_ANSWER_ATTEMPTS : MAX_ATTEMPTS;

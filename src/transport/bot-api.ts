@@ -50,6 +50,15 @@ export class BotApiError extends Error {
     return this.code === 403;
   }
 
+  /**
+   * Telegram, or the way to it, failed rather than the request: no answer in
+   * time (0), a server error (5xx), the bot's token refused (401, until the
+   * operator mends it). Retrying the same request later can succeed.
+   */
+  get transient(): boolean {
+    return this.code === 0 || this.code === 401 || this.code >= 500;
+  }
+
   /** Retrying the same request cannot succeed (a bad request, for instance). */
   get permanent(): boolean {
     return this.code === 400 || this.code === 403 || this.code === 404;

@@ -94,6 +94,31 @@ describe.each(databaseKinds)("OutboxClaim on %s", (kind) => {
     expect(next.map((m) => m.chatId)).toEqual([3n]);
   });
 
+  it("marks a button's answer sent, not claimed again, when its lease ran out while its mark waited", async () => {
+    db = await createTestDatabase(kind);
+    const answer = await db.prisma.outboxMessage.create({
+      data: {
+        chatId: -100n,
+        method: "answerCallbackQuery",
+        payload: { callback_query_id: "q" },
+        attempts: 1,
+        leaseUntil: new Date(Date.now() - 1_000),
+      },
+    });
+    const round = new OutboxClaim();
+    const got = await round.claim(viaDriver(db.driver), {
+      ...request,
+      answers: 50,
+      messages: 0,
+      waiting: [],
+      sent: [{ id: answer.id, messageId: null }],
+    });
+    expect(got).toEqual([]);
+    expect(
+      await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: answer.id } }),
+    ).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
   it("reaches pending messages through their partial indexes even as a generic plan", async () => {
     db = await createTestDatabase(kind);
     await backlog();

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { connectPostgres, type Database } from "../../src/database/open.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Pace } from "../../src/outbox/pace.ts";
 import { OutboxSender } from "../../src/outbox/sender.ts";
 import { enqueue as enqueueOutgoing, type Outgoing } from "../../src/outbox/write.ts";
+import { type DbProxy, startDbProxy } from "../faults/db-proxy.ts";
 import { BotApiError, RecordingBotApi } from "../support/bot-api.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
@@ -120,6 +122,39 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
     await db.prisma.outboxMessage.updateMany({ data: { notBefore: new Date(0) } });
     await drain(sender);
     expect(api.textsTo(1)).toEqual(["first", "second"]);
+  });
+
+  it("keeps a message through an outage longer than ten tries, and gives it up only once a day old", async () => {
+    db = await createTestDatabase(kind);
+    await enqueue(1n, "through the outage");
+    await enqueue(1n, "after it");
+    // Ten tries spent already: Telegram has not answered for a quarter of an hour.
+    await db.prisma.outboxMessage.updateMany({ where: { chatId: 1n }, data: { attempts: 10 } });
+    const api = new RecordingBotApi();
+    const sender = new OutboxSender({ prisma: db.prisma, api, logger, pace: noPace() });
+    const retry = () => db.prisma.outboxMessage.updateMany({ data: { notBefore: new Date(0) } });
+    api.failNext(new BotApiError(0, "no answer within 5000 ms"));
+    await drain(sender);
+    await retry();
+    api.failNext(new BotApiError(502, "Bad Gateway"));
+    await drain(sender);
+    const head = await db.prisma.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
+    expect(head).toMatchObject({ status: "pending", attempts: 12, lastError: "Bad Gateway" });
+    // Telegram is back: the chat gets both, in order, nothing missing.
+    await retry();
+    await drain(sender);
+    expect(api.textsTo(1)).toEqual(["through the outage", "after it"]);
+    // A message a day old when Telegram still cannot be reached is given up.
+    await enqueue(2n, "too late");
+    await db.prisma.outboxMessage.updateMany({
+      where: { chatId: 2n },
+      data: { createdAt: new Date(Date.now() - 25 * 3_600_000) },
+    });
+    api.failNext(new BotApiError(0, "socket hang up"));
+    await drain(sender);
+    expect((await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 2n } })).status).toBe(
+      "failed",
+    );
   });
 
   it("drops a chat's pending messages when the user blocked the bot, and says so", async () => {
@@ -413,5 +448,58 @@ describe.each(databaseKinds)("OutboxSender on %s", (kind) => {
     const stuck = await db.prisma.outboxMessage.findFirstOrThrow({ where: { chatId: 1n } });
     expect(stuck).toMatchObject({ status: "pending", leaseUntil: null });
     expect(stuck.lastError).toContain("no answer within 300 ms");
+  });
+});
+
+// Only where PostgreSQL is (CI always): the database is cut through a proxy the test controls.
+describe.runIf(databaseKinds.includes("postgres"))("OutboxSender stopping on PostgreSQL", () => {
+  let db: TestDatabase;
+  let proxy: DbProxy;
+  let viaProxy: Database;
+  afterEach(async () => {
+    await viaProxy.close();
+    await proxy.close();
+    await db.close();
+  });
+
+  it("writes a sent mark the database refused for a moment while stopping: the message is not sent again", async () => {
+    db = await createTestDatabase("postgres");
+    const url = new URL(db.url ?? "");
+    proxy = await startDbProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    viaProxy = await connectPostgres(url.toString(), { timeoutMs: 2_000 });
+    await db.prisma.outboxMessage.create({
+      data: { chatId: 1n, method: "sendMessage", payload: { chat_id: "1", text: "hello" } },
+    });
+    const api = new RecordingBotApi();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked = false;
+    const sender = new OutboxSender({
+      prisma: viaProxy.prisma,
+      api: {
+        call: async (method, payload) => {
+          asked = true;
+          await held;
+          return api.call(method, payload);
+        },
+      },
+      logger,
+      pace: noPace(),
+    });
+    sender.start();
+    for (let i = 0; i < 1_000 && !asked; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(asked).toBe(true);
+    // A shutdown begins while Telegram takes the message, and the database goes away.
+    const stopping = sender.stop();
+    proxy.cut();
+    release();
+    await new Promise((r) => setTimeout(r, 1_500));
+    proxy.restore();
+    await stopping;
+    expect(api.textsTo(1)).toEqual(["hello"]);
+    expect(await db.prisma.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "sent" });
   });
 });
