@@ -225,11 +225,16 @@ export class Inbox {
     // what PostgreSQL cannot keep is mended before either.
     const raw = storable(update);
     const inbound = parseUpdate(raw);
+    // An update that takes no turn still closes its gap in Telegram's numbering:
+    // else every update after it would wait for it (WEBHOOK_ORDER_WAIT_MS).
+    const ignored = inbound.kind === "ignored" || this.#o.ignoreAtDoor?.(inbound) === true;
+    if (ignored && delivery === "webhook" && inbound.updateId !== undefined)
+      this.#sequence.seen(inbound.updateId);
     if (inbound.kind === "ignored") {
       await this.store(raw, inbound);
       return;
     }
-    if (this.#o.ignoreAtDoor?.(inbound) === true) {
+    if (ignored) {
       // An update to be ignored is worth no retry: a failed record only logs.
       await this.#recordIgnored(inbound).catch((err: unknown) =>
         this.#o.logger.warn(
@@ -490,15 +495,21 @@ export class Inbox {
       });
       return;
     }
-    try {
-      this.#committed(
-        await prisma.$transaction(
-          (tx) => this.#o.onGiveUp(inTransactionStore(tx), inbound, { error, attempts }),
-          TRANSACTION,
-        ),
-      );
-    } catch (giveUpErr) {
-      logger.error({ err: giveUpErr, updateId: row.updateId }, "telling the customer failed");
+    // Run again while the chat changes under it (a reminder, another process), as an update is.
+    for (let race = 1; ; race++) {
+      try {
+        this.#committed(
+          await prisma.$transaction(
+            (tx) => this.#o.onGiveUp(inTransactionStore(tx), inbound, { error, attempts }),
+            TRANSACTION,
+          ),
+        );
+        break;
+      } catch (giveUpErr) {
+        if (giveUpErr instanceof ChatChanged && race < MAX_RACES) continue;
+        logger.error({ err: giveUpErr, updateId: row.updateId }, "telling the customer failed");
+        break;
+      }
     }
     // Set aside even if the apology could not be written: the chat must go on.
     await prisma.inboundUpdate.updateMany({

@@ -24,11 +24,17 @@ export class UpdateSequence {
     this.#advance();
   }
 
+  /** Records an update_id that takes no turn (an ignored update): the ones after it wait for it no longer. */
+  seen(id: bigint): void {
+    if (this.#frontier !== undefined && id <= this.#frontier) return;
+    this.#ahead.add(id);
+    this.#advance();
+  }
+
   /** Records an update_id; resolves when the updates before it have arrived or were waited for. */
   arrive(id: bigint): Promise<void> {
     if (this.#frontier !== undefined && id <= this.#frontier) return Promise.resolve();
-    this.#ahead.add(id);
-    this.#advance();
+    this.seen(id);
     if (this.#ready(id) || this.#maxWaitMs <= 0) {
       if (this.#maxWaitMs <= 0) this.#giveUpTo(id);
       return Promise.resolve();

@@ -11,6 +11,7 @@ import {
   type UpdateHandler,
 } from "../../src/updates/inbox.ts";
 import type { Inbound } from "../../src/updates/parse.ts";
+import { ChatChanged } from "../../src/updates/signals.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/database.ts";
 
 const logger = createLogger("silent");
@@ -283,6 +284,29 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     }
   });
 
+  it("lets a webhook's update through after an ignored one, without waiting for the gap it would leave", async () => {
+    db = await createTestDatabase(kind);
+    // A previous run's last update: this one knows where Telegram's numbering stands.
+    await inboxOn(db.prisma).receive(textUpdate(1, 1, "first"));
+    const inbox = new Inbox({
+      prisma: db.prisma,
+      handle: record,
+      logger,
+      onGiveUp: apologise,
+      ignoreAtDoor: (inbound) => inbound.kind === "text" && inbound.text === "flood",
+      orderWaitMs: 60_000,
+    });
+    await inbox.start();
+    // A channel post (no turn of its own), and a flooding customer's text dropped at the door.
+    await inbox.accept({ update_id: 2, channel_post: { message_id: 1, date: 0 } }, "webhook");
+    await inbox.accept(textUpdate(3, 2, "flood"), "webhook");
+    // Had the gaps stayed open, this would wait a minute for updates 2 and 3.
+    const next = inbox.accept(textUpdate(4, 3, "next"), "webhook").then(() => "processed");
+    const waited = new Promise((r) => setTimeout(() => r("waiting for the gap"), 20_000));
+    expect(await Promise.race([next, waited])).toBe("processed");
+    expect(await seen(db, 3)).toEqual(["next"]);
+  });
+
   it("stores a webhook's update whose processing failed, answers, and processes it from the store", async () => {
     db = await createTestDatabase(kind);
     const inbox = inboxOn(db.prisma);
@@ -473,6 +497,19 @@ describe.each(databaseKinds)("Inbox on %s", (kind) => {
     expect(await db.prisma.outboxMessage.count({ where: { method: "answerCallbackQuery" } })).toBe(
       2,
     );
+  });
+
+  it("tells the customer even when their chat changes while the update is given up", async () => {
+    db = await createTestDatabase(kind);
+    let races = 1;
+    const racing: GiveUpHandler = async (store, inbound, failure) => {
+      // Something else wrote to the chat between the give-up's read and its write, once.
+      if (races-- > 0) throw new ChatChanged(inbound.lane);
+      return apologise(store, inbound, failure);
+    };
+    const inbox = new Inbox({ prisma: db.prisma, handle: record, logger, onGiveUp: racing });
+    await inbox.receive(textUpdate(1, 5, "boom"));
+    expect(await seen(db, 5)).toEqual(["sorry"]);
   });
 
   it("sets a failing update aside after three tries, tells the customer, and goes on", async () => {

@@ -29,6 +29,16 @@ describe("UpdateSequence", () => {
     expect(await through(late)).toEqual([true]);
   });
 
+  it("lets an update through once the ignored one before it was seen", async () => {
+    const s = new UpdateSequence(100);
+    s.resumeAfter(10n);
+    const after = s.arrive(12n);
+    expect(await through(after)).toEqual([false]);
+    // Update 11 takes no turn (a channel post, a flooding customer's): it closes the gap all the same.
+    s.seen(11n);
+    expect(await through(after, s.arrive(13n))).toEqual([true, true]);
+  });
+
   it("waits at most its limit, then gives the gap up: what fills it later waits for nothing", async () => {
     const s = new UpdateSequence(100);
     s.resumeAfter(10n);
