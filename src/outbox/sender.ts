@@ -30,11 +30,12 @@ import { Pace } from "./pace.ts";
 const MIN_LEASE_SECONDS = 30;
 const MAX_ATTEMPTS = 10;
 /**
- * A message Telegram cannot be reached for keeps trying, however many times,
- * until it is this old: an outage longer than ten tries' backoff (13 minutes)
- * must not drop every chat's next messages and leave gaps in the chats.
+ * A message being retried is given up once this old. Telegram away (no answer,
+ * 5xx, 401) counts no tries, so it keeps trying through an outage longer than
+ * ten tries' backoff (13 minutes): every chat's next message must not be
+ * dropped, leaving gaps in the chats.
  */
-const UNREACHABLE_GIVE_UP_HOURS = 24;
+const UNDELIVERED_GIVE_UP_HOURS = 24;
 /**
  * Stopping, a sent mark the database refuses is retried this long before it is
  * given up (and the message sent again by whoever claims it after its lease): a
@@ -349,31 +350,25 @@ export class OutboxSender {
       await this.#o.onChatUnreachable?.(m.chatId);
       return;
     }
-    if (err.transient && m.method !== ANSWER) {
-      const [row] = await prisma.$queryRaw<{ status: string }[]>`
-        UPDATE "OutboxMessage" SET "leaseUntil" = NULL, "lastError" = ${err.description},
-               "notBefore" = now() + make_interval(secs => ${backoffSeconds(m.attempts)}),
-               "status" = CASE WHEN "createdAt" < now() - make_interval(hours => ${UNREACHABLE_GIVE_UP_HOURS})
-                               THEN 'failed'::"OutboxStatus" ELSE "status" END
-         WHERE "id" = ${m.id}
-         RETURNING "status"::text AS "status"`;
-      if (row?.status === "failed") logger.error(log, "Telegram unreachable for a day; giving up");
-      else logger.warn(log, "Telegram unreachable; will retry");
-      return;
-    }
+    // Telegram away is not the message's fault: its tries are not counted, only its age.
+    const outage = err.transient && m.method !== ANSWER;
     const maxAttempts = m.method === ANSWER ? MAX_ANSWER_ATTEMPTS : MAX_ATTEMPTS;
-    if (err.permanent || m.attempts >= maxAttempts) {
+    if (err.permanent || (!outage && m.attempts >= maxAttempts)) {
       logger.error(log, "message not deliverable; giving up");
       await prisma.$executeRaw`
         UPDATE "OutboxMessage" SET "status" = 'failed', "leaseUntil" = NULL, "lastError" = ${err.description}
          WHERE "id" = ${m.id}`;
       return;
     }
-    logger.warn(log, "send failed; will retry");
-    await prisma.$executeRaw`
+    const [row] = await prisma.$queryRaw<{ status: string }[]>`
       UPDATE "OutboxMessage" SET "leaseUntil" = NULL, "lastError" = ${err.description},
-             "notBefore" = now() + make_interval(secs => ${backoffSeconds(m.attempts)})
-       WHERE "id" = ${m.id}`;
+             "notBefore" = now() + make_interval(secs => ${backoffSeconds(m.attempts)}),
+             "status" = CASE WHEN "createdAt" < now() - make_interval(hours => ${UNDELIVERED_GIVE_UP_HOURS})
+                             THEN 'failed'::"OutboxStatus" ELSE "status" END
+       WHERE "id" = ${m.id}
+       RETURNING "status"::text AS "status"`;
+    if (row?.status === "failed") logger.error(log, "message undelivered for a day; giving up");
+    else logger.warn(log, "send failed; will retry");
   }
 
   /**
