@@ -11,6 +11,7 @@ import { createGrammyTransport } from "./transport/grammy.ts";
 import { cachedCheck, type RequestHandler, startHttpServer } from "./transport/http-server.ts";
 import { createTelegrafTransport } from "./transport/telegraf.ts";
 import { createWebhookIntake } from "./transport/webhook-intake.ts";
+import { botUser } from "./updates/parse.ts";
 
 /** sysexits.h EX_CONFIG: the configuration is wrong. */
 const EXIT_CONFIG = 78;
@@ -54,7 +55,24 @@ const started = (async () => {
       ? createGrammyTransport(transportOptions)
       : createTelegrafTransport(transportOptions);
   const metrics = createMetrics({ prisma: db.prisma });
-  const core = createCore({ config, db, api: transport.api, logger, metrics });
+  // Who the bot is: a group's commands for other bots are not answered. Without
+  // an answer the bot still starts (polling or the webhook's registration then
+  // tells whether Telegram can be reached), answering those too.
+  const botUsername = await transport.api
+    .call("getMe", {})
+    .then((me) => botUser.parse(me).username)
+    .catch((err: unknown) => {
+      logger.warn({ err }, "getMe failed: commands for other bots in groups will be answered");
+      return undefined;
+    });
+  const core = createCore({
+    config,
+    db,
+    api: transport.api,
+    logger,
+    metrics,
+    ...(botUsername === undefined ? {} : { botUsername }),
+  });
   const { inbox, sender } = core;
   transport.mount(inbox);
 

@@ -52,6 +52,8 @@ export interface CoreOptions {
   faq?: Faq;
   /** counts updates, sends and missed deadlines for GET /metrics */
   metrics?: Metrics;
+  /** the bot's username (getMe): a group's commands for other bots are not answered */
+  botUsername?: string;
 }
 
 const MINUTE = 60_000;
@@ -139,6 +141,7 @@ export function createCore(o: CoreOptions): Core {
       urgent: (inbound) => staffFirst(o.config, inbound),
     },
     ...(o.config.webhook === undefined ? {} : { orderWaitMs: o.config.webhook.orderWaitMs }),
+    ...(o.botUsername === undefined ? {} : { botUsername: o.botUsername }),
     ...(o.metrics === undefined
       ? {}
       : { onHandled: o.metrics.updateHandled, onContended: o.metrics.updateContended }),

@@ -61,6 +61,8 @@ export interface InboxOptions {
    * numbering waits for the ones before it (default ORDER_WAIT_MS; 0: never).
    */
   orderWaitMs?: number;
+  /** the bot's username (getMe): a group's commands for other bots are ignored */
+  botUsername?: string;
   /** bounds the updates processed at once; the urgent ones (the staff group's, the configured admins') go first */
   admission?: { gate: Admission; urgent: (inbound: Inbound) => boolean };
 }
@@ -166,7 +168,7 @@ export class Inbox {
    */
   async store(
     raw: unknown,
-    inbound: Inbound | Ignored = parseUpdate(raw),
+    inbound: Inbound | Ignored = parseUpdate(raw, this.#o.botUsername),
     failed?: string,
   ): Promise<{ lane: bigint } | undefined> {
     if (inbound.kind === "ignored") {
@@ -224,7 +226,7 @@ export class Inbox {
     // Processed straight away or from the store, an update must read the same:
     // what PostgreSQL cannot keep is mended before either.
     const raw = storable(update);
-    const inbound = parseUpdate(raw);
+    const inbound = parseUpdate(raw, this.#o.botUsername);
     // An update that takes no turn still closes its gap in Telegram's numbering:
     // else every update after it would wait for it (WEBHOOK_ORDER_WAIT_MS).
     const ignored = inbound.kind === "ignored" || this.#o.ignoreAtDoor?.(inbound) === true;
@@ -450,7 +452,7 @@ export class Inbox {
     });
     const row = rows[0];
     if (row === undefined) return false;
-    const inbound = parseUpdate(row.payload);
+    const inbound = parseUpdate(row.payload, this.#o.botUsername);
     if (inbound.kind === "ignored") {
       await this.#o.prisma.inboundUpdate.update({
         where: { updateId: row.updateId },

@@ -13,6 +13,9 @@ const user = z.object({
   language_code: z.string().optional(),
 });
 
+/** getMe's answer: a bot always has a username. */
+export const botUser = z.object({ username: z.string().min(1) });
+
 const chat = z.object({
   id: z.number().int(),
   type: z.enum(["private", "group", "supergroup", "channel"]),
@@ -151,7 +154,8 @@ export type Inbound =
 
 export type Ignored = { kind: "ignored"; updateId: bigint | undefined; reason: string };
 
-const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/;
+/** `/name`, `/name@bot` (the bot it is meant for), then its arguments. */
+const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
 
 function sender(u: z.infer<typeof user>): Sender {
   return {
@@ -162,7 +166,11 @@ function sender(u: z.infer<typeof user>): Sender {
   };
 }
 
-function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ignored {
+function fromMessage(
+  updateId: bigint,
+  m: z.infer<typeof message>,
+  bot: string | undefined,
+): Inbound | Ignored {
   if (m.from === undefined || m.from.is_bot === true) {
     return { kind: "ignored", updateId, reason: "message without a human sender" };
   }
@@ -176,7 +184,12 @@ function fromMessage(updateId: bigint, m: z.infer<typeof message>): Inbound | Ig
   if (m.text !== undefined) {
     const c = COMMAND.exec(m.text);
     if (c?.[1] !== undefined) {
-      return { ...base, kind: "command", name: c[1].toLowerCase(), args: (c[2] ?? "").trim() };
+      // In a group another bot's command is not ours (a bot that sees every
+      // message, as a group's admin does, gets them all); in a private chat there is no other bot.
+      const to = c[2];
+      if (m.chat.type !== "private" && isElsewhere(to, bot))
+        return { kind: "ignored", updateId, reason: "command for another bot" };
+      return { ...base, kind: "command", name: c[1].toLowerCase(), args: (c[3] ?? "").trim() };
     }
     const replyTo = m.reply_to_message?.message_id;
     return {
@@ -236,8 +249,16 @@ function pressedOf(
   return m.text === undefined || label === undefined ? undefined : { text: m.text, label };
 }
 
-/** Turns a raw Telegram Update into what the bot acts on, or says why it is ignored. */
-export function parseUpdate(raw: unknown): Inbound | Ignored {
+/** `to` names a bot, and not this one (`bot`: its username, when known). */
+function isElsewhere(to: string | undefined, bot: string | undefined): boolean {
+  return to !== undefined && bot !== undefined && to.toLowerCase() !== bot.toLowerCase();
+}
+
+/**
+ * Turns a raw Telegram Update into what the bot acts on, or says why it is
+ * ignored. `bot`: the bot's username (getMe), to know commands meant for others.
+ */
+export function parseUpdate(raw: unknown, bot?: string): Inbound | Ignored {
   const parsed = update.safeParse(raw);
   if (!parsed.success) {
     const id = z.object({ update_id: z.number().int() }).safeParse(raw);
@@ -249,9 +270,9 @@ export function parseUpdate(raw: unknown): Inbound | Ignored {
   }
   const u = parsed.data;
   const updateId = BigInt(u.update_id);
-  if (u.message !== undefined) return fromMessage(updateId, u.message);
+  if (u.message !== undefined) return fromMessage(updateId, u.message, bot);
   if (u.edited_message !== undefined) {
-    const m = fromMessage(updateId, u.edited_message);
+    const m = fromMessage(updateId, u.edited_message, bot);
     return m.kind === "ignored" ? m : { ...m, kind: "edited" };
   }
   const q = u.callback_query;

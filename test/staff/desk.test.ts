@@ -76,6 +76,20 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     expect(stats).toContain("Deadlines missed this week: 0");
   });
 
+  it("answers a command in the staff group only when it is not another bot's", async () => {
+    const sam = bot.member(901, STAFF_GROUP);
+    // A bot that sees every message of the group (its admin) gets other bots' commands too.
+    expect(await send(sam, "/queue@other_bot")).toEqual([]);
+    expect(await send(sam, "/start@Other_Bot")).toEqual([]);
+    expect((await send(sam, "/queue@Refund_Test_Bot"))[0]?.text).toMatch(
+      /^Open cases|^The queue is empty/,
+    );
+    expect((await send(sam, "/queue"))[0]?.text).toMatch(/^Open cases|^The queue is empty/);
+    // In a private chat there is no other bot: the command is this one's.
+    const ann = bot.customer(4290);
+    expect((await send(ann, "/help@other_bot"))[0]?.text).toBe((await send(ann, "/help"))[0]?.text);
+  });
+
   it("admins add and remove staff and admins; config admins stay; roles are checked every time", async () => {
     const admin = bot.member(ADMIN, STAFF_GROUP);
     const zoe = bot.member(4100, STAFF_GROUP);

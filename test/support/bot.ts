@@ -63,7 +63,16 @@ export class TestBot {
     const i18n = shared?.i18n ?? createI18nFor(config);
     const faq = shared?.faq ?? createFaq(i18n);
     shared ??= { i18n, faq };
-    this.core = createCore({ config, db, api: this.api, logger, pace: UNLIMITED, i18n, faq });
+    this.core = createCore({
+      config,
+      db,
+      api: this.api,
+      logger,
+      pace: UNLIMITED,
+      i18n,
+      faq,
+      botUsername: BOT_INFO.username,
+    });
     this.transport = createTelegrafTransport({
       token: TOKEN,
       apiRoot: "http://127.0.0.1:9",
