@@ -275,7 +275,10 @@ export async function erase(
     data: { customerId: standIn, chatId: standIn, question: null },
   });
   await tx.conversation.deleteMany({ where: { OR: [{ chatId: userId }, { userId }] } });
-  await tx.staffPrompt.deleteMany({ where: { OR: [{ chatId: userId }, { userId }] } });
+  // Their own prompts, and staff's about their cases (an /approve note may name them).
+  await tx.staffPrompt.deleteMany({
+    where: { OR: [{ chatId: userId }, { userId }, { caseId: { in: cases.map((c) => c.id) } }] },
+  });
   await tx.inboundUpdate.deleteMany({ where: { lane: userId } });
   await tx.chat.deleteMany({ where: { id: userId } });
   // What their own chat received is theirs alone.

@@ -124,6 +124,12 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     bot = await TestBot.create(kind, STAFF_ENV);
     const b = bot;
     const { balance, payout } = await customerWithHistory(bot);
+    // A staff member's approval note about them, waiting for its D3 confirmation.
+    await send(
+      bot.member(901, Number(STAFF_ENV.STAFF_CHAT_ID)),
+      `/approve ${payout} Zebulon confirmed it on the phone`,
+    );
+    expect(await bot.db.prisma.staffPrompt.count({ where: { caseId: payout } })).toBe(1);
     // Another Zebulon asks for a person, in words much like Zeb's.
     const other = bot.customer(OTHER, "en", "Zebulon");
     await press(other, encodeCallback({ kind: "menu", action: "human" }));
