@@ -221,15 +221,17 @@ export function createUpdateHandlers(deps: HandlerDeps): {
         inbound,
         async (_ctx, inbound) =>
           direct(async (ctx) => {
-            if (inbound.chatType !== "private") return;
+            const group = inbound.chatType !== "private";
+            // A press is answered wherever it was made; a group gains no message.
             if (inbound.kind === "callback") {
               ctx.out.push({
                 kind: "answer",
                 chatId: ctx.chatId,
                 callbackQueryId: inbound.callbackQueryId,
+                ...(group ? { text: ctx.t("bot:errors.internal"), alert: true as const } : {}),
               });
             }
-            ctx.say("bot:errors.internal");
+            if (!group) ctx.say("bot:errors.internal");
           }),
         failure,
       );

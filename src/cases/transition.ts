@@ -5,10 +5,10 @@ import type { Tx } from "../database/open.ts";
  * The staff side of a case's lifecycle:
  *
  *   submitted ─claim─▶ in_review ─approve─▶ approved ─done─▶ done
- *       ▲  ◀─release─     │   ▲      └──reject──▶ rejected
- *       │                 ask │answer (the customer's reply)
- *       │                 ▼   │
- *       └──────────────  needs_info
+ *          ◀─release─     │   ▲      └──reject──▶ rejected
+ *                         ask │answer (the customer's reply)
+ *                         ▼   │
+ *                        needs_info
  *
  * approve, reject and ask also work on an unclaimed case (the actor claims it
  * by acting); a case claimed by someone else is theirs unless an admin acts.
@@ -22,7 +22,8 @@ export type CaseAction = "claim" | "release" | "approve" | "reject" | "ask" | "a
 
 const RULES: Record<CaseAction, { from: readonly CaseStatus[]; to: CaseStatus }> = {
   claim: { from: ["submitted"], to: "in_review" },
-  release: { from: ["in_review", "needs_info"], to: "submitted" },
+  // Not while the customer is asked: their answer goes to the case that asked.
+  release: { from: ["in_review"], to: "submitted" },
   approve: { from: ["submitted", "in_review", "needs_info"], to: "approved" },
   reject: { from: ["submitted", "in_review", "needs_info"], to: "rejected" },
   ask: { from: ["submitted", "in_review"], to: "needs_info" },

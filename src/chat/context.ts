@@ -3,7 +3,13 @@ import type { Tx } from "../database/open.ts";
 import type { I18n, TParams } from "../i18n/index.ts";
 import { createSpeaker, type Speaker } from "../i18n/speaker.ts";
 import type { Button, Outgoing } from "../outbox/write.ts";
-import type { CaseMove, CaseOpen, ConversationWrite, Needs } from "../updates/chat-state.ts";
+import type {
+  CaseMove,
+  CaseOpen,
+  ConversationWrite,
+  Needs,
+  PromptTaken,
+} from "../updates/chat-state.ts";
 
 /**
  * What a handler of one update works with: who is writing, in which
@@ -34,7 +40,7 @@ export interface ChatContext extends Speaker {
   /** set when this update submits a request: the case is written with the chat */
   caseOpen: CaseOpen | undefined;
   /** set when this update answers the writer's staff prompt of this action: it goes with the write */
-  promptTaken: string | undefined;
+  promptTaken: PromptTaken | undefined;
   /** Queues a message to this chat, rendered from a locale key. */
   say(key: string, params?: TParams, buttons?: Button[][]): void;
   /** Queues a message to this chat whose text is already rendered. */

@@ -217,7 +217,7 @@ function textPlan(
   const text = cutText(typed.trim(), 2000);
   if (!isStaff(ctx.user) || text === "") return mine;
   return inTransaction(async (ctx) => {
-    if (!(await f.staff.takePrompted(ctx, text))) await mine.run(ctx);
+    if (!(await f.staff.takePrompted(ctx, text, inbound.replyTo, place))) await mine.run(ctx);
   });
 }
 

@@ -8,13 +8,19 @@ import { staffSpeakers } from "./notify.ts";
 import { cardEdits, copyOf, fileLabel } from "./show-case.ts";
 import { nameOf } from "./words.ts";
 
-/** The customer's oldest case that waits for their answer. */
-function waitingCase(ctx: ChatContext) {
-  return ctx.tx.refundCase.findFirst({
-    where: { customerId: ctx.user.id, status: "needs_info" },
-    orderBy: { id: "asc" },
-    select: { id: true, assigneeId: true },
-  });
+/**
+ * The customer's case that waits for their answer; of several, the one asked
+ * last: the question they have just read.
+ */
+async function waitingCase(ctx: ChatContext) {
+  const [c] = await ctx.tx.$queryRaw<{ id: number; assigneeId: bigint | null }[]>`
+    SELECT c."id", c."assigneeId" FROM "RefundCase" c
+     WHERE c."customerId" = ${ctx.user.id} AND c."status" = 'needs_info'
+     ORDER BY (SELECT max(e."id") FROM "CaseEvent" e
+                WHERE e."caseId" = c."id" AND e."toStatus" = 'needs_info'
+                  AND e."fromStatus" IS DISTINCT FROM 'needs_info') DESC NULLS LAST, c."id" DESC
+     LIMIT 1`;
+  return c ?? null;
 }
 
 /**

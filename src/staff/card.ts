@@ -128,7 +128,7 @@ function actionButtons(s: Speaker, c: Pick<RefundCase, "id" | "status">): Button
         [b("ask"), b("release")],
       ];
     case "needs_info":
-      return [[b("approve"), b("reject")], [b("release")]];
+      return [[b("approve"), b("reject")]];
     case "approved":
       return [[b("done")]];
     case "rejected":

@@ -4,11 +4,10 @@ import type { Submitted } from "../cases/submit.ts";
 import type { ChatContext } from "../chat/context.ts";
 import { takeAnswer, takeFile } from "./answers.ts";
 import type { CaseView } from "./card.ts";
-import { caseExists } from "./case-exists.ts";
 import type { StaffDeps } from "./deps.ts";
 import { showFind } from "./find.ts";
 import { handoffFromConversation, replyToHandoff, requestHuman, takeQuestion } from "./handoff.ts";
-import { actorOf, performAction } from "./lifecycle.ts";
+import { actorOf, allowedMove, performAction } from "./lifecycle.ts";
 import { addNote } from "./notes.ts";
 import { showQueue } from "./queue.ts";
 import { ratingChanged } from "./rated.ts";
@@ -25,6 +24,11 @@ export type Place = "private" | "staff_group";
 /** The D3 question a staff member is asked before approving: its button goes once answered. */
 function confirmRef(caseId: number, userId: bigint): string {
   return `confirm:${caseId}:${userId}`;
+}
+
+/** A reject or ask button's request for words: in a group, the words reply to it. */
+function promptRef(caseId: number, userId: bigint): string {
+  return `prompt:${caseId}:${userId}`;
 }
 
 /** A button's request for words (reason, question) is answered within this time. */
@@ -57,10 +61,18 @@ export interface StaffDesk {
   askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void>;
   /** The confirm button: approves with D3 confirmed and the note /approve left. */
   confirm(ctx: ChatContext, caseId: number): Promise<void>;
-  /** The reject and ask buttons: the staff member's next message in this chat is the words. */
+  /**
+   * The reject and ask buttons: the staff member's words are their next
+   * message in a private chat, their reply to the prompt in a group.
+   */
   promptFor(ctx: ChatContext, action: "reject" | "ask", caseId: number): Promise<void>;
-  /** A staff member's text: the words a button asked for; false when none were asked. */
-  takePrompted(ctx: ChatContext, text: string): Promise<boolean>;
+  /** A staff member's text (`replyTo`: the message it replies to): the words a button asked for; false when none were asked. */
+  takePrompted(
+    ctx: ChatContext,
+    text: string,
+    replyTo: number | undefined,
+    place: Place,
+  ): Promise<boolean>;
   reply(ctx: ChatContext, handoffId: number, text: string): Promise<void>;
   /** /find: a page of cases matching what staff remember of them. */
   find(ctx: ChatContext, text: string, page: number): Promise<void>;
@@ -96,17 +108,9 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   const { config, logger } = deps;
 
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
-    // The prompt is set only for a case that exists, in one statement (it may run outside a transaction).
-    const set = await ctx.tx.$executeRaw`
-      INSERT INTO "StaffPrompt" ("userId", "chatId", "action", "caseId", "note", "at")
-      SELECT ${ctx.user.id}, ${ctx.chatId}, 'approve', ${caseId}, ${note}, ${ctx.now.toISOString()}::timestamp(3)
-       WHERE EXISTS (SELECT 1 FROM "RefundCase" WHERE "id" = ${caseId})
-      ON CONFLICT ("userId", "chatId") DO UPDATE SET "action" = EXCLUDED."action",
-        "caseId" = EXCLUDED."caseId", "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
-    if (set === 0) {
-      ctx.say("staff:refusal.notFound", { id: caseId });
-      return;
-    }
+    // Asked only while approving applies: the case exists, may be approved, and is not someone else's.
+    if ((await allowedMove(ctx, deps, caseId, "approve")) === null) return;
+    await setPrompt(ctx, "approve", caseId, note);
     ctx.out.push({
       kind: "message",
       chatId: ctx.chatId,
@@ -123,34 +127,48 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     });
   }
 
+  /** Sets the staff member's prompt for the case in this chat; their expired ones there go. */
   async function setPrompt(
     ctx: ChatContext,
     action: "approve" | "reject" | "ask",
     caseId: number,
     note: string | null,
   ): Promise<void> {
-    const key = { userId_chatId: { userId: ctx.user.id, chatId: ctx.chatId } };
-    const data = { action, caseId, note, at: ctx.now };
-    await ctx.tx.staffPrompt.upsert({
-      where: key,
-      create: { userId: ctx.user.id, chatId: ctx.chatId, ...data },
-      update: data,
-    });
+    // One statement: it may run outside a transaction.
+    const since = new Date(ctx.now.getTime() - PROMPT_MS).toISOString();
+    await ctx.tx.$executeRaw`
+      WITH expired AS (
+        DELETE FROM "StaffPrompt"
+         WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId} AND "caseId" <> ${caseId}
+           AND "at" <= ${since}::timestamp(3)
+      )
+      INSERT INTO "StaffPrompt" ("userId", "chatId", "caseId", "action", "note", "at")
+      VALUES (${ctx.user.id}, ${ctx.chatId}, ${caseId}, ${action}, ${note}, ${ctx.now.toISOString()}::timestamp(3))
+      ON CONFLICT ("userId", "chatId", "caseId") DO UPDATE
+        SET "action" = EXCLUDED."action", "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
   }
 
-  /** The staff member's pending prompt of one of `actions` in this chat; an expired one is dropped. */
-  async function pendingPrompt(ctx: ChatContext, actions: readonly string[]) {
-    const key = { userId_chatId: { userId: ctx.user.id, chatId: ctx.chatId } };
-    const p = await ctx.tx.staffPrompt.findUnique({ where: key });
-    if (p === null || !actions.includes(p.action)) return null;
-    if (p.at.getTime() > ctx.now.getTime() - PROMPT_MS) return p;
-    await dropPrompt(ctx);
-    return null;
-  }
-
-  async function dropPrompt(ctx: ChatContext): Promise<void> {
-    const key = { userId_chatId: { userId: ctx.user.id, chatId: ctx.chatId } };
-    await ctx.tx.staffPrompt.deleteMany({ where: key.userId_chatId });
+  /**
+   * The reject or ask prompt these words answer: in a group, the prompt they
+   * reply to (other talk in the group is not for the bot); in a private chat,
+   * the one they reply to, else the latest.
+   */
+  async function promptAnswered(ctx: ChatContext, replyTo: number | undefined, place: Place) {
+    if (place === "staff_group" && replyTo === undefined) return null;
+    const since = new Date(ctx.now.getTime() - PROMPT_MS).toISOString();
+    const [p] = await ctx.tx.$queryRaw<
+      { action: "reject" | "ask"; caseId: number; replied: boolean }[]
+    >`
+      SELECT p."action", p."caseId",
+             EXISTS (SELECT 1 FROM "OutboxMessage" o
+                      WHERE o."ref" = 'prompt:' || p."caseId" || ':' || p."userId"
+                        AND o."chatId" = p."chatId" AND o."messageId" = ${replyTo ?? null}::bigint) AS "replied"
+        FROM "StaffPrompt" p
+       WHERE p."userId" = ${ctx.user.id} AND p."chatId" = ${ctx.chatId}
+         AND p."action" IN ('reject', 'ask') AND p."at" > ${since}::timestamp(3)
+       ORDER BY "replied" DESC, p."at" DESC
+       LIMIT 1`;
+    return p === undefined || (place === "staff_group" && !p.replied) ? null : p;
   }
 
   return {
@@ -172,7 +190,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       if (actor.kind !== "staff") return;
       const c = await takeNext(ctx.tx, actor, ctx.now);
       if (c === null) {
-        ctx.say("staff:next.none");
+        ctx.notify("staff:next.none");
         return;
       }
       ctx.notify("staff:result.claimed", { id: c.id, name: nameOf(ctx.user) });
@@ -195,24 +213,33 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       // The prompt /approve left comes with the case, and goes with the update's write.
       const v = await loadView(ctx.tx, caseId, { userId: ctx.user.id, chatId: ctx.chatId });
       const p = v?.prompt ?? null;
-      const note =
-        p?.action === "approve" &&
-        p.caseId === caseId &&
-        p.at.getTime() > ctx.now.getTime() - PROMPT_MS
-          ? p.note
-          : null;
-      ctx.promptTaken = "approve";
+      if (
+        v !== null &&
+        (p?.action !== "approve" || p.at.getTime() <= ctx.now.getTime() - PROMPT_MS)
+      ) {
+        // Someone else's question, or one asked too long ago: approving asks again.
+        ctx.notify("staff:d3.notYours", { id: caseId }, { alert: true });
+        return;
+      }
+      ctx.promptTaken = { action: "approve", caseId };
       // The question is answered: its button goes, whatever the approval meets.
       ctx.out.push({
         kind: "unbutton",
         chatId: ctx.chatId,
         target: { ref: confirmRef(caseId, ctx.user.id) },
       });
-      await performAction(ctx, deps, caseId, { action: "approve", d3Confirmed: true, note }, v);
+      await performAction(
+        ctx,
+        deps,
+        caseId,
+        { action: "approve", d3Confirmed: true, note: p?.note ?? null },
+        v,
+      );
     },
 
     async promptFor(ctx, action, caseId) {
-      if (!(await caseExists(ctx, caseId))) return;
+      // Asked only while the action applies: a reason is not written for nothing.
+      if ((await allowedMove(ctx, deps, caseId, action)) === null) return;
       await setPrompt(ctx, action, caseId, null);
       // Opens the reply, so the words are an answer to this prompt without tapping Reply.
       ctx.out.push({
@@ -220,16 +247,19 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         chatId: ctx.chatId,
         text: ctx.t(`staff:prompt.${action}`, { id: caseId }),
         forceReply: { placeholder: ctx.t(`staff:prompt.placeholder.${action}`, { id: caseId }) },
+        ref: promptRef(caseId, ctx.user.id),
       });
     },
 
-    async takePrompted(ctx, text) {
-      const p = await pendingPrompt(ctx, ["reject", "ask"]);
-      if (p === null || (p.action !== "reject" && p.action !== "ask")) return false;
+    async takePrompted(ctx, text, replyTo, place) {
+      const p = await promptAnswered(ctx, replyTo, place);
+      if (p === null) return false;
       const words = await expandSaved(ctx, text);
       // A mistyped saved reply's name keeps the prompt: the next message still answers it.
       if (words === null) return true;
-      await dropPrompt(ctx);
+      await ctx.tx.staffPrompt.deleteMany({
+        where: { userId: ctx.user.id, chatId: ctx.chatId, caseId: p.caseId },
+      });
       await performAction(ctx, deps, p.caseId, { action: p.action, note: words });
       return true;
     },

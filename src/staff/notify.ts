@@ -33,6 +33,31 @@ export async function staffSpeakers(
   }));
 }
 
+/**
+ * Of `chatIds`, the staff chats, each as a speaker in its language: the staff
+ * group, and the private chat of anyone on staff now (a card opened there with
+ * /case stays theirs when a staff group takes the notices).
+ */
+export async function staffChatSpeakers(
+  tx: Tx,
+  deps: Pick<StaffDeps, "config" | "i18n">,
+  chatIds: readonly bigint[],
+): Promise<Map<bigint, Speaker>> {
+  const { config, i18n } = deps;
+  const out = new Map<bigint, Speaker>();
+  const group = config.staffChatId;
+  if (group !== undefined && chatIds.includes(group))
+    out.set(group, createSpeaker(i18n, config.defaultLanguage, config.timeZone));
+  const privateChats = chatIds.filter((id) => id > 0n);
+  if (privateChats.length === 0) return out;
+  const members = await tx.user.findMany({
+    where: { id: { in: privateChats }, role: { in: ["staff", "admin"] } },
+  });
+  for (const m of members)
+    out.set(m.id, createSpeaker(i18n, languageOf(i18n, config, m), config.timeZone));
+  return out;
+}
+
 /** The customer of a case, as a speaker in their own language. */
 export async function customerSpeaker(
   tx: Tx,

@@ -8,7 +8,7 @@ import type { StaffChats, Why } from "../privacy/erasure.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
-import { staffSpeakers } from "./notify.ts";
+import { staffChatSpeakers, staffSpeakers } from "./notify.ts";
 import { nameOf } from "./words.ts";
 
 /** A case's card is one message per staff chat, named so that every change edits it. */
@@ -74,7 +74,7 @@ export async function loadView(
     LEFT JOIN "CaseRating" rt ON rt."caseId" = rc."id"
     LEFT JOIN "StaffPrompt" sp
       ON sp."userId" = ${promptOf?.userId ?? null}::bigint
-     AND sp."chatId" = ${promptOf?.chatId ?? null}::bigint
+     AND sp."chatId" = ${promptOf?.chatId ?? null}::bigint AND sp."caseId" = rc."id"
     WHERE rc."id" = ${caseId}`;
   if (r === undefined) return null;
   const {
@@ -282,7 +282,7 @@ export async function cardEdits(
   if (v === null) return [];
   const ref = cardRef(caseId);
   if (v.holders.length === 0) return missing === "post" ? newCaseCards(tx, deps, v) : [];
-  const staff = new Map((await staffSpeakers(tx, deps)).map((d) => [d.chatId, d.s]));
+  const staff = await staffChatSpeakers(tx, deps, v.holders);
   const outsider = createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
   return v.holders.map((chatId): Outgoing => {
     const s = staff.get(chatId);
@@ -315,8 +315,8 @@ function cardHolders(tx: Tx, ref: string): Promise<{ chatId: bigint }[]> {
  */
 export function erasedStaffChats(deps: StaffDeps): StaffChats {
   async function speakerOf(tx: Tx, chatId: bigint): Promise<Speaker> {
-    const staff = (await staffSpeakers(tx, deps)).find((d) => d.chatId === chatId);
-    return staff?.s ?? createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
+    const staff = (await staffChatSpeakers(tx, deps, [chatId])).get(chatId);
+    return staff ?? createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
   }
   return {
     async erasedText(tx, chatId, caseId, why) {

@@ -292,6 +292,12 @@ export interface CaseOpen {
   draftsSince: Date | null;
 }
 
+/** A staff prompt the update answered (src/staff/desk.ts): it goes with the write. */
+export interface PromptTaken {
+  action: string;
+  caseId: number;
+}
+
 /** What acting on an update changes in the chat's state. */
 export interface Effects {
   user?: UserWrite;
@@ -303,7 +309,7 @@ export interface Effects {
    * this action, is answered: it goes with the write. The prompt is the lane's
    * own, as the conversation is, so the gate keeps it as read.
    */
-  promptTaken?: string;
+  promptTaken?: PromptTaken;
   out: readonly Outgoing[];
 }
 
@@ -480,7 +486,7 @@ function writeStatement({ move, prompt, open }: WriteShape): HotStatement<"rows"
     taken AS (
       DELETE FROM "StaffPrompt" p USING ok
       WHERE p."userId" = (ok.e->>'userId')::bigint AND p."chatId" = ok.chat_id
-        AND p."action" = ok.e->>'promptTaken'
+        AND p."action" = ok.e->>'promptTaken' AND p."caseId" = (ok.e->>'promptCase')::int
     ),`
     : Prisma.empty;
   return new HotStatement<"rows">(
@@ -627,7 +633,8 @@ function toRow(w: ChatWrite) {
             assigneeId: w.caseMove.assigneeId?.toString() ?? null,
             actorId: w.caseMove.actorId.toString(),
           },
-    promptTaken: w.promptTaken ?? null,
+    promptTaken: w.promptTaken?.action ?? null,
+    promptCase: w.promptTaken?.caseId ?? null,
     open: w.caseOpen === undefined ? null : openRow(w.caseOpen),
     // A message may go to another chat than the update's (a case card to the staff group).
     out: w.out.map((o) => ({

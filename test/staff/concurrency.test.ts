@@ -163,6 +163,16 @@ describe.each(databaseKinds)("two staff members pressing on one case at once (%s
         for (let round = 0; round < ROUNDS; round++) {
           const caseId = await makeCase(db.prisma, { customerId: 80_000 + round });
           ids.push(caseId);
+          // Each asked to approve it (/approve): each may confirm.
+          if (action === "confirm")
+            await db.prisma.staffPrompt.createMany({
+              data: [701n, 702n].map((userId) => ({
+                userId,
+                chatId: BigInt(STAFF_GROUP),
+                action: "approve",
+                caseId,
+              })),
+            });
           await Promise.all([press(a, 701, caseId), press(b, 702, caseId)]);
         }
         await Promise.all([a.inbox.idle(), b.inbox.idle()]);

@@ -90,6 +90,21 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     expect((await send(ann, "/help@other_bot"))[0]?.text).toBe((await send(ann, "/help"))[0]?.text);
   });
 
+  it("keeps a card opened in a staff member's private chat theirs: in their language, with its buttons", async () => {
+    await makeStaff(bot.db.prisma, 905, "staff", "ru");
+    const id = await makeCase(bot.db.prisma, { customerId: 4295 });
+    const ivan = bot.customer(905, "ru");
+    const shown = await send(ivan, `/case ${id}`);
+    expect(shown[0]?.text).toMatch(new RegExp(`^Заявка №${id}`));
+    const from = bot.api.calls.length;
+    await send(bot.member(901, STAFF_GROUP), `/claim ${id}`);
+    const edit = editsTo(bot, 905, from).at(-1);
+    expect(edit?.text).toMatch(new RegExp(`^Заявка №${id}`));
+    expect(edit?.buttons.map((b) => b.data)).toContain(
+      encodeCallback({ kind: "staff", action: "approve", caseId: id }),
+    );
+  });
+
   it("admins add and remove staff and admins; config admins stay; roles are checked every time", async () => {
     const admin = bot.member(ADMIN, STAFF_GROUP);
     const zoe = bot.member(4100, STAFF_GROUP);

@@ -6,6 +6,7 @@ import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 import {
   ADMIN,
+  answerPrompt,
   editsTo,
   makeCase,
   makeStaff,
@@ -244,10 +245,10 @@ describe.each(databaseKinds)("helpdesk: ratings, notes, saved replies, search (%
     const third = await makeCase(bot.db.prisma, { customerId: 3033 });
     await press(sam(), encodeCallback({ kind: "staff", action: "reject", caseId: third }));
     // A mistyped name is refused, and the button's prompt still waits for the words.
-    expect((await send(sam(), ":lat"))[0]?.text).toBe(
+    expect((await answerPrompt(sam(), third, ":lat"))[0]?.text).toBe(
       "There is no saved reply :lat. /replies lists them.",
     );
-    await send(sam(), ":late");
+    await answerPrompt(sam(), third, ":late");
     expect(textsTo(bot, 3033).at(-2)).toContain("Sorry we took so long.");
     // And the answer to a customer's question for a person.
     const h = await bot.db.prisma.handoff.create({

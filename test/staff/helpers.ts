@@ -42,6 +42,24 @@ export async function send(u: TestUser, text: string): Promise<Reply[]> {
   return repliesTo(u.bot, u.chat.id, from);
 }
 
+/**
+ * Writes `text` as a reply to the staff member's Reject or Ask prompt for the
+ * case, as Telegram's reply box does (in a group the words must reply to it).
+ */
+export async function answerPrompt(u: TestUser, caseId: number, text: string): Promise<Reply[]> {
+  const prompt = await u.bot.db.prisma.outboxMessage.findFirst({
+    where: { chatId: BigInt(u.chat.id), ref: `prompt:${caseId}:${u.id}` },
+    orderBy: { id: "desc" },
+    select: { messageId: true },
+  });
+  if (prompt?.messageId == null) throw new Error(`no prompt for case ${caseId} in ${u.chat.id}`);
+  const from = u.bot.api.calls.length;
+  await u.bot.deliver(
+    u.message({ text, reply_to_message: { message_id: Number(prompt.messageId) } }),
+  );
+  return repliesTo(u.bot, u.chat.id, from);
+}
+
 /** Presses a button; the replies are those in the presser's own chat. */
 export async function press(u: TestUser, data: string) {
   const from = u.bot.api.calls.length;

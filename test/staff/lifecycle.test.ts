@@ -4,6 +4,7 @@ import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 import {
   ADMIN,
+  answerPrompt,
   makeCase,
   makeStaff,
   press,
@@ -130,7 +131,10 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     const asked = await press(sam, staffButton("ask", id));
     expect(asked.replies[0]?.text).toContain(`question for the customer of case #${id}`);
     expect(await status(id)).toBe("submitted");
-    await send(sam, "Which e-mail is on the account?");
+    // In the group, other talk is not the words: they reply to the prompt.
+    await send(sam, "brb, coffee");
+    expect(await status(id)).toBe("submitted");
+    await answerPrompt(sam, id, "Which e-mail is on the account?");
     expect(await status(id)).toBe("needs_info");
     expect(textsTo(bot, 2005).at(-1)).toBe(
       `Our team has a question about your request #${id}:\n\nWhich e-mail is on the account?\n\nPlease answer in one message here.`,
@@ -154,7 +158,7 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
 
     const rej = await press(sam, staffButton("reject", id));
     expect(rej.replies[0]?.text).toContain(`reason for rejecting case #${id}`);
-    await send(sam, "The code was shown in the order table (B2).");
+    await answerPrompt(sam, id, "The code was shown in the order table (B2).");
     expect(await status(id)).toBe("rejected");
   });
 

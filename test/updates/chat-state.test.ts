@@ -435,13 +435,14 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     ).toBe(0);
   });
 
-  it("take the writer's prompt of the action answered with the write, and only then", async () => {
+  it("take the writer's prompt of the action and case answered with the write, and only then", async () => {
     db = await createTestDatabase(kind);
-    const prompt = (userId: bigint, action: string) =>
+    const prompt = (userId: bigint, action: string, caseId = 1) =>
       db.prisma.staffPrompt.create({
-        data: { userId, chatId: -100n, action, caseId: 1, at: write().now },
+        data: { userId, chatId: -100n, action, caseId, at: write().now },
       });
     await prompt(701n, "approve");
+    await prompt(701n, "approve", 2);
     await prompt(702n, "reject");
     const taking = (userId: bigint, over: Partial<ChatWrite> = {}): ChatWrite => ({
       lane: userId,
@@ -450,21 +451,23 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
       updateId: 3000n + userId,
       readVersion: 0,
       now: write().now,
-      promptTaken: "approve",
+      promptTaken: { action: "approve", caseId: 1 },
       out: [],
       ...over,
     });
     const left = async () =>
-      (await db.prisma.staffPrompt.findMany({ orderBy: { userId: "asc" } })).map((p) => p.userId);
+      (
+        await db.prisma.staffPrompt.findMany({ orderBy: [{ userId: "asc" }, { caseId: "asc" }] })
+      ).map((p) => `${p.userId}:${p.caseId}`);
     // A write that is not applied (its chat moved on) leaves the prompt.
     await db.prisma.chat.create({ data: { id: 701n, version: 1 } });
     expect(await writeChatState(db.prisma, taking(701n))).toBe(false);
-    expect(await left()).toEqual([701n, 702n]);
-    // A prompt of another action stays.
+    expect(await left()).toEqual(["701:1", "701:2", "702:1"]);
+    // A prompt of another action stays, and so does one of another case.
     expect(
       await writeChatStates(db.prisma, [taking(701n, { readVersion: 1 }), taking(702n)]),
     ).toEqual(new Set([701n, 702n]));
-    expect(await left()).toEqual([702n]);
+    expect(await left()).toEqual(["701:2", "702:1"]);
   });
 
   it("be planned once, alone or grouped: PostgreSQL settles on their generic plans", async () => {
