@@ -5,6 +5,7 @@ import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
 import { createLogger } from "./logging/logger.ts";
+import { scrubString } from "./logging/redact.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
 import { createGrammyTransport } from "./transport/grammy.ts";
@@ -147,5 +148,5 @@ try {
   await started;
 } catch (e) {
   logger.fatal({ err: e }, "cannot start");
-  fail(`Cannot start: ${e instanceof Error ? e.message : String(e)}`, 1);
+  fail(`Cannot start: ${scrubString(e instanceof Error ? e.message : String(e))}`, 1);
 }

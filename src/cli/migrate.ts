@@ -44,7 +44,8 @@ async function withTarget<T>(
   const url = process.env.DATABASE_URL?.trim();
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new Error(`DATABASE_URL must be a postgresql:// URL; got "${url.split("@").pop()}".`);
+      // Not echoed: it may hold a password.
+      throw new Error("DATABASE_URL must be a postgresql:// URL (its value is not shown).");
     }
     const client = new pg.Client({ connectionString: url });
     await client.connect();

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { parseSupportHours } from "./support-hours.ts";
 
@@ -55,11 +56,22 @@ const timeZone = z.string().refine(
   { message: "an IANA time zone such as Europe/Berlin or UTC" },
 );
 
-const port = z.coerce
-  .number({ message: "a port number" })
-  .int("a whole number")
-  .min(1, "a port from 1 to 65535")
-  .max(65535, "a port from 1 to 65535");
+// Digits only: Number() would also take 0x1F90 or 8e3.
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, "a port from 1 to 65535")
+  .transform(Number)
+  .pipe(z.number().min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535"));
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const host = z
+  .string()
+  .refine((h) => isIP(h) !== 0 || HOST_NAME.test(h), "an IP address or a host name to listen on");
+
+/** Telegram's own Bot API delivers to https URLs on these ports only; a local Bot API to any. */
+const WEBHOOK_PORTS = ["443", "80", "88", "8443"];
+const TELEGRAM_API = "https://api.telegram.org";
 
 /** SUPPORT_HOURS: parsed here, so a bad schedule stops the program at start with what is wrong. */
 const supportHours = z.string().transform((text, ctx) => {
@@ -108,9 +120,7 @@ export function configSchema(languages: readonly string[]) {
       ),
       TELEGRAM_API_ROOT: z.preprocess(
         blankToUndefined,
-        z
-          .url({ protocol: /^https?$/, message: "an http(s) URL" })
-          .default("https://api.telegram.org"),
+        z.url({ protocol: /^https?$/, message: "an http(s) URL" }).default(TELEGRAM_API),
       ),
       DATABASE_URL: optional(
         z
@@ -157,7 +167,7 @@ export function configSchema(languages: readonly string[]) {
           .max(2_000, "at most 2000 milliseconds")
           .default(100),
       ),
-      HTTP_HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
+      HTTP_HOST: z.preprocess(blankToUndefined, host.default("127.0.0.1")),
       HTTP_PORT: z.preprocess(blankToUndefined, port.default(8080)),
       SUPPORT_EMAIL: optional(z.email({ message: "an e-mail address" })),
       TIME_ZONE: z.preprocess(blankToUndefined, timeZone.default("UTC")),
@@ -205,6 +215,18 @@ export function configSchema(languages: readonly string[]) {
       ),
     })
     .superRefine((c, ctx) => {
+      const hook = c.WEBHOOK_URL === undefined ? undefined : new URL(c.WEBHOOK_URL);
+      if (
+        hook !== undefined &&
+        c.TELEGRAM_API_ROOT === TELEGRAM_API &&
+        (hook.protocol !== "https:" || !WEBHOOK_PORTS.includes(hook.port || "443"))
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["WEBHOOK_URL"],
+          message: `an https URL on port ${WEBHOOK_PORTS.join(", ")} (the only ones Telegram delivers to; a local Bot API in TELEGRAM_API_ROOT takes any)`,
+        });
+      }
       if (c.WEBHOOK_URL !== undefined && c.WEBHOOK_SECRET === undefined) {
         ctx.addIssue({
           code: "custom",

@@ -1,5 +1,6 @@
 import { Bot, GrammyError, HttpError, InputFile } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { scrubString } from "../logging/redact.ts";
 import { type BotApi, BotApiError, withUploads } from "./bot-api.ts";
 import type { Transport, TransportOptions } from "./transport.ts";
 
@@ -18,7 +19,7 @@ const PARAMETERLESS = new Set(["getMe", "getWebhookInfo"]);
 function toBotApiError(e: unknown): unknown {
   if (e instanceof GrammyError)
     return new BotApiError(e.error_code, e.description, e.parameters.retry_after);
-  if (e instanceof HttpError) return new BotApiError(0, e.message);
+  if (e instanceof HttpError) return new BotApiError(0, scrubString(e.message));
   return e;
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../logging/logger.ts";
+import { scrubString } from "../logging/redact.ts";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -40,7 +41,8 @@ export async function checkHealth(
         ]);
         return [name, { ok: true, ms: Math.round(performance.now() - t) }] as const;
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
+        // A library's message may hold a URL with the bot's token in it.
+        const error = scrubString(e instanceof Error ? e.message : String(e));
         return [name, { ok: false, ms: Math.round(performance.now() - t), error }] as const;
       }
     }),
@@ -59,10 +61,24 @@ export interface HttpServerOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
+/** The request's path; undefined when its target is not a URL. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The HTTP side: the webhook (when configured), GET /healthz and GET /metrics. */
 export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const path = pathOf(req.url);
+    if (path === undefined) {
+      // Anyone can send a request line URL cannot read (GET http://a:b/): not ours.
+      res.writeHead(400, { connection: "close" }).end();
+      return;
+    }
     if (req.method === "GET" && path === "/healthz") {
       void checkHealth(o.health).then((report) => {
         res.writeHead(report.ok ? 200 : 503, { "content-type": "application/json" });
@@ -97,9 +113,11 @@ export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: Error) =>
+      reject(new Error(`cannot listen on HTTP_HOST:HTTP_PORT ${o.host}:${o.port}: ${err.message}`));
+    server.once("error", failed);
     server.listen(o.port, o.host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

@@ -1,5 +1,6 @@
 import { Telegraf, TelegramError } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
+import { scrubString } from "../logging/redact.ts";
 import { type BotApi, BotApiError, withUploads } from "./bot-api.ts";
 import type { Transport, TransportOptions } from "./transport.ts";
 
@@ -18,7 +19,8 @@ export type TelegrafTransport = Transport;
 export function toBotApiError(e: unknown): unknown {
   if (e instanceof TelegramError)
     return new BotApiError(e.code, e.description, e.parameters?.retry_after);
-  if (e instanceof Error) return new BotApiError(0, e.message);
+  // Telegraf leaves the token in the URL of some messages (a reply that is not JSON).
+  if (e instanceof Error) return new BotApiError(0, scrubString(e.message));
   return e;
 }
 

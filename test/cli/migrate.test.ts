@@ -24,4 +24,15 @@ describe("npm run db:migrate", () => {
     expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
     expect(existsSync(path.join(dir, "data"))).toBe(false);
   });
+
+  it("refuses a DATABASE_URL that is not a postgresql:// URL without echoing it", () => {
+    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: "host=127.0.0.1 user=postgres password=S3cretPw" },
+      encoding: "utf8",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(r.stdout + r.stderr).not.toContain("S3cretPw");
+  });
 });

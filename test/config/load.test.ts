@@ -127,6 +127,36 @@ describe("parseConfig", () => {
     );
   });
 
+  it("takes a webhook URL Telegram delivers to, and any with a local Bot API", () => {
+    const hook = (url: string, env: Record<string, string> = {}) =>
+      problems({ WEBHOOK_URL: url, WEBHOOK_SECRET: "s".repeat(16), ...env }).filter((p) =>
+        p.startsWith("WEBHOOK_URL"),
+      );
+    expect(hook("https://bot.example.com/hook")).toEqual([]);
+    expect(hook("https://bot.example.com:8443/hook")).toEqual([]);
+    for (const refused of ["http://bot.example.com/hook", "https://bot.example.com:9999/hook"])
+      expect(hook(refused)[0], refused).toMatch(
+        /^WEBHOOK_URL: .*an https URL on port 443, 80, 88, 8443/,
+      );
+    expect(
+      hook("http://127.0.0.1:9999/hook", { TELEGRAM_API_ROOT: "http://127.0.0.1:8081" }),
+    ).toEqual([]);
+  });
+
+  it("takes a port in digits and a host to listen on that is an address or a name", () => {
+    for (const port of ["0x1F90", "8e3", "80.5", "70000"])
+      expect(problems({ HTTP_PORT: port })[0], port).toMatch(
+        /^HTTP_PORT: .*a port from 1 to 65535/,
+      );
+    for (const host of ["bad host", "http://x", "-x.example"])
+      expect(problems({ HTTP_HOST: host })[0], host).toMatch(
+        /^HTTP_HOST: .*an IP address or a host name/,
+      );
+    for (const host of ["0.0.0.0", "::", "localhost", "bot-1.internal"])
+      expect(problems({ HTTP_HOST: host }), host).toEqual([]);
+    expect(parseConfig({ HTTP_PORT: "8081" }, LANGS).http.port).toBe(8081);
+  });
+
   it("requires a webhook secret with a webhook URL, and a support e-mail with a bot token", () => {
     const p = problems({ WEBHOOK_URL: "https://bot.example.com/hook", BOT_TOKEN: TOKEN });
     expect(p.some((x) => x.startsWith("WEBHOOK_SECRET: got nothing"))).toBe(true);

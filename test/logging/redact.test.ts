@@ -30,6 +30,20 @@ describe("scrub", () => {
     );
   });
 
+  it("leaves a migration's name whole, and masks a number shaped otherwise", () => {
+    expect(scrubString("Applying migration 20261129152745_staff_prompt_per_case")).toBe(
+      "Applying migration 20261129152745_staff_prompt_per_case",
+    );
+    expect(scrubString("x 41111111111111_a")).toBe(`x ${REDACTED}_a`);
+    expect(scrubString("x 20261129152745 y")).toBe(`x ${REDACTED} y`);
+  });
+
+  it("lets nothing through below the depth it reads", () => {
+    let deep: unknown = { note: "4111 1111 1111 1111" };
+    for (let i = 0; i < 12; i++) deep = { deeper: deep };
+    expect(JSON.stringify(scrub(deep))).not.toContain("4111");
+  });
+
   it("replaces sensitive fields whole, at any depth", () => {
     expect(scrub({ a: { payoutDetails: "1234", text: "hello" }, caseId: 7 })).toEqual({
       a: { payoutDetails: REDACTED, text: REDACTED },
