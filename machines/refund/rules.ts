@@ -125,28 +125,25 @@ export const RULES: readonly Rule[] = [
     when: [PAYOUT, RENTED, { any: [FAILED, BLOCKED_NOT_OWN] }, is("replacement", "no")],
     limit: "e1_payment",
   },
-  // Settled reading 1: a payout request that fails C but meets an A clause is offered the balance.
+  // Settled reading 1: a payout request that meets no C clause (its conditions, or
+  // E1 on the payment's date) but an A clause is offered the balance. Reached only
+  // when no C clause granted: a replacement offered, numbers on sale, or paid too long ago.
   {
     clause: "A1",
     effect: "offer",
-    when: [PAYOUT, RENTED, FAILED, is("replacement", "yes"), { fact: "a1_over_24h" }],
+    when: [PAYOUT, RENTED, FAILED, { fact: "a1_over_24h" }],
     limit: "e1_outage",
   },
   {
     clause: "A2",
     effect: "offer",
-    when: [PAYOUT, RENTED, BLOCKED_NOT_OWN, is("replacement", "yes")],
+    when: [PAYOUT, RENTED, BLOCKED_NOT_OWN],
     limit: "e1_problem",
   },
   {
     clause: "A3",
     effect: "offer",
-    when: [
-      PAYOUT,
-      is("service", "rented", "one_time"),
-      is("what", "not_provided"),
-      is("no_stock", "no"),
-    ],
+    when: [PAYOUT, is("service", "rented", "one_time"), is("what", "not_provided")],
     limit: "e1_problem",
   },
   { clause: "A4", effect: "offer", when: [PAYOUT, ...NO_SMS_OK], limit: "e1_problem" },
@@ -247,6 +244,8 @@ function evalLimit(limit: LimitId, look: Lookup): boolean | { need: QuestionId }
 export function decide(look: Lookup): Decision {
   let near: ClauseId | undefined;
   let why: "a1_short" | undefined;
+  // A C clause that held but for E1 (paid over a month ago): the refusal, unless an offer follows.
+  let paidTooLongAgo: Extract<Decision, { kind: "refuse" }> | undefined;
   for (const rule of RULES) {
     let failed = false;
     for (const c of rule.when) {
@@ -264,7 +263,12 @@ export function decide(look: Lookup): Decision {
     if (rule.effect === "refuse") return { kind: "refuse", clause: rule.clause };
     const within = evalLimit(rule.limit, look);
     if (within !== true && within !== false) return { kind: "need", q: within.need };
-    if (!within) return { kind: "refuse", clause: "E1", near: rule.clause };
+    if (!within) {
+      if (rule.effect !== "payout")
+        return paidTooLongAgo ?? { kind: "refuse", clause: "E1", near: rule.clause };
+      paidTooLongAgo ??= { kind: "refuse", clause: "E1", near: rule.clause };
+      continue;
+    }
     if (rule.effect === "payout") return { kind: "grant", refund: "payout", clause: rule.clause };
     if (rule.effect === "balance") {
       return { kind: "grant", refund: "balance", clause: rule.clause, viaOffer: false };
@@ -273,8 +277,9 @@ export function decide(look: Lookup): Decision {
     if (offer === undefined) return { kind: "need", q: "offer" };
     if (offer === "accept")
       return { kind: "grant", refund: "balance", clause: rule.clause, viaOffer: true };
-    return { kind: "none", near: rule.clause, why: "offer_declined" };
+    return paidTooLongAgo ?? { kind: "none", near: rule.clause, why: "offer_declined" };
   }
+  if (paidTooLongAgo !== undefined) return paidTooLongAgo;
   return why === undefined
     ? near === undefined
       ? { kind: "none" }
