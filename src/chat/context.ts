@@ -132,6 +132,7 @@ export function createChatContext(
     t: (key, params) => speaker().t(key, params),
     date: (at) => speaker().date(at),
     money: (amount, currency) => speaker().money(amount, currency),
+    day: (isoDate) => speaker().day(isoDate),
     say: (key, params, buttons) => ctx.send(ctx.t(key, params), buttons),
     send: (text, buttons) => {
       ctx.out.push({

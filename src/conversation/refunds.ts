@@ -58,16 +58,36 @@ export interface RefundServiceDeps {
   onHandoff?: (ctx: ChatContext, outcome: Extract<Outcome, { kind: "handoff" }>) => Promise<void>;
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The machine's parameters as the reader writes them: it gives a day as
+ * YYYY-MM-DD and an amount as its decimal and currency code (`money` in the
+ * texts).
+ */
+function localParams(ctx: ChatContext, params: Params | undefined): Params | undefined {
+  if (params === undefined) return undefined;
+  const out: Params = {};
+  for (const [k, v] of Object.entries(params))
+    out[k] = typeof v === "string" && ISO_DAY.test(v) ? ctx.day(v) : v;
+  const { amount, currency } = params;
+  if (typeof amount === "string" && typeof currency === "string")
+    out.money = ctx.money(amount, currency);
+  return out;
+}
+
 /** Renders one of the machine's replies in the reader's language. */
 export function renderReply(ctx: ChatContext, r: Reply): { text: string; buttons: Button[][] } {
   const ns = (key: string) => `conversation:${key}`;
-  const parts = [ctx.t(ns(r.key), r.params)];
+  const parts = [ctx.t(ns(r.key), localParams(ctx, r.params))];
   for (const line of r.lines ?? []) {
-    parts.push(`${ctx.t(ns(line.labelKey))}: ${ctx.t(ns(line.valueKey), line.valueParams)}`);
+    parts.push(
+      `${ctx.t(ns(line.labelKey))}: ${ctx.t(ns(line.valueKey), localParams(ctx, line.valueParams))}`,
+    );
   }
   const buttons = (r.buttons ?? []).map((row) =>
     row.map((b) => ({
-      text: ctx.t(ns(b.labelKey), b.labelParams),
+      text: ctx.t(ns(b.labelKey), localParams(ctx, b.labelParams)),
       callback: { kind: "refund" as const, event: JSON.stringify(b.event) },
     })),
   );

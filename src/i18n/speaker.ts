@@ -10,12 +10,30 @@ export interface Speaker {
   t(key: string, params?: TParams): string;
   /** A moment in the configured time zone, with the zone named (a deadline is someone's noon). */
   date(at: Date): string;
+  /** A calendar day (YYYY-MM-DD) as the reader writes it, its month in words. */
+  day(isoDate: string): string;
   /** An amount in the reader's notation, with the currency's own number of decimals. */
   money(amount: { toString(): string } | number, currency: string): string;
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(lang: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(lang);
+  if (f === undefined) {
+    // A day has no zone: read and written in UTC, it stays the day it is.
+    f = new Intl.DateTimeFormat(lang, {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      timeZone: "UTC",
+    });
+    dayFormats.set(lang, f);
+  }
+  return f;
+}
 
 function dateFormat(lang: string, timeZone: string): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}`;
@@ -57,6 +75,10 @@ export function createSpeaker(i18n: I18n, lang: string, timeZone: string): Speak
     lang,
     t: (key, params) => i18n.t(lang, key, params),
     date: (at) => dateFormat(lang, timeZone).format(at),
+    day: (isoDate) => {
+      const at = Date.parse(`${isoDate}T00:00:00Z`);
+      return Number.isNaN(at) ? isoDate : dayFormat(lang).format(at);
+    },
     money(amount, currency) {
       const value = typeof amount === "number" ? amount : amount.toString();
       const f = moneyFormat(lang, currency);

@@ -75,6 +75,31 @@ describe("the refund conversation in the chat", () => {
     expect(await bot.db.prisma.conversation.count({ where: { chatId: 2001n } })).toBe(0);
   });
 
+  it("writes the summary's money and days as the reader writes them", async () => {
+    const u = bot.customer(2021, "es");
+    let rs = await u.send("/refund");
+    rs = await pressing(
+      u,
+      rs,
+      '"v":"balance"',
+      '"v":"one_time"',
+      '"v":"no_sms"',
+      '"q":"code_shown","v":"no"',
+    );
+    rs = await pressing(u, rs, '"q":"restrictions","v":"yes"', '"q":"problem_date"');
+    await u.send("ann@example.com");
+    await u.send("+44 7700 900123");
+    rs = await u.send("1.200,50 €");
+    rs = await pressing(u, rs, '"q":"comment","v":"skip"', '"q":"evidence","v":"skip"');
+    const summary = rs.at(-1)?.text ?? "";
+    const money = new Intl.NumberFormat("es", { style: "currency", currency: "EUR" }).format(
+      1200.5,
+    );
+    expect(summary).toContain(money);
+    expect(summary).toMatch(/ de [a-z]+ de \d{4}/);
+    expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}|1200\.50/);
+  });
+
   it("records a refusal with its clause, explains it, and queues nothing", async () => {
     const u = bot.customer(2002, "en");
     let rs = await u.send("/refund");
@@ -159,9 +184,17 @@ describe("the refund conversation in the chat", () => {
     const twoDaysBack = new Date(`${today()}T12:00:00Z`);
     twoDaysBack.setUTCDate(twoDaysBack.getUTCDate() - 2);
     const day = twoDaysBack.toISOString().slice(0, 10);
+    // Written as a Russian reader writes a day.
+    const shown = new Intl.DateTimeFormat("ru", {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      timeZone: "UTC",
+    }).format(twoDaysBack);
+    expect(shown).toMatch(/^\d{1,2} [а-я]+ \d{4} г\.$/);
     const proposal = rs.at(-1)?.buttons[0];
-    expect(proposal?.text).toBe(`${day}, в тот же день`);
-    expect(rs.at(-1)?.text).toContain(`Вы написали, что номер не работает с ${day}.`);
+    expect(proposal?.text).toBe(`${shown}, в тот же день`);
+    expect(rs.at(-1)?.text).toContain(`Вы написали, что номер не работает с ${shown}.`);
     const answers = async () =>
       (
         (await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2013n } }))
