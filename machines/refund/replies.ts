@@ -138,10 +138,8 @@ function valueLine(ctx: RefundContext, q: QuestionId, v: string): Line {
       : { labelKey, valueKey: "value.datetime", valueParams: { date, time } };
   }
   if (kind === "time") return { labelKey, valueKey: "value.time", valueParams: { time: v } };
-  if (q === "amount") {
-    const [amount = "", currency = ""] = v.split(" ");
-    return { labelKey, valueKey: "value.amount", valueParams: { amount, currency } };
-  }
+  // "12.50 EUR": the decimal and the currency code, written the reader's way where rendered.
+  if (q === "amount") return { labelKey, valueKey: "value.amount", valueParams: { money: v } };
   if (q === "comment" && v === "") return { labelKey, valueKey: "value.none" };
   if (kind === "files") {
     return v === "0"

@@ -17,6 +17,9 @@ import { QUESTION_IDS } from "./ids.ts";
 import { type Emitted, type RefundInput, refundMachine } from "./machine.ts";
 import type { Reply } from "./replies.ts";
 
+/** What the machine says to a button of an earlier question. */
+const STALE_REPLY = "error.stale_button";
+
 export const REFUND_MACHINE_ID = "refund";
 /**
  * Bump on any change that makes older snapshots mean something else (2: the
@@ -42,6 +45,8 @@ export type StepResult =
       outcome: Outcome | null;
       /** The conversation is over: drop the snapshot. */
       done: boolean;
+      /** The event was a button of an earlier question, refused: nothing was answered. */
+      stale: boolean;
     }
   /** The snapshot is from another version or unreadable: call `start(input, now, { apologise: true })`. */
   | { kind: "incompatible"; reason: string }
@@ -109,7 +114,14 @@ function run(actor: Actor, send: ((a: Actor) => void) | null): StepResult {
     snapshot: actor.getPersistedSnapshot(),
   };
   actor.stop();
-  return { kind: "ok", persisted, replies, outcome, done: snap.status === "done" };
+  return {
+    kind: "ok",
+    persisted,
+    replies,
+    outcome,
+    done: snap.status === "done",
+    stale: replies.some((r) => r.key === STALE_REPLY),
+  };
 }
 
 /** Starts a conversation. With `apologise`, the first reply says the earlier conversation could not be resumed. */
@@ -210,8 +222,9 @@ export function step(stored: unknown, event: RefundEvent): StepResult {
     if (!ev.success) {
       // Untrusted or malformed input: nothing changes; say so.
       const r = run(actor, null);
-      if (r.kind === "ok") r.replies.push({ key: "error.stale_button" });
-      return r;
+      return r.kind === "ok"
+        ? { ...r, replies: [...r.replies, { key: STALE_REPLY }], stale: true }
+        : r;
     }
     return run(actor, (a) => a.send(ev.data));
   } catch (err) {

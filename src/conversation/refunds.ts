@@ -62,17 +62,20 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The machine's parameters as the reader writes them: it gives a day as
- * YYYY-MM-DD and an amount as its decimal and currency code (`money` in the
- * texts).
+ * YYYY-MM-DD and an amount (`money`) as its decimal and currency code.
  */
 function localParams(ctx: ChatContext, params: Params | undefined): Params | undefined {
   if (params === undefined) return undefined;
   const out: Params = {};
-  for (const [k, v] of Object.entries(params))
-    out[k] = typeof v === "string" && ISO_DAY.test(v) ? ctx.day(v) : v;
-  const { amount, currency } = params;
-  if (typeof amount === "string" && typeof currency === "string")
-    out.money = ctx.money(amount, currency);
+  for (const [k, v] of Object.entries(params)) {
+    const [amount, currency] = k === "money" ? String(v).split(" ") : [];
+    out[k] =
+      amount !== undefined && currency !== undefined
+        ? ctx.money(amount, currency)
+        : typeof v === "string" && ISO_DAY.test(v)
+          ? ctx.day(v)
+          : v;
+  }
   return out;
 }
 
@@ -257,7 +260,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
         end(ctx);
         return "stale";
       });
-    return applying(r, "ok");
+    // A button of an earlier question: answered as any stale button (its keyboard goes),
+    // and the machine's note leads to the question now open.
+    return applying(r, r.stale ? "stale" : "ok");
   }
 
   /**

@@ -100,6 +100,46 @@ describe("the refund conversation in the chat", () => {
     expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}|1200\.50/);
   });
 
+  it("answers a second tap on an answered question's keyboard as a stale button, not as the choice", async () => {
+    const u = bot.customer(2022, "en");
+    const rs = await u.send("/refund");
+    const question = rs.at(-1);
+    const sent = bot.api.calls.findLast(
+      (c) => c.method === "sendMessage" && c.payload.chat_id === "2022",
+    );
+    const tap = (fragment: string) => {
+      const callback = data(rs, fragment);
+      return bot.deliver({
+        update_id: bot.nextUpdateId(),
+        callback_query: {
+          id: `cq${bot.nextUpdateId()}`,
+          from: u.from,
+          chat_instance: "x",
+          // As Telegram sends it: the pressed message with its text and keyboard.
+          message: {
+            message_id: sent?.messageId ?? 0,
+            date: 0,
+            chat: u.chat,
+            text: question?.text,
+            reply_markup: sent?.payload.reply_markup,
+          },
+          data: callback,
+        },
+      });
+    };
+    await tap('"v":"balance"');
+    const second = await tap('"v":"payout"');
+    const answer = second.find((c) => c.method === "answerCallbackQuery");
+    expect(answer?.payload).toMatchObject({
+      text: "This button is no longer active.",
+      show_alert: true,
+    });
+    expect(second.filter((c) => c.method === "editMessageText")).toEqual([]);
+    expect(second.some((c) => c.method === "editMessageReplyMarkup")).toBe(true);
+    const row = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2022n } });
+    expect(JSON.stringify(row.snapshot)).toContain('"want":"balance"');
+  });
+
   it("records a refusal with its clause, explains it, and queues nothing", async () => {
     const u = bot.customer(2002, "en");
     let rs = await u.send("/refund");
