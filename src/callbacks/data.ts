@@ -12,9 +12,10 @@ import { z } from "zod";
  *   1|l|<lang>        a language choice
  *   1|t|<topic>       an FAQ topic
  *   1|f|<entry>       an FAQ entry
- *   1|b|<start>[|<want>][|<day>]  begin a refund request at a starting point (from an FAQ
- *                     answer), with where the money goes when the question said it (balance |
- *                     payout) and the day (YYYY-MM-DD) it said the problem began, to propose
+ *   1|b|<start>[|<want>][|<day>][|<lang>]  begin a refund request at a starting point (from
+ *                     an FAQ answer), with where the money goes when the question said it
+ *                     (balance | payout), the day (YYYY-MM-DD) it said the problem began, to
+ *                     propose, and the language the answer was written in
  *   1|w|<case>        the customer withdraws their case
  *   1|s|<action>|<case>  a staff action on a case ("confirm": approve with D3 confirmed)
  *   1|q|<page>        a page of the staff queue
@@ -93,6 +94,10 @@ export const callbackSchema = z.discriminatedUnion("kind", [
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/)
+      .optional(),
   }),
   z.object({ kind: z.literal("withdraw"), caseId }),
   z.object({ kind: z.literal("staff"), action: z.enum(STAFF_ACTIONS), caseId }),
@@ -113,6 +118,9 @@ export const callbackSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type Callback = z.output<typeof callbackSchema>;
+
+/** The optional parts of a begin button, in their order. */
+const BEGIN_ORDER = ["want", "since", "language"] as const;
 
 const TAGS = {
   refund: "r",
@@ -157,6 +165,7 @@ export function encodeCallback(c: Callback): string {
       parts.push(c.start);
       if (c.want !== undefined) parts.push(c.want);
       if (c.since !== undefined) parts.push(c.since);
+      if (c.language !== undefined) parts.push(c.language);
       break;
     case "withdraw":
     case "comment":
@@ -214,12 +223,21 @@ export function decodeCallback(data: string): Callback | undefined {
       break;
     case "begin":
       fields.start = rest[0];
-      if (rest.length === 3) {
-        fields.want = rest[1];
-        fields.since = rest[2];
-      } else if (rest[1] !== undefined) {
-        // Either may come alone; a day is told from a place by its digits.
-        fields[/^\d/.test(rest[1]) ? "since" : "want"] = rest[1];
+      // Each may come alone, in this order, told apart by its shape: a day by its digits,
+      // a language by its two or three letters (the schema checks a place).
+      {
+        let next = 0;
+        for (const part of rest.slice(1)) {
+          const field = /^\d/.test(part)
+            ? "since"
+            : /^[a-z]{2,3}$/.test(part)
+              ? "language"
+              : "want";
+          const at = BEGIN_ORDER.indexOf(field);
+          if (at < next) return undefined;
+          fields[field] = part;
+          next = at + 1;
+        }
       }
       break;
     case "withdraw":
@@ -255,7 +273,7 @@ export function decodeCallback(data: string): Callback | undefined {
     kind === "refund"
       ? rest.length > 0
       : kind === "begin"
-        ? rest.length >= 1 && rest.length <= 3
+        ? rest.length >= 1 && rest.length <= 4
         : kind === "find"
           ? rest.length >= 2
           : rest.length === (kind === "staff" || kind === "rate" || kind === "erase" ? 2 : 1);

@@ -88,7 +88,8 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
       buttons.push([
         {
           text: ctx.t("faq:ui.startRequest"),
-          callback: { kind: "begin", start: entry.start, ...said },
+          // The answer's language: the request goes on in it.
+          callback: { kind: "begin", start: entry.start, ...said, language: ctx.lang },
         },
       ]);
     }

@@ -155,7 +155,17 @@ export const CUSTOMER_BUTTONS = {
     who: "anyone",
     answers: true,
     needs: "by its step",
-    plan: (f, ctx, c) => f.refunds.start(ctx, c.start, c.want, c.since),
+    plan: (f, ctx, c) => {
+      const { language } = c;
+      // From an answer in another language than the chat's (the question was written in
+      // it): the chat speaks it from now on, the request included.
+      if (language === undefined || language === ctx.lang)
+        return f.refunds.start(ctx, c.start, c.want, c.since);
+      return inTransaction(async (ctx) => {
+        await f.customer.setLanguage(ctx, language);
+        return f.refunds.start(ctx, c.start, c.want, c.since).run(ctx);
+      });
+    },
   }),
   withdraw: button("withdraw", {
     who: "anyone",

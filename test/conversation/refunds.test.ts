@@ -246,6 +246,22 @@ describe("the refund conversation in the chat", () => {
     expect((await answers()).reported).toBe(day);
   });
 
+  it("goes on in the language of the answer it was started from", async () => {
+    const u = bot.customer(2023, "en");
+    const answer = await u.send("Арендованный номер не работает, верните деньги на баланс");
+    const begin = data(answer, "1|b|number_down");
+    expect(begin.endsWith("|ru")).toBe(true);
+    const rs = (await u.press(begin)).replies;
+    expect(rs[0]?.text).toBe("Готово — теперь я буду говорить по-русски.");
+    expect(rs.at(-1)?.text).toMatch(/[а-я]{4,}/);
+    expect(rs.at(-1)?.text).not.toMatch(/\b(the|when|number)\b/i);
+    const user = await bot.db.prisma.user.findUniqueOrThrow({ where: { id: 2023n } });
+    expect(user.language).toBe("ru");
+    // The next question too.
+    const next = await pressing(u, rs, '"q":"reported"');
+    expect(next.at(-1)?.text ?? "").toMatch(/[а-я]{4,}/);
+  });
+
   it("proposes no day when the story names none", async () => {
     const u = bot.customer(2014, "en");
     const answer = await u.send("My rented number stopped working, please refund it to my balance");
