@@ -196,8 +196,12 @@ function minorUnits(currency: string): number {
   return digits;
 }
 
-/** Largest amount a conversation accepts (in major units); anything above goes to a person. */
-export const AMOUNT_MAX = 1_000_000;
+/**
+ * Largest amount a conversation accepts (in major units): high enough for the
+ * currencies whose units are small (a number's month costs millions of
+ * Indonesian rupiah or Iranian rials), far below what the column holds.
+ */
+export const AMOUNT_MAX = 10_000_000_000;
 
 /** Parses "12.50 USD", "12,5 €", "$1,200.00", "1 200,50 руб." into `{ value: "12.50", currency }`. */
 export function parseAmount(
@@ -232,7 +236,7 @@ export function parseAmount(
   const units = minorUnits(currency);
   if (split.frac.length > units) return { ok: false, error: "amount_precision" };
   const intPart = split.int.replace(/^0+(?=\d)/, "");
-  if (intPart.length > 7) return { ok: false, error: "amount_range" };
+  if (intPart.length > String(AMOUNT_MAX).length) return { ok: false, error: "amount_range" };
   const frac = split.frac.padEnd(units, "0");
   const value = units === 0 ? intPart : `${intPart}.${frac}`;
   const n = Number(value);

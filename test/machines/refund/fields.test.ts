@@ -211,6 +211,24 @@ describe("validators never throw and never accept nonsense", () => {
     expect(parseAmount("-5 USD", "en")).toEqual({ ok: false, error: "amount_range" });
     expect(parseAmount("1e9 EUR", "en")).toEqual({ ok: false, error: "amount_range" });
     expect(parseAmount("- 12,50 €", "es")).toEqual({ ok: false, error: "amount_range" });
+    // Currencies whose units are small: a month of a number costs millions of them.
+    expect(parseAmount("1 500 000 IDR", "ru")).toEqual({
+      ok: true,
+      value: "1500000",
+      currency: "IDR",
+    });
+    expect(parseAmount("2.500.000 VND", "es")).toEqual({
+      ok: true,
+      value: "2500000",
+      currency: "VND",
+    });
+    expect(parseAmount("21,000,000 IRR", "en")).toEqual({
+      ok: true,
+      value: "21000000",
+      currency: "IRR",
+    });
+    expect(parseAmount("10,000,000,001 IDR", "en")).toEqual({ ok: false, error: "amount_range" });
+    expect(parseAmount("99999999999999 IDR", "en")).toEqual({ ok: false, error: "amount_range" });
   });
   it("phone numbers are stored in E.164", () => {
     expect(check(referenceSchema("rented"), "+7 (912) 345-67-89")).toEqual({
