@@ -192,9 +192,10 @@ export interface NotEligible {
   why: "a1_short" | "offer_declined" | null;
   /**
    * What the recorded decision cites, never empty (settled reading 6): the
-   * refusing clause (E1 with the clause it stopped), else the granting clause
-   * whose condition failed, else the group of clauses the request fell
-   * outside ("A": refunds to the balance, "C": payouts).
+   * refusing clause (E1 with the clause it stopped; one of what no granting
+   * clause covers after the group the request fell outside), else the granting
+   * clause whose condition failed, else that group ("A": refunds to the
+   * balance, "C": payouts).
    */
   clauses: readonly string[];
   answers: Answers;
@@ -202,12 +203,30 @@ export interface NotEligible {
   decidedAtMs: number;
 }
 
+/**
+ * Refusals of what no granting clause covers at all (a working number switched
+ * off, a change of mind, an accidental top-up…), unlike B2 and D4, which fail
+ * a condition of A4: cited with the group the request fell outside.
+ */
+const OUTSIDE_EVERY_GRANT: ReadonlySet<string> = new Set([
+  "B1",
+  "D1",
+  "D2",
+  "D5",
+  "D6",
+  "D7",
+  "D8",
+]);
+
 /** The clauses a refusal cites (see NotEligible.clauses). */
 export function refusalClauses(d: Refusal, want: string | undefined): string[] {
-  if (d.kind === "refuse")
-    return d.clause === "E1" && d.near !== undefined ? ["E1", d.near] : [d.clause];
+  const group = want === "payout" ? "C" : "A";
+  if (d.kind === "refuse") {
+    if (d.clause === "E1" && d.near !== undefined) return ["E1", d.near];
+    return OUTSIDE_EVERY_GRANT.has(d.clause) ? [group, d.clause] : [d.clause];
+  }
   if (d.near !== undefined) return [d.near];
-  return [want === "payout" ? "C" : "A"];
+  return [group];
 }
 
 export type Outcome =

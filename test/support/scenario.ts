@@ -129,7 +129,8 @@ export async function balanceRequestScenario(
   }
   // Done after a photo, Skip without: either is the evidence question's button.
   const summary = await c.press('"q":"evidence"');
-  expect(summary.at(-1)?.text).toContain("2.50 EUR");
+  // Typed "2.50 EUR", shown the reader's way.
+  expect(summary.at(-1)?.text).toContain("Amount: €2.50");
   expect(summary.at(-1)?.text).toContain(photo === undefined ? "Files: —" : "Files: 1 file");
   const done = await c.press('"type":"submit"');
   expect(done.map((m) => m.text).join("\n")).toMatch(

@@ -446,6 +446,22 @@ describe("no clause applies", () => {
   });
 });
 
+describe("settled reading 6: what a refusal cites", () => {
+  it("a request no granting clause covers names the group it fell outside with the refusing clause", () => {
+    expect(refused([PAY, svc("rented"), what("changed_mind")]).clauses).toEqual(["C", "D6"]);
+    expect(refused([PAY, svc("top_up"), what("accidental")]).clauses).toEqual(["C", "D7"]);
+    expect(
+      refused([BAL, svc("rented"), what("deactivated"), choose("was_working", "yes")]).clauses,
+    ).toEqual(["A", "B1"]);
+  });
+  it("a failed condition of a granting clause names the refusing clause alone, and nothing fits: the group", () => {
+    expect(
+      refused([BAL, svc("one_time"), what("no_sms"), choose("code_shown", "yes")]).clauses,
+    ).toEqual(["B2"]);
+    expect(refused([BAL, svc("rented"), what("changed_mind")]).clauses).toEqual(["A"]);
+  });
+});
+
 describe("coverage of clauses.md", () => {
   it("every clause id but D3 was decided by some test above", () => {
     const expected = CLAUSE_IDS.filter((id) => !NEVER_DECIDED_BY_BOT.includes(id));
