@@ -227,6 +227,16 @@ export function configSchema(languages: readonly string[]) {
           message: `an https URL on port ${WEBHOOK_PORTS.join(", ")} (the only ones Telegram delivers to; a local Bot API in TELEGRAM_API_ROOT takes any)`,
         });
       }
+      // Without a token the program runs the playground: a production setting then means
+      // a token that did not arrive, which must stop the start, not hide behind a page.
+      if (c.WEBHOOK_URL !== undefined && c.BOT_TOKEN === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["BOT_TOKEN"],
+          message:
+            "the bot's token, required when WEBHOOK_URL is set (without both: the playground)",
+        });
+      }
       if (c.WEBHOOK_URL !== undefined && c.WEBHOOK_SECRET === undefined) {
         ctx.addIssue({
           code: "custom",

@@ -157,6 +157,14 @@ describe("parseConfig", () => {
     expect(parseConfig({ HTTP_PORT: "8081" }, LANGS).http.port).toBe(8081);
   });
 
+  it("requires a bot token with a webhook URL: a token that did not arrive must not start the playground", () => {
+    const p = problems({
+      WEBHOOK_URL: "https://bot.example.com/hook",
+      WEBHOOK_SECRET: "s".repeat(16),
+    });
+    expect(p.some((x) => x.startsWith("BOT_TOKEN: got nothing"))).toBe(true);
+  });
+
   it("requires a webhook secret with a webhook URL, and a support e-mail with a bot token", () => {
     const p = problems({ WEBHOOK_URL: "https://bot.example.com/hook", BOT_TOKEN: TOKEN });
     expect(p.some((x) => x.startsWith("WEBHOOK_SECRET: got nothing"))).toBe(true);
