@@ -16,31 +16,24 @@ export interface Speaker {
   money(amount: { toString(): string } | number, currency: string): string;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const moneyFormats = new Map<string, Intl.NumberFormat | null>();
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-function dayFormat(lang: string): Intl.DateTimeFormat {
-  let f = dayFormats.get(lang);
-  if (f === undefined) {
-    // A day has no zone: read and written in UTC, it stays the day it is.
-    f = new Intl.DateTimeFormat(lang, {
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      timeZone: "UTC",
-    });
-    dayFormats.set(lang, f);
-  }
-  return f;
+/** A formatter per key, made on first use: making one costs far more than using it. */
+function cached<T>(make: (a: string, b: string) => T): (a: string, b: string) => T {
+  const made = new Map<string, { f: T }>();
+  return (a, b) => {
+    const key = `${a}|${b}`;
+    let hit = made.get(key);
+    if (hit === undefined) {
+      hit = { f: make(a, b) };
+      made.set(key, hit);
+    }
+    return hit.f;
+  };
 }
 
-function dateFormat(lang: string, timeZone: string): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}`;
-  let f = dateFormats.get(key);
-  if (f === undefined) {
-    // The weekday, because "back on Monday" or "due Friday" is how people plan.
-    f = new Intl.DateTimeFormat(lang, {
+// The weekday, because "back on Monday" or "due Friday" is how people plan.
+const dateFormat = cached(
+  (lang, timeZone) =>
+    new Intl.DateTimeFormat(lang, {
       weekday: "short",
       year: "numeric",
       month: "short",
@@ -49,26 +42,28 @@ function dateFormat(lang: string, timeZone: string): Intl.DateTimeFormat {
       minute: "2-digit",
       timeZone,
       timeZoneName: "short",
-    });
-    dateFormats.set(key, f);
-  }
-  return f;
-}
+    }),
+);
+
+// A day has no zone: read and written in UTC, it stays the day it is.
+const dayFormat = cached(
+  (lang) =>
+    new Intl.DateTimeFormat(lang, {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      timeZone: "UTC",
+    }),
+);
 
 /** null: a code Intl does not know (shown as typed, after the number). */
-function moneyFormat(lang: string, currency: string): Intl.NumberFormat | null {
-  const key = `${lang}|${currency}`;
-  let f = moneyFormats.get(key);
-  if (f === undefined) {
-    try {
-      f = new Intl.NumberFormat(lang, { style: "currency", currency });
-    } catch {
-      f = null;
-    }
-    moneyFormats.set(key, f);
+const moneyFormat = cached((lang, currency): Intl.NumberFormat | null => {
+  try {
+    return new Intl.NumberFormat(lang, { style: "currency", currency });
+  } catch {
+    return null;
   }
-  return f;
-}
+});
 
 export function createSpeaker(i18n: I18n, lang: string, timeZone: string): Speaker {
   return {
@@ -77,7 +72,7 @@ export function createSpeaker(i18n: I18n, lang: string, timeZone: string): Speak
     date: (at) => dateFormat(lang, timeZone).format(at),
     day: (isoDate) => {
       const at = Date.parse(`${isoDate}T00:00:00Z`);
-      return Number.isNaN(at) ? isoDate : dayFormat(lang).format(at);
+      return Number.isNaN(at) ? isoDate : dayFormat(lang, "").format(at);
     },
     money(amount, currency) {
       const value = typeof amount === "number" ? amount : amount.toString();

@@ -28,7 +28,8 @@ async function pressing(u: TestUser, rs: Reply[], ...fragments: string[]): Promi
   return current;
 }
 
-async function submitSmsRequest(u: TestUser): Promise<Reply[]> {
+/** A one-time number's missing SMS, up to its summary, with the amount as typed. */
+async function smsRequestSummary(u: TestUser, amount = "2.50 EUR"): Promise<Reply[]> {
   let rs = await u.send("/refund");
   rs = await pressing(
     u,
@@ -41,14 +42,12 @@ async function submitSmsRequest(u: TestUser): Promise<Reply[]> {
   rs = await pressing(u, rs, '"q":"restrictions","v":"yes"', '"q":"problem_date"');
   await u.send("ann@example.com");
   await u.send("+44 7700 900123");
-  rs = await u.send("2.50 EUR");
-  return pressing(
-    u,
-    rs,
-    '"q":"comment","v":"skip"',
-    '"q":"evidence","v":"skip"',
-    '"type":"submit"',
-  );
+  rs = await u.send(amount);
+  return pressing(u, rs, '"q":"comment","v":"skip"', '"q":"evidence","v":"skip"');
+}
+
+async function submitSmsRequest(u: TestUser): Promise<Reply[]> {
+  return pressing(u, await smsRequestSummary(u), '"type":"submit"');
 }
 
 describe("the refund conversation in the chat", () => {
@@ -77,20 +76,7 @@ describe("the refund conversation in the chat", () => {
 
   it("writes the summary's money and days as the reader writes them", async () => {
     const u = bot.customer(2021, "es");
-    let rs = await u.send("/refund");
-    rs = await pressing(
-      u,
-      rs,
-      '"v":"balance"',
-      '"v":"one_time"',
-      '"v":"no_sms"',
-      '"q":"code_shown","v":"no"',
-    );
-    rs = await pressing(u, rs, '"q":"restrictions","v":"yes"', '"q":"problem_date"');
-    await u.send("ann@example.com");
-    await u.send("+44 7700 900123");
-    rs = await u.send("1.200,50 €");
-    rs = await pressing(u, rs, '"q":"comment","v":"skip"', '"q":"evidence","v":"skip"');
+    const rs = await smsRequestSummary(u, "1.200,50 €");
     const summary = rs.at(-1)?.text ?? "";
     const money = new Intl.NumberFormat("es", { style: "currency", currency: "EUR" }).format(
       1200.5,

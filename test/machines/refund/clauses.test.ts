@@ -258,58 +258,44 @@ describe("settled reading 1: payout failing C, meeting A → the balance is offe
     expect(lastReply(c)).toMatchObject({ key: "ask.offer", params: { clause: "A4" } });
   });
   it("a payout paid over a month ago is offered the balance when an A clause holds (C1 → A3, C2 → A1, C2 → A2)", () => {
+    const paidLongAgo = text("2026-09-01");
     const c1 = converse([
       PAY,
       svc("rented"),
       what("not_provided"),
       choose("no_stock", "yes"),
-      text("2026-09-01"),
+      paidLongAgo,
       text("today"),
     ]);
     expect(lastReply(c1)).toMatchObject({ key: "ask.offer", params: { clause: "A3" } });
-    const outage = [text("2026-11-10 08:00"), choose("still_down", "yes")];
-    const c2 = converse([
+    const down: Say[] = [
       PAY,
       svc("rented"),
       what("not_working"),
       choose("replacement", "no"),
-      text("2026-09-01"),
-      ...outage,
-    ]);
-    expect(lastReply(c2)).toMatchObject({ key: "ask.offer", params: { clause: "A1" } });
-    const accepted = submitted([
-      PAY,
-      svc("rented"),
-      what("not_working"),
-      choose("replacement", "no"),
-      text("2026-09-01"),
-      ...outage,
-      choose("offer", "accept"),
-      ...COLLECT_BALANCE,
-    ]);
+      paidLongAgo,
+      text("2026-11-10 08:00"),
+      choose("still_down", "yes"),
+    ];
+    expect(lastReply(converse(down))).toMatchObject({ key: "ask.offer", params: { clause: "A1" } });
+    const accepted = submitted([...down, choose("offer", "accept"), ...COLLECT_BALANCE]);
     expect(accepted).toMatchObject({ refund: "balance", offeredInsteadOfPayout: true });
     expect(accepted.clauses).toEqual(["A1", "E1", "F1"]);
-    const blocked = converse([
+    const blocked: Say[] = [
       PAY,
       svc("rented"),
       what("blocked"),
       choose("own_activity", "no"),
       choose("replacement", "no"),
-      text("2026-09-01"),
+      paidLongAgo,
       text("today"),
-    ]);
-    expect(lastReply(blocked)).toMatchObject({ key: "ask.offer", params: { clause: "A2" } });
+    ];
+    expect(lastReply(converse(blocked))).toMatchObject({
+      key: "ask.offer",
+      params: { clause: "A2" },
+    });
     // Declined, the payout's own answer stands: paid too long ago.
-    const declined = refused([
-      PAY,
-      svc("rented"),
-      what("blocked"),
-      choose("own_activity", "no"),
-      choose("replacement", "no"),
-      text("2026-09-01"),
-      text("today"),
-      choose("offer", "decline"),
-    ]);
+    const declined = refused([...blocked, choose("offer", "decline")]);
     expect(declined).toMatchObject({ clause: "E1", near: "C2" });
   });
   it("A2 offered for a blocked number when a replacement was offered", () => {
