@@ -82,14 +82,24 @@ function store(ctx: RefundContext, q: QuestionId, value: string): RefundContext 
   return { ...ctx, answers, trail, focus: null };
 }
 
-/** Undo: cancel an edit, or forget the last answer and ask that question again. */
+/**
+ * Undo: cancel an edit, or forget the latest answer that forgetting asks
+ * again. Answers given before the conversation (a question's own words, from
+ * an FAQ start) may lie ahead of the question open now: forgetting one of
+ * those would ask the open question again and lose it.
+ */
 function undo(ctx: RefundContext): RefundContext | null {
   if (ctx.focus !== null) return { ...ctx, focus: null };
-  const last = ctx.trail[ctx.trail.length - 1];
-  if (last === undefined) return null;
-  const answers = { ...ctx.answers };
-  delete answers[last];
-  return { ...ctx, answers, trail: ctx.trail.slice(0, -1) };
+  for (let i = ctx.trail.length - 1; i >= 0; i--) {
+    const q = ctx.trail[i];
+    if (q === undefined) continue;
+    const answers = { ...ctx.answers };
+    delete answers[q];
+    const back = { ...ctx, answers, trail: ctx.trail.filter((x) => x !== q) };
+    const next = walk(back).next;
+    if (next.kind === "ask" && next.q === q) return back;
+  }
+  return null;
 }
 
 type Refused = "use_buttons" | "stale_button";

@@ -97,6 +97,24 @@ describe("conversation mechanics", () => {
       "ask.want",
     ]);
   });
+  it("back never forgets what a request started with, ahead of the question open (an FAQ start)", () => {
+    const input = { ...INPUT, answers: { service: "one_time", what: "no_sms" } };
+    const c = converse(
+      [{ type: "back" }, choose("want", "balance"), { type: "back" }, { type: "back" }],
+      { input },
+    );
+    expect(c.replies.map((r) => r.key)).toEqual([
+      "intro",
+      "ask.want",
+      "error.nothing_back",
+      "ask.want",
+      "ask.code_shown",
+      "ask.want",
+      "error.nothing_back",
+      "ask.want",
+    ]);
+    expect(c.last.kind === "ok" && JSON.stringify(c.last.persisted)).toContain('"what":"no_sms"');
+  });
   it("editing a field from the summary returns to the summary; back cancels an edit", () => {
     const c = converse([
       choose("want", "balance"),
