@@ -149,7 +149,7 @@ export async function showFind(ctx: ChatContext, text: string, page: number): Pr
     chatId: ctx.chatId,
     text: lines.join("\n"),
     buttons: [
-      ...openButtons(cases),
+      ...openButtons(ctx, cases),
       ...pagingRow(ctx, page, more, (p) => ({ kind: "find", page: p, text })),
     ],
     ...(customers.size === 1 && only !== undefined ? { about: only } : {}),

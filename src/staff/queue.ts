@@ -1,6 +1,7 @@
 import type { Callback } from "../callbacks/data.ts";
 import type { ChatContext } from "../chat/context.ts";
 import type { CaseStatus, RefundCase, User } from "../database/generated/client.ts";
+import type { Speaker } from "../i18n/speaker.ts";
 import type { Button } from "../outbox/write.ts";
 import { nameOf } from "./words.ts";
 
@@ -29,7 +30,7 @@ export async function showQueue(ctx: ChatContext, page: number): Promise<void> {
   const lines = [ctx.t("staff:queue.header", { page: p + 1, pages, total })];
   for (const c of cases) lines.push(caseLine(ctx, c));
   ctx.send(lines.join("\n"), [
-    ...openButtons(cases),
+    ...openButtons(ctx, cases),
     ...pagingRow(ctx, p, p < pages - 1, (page) => ({ kind: "queue", page })),
     [nextButton(ctx)],
   ]);
@@ -55,12 +56,15 @@ export function caseLine(
 }
 
 /** A button to open each case (the card and its history), four to a row. */
-export function openButtons(cases: readonly Pick<RefundCase, "id">[]): Button[][] {
+export function openButtons(
+  s: Pick<Speaker, "t">,
+  cases: readonly Pick<RefundCase, "id">[],
+): Button[][] {
   const rows: Button[][] = [];
   for (let i = 0; i < cases.length; i += 4) {
     rows.push(
       cases.slice(i, i + 4).map((c) => ({
-        text: `#${c.id}`,
+        text: s.t("staff:queue.open", { id: c.id }),
         callback: { kind: "staff", action: "view", caseId: c.id },
       })),
     );

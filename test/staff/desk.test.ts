@@ -103,6 +103,9 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     expect(edit?.buttons.map((b) => b.data)).toContain(
       encodeCallback({ kind: "staff", action: "approve", caseId: id }),
     );
+    // Lists open each case with a button named as the reader names a case.
+    const queue = await send(ivan, "/queue");
+    expect(queue[0]?.buttons.map((b) => b.text)).toContain(`№${id}`);
   });
 
   it("admins add and remove staff and admins; config admins stay; roles are checked every time", async () => {
