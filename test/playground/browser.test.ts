@@ -110,7 +110,7 @@ describe("the playground in a browser", () => {
     ).toContain("Got it: file 1 of 5.");
     expect(await page.locator("#customer-messages img.photo").count()).toBe(1);
     const summary = await press("customer", '"q":"evidence","v":"done"');
-    expect(summary).toContain("2.50 EUR");
+    expect(summary).toContain("Amount: €2.50");
     expect(summary).toContain("Files: 1 file");
     await shot("1-customer-summary");
     const done = await press("customer", '"type":"submit"');
