@@ -112,6 +112,8 @@ export function questionReply(ctx: RefundContext, q: QuestionId): Reply {
     rows.push([{ labelKey: "button.skip", event: { type: "choose", q, v: "skip" } }]);
   }
   if (spec.kind === "time") params.date = (ctx.answers[spec.date] ?? "").slice(0, 10);
+  // A time typed is read in the service's zone: the question names it.
+  if (spec.kind === "time" || spec.kind === "datetime") params.zone = ctx.timeZone;
   if (q === "offer") params.clause = offerClause(ctx);
   rows.push(navRow(ctx));
   return Object.keys(params).length > 0 ? { key, params, buttons: rows } : { key, buttons: rows };

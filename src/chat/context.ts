@@ -133,6 +133,7 @@ export function createChatContext(
     date: (at) => speaker().date(at),
     money: (amount, currency) => speaker().money(amount, currency),
     day: (isoDate) => speaker().day(isoDate),
+    zone: (timeZone) => speaker().zone(timeZone),
     say: (key, params, buttons) => ctx.send(ctx.t(key, params), buttons),
     send: (text, buttons) => {
       ctx.out.push({

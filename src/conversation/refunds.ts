@@ -62,7 +62,8 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The machine's parameters as the reader writes them: it gives a day as
- * YYYY-MM-DD and an amount (`money`) as its decimal and currency code.
+ * YYYY-MM-DD, an amount (`money`) as its decimal and currency code, and a
+ * time zone (`zone`) by its IANA name.
  */
 function localParams(ctx: ChatContext, params: Params | undefined): Params | undefined {
   if (params === undefined) return undefined;
@@ -72,9 +73,11 @@ function localParams(ctx: ChatContext, params: Params | undefined): Params | und
     out[k] =
       amount !== undefined && currency !== undefined
         ? ctx.money(amount, currency)
-        : typeof v === "string" && ISO_DAY.test(v)
-          ? ctx.day(v)
-          : v;
+        : k === "zone"
+          ? ctx.zone(String(v))
+          : typeof v === "string" && ISO_DAY.test(v)
+            ? ctx.day(v)
+            : v;
   }
   return out;
 }

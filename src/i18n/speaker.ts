@@ -12,6 +12,8 @@ export interface Speaker {
   date(at: Date): string;
   /** A calendar day (YYYY-MM-DD) as the reader writes it, its month in words. */
   day(isoDate: string): string;
+  /** A time zone as its offset from GMT now ("GMT+1"), which every reader knows. */
+  zone(timeZone: string): string;
   /** An amount in the reader's notation, with the currency's own number of decimals. */
   money(amount: { toString(): string } | number, currency: string): string;
 }
@@ -56,6 +58,10 @@ const dayFormat = cached(
     }),
 );
 
+const zoneFormat = cached(
+  (lang, timeZone) => new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: "shortOffset" }),
+);
+
 /** null: a code Intl does not know (shown as typed, after the number). */
 const moneyFormat = cached((lang, currency): Intl.NumberFormat | null => {
   try {
@@ -70,6 +76,10 @@ export function createSpeaker(i18n: I18n, lang: string, timeZone: string): Speak
     lang,
     t: (key, params) => i18n.t(lang, key, params),
     date: (at) => dateFormat(lang, timeZone).format(at),
+    zone: (zone) =>
+      zoneFormat(lang, zone)
+        .formatToParts(Date.now())
+        .find((p) => p.type === "timeZoneName")?.value ?? zone,
     day: (isoDate) => {
       const at = Date.parse(`${isoDate}T00:00:00Z`);
       return Number.isNaN(at) ? isoDate : dayFormat(lang, "").format(at);

@@ -221,6 +221,8 @@ describe("the refund conversation in the chat", () => {
     const proposal = rs.at(-1)?.buttons[0];
     expect(proposal?.text).toBe(`${shown}, в тот же день`);
     expect(rs.at(-1)?.text).toContain(`Вы написали, что номер не работает с ${shown}.`);
+    // A time typed is read in the service's zone, which the question names.
+    expect(rs.at(-1)?.text).toMatch(/Время указывайте по часовому поясу GMT[+-]\d+\.$/);
     const answers = async () =>
       (
         (await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 2013n } }))

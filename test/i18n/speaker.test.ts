@@ -43,6 +43,11 @@ describe("Speaker", () => {
         }
   });
 
+  it("names a time zone by its offset from GMT, which every reader knows", () => {
+    expect(createSpeaker(i18n, "ru", "UTC").zone("Asia/Tokyo")).toBe("GMT+9");
+    expect(createSpeaker(i18n, "es", "UTC").zone("Asia/Kolkata")).toBe("GMT+5:30");
+  });
+
   it("shows a currency code Intl does not know after the number, as typed", () => {
     expect(createSpeaker(i18n, "en", "UTC").money("5.00", "XYZ1")).toBe("5.00 XYZ1");
   });
