@@ -223,6 +223,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     };
   }
 
+  /** The customer is at it (a file sent, taken or not): the idle clock starts again. */
+  function touch(ctx: ChatContext): void {
+    const snapshot = ctx.conversation?.snapshot;
+    if (typeof snapshot === "object" && snapshot !== null && !Array.isArray(snapshot))
+      save(ctx, snapshot);
+  }
+
   function begin(
     ctx: ChatContext,
     apologise: boolean,
@@ -313,9 +320,13 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     },
     attach(_ctx, file) {
       if (file === undefined)
-        return direct(async (ctx) => sayRefusedFile(ctx, "type", config.evidence));
+        return direct(async (ctx) => {
+          touch(ctx);
+          sayRefusedFile(ctx, "type", config.evidence);
+        });
       return inTransaction(async (ctx) => {
         if (ctx.conversation === null) return;
+        touch(ctx);
         const r = await attachToDraft(
           ctx.tx,
           {

@@ -111,6 +111,28 @@ describe.each(databaseKinds)("evidence on a case (%s)", (kind) => {
     );
   });
 
+  it("starts the request's idle clock again with every file sent, taken or not", async () => {
+    const u = bot.customer(5090, "en");
+    await toEvidence(u);
+    const idleSince = async (minutesAgo: number) =>
+      bot.db.prisma.conversation.update({
+        where: { chatId: 5090n },
+        data: {
+          lastActivityAt: new Date(Date.now() - minutesAgo * 60_000),
+          remindedAt: new Date(),
+        },
+      });
+    const clock = () => bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 5090n } });
+    for (const file of [photo("idle-photo"), { sticker: { file_id: "s" } }]) {
+      await idleSince(50);
+      const before = Date.now() - 60_000;
+      await sendMedia(u, file);
+      const c = await clock();
+      expect(c.lastActivityAt.getTime()).toBeGreaterThan(before);
+      expect(c.remindedAt).toBeNull();
+    }
+  });
+
   it("counts the files it holds, whatever the button claims", async () => {
     const bea = bot.customer(3102, "en");
     await toEvidence(bea);
