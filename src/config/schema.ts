@@ -59,12 +59,14 @@ const timeZone = z.string().refine(
 // Digits only: Number() would also take 0x1F90 or 8e3.
 const port = z
   .string()
+  .trim()
   .regex(/^\d{1,5}$/, "a port from 1 to 65535")
   .transform(Number)
   .pipe(z.number().min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535"));
 
+// Labels of letters, digits, "-" and "_" (a container's service name may hold one).
 const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
 const host = z
   .string()
   .refine((h) => isIP(h) !== 0 || HOST_NAME.test(h), "an IP address or a host name to listen on");
@@ -218,7 +220,7 @@ export function configSchema(languages: readonly string[]) {
       const hook = c.WEBHOOK_URL === undefined ? undefined : new URL(c.WEBHOOK_URL);
       if (
         hook !== undefined &&
-        c.TELEGRAM_API_ROOT === TELEGRAM_API &&
+        new URL(c.TELEGRAM_API_ROOT).hostname === new URL(TELEGRAM_API).hostname &&
         (hook.protocol !== "https:" || !WEBHOOK_PORTS.includes(hook.port || "443"))
       ) {
         ctx.addIssue({

@@ -138,6 +138,11 @@ describe("parseConfig", () => {
       expect(hook(refused)[0], refused).toMatch(
         /^WEBHOOK_URL: .*an https URL on port 443, 80, 88, 8443/,
       );
+    // Telegram's own, however written.
+    for (const root of ["https://api.telegram.org/", "https://API.telegram.org"])
+      expect(hook("http://bot.example.com/hook", { TELEGRAM_API_ROOT: root }), root).toHaveLength(
+        1,
+      );
     expect(
       hook("http://127.0.0.1:9999/hook", { TELEGRAM_API_ROOT: "http://127.0.0.1:8081" }),
     ).toEqual([]);
@@ -152,7 +157,7 @@ describe("parseConfig", () => {
       expect(problems({ HTTP_HOST: host })[0], host).toMatch(
         /^HTTP_HOST: .*an IP address or a host name/,
       );
-    for (const host of ["0.0.0.0", "::", "localhost", "bot-1.internal"])
+    for (const host of ["0.0.0.0", "::", "localhost", "bot-1.internal", "refund_bot"])
       expect(problems({ HTTP_HOST: host }), host).toEqual([]);
     expect(parseConfig({ HTTP_PORT: "8081" }, LANGS).http.port).toBe(8081);
   });
