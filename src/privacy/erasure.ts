@@ -134,6 +134,8 @@ export class Erasures {
     const where = { caseId: c.id };
     await tx.attachment.deleteMany({ where });
     await tx.caseNote.deleteMany({ where });
+    // An /approve note left waiting on the case when someone else decided it.
+    await tx.staffPrompt.deleteMany({ where });
     await tx.caseRating.updateMany({ where, data: { comment: null } });
     await tx.caseEvent.updateMany({ where, data: { note: null } });
     // Their questions for a person as old as that: what they asked about it, or anything else.

@@ -210,9 +210,9 @@ export const STAFF_COMMANDS = {
 type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 /**
- * Presses done without a transaction: asking for the D3 check (one upsert),
- * and the actions whose case's move (and the D3 prompt they answer) goes with
- * the update's write.
+ * Presses done without a transaction: asking for the D3 check (a read of the
+ * case, then one upsert, safe to run again), and the actions whose case's move
+ * (and the D3 prompt they answer) goes with the update's write.
  */
 const WITHOUT_TRANSACTION: ReadonlySet<StaffAction> = new Set([
   "approve",
@@ -232,8 +232,8 @@ const ON_CASE: Record<
   done: (f, ctx, id) => f.staff.act(ctx, id, { action: "done" }),
   approve: (f, ctx, id) => f.staff.askD3(ctx, id, null),
   confirm: (f, ctx, id) => f.staff.confirm(ctx, id),
-  reject: (f, ctx, id) => f.staff.promptFor(ctx, "reject", id),
-  ask: (f, ctx, id) => f.staff.promptFor(ctx, "ask", id),
+  reject: (f, ctx, id, place) => f.staff.promptFor(ctx, "reject", id, place),
+  ask: (f, ctx, id, place) => f.staff.promptFor(ctx, "ask", id, place),
   next: (f, ctx, _, place) => f.staff.next(ctx, place),
   view: (f, ctx, id, place) => f.staff.show(ctx, id, place),
   files: (f, ctx, id) => f.staff.files(ctx, id),

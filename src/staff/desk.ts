@@ -27,9 +27,12 @@ function confirmRef(caseId: number, userId: bigint): string {
 }
 
 /** A reject or ask button's request for words: in a group, the words reply to it. */
-function promptRef(caseId: number, userId: bigint): string {
-  return `prompt:${caseId}:${userId}`;
+function promptRef(action: "reject" | "ask", caseId: number, userId: bigint): string {
+  return `prompt:${action}:${caseId}:${userId}`;
 }
+
+/** What a staff member's text answers: a live prompt, one no longer open, or none. */
+type Answered = { kind: "words"; action: "reject" | "ask"; caseId: number } | { kind: "stale" };
 
 /** A button's request for words (reason, question) is answered within this time. */
 const PROMPT_MS = 30 * 60 * 1000;
@@ -65,7 +68,12 @@ export interface StaffDesk {
    * The reject and ask buttons: the staff member's words are their next
    * message in a private chat, their reply to the prompt in a group.
    */
-  promptFor(ctx: ChatContext, action: "reject" | "ask", caseId: number): Promise<void>;
+  promptFor(
+    ctx: ChatContext,
+    action: "reject" | "ask",
+    caseId: number,
+    place: Place,
+  ): Promise<void>;
   /** A staff member's text (`replyTo`: the message it replies to): the words a button asked for; false when none were asked. */
   takePrompted(
     ctx: ChatContext,
@@ -110,7 +118,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
     // Asked only while approving applies: the case exists, may be approved, and is not someone else's.
     if ((await allowedMove(ctx, deps, caseId, "approve")) === null) return;
-    await setPrompt(ctx, "approve", caseId, note);
+    await setPrompt(ctx, "approve", caseId, note, false);
     ctx.out.push({
       kind: "message",
       chatId: ctx.chatId,
@@ -127,48 +135,71 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     });
   }
 
-  /** Sets the staff member's prompt for the case in this chat; their expired ones there go. */
+  /**
+   * Sets the staff member's prompt of `action` for the case in this chat; their
+   * expired ones there go, and with `alone` (a private chat, where the next
+   * message is the words) their other reject and ask prompts too.
+   */
   async function setPrompt(
     ctx: ChatContext,
     action: "approve" | "reject" | "ask",
     caseId: number,
     note: string | null,
+    alone: boolean,
   ): Promise<void> {
     // One statement: it may run outside a transaction.
     const since = new Date(ctx.now.getTime() - PROMPT_MS).toISOString();
     await ctx.tx.$executeRaw`
-      WITH expired AS (
+      WITH dropped AS (
         DELETE FROM "StaffPrompt"
-         WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId} AND "caseId" <> ${caseId}
-           AND "at" <= ${since}::timestamp(3)
+         WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId}
+           AND NOT ("caseId" = ${caseId} AND "action" = ${action})
+           AND ("at" <= ${since}::timestamp(3) OR (${alone}::boolean AND "action" IN ('reject', 'ask')))
       )
       INSERT INTO "StaffPrompt" ("userId", "chatId", "caseId", "action", "note", "at")
       VALUES (${ctx.user.id}, ${ctx.chatId}, ${caseId}, ${action}, ${note}, ${ctx.now.toISOString()}::timestamp(3))
-      ON CONFLICT ("userId", "chatId", "caseId") DO UPDATE
-        SET "action" = EXCLUDED."action", "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
+      ON CONFLICT ("userId", "chatId", "caseId", "action") DO UPDATE
+        SET "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
   }
 
   /**
    * The reject or ask prompt these words answer: in a group, the prompt they
    * reply to (other talk in the group is not for the bot); in a private chat,
-   * the one they reply to, else the latest.
+   * the one they reply to, else the open one. A reply to a prompt no longer
+   * open (over 30 minutes old, or replaced) answers nothing, and says so.
    */
-  async function promptAnswered(ctx: ChatContext, replyTo: number | undefined, place: Place) {
+  async function promptAnswered(
+    ctx: ChatContext,
+    replyTo: number | undefined,
+    place: Place,
+  ): Promise<Answered | null> {
     if (place === "staff_group" && replyTo === undefined) return null;
     const since = new Date(ctx.now.getTime() - PROMPT_MS).toISOString();
     const [p] = await ctx.tx.$queryRaw<
-      { action: "reject" | "ask"; caseId: number; replied: boolean }[]
+      { action: "reject" | "ask"; caseId: number; fresh: boolean; replied: boolean }[]
     >`
-      SELECT p."action", p."caseId",
+      SELECT p."action", p."caseId", p."at" > ${since}::timestamp(3) AS "fresh",
              EXISTS (SELECT 1 FROM "OutboxMessage" o
-                      WHERE o."ref" = 'prompt:' || p."caseId" || ':' || p."userId"
+                      WHERE o."ref" = 'prompt:' || p."action" || ':' || p."caseId" || ':' || p."userId"
                         AND o."chatId" = p."chatId" AND o."messageId" = ${replyTo ?? null}::bigint) AS "replied"
         FROM "StaffPrompt" p
-       WHERE p."userId" = ${ctx.user.id} AND p."chatId" = ${ctx.chatId}
-         AND p."action" IN ('reject', 'ask') AND p."at" > ${since}::timestamp(3)
+       WHERE p."userId" = ${ctx.user.id} AND p."chatId" = ${ctx.chatId} AND p."action" IN ('reject', 'ask')
        ORDER BY "replied" DESC, p."at" DESC
        LIMIT 1`;
-    return p === undefined || (place === "staff_group" && !p.replied) ? null : p;
+    const words = p === undefined ? null : ({ kind: "words", ...p } as const);
+    if (p?.replied === true) return p.fresh ? words : { kind: "stale" };
+    if (place === "staff_group") return null;
+    // A reply to a prompt replaced since: its words were for that case, not the open one's.
+    if (replyTo !== undefined && (await isPrompt(ctx, replyTo))) return { kind: "stale" };
+    return p?.fresh === true ? words : null;
+  }
+
+  /** Whether message `messageId` of this chat is a prompt of the bot's (a private chat: few messages). */
+  async function isPrompt(ctx: ChatContext, messageId: number): Promise<boolean> {
+    const n = await ctx.tx.outboxMessage.count({
+      where: { chatId: ctx.chatId, messageId: BigInt(messageId), ref: { startsWith: "prompt:" } },
+    });
+    return n > 0;
   }
 
   return {
@@ -213,12 +244,11 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       // The prompt /approve left comes with the case, and goes with the update's write.
       const v = await loadView(ctx.tx, caseId, { userId: ctx.user.id, chatId: ctx.chatId });
       const p = v?.prompt ?? null;
-      if (
-        v !== null &&
-        (p?.action !== "approve" || p.at.getTime() <= ctx.now.getTime() - PROMPT_MS)
-      ) {
-        // Someone else's question, or one asked too long ago: approving asks again.
-        ctx.notify("staff:d3.notYours", { id: caseId }, { alert: true });
+      if (v !== null && (p === null || p.at.getTime() <= ctx.now.getTime() - PROMPT_MS)) {
+        // Approved already (a second tap): said so. Else someone else's question, or one
+        // asked too long ago: approving asks again.
+        if ((await allowedMove(ctx, deps, caseId, "approve", v)) !== null)
+          ctx.notify("staff:d3.notYours", { id: caseId }, { alert: true });
         return;
       }
       ctx.promptTaken = { action: "approve", caseId };
@@ -237,28 +267,32 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       );
     },
 
-    async promptFor(ctx, action, caseId) {
+    async promptFor(ctx, action, caseId, place) {
       // Asked only while the action applies: a reason is not written for nothing.
       if ((await allowedMove(ctx, deps, caseId, action)) === null) return;
-      await setPrompt(ctx, action, caseId, null);
+      await setPrompt(ctx, action, caseId, null, place === "private");
       // Opens the reply, so the words are an answer to this prompt without tapping Reply.
       ctx.out.push({
         kind: "message",
         chatId: ctx.chatId,
         text: ctx.t(`staff:prompt.${action}`, { id: caseId }),
         forceReply: { placeholder: ctx.t(`staff:prompt.placeholder.${action}`, { id: caseId }) },
-        ref: promptRef(caseId, ctx.user.id),
+        ref: promptRef(action, caseId, ctx.user.id),
       });
     },
 
     async takePrompted(ctx, text, replyTo, place) {
       const p = await promptAnswered(ctx, replyTo, place);
       if (p === null) return false;
+      if (p.kind === "stale") {
+        ctx.say("staff:prompt.stale");
+        return true;
+      }
       const words = await expandSaved(ctx, text);
       // A mistyped saved reply's name keeps the prompt: the next message still answers it.
       if (words === null) return true;
       await ctx.tx.staffPrompt.deleteMany({
-        where: { userId: ctx.user.id, chatId: ctx.chatId, caseId: p.caseId },
+        where: { userId: ctx.user.id, chatId: ctx.chatId, caseId: p.caseId, action: p.action },
       });
       await performAction(ctx, deps, p.caseId, { action: p.action, note: words });
       return true;

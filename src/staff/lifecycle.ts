@@ -73,7 +73,12 @@ export async function allowedMove(
       ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
       return null;
     case "taken":
-      ctx.notify("staff:refusal.taken", { id: caseId, name: nameOf(v.assignee) }, { alert: true });
+      // A case waiting for its customer cannot be released: its holder or an admin acts on it.
+      ctx.notify(
+        d.status === "needs_info" ? "staff:refusal.takenAsking" : "staff:refusal.taken",
+        { id: caseId, name: nameOf(v.assignee) },
+        { alert: true },
+      );
       ctx.out.push(...(await cardEdits(ctx.tx, deps, caseId, "skip", v)));
       return null;
     case "wrong_state": {

@@ -29,7 +29,7 @@ export interface StaffPromptRow {
 /** A case as staff see it, with the chats that hold its card (to be edited when it changes). */
 export interface HeldView extends CaseView {
   holders: bigint[];
-  /** the prompt of the staff member it was read for (`loadView`'s `promptOf`), if any */
+  /** the /approve note of the staff member it was read for (`loadView`'s `promptOf`) waiting for its D3 confirmation, if any */
   prompt: StaffPromptRow | null;
 }
 
@@ -51,7 +51,7 @@ interface ViewRow extends RefundCase {
 
 /**
  * The case with its people, files, rating and card holders (each named
- * message's chats in the outbox), and the prompt of `promptOf` in their chat
+ * message's chats in the outbox), and the /approve prompt of `promptOf` for it in their chat
  * when given, in one statement.
  */
 export async function loadView(
@@ -75,6 +75,7 @@ export async function loadView(
     LEFT JOIN "StaffPrompt" sp
       ON sp."userId" = ${promptOf?.userId ?? null}::bigint
      AND sp."chatId" = ${promptOf?.chatId ?? null}::bigint AND sp."caseId" = rc."id"
+     AND sp."action" = 'approve'
     WHERE rc."id" = ${caseId}`;
   if (r === undefined) return null;
   const {

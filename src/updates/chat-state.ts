@@ -305,8 +305,8 @@ export interface Effects {
   caseMove?: CaseMove;
   caseOpen?: CaseOpen;
   /**
-   * The writer's staff prompt in this chat (src/staff/desk.ts), if it is of
-   * this action, is answered: it goes with the write. The prompt is the lane's
+   * The writer's staff prompt in this chat of this action and case
+   * (src/staff/desk.ts) is answered: it goes with the write. The prompt is the lane's
    * own, as the conversation is, so the gate keeps it as read.
    */
   promptTaken?: PromptTaken;

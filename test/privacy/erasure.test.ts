@@ -329,6 +329,10 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
       });
     for (const caseId of [closed, open]) {
       await bot.db.prisma.caseNote.create({ data: { caseId, authorId: 901n, text: NOTE } });
+      // An /approve note left waiting when someone else decided the case.
+      await bot.db.prisma.staffPrompt.create({
+        data: { userId: 901n, chatId: 901n, caseId, action: "approve", note: NOTE },
+      });
     }
     await bot.db.prisma.caseRating.create({
       data: { caseId: closed, stars: 2, comment: "Zebulon here: too slow" },
@@ -378,6 +382,7 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     expect(files).toEqual([{ caseId: open }]);
     // The notes and the rating's words go with the details; the stars stay.
     expect((await bot.db.prisma.caseNote.findMany()).map((n) => n.caseId)).toEqual([open]);
+    expect((await bot.db.prisma.staffPrompt.findMany()).map((p) => p.caseId)).toEqual([open]);
     expect(await bot.db.prisma.caseRating.findUnique({ where: { caseId: closed } })).toMatchObject({
       stars: 2,
       comment: null,

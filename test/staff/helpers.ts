@@ -48,7 +48,10 @@ export async function send(u: TestUser, text: string): Promise<Reply[]> {
  */
 export async function answerPrompt(u: TestUser, caseId: number, text: string): Promise<Reply[]> {
   const prompt = await u.bot.db.prisma.outboxMessage.findFirst({
-    where: { chatId: BigInt(u.chat.id), ref: `prompt:${caseId}:${u.id}` },
+    where: {
+      chatId: BigInt(u.chat.id),
+      ref: { in: ["reject", "ask"].map((action) => `prompt:${action}:${caseId}:${u.id}`) },
+    },
     orderBy: { id: "desc" },
     select: { messageId: true },
   });

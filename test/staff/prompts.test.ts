@@ -7,6 +7,7 @@ import {
   makeCase,
   makeStaff,
   press,
+  repliesTo,
   STAFF_ENV,
   STAFF_GROUP,
   send,
@@ -131,15 +132,90 @@ describe.each(databaseKinds)("staff prompts (%s)", (kind) => {
     const first = await newCase();
     // The same customer's second case.
     const second = await makeCase(bot.db.prisma, { customerId: customer });
-    await send(sam, `/ask ${first} Which e-mail?`);
+    // Asked the newer case first: the answer follows the question, not the case's number.
     await send(sam, `/ask ${second} Which order?`);
+    await send(sam, `/ask ${first} Which e-mail?`);
     expect((await send(sam, `/release ${first}`))[0]?.text).toMatch(
       new RegExp(`^Case #${first} is already waiting for the customer`),
     );
-    const thanks = await send(bot.customer(customer), "Order 42");
-    expect(thanks[0]?.text).toContain(`request #${second}`);
-    expect(await caseOf(second)).toMatchObject({ status: "in_review" });
-    expect(await caseOf(first)).toMatchObject({ status: "needs_info" });
+    // Someone else is told whose it is, and that it waits for its customer.
+    const ivan = bot.member(952, STAFF_GROUP);
+    expect((await press(ivan, staffButton("reject", first))).answer?.payload).toMatchObject({
+      text: `Case #${first} is S951's and waits for the customer's answer: S951 or an admin can act on it.`,
+    });
+    const thanks = await send(bot.customer(customer), "ann@example.com");
+    expect(thanks[0]?.text).toContain(`request #${first}`);
+    expect(await caseOf(first)).toMatchObject({ status: "in_review" });
+    expect(await caseOf(second)).toMatchObject({ status: "needs_info" });
+  });
+
+  it("takes a reply to the prompt it answers, action and all, and says when that prompt is no longer open", async () => {
+    const sam = bot.member(951, STAFF_GROUP);
+    const id = await newCase();
+    await press(sam, staffButton("ask", id));
+    await press(sam, staffButton("reject", id));
+    const promptOf = async (action: string) =>
+      Number(
+        (
+          await bot.db.prisma.outboxMessage.findFirstOrThrow({
+            where: { ref: `prompt:${action}:${id}:951` },
+            orderBy: { id: "desc" },
+          })
+        ).messageId,
+      );
+    const reply = async (text: string, to: number) => {
+      const from = bot.api.calls.length;
+      await bot.deliver(sam.message({ text, reply_to_message: { message_id: to } }));
+      return repliesTo(bot, STAFF_GROUP, from);
+    };
+    const asked = await promptOf("ask");
+    const rejecting = await promptOf("reject");
+    // The reply to the Ask prompt asks, though Reject was pressed after it.
+    await reply("Which order number was it?", asked);
+    expect(await caseOf(id)).toMatchObject({ status: "needs_info" });
+    expect((await lastEvent(id))?.note).toBe("Which order number was it?");
+    // The Reject prompt, older than 30 minutes: nothing done, and said so.
+    await bot.db.prisma.staffPrompt.updateMany({
+      where: { caseId: id, action: "reject" },
+      data: { at: new Date(Date.now() - 31 * 60_000) },
+    });
+    expect((await reply("No such order.", rejecting))[0]?.text).toMatch(
+      /^That prompt is no longer open/,
+    );
+    expect(await caseOf(id)).toMatchObject({ status: "needs_info" });
+  });
+
+  it("in a private chat, a new prompt closes the one before, and a reply to that one takes nothing", async () => {
+    const sam = bot.customer(951);
+    const a = await newCase();
+    const b = await newCase();
+    await press(sam, staffButton("reject", a));
+    const toA = bot.api.calls.findLast(
+      (c) => c.method === "sendMessage" && c.payload.chat_id === "951",
+    )?.messageId;
+    await press(sam, staffButton("ask", b));
+    await send(sam, "Which order?");
+    expect(await caseOf(b)).toMatchObject({ status: "needs_info" });
+    // The next message is no longer for any prompt: it is not case A's reason.
+    await send(sam, "hello, how do refunds work?");
+    expect(await caseOf(a)).toMatchObject({ status: "submitted" });
+    const from = bot.api.calls.length;
+    await bot.deliver(
+      sam.message({ text: "Refunded already.", reply_to_message: { message_id: toA } }),
+    );
+    expect(textsTo(bot, 951, from)[0]).toMatch(/^That prompt is no longer open/);
+    expect(await caseOf(a)).toMatchObject({ status: "submitted" });
+  });
+
+  it("tells whoever confirms a D3 question twice that the case is approved, by them", async () => {
+    const sam = bot.member(951, STAFF_GROUP);
+    const id = await newCase();
+    await send(sam, `/approve ${id}`);
+    await press(sam, staffButton("confirm", id));
+    const again = await press(sam, staffButton("confirm", id));
+    expect(String(again.answer?.payload.text)).toMatch(
+      new RegExp(`^Case #${id} is already approved: S951 did it at`),
+    );
   });
 
   it("answers a press in the group that fails for good, with a pop-up and no message", async () => {
