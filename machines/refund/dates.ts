@@ -124,7 +124,11 @@ export function toLocal(epoch: number, timeZone: string): { date: IsoDate; time:
   return { date: isoDate(f.y, f.m, f.d), time: `${pad(f.h)}:${pad(f.mi)}` };
 }
 
-/** The instant of a wall-clock time in `timeZone` (in a DST gap: the shifted instant). */
+/**
+ * The instant of a wall-clock time in `timeZone`. In a DST gap (a time the
+ * clocks skip) the time counts on as if the clocks had not changed: 02:30 where
+ * 02:00 became 03:00 is 03:30, later, never earlier, whichever side of GMT.
+ */
 export function fromLocal(date: IsoDate, time: HhMm, timeZone: string): number {
   const { y, m, d } = splitDate(date);
   const [h = "0", mi = "0"] = time.split(":");
@@ -132,7 +136,8 @@ export function fromLocal(date: IsoDate, time: HhMm, timeZone: string): number {
   const first = offsetMs(guess - offsetMs(guess, timeZone), timeZone);
   const t = guess - first;
   const second = offsetMs(t, timeZone);
-  return second === first ? t : guess - second;
+  // Offsets differ only in a gap: the smaller is the one from before the change.
+  return second === first ? t : guess - Math.min(first, second);
 }
 
 /**

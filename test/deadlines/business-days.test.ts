@@ -25,6 +25,14 @@ describe("addBusinessDays", () => {
     );
   });
 
+  it("lands a deadline the clocks skip later, never on the evening before", () => {
+    // Cairo moves 00:00 to 01:00 on Friday 24 April 2026: Wednesday 00:30 + 2 is Friday 01:30.
+    const cairo = { timeZone: "Africa/Cairo", holidays: [] };
+    expect(addBusinessDays(new Date("2026-04-21T22:30:00Z"), 2, cairo).toISOString()).toBe(
+      "2026-04-23T22:30:00.000Z",
+    );
+  });
+
   it("skips configured holidays", () => {
     const cal = { timeZone: "UTC", holidays: ["2026-12-25", "2027-01-01"] };
     // Thu 24 Dec + 2: Fri 25 (holiday), Mon 28, Tue 29.

@@ -45,4 +45,10 @@ describe("the customer's wall clock", () => {
     expect(fromLocal("2026-03-29", "01:30", "Europe/Berlin")).toBe(Date.UTC(2026, 2, 29, 0, 30));
     expect(fromLocal("2026-03-29", "03:30", "Europe/Berlin")).toBe(Date.UTC(2026, 2, 29, 1, 30));
   });
+
+  it("reads a time the clocks skip as the same time counted on, later, on either side of GMT", () => {
+    // 02:00 became 03:00: 02:30 is 03:30 local.
+    expect(fromLocal("2026-03-29", "02:30", "Europe/Berlin")).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(fromLocal("2026-03-08", "02:30", "America/New_York")).toBe(Date.UTC(2026, 2, 8, 7, 30));
+  });
 });
