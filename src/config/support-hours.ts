@@ -5,7 +5,8 @@
  * is split at midnight into its two days. Holidays are days off
  * (src/deadlines/support-hours.ts).
  */
-export type Shift = { from: number; to: number };
+/** `night`: the hours after midnight of a shift that began the day before (a holiday then is its day off). */
+export type Shift = { from: number; to: number; night?: true };
 export type SupportHours = ReadonlyMap<number, readonly Shift[]>;
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const GROUP = /^([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/;
@@ -44,7 +45,8 @@ export function parseSupportHours(text: string): SupportHours | string {
       const fits =
         from < to
           ? add(d, { from, to })
-          : add(d, { from, to: DAY_END }) && (to === 0 || add((d + 1) % 7, { from: 0, to }));
+          : add(d, { from, to: DAY_END }) &&
+            (to === 0 || add((d + 1) % 7, { from: 0, to, night: true }));
       if (!fits) return `"${g}" overlaps another shift of the same day`;
       if (d === end) break;
     }

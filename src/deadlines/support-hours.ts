@@ -19,8 +19,9 @@ export function nextOpening(
   let date: IsoDate = local.date;
   // A week and a bit covers every schedule; a run of holidays longer than that is not a schedule.
   for (let day = 0; day < 60; day++, date = addDays(date, 1)) {
-    const shifts = cal.holidays.includes(date) ? [] : (hours.get(weekdayOf(date)) ?? []);
-    for (const shift of shifts) {
+    for (const shift of hours.get(weekdayOf(date)) ?? []) {
+      // A night shift's hours after midnight are the day's it began on, holiday or not.
+      if (cal.holidays.includes(shift.night === true ? addDays(date, -1) : date)) continue;
       if (day === 0 && minute >= shift.to) continue;
       if (day === 0 && minute >= shift.from) return undefined;
       return new Date(fromLocal(date, minutesToTime(shift.from), cal.timeZone));

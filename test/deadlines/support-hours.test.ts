@@ -33,7 +33,7 @@ describe("support hours", () => {
     ]);
     const night = hours("Fri 22:00-02:00");
     expect(night.get(5)).toEqual([{ from: 1320, to: 1440 }]);
-    expect(night.get(6)).toEqual([{ from: 0, to: 120 }]);
+    expect(night.get(6)).toEqual([{ from: 0, to: 120, night: true }]);
     // Saturday 01:00 Berlin is still Friday's shift; Saturday 03:00 waits for next Friday 22:00.
     expect(nextOpening(new Date("2026-12-05T00:00:00Z"), night, BERLIN)).toBeUndefined();
     expect(nextOpening(new Date("2026-12-05T02:00:00Z"), night, BERLIN)).toEqual(
@@ -77,6 +77,18 @@ describe("support hours", () => {
     // Thursday 24 December 20:00 → Friday the 25th is a holiday → Saturday 10:00.
     expect(nextOpening(new Date("2026-12-24T19:00:00Z"), WEEKDAYS, BERLIN)).toEqual(
       new Date("2026-12-26T09:00:00Z"),
+    );
+  });
+
+  it("keeps a night shift's hours after midnight on a holiday when its night began the day before", () => {
+    const nights = hours("Mon-Thu 22:00-02:00");
+    const christmas = { ...BERLIN, holidays: ["2026-12-25"] };
+    // Friday 25th 01:00: Thursday's shift is still on, the holiday notwithstanding.
+    expect(nextOpening(new Date("2026-12-25T00:00:00Z"), nights, christmas)).toBeUndefined();
+    // A holiday on Thursday: its night shift, past midnight too, is off.
+    const thursdayOff = { ...BERLIN, holidays: ["2026-12-24"] };
+    expect(nextOpening(new Date("2026-12-25T00:00:00Z"), nights, thursdayOff)).toEqual(
+      new Date("2026-12-28T21:00:00Z"),
     );
   });
 
