@@ -20,6 +20,18 @@ import type { Tx } from "../database/open.ts";
  */
 export type CaseAction = "claim" | "release" | "approve" | "reject" | "ask" | "answer" | "done";
 
+/** A case still under way (undecided, or approved and not yet paid): its deadline runs. */
+export const OPEN = [
+  "submitted",
+  "in_review",
+  "needs_info",
+  "approved",
+] as const satisfies readonly CaseStatus[];
+
+export function isOpen(status: CaseStatus): boolean {
+  return (OPEN as readonly CaseStatus[]).includes(status);
+}
+
 const RULES: Record<CaseAction, { from: readonly CaseStatus[]; to: CaseStatus }> = {
   claim: { from: ["submitted"], to: "in_review" },
   // Not while the customer is asked: their answer goes to the case that asked.

@@ -1,3 +1,4 @@
+import { isOpen } from "../cases/transition.ts";
 import { WITHDRAWABLE } from "../cases/withdraw.ts";
 import type { Button } from "../outbox/write.ts";
 import type { ChatContext } from "./context.ts";
@@ -26,8 +27,9 @@ export async function showStatus(ctx: ChatContext): Promise<void> {
       state: ctx.t(`bot:caseState.${c.status}`),
       submitted: ctx.date(c.submittedAt),
     });
+    // Approved, a refund is still to be made by its deadline.
+    if (isOpen(c.status)) line += ` ${ctx.t("bot:status.due", { due: ctx.date(c.dueAt) })}`;
     if (WITHDRAWABLE.includes(c.status)) {
-      line += ` ${ctx.t("bot:status.due", { due: ctx.date(c.dueAt) })}`;
       buttons.push([
         {
           text: ctx.t("bot:status.withdraw", { id: c.id }),

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { OPEN } from "../cases/transition.ts";
 import type { PrismaClient } from "../database/open.ts";
 
 /**
@@ -34,7 +35,6 @@ export type AdmissionLoad = { running: number; waiting: number };
 export type UpdateOutcome = "ok" | "failed" | "given_up";
 
 /** Open means: not decided yet, or approved and not carried out yet. */
-const OPEN = ["submitted", "in_review", "needs_info", "approved"] as const;
 
 export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } = {}): Metrics {
   const registry = new Registry();

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { isOpen } from "../cases/transition.ts";
 import type { PrismaClient, Tx } from "../database/open.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue, type Outgoing } from "../outbox/write.ts";
@@ -15,8 +16,6 @@ import { enqueue, type Outgoing } from "../outbox/write.ts";
  * confirmation) in the person's chat, and the pass erases those too, once the
  * reply has left. Everything else is erased in one transaction.
  */
-
-const OPEN = ["submitted", "in_review", "needs_info", "approved"] as const;
 
 /** What stands in for an erased text that may not be empty. */
 export const ERASED = "";
@@ -222,7 +221,7 @@ export async function erase(
     where: { customerId: userId },
     select: { id: true, status: true },
   });
-  for (const c of cases.filter((c) => (OPEN as readonly string[]).includes(c.status))) {
+  for (const c of cases.filter((c) => isOpen(c.status))) {
     await tx.refundCase.update({
       where: { id: c.id },
       data: { status: "withdrawn", version: { increment: 1 } },

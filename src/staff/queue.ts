@@ -1,12 +1,12 @@
 import type { Callback } from "../callbacks/data.ts";
+import { isOpen, OPEN } from "../cases/transition.ts";
 import type { ChatContext } from "../chat/context.ts";
-import type { CaseStatus, RefundCase, User } from "../database/generated/client.ts";
+import type { RefundCase, User } from "../database/generated/client.ts";
 import type { Speaker } from "../i18n/speaker.ts";
 import type { Button } from "../outbox/write.ts";
 import { nameOf } from "./words.ts";
 
 /** Cases that still need staff: undecided, or approved and waiting for the money to move. */
-export const OPEN: readonly CaseStatus[] = ["submitted", "in_review", "needs_info", "approved"];
 
 export const PAGE_SIZE = 8;
 
@@ -50,7 +50,7 @@ export function caseLine(
       amount: ctx.money(c.amount, c.currency),
       due: ctx.date(c.dueAt),
     }) +
-    (c.dueAt < ctx.now && OPEN.includes(c.status) ? ` ${ctx.t("staff:queue.overdue")}` : "") +
+    (c.dueAt < ctx.now && isOpen(c.status) ? ` ${ctx.t("staff:queue.overdue")}` : "") +
     (c.assignee === null ? "" : ` · ${nameOf(c.assignee)}`)
   );
 }

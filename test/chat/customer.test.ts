@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCallback } from "../../src/callbacks/data.ts";
+import { makeCase } from "../staff/helpers.ts";
 import { button, TestBot } from "../support/bot.ts";
 
 // One database for the file; each test uses its own customer ids.
@@ -123,6 +124,25 @@ describe("customer chat", () => {
       "You have no refund requests yet. Send /refund to start one.",
     );
     expect((await u.send("/cancel"))[0]?.text).toBe("There's nothing to cancel right now.");
+  });
+
+  it("/status gives the deadline of every request still under way, and Withdraw only before a decision", async () => {
+    const u = bot.customer(1013, "en");
+    const waiting = await makeCase(bot.db.prisma, { customerId: 1013 });
+    const approved = await makeCase(bot.db.prisma, { customerId: 1013 });
+    const done = await makeCase(bot.db.prisma, { customerId: 1013 });
+    await bot.db.prisma.refundCase.update({
+      where: { id: approved },
+      data: { status: "approved" },
+    });
+    await bot.db.prisma.refundCase.update({ where: { id: done }, data: { status: "done" } });
+    const status = (await u.send("/status"))[0];
+    const item = (id: number) =>
+      status?.text.split("\n\n").find((l) => l.startsWith(`#${id} `)) ?? "";
+    expect(item(waiting)).toMatch(/We'll handle it by /);
+    expect(item(approved)).toMatch(/We'll handle it by /);
+    expect(item(done)).not.toMatch(/We'll handle it by /);
+    expect(status?.buttons.map((b) => b.text)).toEqual([`Withdraw #${waiting}`]);
   });
 
   it("records the update once when Telegram delivers it twice", async () => {
