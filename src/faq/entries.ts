@@ -81,6 +81,8 @@ export const FAQ_ENTRIES: readonly FaqEntry[] = [
   // Contact
   { id: "contact_human", topic: "contact", clauses: [], start: "none", handoff: true },
   { id: "support_email", topic: "contact", clauses: [], start: "none" },
+  // A request already sent: /status shows it and withdraws it.
+  { id: "my_request", topic: "contact", clauses: [], start: "none" },
 ];
 
 export const FAQ_ENTRY_IDS: readonly string[] = FAQ_ENTRIES.map((e) => e.id);

@@ -145,6 +145,16 @@ describe("customer chat", () => {
     expect(status?.buttons.map((b) => b.text)).toEqual([`Withdraw #${waiting}`]);
   });
 
+  it("points a question about a request already sent to /status, in the question's language", async () => {
+    const u = bot.customer(1014, "en");
+    const ru = (await import("../../locales/ru/faq.json", { with: { type: "json" } })).default;
+    const answer = (await u.send("Хочу узнать, что с моей заявкой: её ещё не отклонили?"))[0];
+    expect(answer?.text).toBe(
+      ru.entries.my_request.answer.replace("{{email}}", "refunds@example.com"),
+    );
+    expect(answer?.text).toContain("/status");
+  });
+
   it("records the update once when Telegram delivers it twice", async () => {
     const u = bot.customer(1010, "en");
     const update = u.message({ text: "/help" });
