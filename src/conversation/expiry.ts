@@ -51,6 +51,10 @@ export class IdleConversations {
     });
     for (const c of stale) {
       expired += await prisma.$transaction(async (tx) => {
+        // What the customer sent is stored and not processed yet (the database was away):
+        // it may be the answer the request waits for, and it resets the clock once processed.
+        if ((await tx.inboundUpdate.count({ where: { lane: c.chatId, processedAt: null } })) > 0)
+          return 0;
         await bumpGate(tx, c.chatId);
         const { count } = await tx.conversation.deleteMany({
           where: { chatId: c.chatId, version: c.version },

@@ -64,6 +64,22 @@ describe.each(databaseKinds)("idle conversations on %s", (kind) => {
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3003n } })).toBe(0);
   });
 
+  it("leaves a request whose customer's words wait in the store, unprocessed, for them", async () => {
+    const u = bot.customer(3004, "en");
+    await u.send("/refund");
+    const c = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3004n } });
+    const late = new Date(c.lastActivityAt.getTime() + 61 * 60_000);
+    await bot.db.prisma.inboundUpdate.create({
+      data: { updateId: 990_001n, lane: 3004n, payload: u.message({ text: "ann@example.com" }) },
+    });
+    expect(await idle().tick(late)).toEqual({ reminded: 0, expired: 0 });
+    await bot.db.prisma.inboundUpdate.update({
+      where: { updateId: 990_001n },
+      data: { processedAt: new Date() },
+    });
+    expect(await idle().tick(late)).toEqual({ reminded: 0, expired: 1 });
+  });
+
   it("starts the clock again when the customer answers", async () => {
     const u = bot.customer(3002, "en");
     await u.send("/refund");
