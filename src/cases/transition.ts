@@ -20,7 +20,7 @@ import type { Tx } from "../database/open.ts";
  */
 export type CaseAction = "claim" | "release" | "approve" | "reject" | "ask" | "answer" | "done";
 
-/** A case still under way (undecided, or approved and not yet paid): its deadline runs. */
+/** A case that still needs staff: undecided, or approved and waiting for the money to move. */
 export const OPEN = [
   "submitted",
   "in_review",

@@ -1,5 +1,5 @@
-import { isOpen } from "../cases/transition.ts";
 import { WITHDRAWABLE } from "../cases/withdraw.ts";
+import { deadlineRuns } from "../deadlines/deadline.ts";
 import type { Button } from "../outbox/write.ts";
 import type { ChatContext } from "./context.ts";
 
@@ -27,8 +27,8 @@ export async function showStatus(ctx: ChatContext): Promise<void> {
       state: ctx.t(`bot:caseState.${c.status}`),
       submitted: ctx.date(c.submittedAt),
     });
-    // Approved, a refund is still to be made by its deadline.
-    if (isOpen(c.status)) line += ` ${ctx.t("bot:status.due", { due: ctx.date(c.dueAt) })}`;
+    // Approved, a refund to the balance is still to be made by its deadline.
+    if (deadlineRuns(c)) line += ` ${ctx.t("bot:status.due", { due: ctx.date(c.dueAt) })}`;
     if (WITHDRAWABLE.includes(c.status)) {
       buttons.push([
         {

@@ -217,10 +217,11 @@ export function configSchema(languages: readonly string[]) {
       ),
     })
     .superRefine((c, ctx) => {
-      const hook = c.WEBHOOK_URL === undefined ? undefined : new URL(c.WEBHOOK_URL);
+      // Refinements run after a field failed its own check too: nothing here may throw.
+      const hook = c.WEBHOOK_URL === undefined ? null : URL.parse(c.WEBHOOK_URL);
       if (
-        hook !== undefined &&
-        new URL(c.TELEGRAM_API_ROOT).hostname === new URL(TELEGRAM_API).hostname &&
+        hook !== null &&
+        URL.parse(c.TELEGRAM_API_ROOT)?.hostname === URL.parse(TELEGRAM_API)?.hostname &&
         (hook.protocol !== "https:" || !WEBHOOK_PORTS.includes(hook.port || "443"))
       ) {
         ctx.addIssue({

@@ -20,6 +20,11 @@ const DEADLINES: Record<
   payout: { clause: "F2", businessDays: 2, openUntilMet: ["submitted", "in_review", "needs_info"] },
 };
 
+/** Whether a case's deadline still runs (a payout's ends with the decision, a balance refund's once it is done). */
+export function deadlineRuns(c: { kind: RefundKind; status: CaseStatus }): boolean {
+  return DEADLINES[c.kind].openUntilMet.includes(c.status);
+}
+
 /** The F clause a case's deadline comes from. */
 export function deadlineClause(c: { kind: RefundKind }): "F1" | "F2" {
   return DEADLINES[c.kind].clause;

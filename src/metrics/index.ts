@@ -34,8 +34,6 @@ export type AdmissionLoad = { running: number; waiting: number };
 /** ok: processed; failed: an attempt threw (retried); given_up: set aside after the last try. */
 export type UpdateOutcome = "ok" | "failed" | "given_up";
 
-/** Open means: not decided yet, or approved and not carried out yet. */
-
 export function createMetrics(o: { prisma?: PrismaClient; defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (o.defaults ?? true) collectDefaultMetrics({ register: registry });

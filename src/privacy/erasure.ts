@@ -111,6 +111,11 @@ export class Erasures {
     // Rows a previous version left half done (a comment, a note) need no cards.
     await this.#prisma.attachment.deleteMany({ where: { case: closed } });
     await this.#prisma.caseNote.deleteMany({ where: { case: closed } });
+    // StaffPrompt has no relation to its case: an /approve note left on a closed one.
+    await this.#prisma.$executeRaw`
+      DELETE FROM "StaffPrompt" p USING "RefundCase" c
+       WHERE p."caseId" = c."id" AND c."status" IN ('done', 'rejected', 'withdrawn')
+         AND c."updatedAt" < ${before.toISOString()}::timestamp(3)`;
     await this.#prisma.caseRating.updateMany({
       where: { case: closed, comment: { not: null } },
       data: { comment: null },
@@ -133,8 +138,6 @@ export class Erasures {
     const where = { caseId: c.id };
     await tx.attachment.deleteMany({ where });
     await tx.caseNote.deleteMany({ where });
-    // An /approve note left waiting on the case when someone else decided it.
-    await tx.staffPrompt.deleteMany({ where });
     await tx.caseRating.updateMany({ where, data: { comment: null } });
     await tx.caseEvent.updateMany({ where, data: { note: null } });
     // Their questions for a person as old as that: what they asked about it, or anything else.

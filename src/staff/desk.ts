@@ -36,6 +36,8 @@ type Answered = { kind: "words"; action: "reject" | "ask"; caseId: number } | { 
 
 /** A button's request for words (reason, question) is answered within this time. */
 const PROMPT_MS = 30 * 60 * 1000;
+/** An expired prompt is kept this long, so that a late reply to it is told it expired. */
+const EXPIRED_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /** A change of someone's role: /staff add|remove, /admin add|remove. */
 export interface RoleChange {
@@ -137,8 +139,8 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
 
   /**
    * Sets the staff member's prompt of `action` for the case in this chat; their
-   * expired ones there go, and with `alone` (a private chat, where the next
-   * message is the words) their other reject and ask prompts too.
+   * ones there expired a day ago go, and with `alone` (a private chat, where the
+   * next message is the words) their other reject and ask prompts too.
    */
   async function setPrompt(
     ctx: ChatContext,
@@ -148,7 +150,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     alone: boolean,
   ): Promise<void> {
     // One statement: it may run outside a transaction.
-    const since = new Date(ctx.now.getTime() - PROMPT_MS).toISOString();
+    const since = new Date(ctx.now.getTime() - EXPIRED_KEPT_MS).toISOString();
     await ctx.tx.$executeRaw`
       WITH dropped AS (
         DELETE FROM "StaffPrompt"

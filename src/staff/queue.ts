@@ -6,8 +6,6 @@ import type { Speaker } from "../i18n/speaker.ts";
 import type { Button } from "../outbox/write.ts";
 import { nameOf } from "./words.ts";
 
-/** Cases that still need staff: undecided, or approved and waiting for the money to move. */
-
 export const PAGE_SIZE = 8;
 
 /** /queue: open cases, oldest deadline first, a page at a time, each with a button to open it. */

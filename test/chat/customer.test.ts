@@ -126,13 +126,15 @@ describe("customer chat", () => {
     expect((await u.send("/cancel"))[0]?.text).toBe("There's nothing to cancel right now.");
   });
 
-  it("/status gives the deadline of every request still under way, and Withdraw only before a decision", async () => {
+  it("/status gives the deadline of every request whose deadline runs, and Withdraw only before a decision", async () => {
     const u = bot.customer(1013, "en");
     const waiting = await makeCase(bot.db.prisma, { customerId: 1013 });
     const approved = await makeCase(bot.db.prisma, { customerId: 1013 });
     const done = await makeCase(bot.db.prisma, { customerId: 1013 });
-    await bot.db.prisma.refundCase.update({
-      where: { id: approved },
+    // A payout's deadline is for the decision: once approved, it has none left.
+    const payout = await makeCase(bot.db.prisma, { customerId: 1013, kind: "payout" });
+    await bot.db.prisma.refundCase.updateMany({
+      where: { id: { in: [approved, payout] } },
       data: { status: "approved" },
     });
     await bot.db.prisma.refundCase.update({ where: { id: done }, data: { status: "done" } });
@@ -142,6 +144,7 @@ describe("customer chat", () => {
     expect(item(waiting)).toMatch(/We'll handle it by /);
     expect(item(approved)).toMatch(/We'll handle it by /);
     expect(item(done)).not.toMatch(/We'll handle it by /);
+    expect(item(payout)).not.toMatch(/We'll handle it by /);
     expect(status?.buttons.map((b) => b.text)).toEqual([`Withdraw #${waiting}`]);
   });
 

@@ -159,7 +159,17 @@ describe("parseConfig", () => {
       );
     for (const host of ["0.0.0.0", "::", "localhost", "bot-1.internal", "refund_bot"])
       expect(problems({ HTTP_HOST: host }), host).toEqual([]);
-    expect(parseConfig({ HTTP_PORT: "8081" }, LANGS).http.port).toBe(8081);
+    expect(parseConfig({ HTTP_PORT: " 8081 " }, LANGS).http.port).toBe(8081);
+    // A bad Bot API root is named, not a crash, with a webhook URL set too.
+    expect(
+      problems({
+        TELEGRAM_API_ROOT: "not a url",
+        WEBHOOK_URL: "https://bot.example.com/hook",
+        WEBHOOK_SECRET: "s".repeat(16),
+        BOT_TOKEN: TOKEN,
+        SUPPORT_EMAIL: "refunds@example.com",
+      })[0],
+    ).toMatch(/^TELEGRAM_API_ROOT: /);
   });
 
   it("requires a bot token with a webhook URL: a token that did not arrive must not start the playground", () => {

@@ -315,6 +315,15 @@ describe.each(databaseKinds)("privacy (%s)", (kind) => {
     });
     const open = await makeCase(bot.db.prisma, { customerId: ZEB });
     await bot.db.prisma.refundCase.update({ where: { id: closed }, data: { status: "done" } });
+    // Closed and erased by an earlier version, with an /approve note someone left on it.
+    const erasedBefore = await makeCase(bot.db.prisma, { customerId: ZEB });
+    await bot.db.prisma.refundCase.update({
+      where: { id: erasedBefore },
+      data: { status: "rejected", accountId: "", serviceRef: "" },
+    });
+    await bot.db.prisma.staffPrompt.create({
+      data: { userId: 902n, chatId: 902n, caseId: erasedBefore, action: "approve", note: NOTE },
+    });
     for (const caseId of [closed, open])
       await bot.db.prisma.attachment.create({
         data: {

@@ -179,6 +179,8 @@ describe.each(databaseKinds)("staff prompts (%s)", (kind) => {
       where: { caseId: id, action: "reject" },
       data: { at: new Date(Date.now() - 31 * 60_000) },
     });
+    // Another prompt set meanwhile keeps the expired one's row: the reply is still told.
+    await send(sam, `/approve ${await newCase()}`);
     expect((await reply("No such order.", rejecting))[0]?.text).toMatch(
       /^That prompt is no longer open/,
     );
