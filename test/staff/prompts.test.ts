@@ -92,7 +92,7 @@ describe.each(databaseKinds)("staff prompts (%s)", (kind) => {
     await send(sam, `/approve ${id} note of Sam`);
     const refused = await press(ivan, staffButton("confirm", id));
     expect(refused.answer?.payload).toMatchObject({
-      text: `This question is for whoever asked to approve case #${id}, or it has expired. To approve it yourself, send /approve ${id}.`,
+      text: `This button is for whoever started approving case #${id}, or it has expired. To approve the case yourself, send /approve ${id}.`,
       show_alert: true,
     });
     expect((await caseOf(id)).status).toBe("submitted");
@@ -141,7 +141,7 @@ describe.each(databaseKinds)("staff prompts (%s)", (kind) => {
     // Someone else is told whose it is, and that it waits for its customer.
     const ivan = bot.member(952, STAFF_GROUP);
     expect((await press(ivan, staffButton("reject", first))).answer?.payload).toMatchObject({
-      text: `Case #${first} is S951's and waits for the customer's answer: S951 or an admin can act on it.`,
+      text: `Case #${first} is claimed by S951 and is waiting for the customer's answer: only S951 or an admin can act on it.`,
     });
     const thanks = await send(bot.customer(customer), "ann@example.com");
     expect(thanks[0]?.text).toContain(`request #${first}`);
