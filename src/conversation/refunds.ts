@@ -61,25 +61,22 @@ export interface RefundServiceDeps {
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The machine's parameters as the reader writes them: it gives a day as
- * YYYY-MM-DD, an amount (`money`) as its decimal and currency code, and a
- * time zone (`zone`) by its IANA name.
+ * A machine parameter as the reader writes it: the machine gives a day as
+ * YYYY-MM-DD, an amount (`money`) as its decimal and currency code, and a time
+ * zone (`zone`) by its IANA name.
  */
+function localParam(ctx: ChatContext, key: string, v: string | number): string | number {
+  if (key === "money") {
+    const [amount, currency] = String(v).split(" ");
+    if (amount !== undefined && currency !== undefined) return ctx.money(amount, currency);
+  }
+  if (key === "zone") return ctx.zone(String(v));
+  return typeof v === "string" && ISO_DAY.test(v) ? ctx.day(v) : v;
+}
+
 function localParams(ctx: ChatContext, params: Params | undefined): Params | undefined {
   if (params === undefined) return undefined;
-  const out: Params = {};
-  for (const [k, v] of Object.entries(params)) {
-    const [amount, currency] = k === "money" ? String(v).split(" ") : [];
-    out[k] =
-      amount !== undefined && currency !== undefined
-        ? ctx.money(amount, currency)
-        : k === "zone"
-          ? ctx.zone(String(v))
-          : typeof v === "string" && ISO_DAY.test(v)
-            ? ctx.day(v)
-            : v;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, localParam(ctx, k, v)]));
 }
 
 /** Renders one of the machine's replies in the reader's language. */

@@ -18,10 +18,8 @@ export function cardRef(caseId: number): string {
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
 
-/** What a staff member's next words or confirmation in a chat are for (src/staff/desk.ts). */
-export interface StaffPromptRow {
-  action: string;
-  caseId: number;
+/** An /approve waiting for its D3 confirmation (src/staff/desk.ts): its note, and when it was asked. */
+export interface ApprovalPrompt {
   note: string | null;
   at: Date;
 }
@@ -30,7 +28,7 @@ export interface StaffPromptRow {
 export interface HeldView extends CaseView {
   holders: bigint[];
   /** the /approve note of the staff member it was read for (`loadView`'s `promptOf`) waiting for its D3 confirmation, if any */
-  prompt: StaffPromptRow | null;
+  prompt: ApprovalPrompt | null;
 }
 
 interface ViewRow extends RefundCase {
@@ -43,8 +41,6 @@ interface ViewRow extends RefundCase {
   rt_stars: number | null;
   rt_comment: string | null;
   holders: bigint[];
-  sp_action: string | null;
-  sp_caseId: number | null;
   sp_note: string | null;
   sp_at: Date | null;
 }
@@ -67,7 +63,7 @@ export async function loadView(
       rt."stars" AS "rt_stars", rt."comment" AS "rt_comment",
       ARRAY(SELECT DISTINCT o."chatId" FROM "OutboxMessage" o
              WHERE o."ref" = ${cardRef(caseId)}) AS "holders",
-      sp."action" AS "sp_action", sp."caseId" AS "sp_caseId", sp."note" AS "sp_note", sp."at" AS "sp_at"
+      sp."note" AS "sp_note", sp."at" AS "sp_at"
     FROM "RefundCase" rc
     JOIN "User" cu ON cu."id" = rc."customerId"
     LEFT JOIN "User" a ON a."id" = rc."assigneeId"
@@ -88,8 +84,6 @@ export async function loadView(
     rt_stars,
     rt_comment,
     holders,
-    sp_action,
-    sp_caseId,
     sp_note,
     sp_at,
     ...row
@@ -109,10 +103,7 @@ export async function loadView(
     files,
     rating: rt_stars === null ? null : { stars: rt_stars, comment: rt_comment },
     holders,
-    prompt:
-      sp_action === null || sp_caseId === null || sp_at === null
-        ? null
-        : { action: sp_action, caseId: sp_caseId, note: sp_note, at: sp_at },
+    prompt: sp_at === null ? null : { note: sp_note, at: sp_at },
   };
 }
 
