@@ -79,20 +79,20 @@ describe("the checker itself", () => {
 
   it("checks plurals per language's CLDR categories, not by key equality", () => {
     const ok = checkLocales({
-      en: { ns: { days_one: "{{count}} day", days_other: "{{count}} days" } },
+      en: { ns: { days_one: "{{count, number}} day", days_other: "{{count, number}} days" } },
       ru: {
         ns: {
-          days_one: "{{count}} день",
-          days_few: "{{count}} дня",
-          days_many: "{{count}} дней",
-          days_other: "{{count}} дня",
+          days_one: "{{count, number}} день",
+          days_few: "{{count, number}} дня",
+          days_many: "{{count, number}} дней",
+          days_other: "{{count, number}} дня",
         },
       },
     });
     expect(ok).toEqual([]);
     const bad = checkLocales({
-      en: { ns: { days_one: "{{count}} day", days_other: "{{count}} days" } },
-      ru: { ns: { days_one: "{{count}} день", days_other: "{{count}} дня" } },
+      en: { ns: { days_one: "{{count, number}} day", days_other: "{{count, number}} days" } },
+      ru: { ns: { days_one: "{{count, number}} день", days_other: "{{count, number}} дня" } },
     });
     expect(bad).toEqual(["ru/ns: days lacks plural forms few, many"]);
   });
@@ -106,5 +106,11 @@ describe("the checker itself", () => {
 
   it("reports a value that is neither text nor a list of text", () => {
     expect(checkLocales({ en: { ns: { a: 3 } } })).toEqual(["en/ns: a is not text"]);
+  });
+
+  it("reports a count written without the reader's notation", () => {
+    expect(checkLocales({ en: { ns: { a: "{{n}} of {{max, number}}", b: "#{{id}}" } } })).toEqual([
+      "en/ns: a writes {{n}} without the reader's notation",
+    ]);
   });
 });

@@ -23,12 +23,22 @@ export function placeholders(text: string): Set<string> {
   return out;
 }
 
+/** Placeholders that hold a count: written in the reader's notation (1,234 / 1 234 / 1.234). */
+const COUNTS = /\{\{-?\s*(count|n|total|page|pages|max|kb|cases|days)\s*\}\}/g;
+
+/** The counts a message interpolates without the `number` format. */
+export function unformattedCounts(text: string): string[] {
+  return [...text.matchAll(COUNTS)].map((m) => m[1] ?? "");
+}
+
 interface KeyInfo {
   /** Plural forms found ("one", "few"…), or null for a key without plural suffix. */
   forms: Set<string> | null;
   ordinal: boolean;
   placeholders: Set<string>;
   bad: boolean;
+  /** count placeholders written without `, number` */
+  raw: Set<string>;
 }
 
 function analyse(tree: unknown): Map<string, KeyInfo> {
@@ -42,6 +52,7 @@ function analyse(tree: unknown): Map<string, KeyInfo> {
       ordinal: ordinal !== null,
       placeholders: new Set<string>(),
       bad: false,
+      raw: new Set<string>(),
     };
     const form = (ordinal ?? plural)?.[1];
     if (form && info.forms) info.forms.add(form);
@@ -52,7 +63,12 @@ function analyse(tree: unknown): Map<string, KeyInfo> {
           ? (value as string[])
           : null;
     if (texts === null) info.bad = true;
-    else for (const t of texts) for (const p of placeholders(t)) info.placeholders.add(p);
+    else {
+      for (const t of texts) {
+        for (const p of placeholders(t)) info.placeholders.add(p);
+        for (const c of unformattedCounts(t)) info.raw.add(c);
+      }
+    }
     keys.set(base, info);
   }
   return keys;
@@ -87,6 +103,9 @@ export function checkLocales(files: LocaleFiles): string[] {
           continue;
         }
         if (info.bad) problems.push(`${lang}/${ns}: ${key} is not text`);
+        for (const c of info.raw) {
+          problems.push(`${lang}/${ns}: ${key} writes {{${c}}} without the reader's notation`);
+        }
         if (info.forms) {
           const needed = info.ordinal ? ordinal : cardinal;
           const lacking = [...needed].filter((c) => !info.forms?.has(c));

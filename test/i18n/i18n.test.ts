@@ -134,4 +134,17 @@ describe("the project's locales", () => {
       i18n.t("es", "faq:entries.support_email.answer", { email: "help@example.com" }),
     ).toContain("help@example.com");
   });
+
+  it("write counts in the reader's notation", () => {
+    const i18n = createI18n({
+      localesDir: path.resolve(import.meta.dirname, "../../locales"),
+      fallbackLanguage: "en",
+    });
+    const missed = (lang: string) => i18n.t(lang, "staff:stats.missed", { n: 12345 });
+    expect(missed("en")).toContain("12,345");
+    expect(missed("ru")).toContain("12\u00a0345");
+    expect(missed("uk")).toContain("12\u00a0345");
+    expect(missed("es")).toContain("12.345");
+    expect(i18n.t("ru", "conversation:value.files", { count: 1234 })).toBe("1\u00a0234 файла");
+  });
 });
