@@ -211,6 +211,14 @@ export function configSchema(languages: readonly string[]) {
         blankToUndefined,
         z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(", ")}` }).default("info"),
       ),
+      // telegraf, grammY and Prisma print to stderr whatever DEBUG names: the messages
+      // sent, the webhook's secret, queries' values. The program's own log is LOG_LEVEL.
+      DEBUG: optional(
+        z.undefined({
+          message:
+            "nothing: it makes libraries print messages, queries and the webhook's secret (raise LOG_LEVEL instead)",
+        }),
+      ),
       HOT_PATH: z.preprocess(
         blankToUndefined,
         z.enum(HOT_PATHS, { message: `one of ${HOT_PATHS.join(", ")}` }).default("driver"),
@@ -245,6 +253,15 @@ export function configSchema(languages: readonly string[]) {
           code: "custom",
           path: ["WEBHOOK_SECRET"],
           message: "a secret token, required when WEBHOOK_URL is set",
+        });
+      }
+      // A secret alone means webhook mode was meant: polling instead would hide the mistake.
+      if (c.WEBHOOK_SECRET !== undefined && c.WEBHOOK_URL === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["WEBHOOK_URL"],
+          message:
+            "the webhook's https URL, required when WEBHOOK_SECRET is set (unset both to poll)",
         });
       }
       if (c.BOT_TOKEN !== undefined && c.SUPPORT_EMAIL === undefined) {

@@ -186,6 +186,19 @@ describe("parseConfig", () => {
     expect(p.some((x) => x.startsWith("SUPPORT_EMAIL: got nothing"))).toBe(true);
   });
 
+  it("refuses a webhook secret without a webhook URL: webhook mode was meant, polling would hide it", () => {
+    const p = problems({ WEBHOOK_SECRET: "s".repeat(16) });
+    expect(p.find((x) => x.startsWith("WEBHOOK_URL:"))).toContain("required when WEBHOOK_SECRET");
+    expect(p.join("\n")).not.toContain("s".repeat(16));
+  });
+
+  it("refuses DEBUG, which makes the libraries print messages and secrets", () => {
+    expect(problems({ DEBUG: "telegraf:*" })).toEqual([
+      `DEBUG: got "telegraf:*"; expected nothing: it makes libraries print messages, queries and the webhook's secret (raise LOG_LEVEL instead)`,
+    ]);
+    expect(problems({ DEBUG: " " })).toEqual([]);
+  });
+
   it("names what is wrong with a support-hours schedule, and reads a good one", () => {
     const p = problems({ SUPPORT_HOURS: "Mon-Fri 9-18" });
     expect(p.find((x) => x.startsWith("SUPPORT_HOURS:"))).toContain(
