@@ -135,7 +135,8 @@ export function createCore(o: CoreOptions): Core {
       sender.kick(answer);
       void staffMenus.flush();
     },
-    ignoreAtDoor: (inbound) => flood.stillFlooding(inbound.from.id),
+    // A press goes in all the same: it must be answered, or its button spins.
+    ignoreAtDoor: (inbound) => inbound.kind !== "callback" && flood.stillFlooding(inbound.from.id),
     admission: {
       gate: admission,
       urgent: (inbound) => staffFirst(o.config, inbound),

@@ -3,7 +3,6 @@ import {
   type ChatContext,
   createChatContext,
   direct,
-  NOTHING,
   type Plan,
 } from "../chat/context.ts";
 import { createCustomerChat, type RefundConversations } from "../chat/customer.ts";
@@ -12,6 +11,7 @@ import type { User } from "../database/generated/client.ts";
 import type { Faq } from "../faq/index.ts";
 import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { Outgoing } from "../outbox/write.ts";
 import { type ChatInbound, planFor } from "../routes/index.ts";
 import type { Features } from "../routes/route.ts";
 import type { StaffDesk } from "../staff/desk.ts";
@@ -133,7 +133,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       store,
       key,
       async (state, now) => {
-        if (decide === "ignore") return { out: [] };
+        if (decide === "ignore") return { out: unanswerable(inbound) };
         const { user, write } = writerOf(state.user, inbound, now);
         const effects = write === undefined ? {} : { user: write };
         // A blocked bot changes only the user's row.
@@ -171,6 +171,25 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     );
   }
 
+  /**
+   * A press nothing acts on (a button in a group the bot does not work in) is
+   * answered all the same, or it spins: in the presser's language, without a
+   * row for a stranger.
+   */
+  function unanswerable(inbound: Inbound): Outgoing[] {
+    if (inbound.kind !== "callback") return [];
+    const lang = i18n.pickLanguage(inbound.from.languageCode, config.defaultLanguage);
+    return [
+      {
+        kind: "answer",
+        chatId: inbound.chatId,
+        callbackQueryId: inbound.callbackQueryId,
+        text: i18n.t(lang, "bot:errors.staleButton"),
+        alert: true,
+      },
+    ];
+  }
+
   /** Staff are exempt; a customer past the limit, or near it with a full queue, is ignored. */
   function floodVerdict(ctx: ChatContext, inbound: Inbound, state: ChatState): FloodVerdict {
     if (ctx.user.role !== "customer") return "ok";
@@ -202,7 +221,17 @@ export function createUpdateHandlers(deps: HandlerDeps): {
             { userId: ctx.user.id },
             "update ignored: flood control",
           );
-          return flood === "warn" ? direct(async (ctx) => ctx.say("bot:errors.slowDown")) : NOTHING;
+          // An ignored press is still answered (bare), so that its button stops spinning.
+          return direct(async (ctx) => {
+            if (inbound.kind === "callback") {
+              ctx.out.push({
+                kind: "answer",
+                chatId: ctx.chatId,
+                callbackQueryId: inbound.callbackQueryId,
+              });
+            }
+            if (flood === "warn") ctx.say("bot:errors.slowDown");
+          });
         }
         const callback = inbound.kind === "callback" ? decodeCallback(inbound.data) : undefined;
         if (inbound.kind === "callback" && callback === undefined) {
