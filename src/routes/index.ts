@@ -59,7 +59,10 @@ export function planFor(
     case "media":
       return place === "private" ? mediaPlan(f, ctx, inbound, state.awaitingWords) : NOTHING;
     case "edited":
-      return place === "private" && f.refunds.active(ctx) ? say("bot:errors.edited") : NOTHING;
+      // Where an edit would be lost on someone: the request's answers, and the words staff await.
+      return place === "private" && (f.refunds.active(ctx) || state.awaitingWords)
+        ? say("bot:errors.edited")
+        : NOTHING;
   }
 }
 

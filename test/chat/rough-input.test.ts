@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCase } from "../staff/helpers.ts";
 import { button, TestBot } from "../support/bot.ts";
 import { BotApiError } from "../support/bot-api.ts";
 
@@ -47,7 +48,7 @@ describe("rough input", () => {
     expect(inConversation.length).toBeGreaterThan(0);
   });
 
-  it("asks for a new message when one is edited during a request, and ignores edits otherwise", async () => {
+  it("asks for a new message when one is edited during a request or while staff await the customer's answer, and ignores edits otherwise", async () => {
     const u = bot.customer(4102, "en");
     const edited = (text: string) => ({
       update_id: bot.nextUpdateId(),
@@ -64,6 +65,15 @@ describe("rough input", () => {
     await u.send("/refund");
     const calls = await bot.deliver(edited("balance"));
     expect(calls.map((c) => c.payload.text)).toEqual([
+      "I only read new messages: please send your corrected answer as a new message.",
+    ]);
+    // Staff asked for information: a corrected answer must not be lost on them either.
+    await u.send("/cancel");
+    expect(await bot.deliver(edited("hello again"))).toEqual([]);
+    const id = await makeCase(bot.db.prisma, { customerId: u.id });
+    await bot.db.prisma.refundCase.update({ where: { id }, data: { status: "needs_info" } });
+    const answer = await bot.deliver(edited("TX-99812"));
+    expect(answer.map((c) => c.payload.text)).toEqual([
       "I only read new messages: please send your corrected answer as a new message.",
     ]);
   });
