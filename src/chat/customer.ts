@@ -57,7 +57,7 @@ export interface CustomerChat {
   /** One FAQ answer; false for an unknown entry. */
   entry(ctx: ChatContext, entryId: string): boolean;
   status(ctx: ChatContext): Promise<void>;
-  /** Withdraws one of the customer's own cases; false when it is not theirs or does not exist. */
+  /** Withdraws one of the customer's own cases; false when it is not theirs, does not exist or was decided. */
   withdraw(ctx: ChatContext, caseId: number): Promise<boolean>;
   /** Answers a free-text question as the FAQ matched it; a "handoff" match is `human`'s. */
   answer(ctx: ChatContext, m: Exclude<FaqMatch, { kind: "handoff" }>): void;
@@ -167,9 +167,12 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
     async withdraw(ctx, caseId) {
       const r = await withdrawCase(ctx.tx, ctx.user.id, caseId, ctx.now);
       if (r.kind === "not_found") return false;
-      ctx.say(r.kind === "withdrawn" ? "bot:case.withdrawn" : "bot:case.cannotWithdraw", {
-        id: caseId,
-      });
+      // A decided case's button is out of date: a pop-up says why, and the list loses its buttons.
+      if (r.kind !== "withdrawn") {
+        ctx.notify("bot:case.cannotWithdraw", { id: caseId }, { alert: true });
+        return false;
+      }
+      ctx.say("bot:case.withdrawn", { id: caseId });
       return true;
     },
 
