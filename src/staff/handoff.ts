@@ -3,6 +3,7 @@ import type { ChatContext } from "../chat/context.ts";
 import { sayWhenStaffAreBack } from "../chat/staff-away.ts";
 import type { Handoff } from "../database/generated/client.ts";
 import type { Tx } from "../database/open.ts";
+import type { Speaker } from "../i18n/speaker.ts";
 import type { Outgoing } from "../outbox/write.ts";
 import type { StaffDeps } from "./deps.ts";
 import { customerSpeaker, staffSpeakers } from "./notify.ts";
@@ -83,13 +84,12 @@ async function staffNotices(
 ): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
   for (const { chatId, s } of await staffSpeakers(tx, deps)) {
-    const [where, clause = ""] = h.origin.split(":");
     const params = {
       id: h.id,
       name: nameOf(ctx.user),
       userId: String(ctx.user.id),
-      lang: ctx.lang,
-      where: s.t(`staff:handoff.where.${where}`, { at: clause, clause }),
+      lang: languageName(s.lang, ctx.lang),
+      where: whereFrom(s, h.origin),
       text: h.question ?? "",
     };
     out.push({
@@ -123,4 +123,17 @@ export async function replyToHandoff(
   const s = await customerSpeaker(ctx.tx, deps, h.customerId);
   ctx.out.push({ kind: "message", chatId: h.chatId, text: s.t("bot:human.reply", { id, text }) });
   return "sent";
+}
+
+/** Where the customer asked, as staff read it: a request's step by its question's label. */
+function whereFrom(s: Speaker, origin: string): string {
+  const [where, at = ""] = origin.split(":");
+  if (where !== "conversation") return s.t(`staff:handoff.where.${where}`, { clause: at });
+  if (at === "summary") return s.t("staff:handoff.where.summary");
+  return s.t("staff:handoff.where.conversation", { at: s.t(`conversation:field.${at}`) });
+}
+
+/** A language's name in the reader's language ("Ukrainian", "украинский"). */
+function languageName(reader: string, lang: string): string {
+  return new Intl.DisplayNames([reader], { type: "language" }).of(lang) ?? lang;
 }

@@ -200,7 +200,7 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     const notice = textsTo(bot, STAFF_GROUP, from);
     expect(notice).toHaveLength(1);
     expect(notice[0]).toMatch(
-      /^💬 Question H-(\d+): Ann \(id 4300, language en\) asked for a person after the bot declined a request under clause B2\. Answer with \/reply H-\1 <your answer>\.$/,
+      /^💬 Question H-(\d+): Ann \(id 4300, language English\) asked for a person after the bot declined a request under clause B2\. Answer with \/reply H-\1 <your answer>\.$/,
     );
     const n = Number(/H-(\d+)/.exec(notice[0] ?? "")?.[1]);
     await send(
@@ -209,6 +209,20 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     );
     expect(textsTo(bot, 4300).at(-1)).toContain(
       "The code was shown, so the SMS counts as delivered.",
+    );
+  });
+
+  it("names the step of a request by its question's label, and the customer's language by its name", async () => {
+    const u = bot.customer(4301, "uk", "Ганна");
+    let rs = await send(u, "/refund");
+    rs = (await pressWith(u, rs, '"v":"balance"')).replies;
+    rs = (await pressWith(u, rs, '"v":"one_time"')).replies;
+    expect(rs.at(-1)?.buttons.some((b) => b.data.includes('"q":"what"'))).toBe(true);
+    // A refusal's "Talk to a person", pressed after Back took the customer to a question.
+    const from = bot.api.calls.length;
+    await u.press(encodeCallback({ kind: "refund", event: JSON.stringify({ type: "human" }) }));
+    expect(textsTo(bot, STAFF_GROUP, from)[0]).toMatch(
+      /^💬 Question H-\d+: Ганна \(id 4301, language Ukrainian\) asked for a person during a refund request \(at the step “What happened”\)\./,
     );
   });
 
