@@ -260,11 +260,13 @@ function faqText(f: Features, ctx: ChatContext, text: string, awaitingWords: boo
   const answer =
     m.kind === "handoff" ? human(f, "faq") : direct(async (ctx) => f.customer.answer(ctx, m));
   const run = async (ctx: ChatContext) => {
-    // Everything this message gets is in its own language: the FAQ's answer, a hand-off's
-    // prompt, and the confirmation when it is the question for staff. The chat's setting
-    // stays as it is.
+    // Words for staff are confirmed in the chat's language: an order number or an e-mail
+    // address tells no language of its own, and the FAQ's guess would be a foreign one.
+    if (awaitingWords && (await f.staff.takeWords(ctx, text))) return;
+    // An FAQ question gets everything in its own language: the answer, a hand-off's prompt.
+    // The chat's setting stays as it is.
     ctx.lang = m.language;
-    if (!awaitingWords || !(await f.staff.takeWords(ctx, text))) await answer.run(ctx);
+    await answer.run(ctx);
   };
   return awaitingWords || answer.needs === "transaction" ? inTransaction(run) : direct(run);
 }

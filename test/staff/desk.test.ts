@@ -212,6 +212,19 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     );
   });
 
+  it("confirms words for staff in the chat's language when they tell none of their own", async () => {
+    const id = await makeCase(bot.db.prisma, { customerId: 4302, language: "uk" });
+    await send(bot.member(901, STAFF_GROUP), `/ask ${id} Which order number?`);
+    const hanna = bot.customer(4302, "uk", "Ганна");
+    expect((await send(hanna, "TX-99812"))[0]?.text).toBe(
+      `Дякую! Я додав вашу відповідь до заявки №${id}. Наша команда продовжить роботу з нею.`,
+    );
+    const olya = bot.customer(4303, "ru", "Оля");
+    await send(olya, "/start");
+    await olya.press(encodeCallback({ kind: "menu", action: "human" }));
+    expect((await send(olya, "ann@example.com"))[0]?.text).toMatch(/^Я передал ваше сообщение/);
+  });
+
   it("names the step of a request by its question's label, and the customer's language by its name", async () => {
     const u = bot.customer(4301, "uk", "Ганна");
     let rs = await send(u, "/refund");
