@@ -5,7 +5,7 @@ import { createCore } from "./app/core.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase } from "./database/open.ts";
 import { createLogger } from "./logging/logger.ts";
-import { scrubString } from "./logging/redact.ts";
+import { scrubCredentials, scrubString } from "./logging/redact.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { Shutdown } from "./runtime/shutdown.ts";
 import { createGrammyTransport } from "./transport/grammy.ts";
@@ -26,7 +26,8 @@ let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (e) {
-  if (e instanceof ConfigError) fail(e.message, EXIT_CONFIG);
+  // A token pasted into the wrong setting, or inside a webhook URL's path, is echoed masked.
+  if (e instanceof ConfigError) fail(scrubCredentials(e.message), EXIT_CONFIG);
   throw e;
 }
 

@@ -79,4 +79,13 @@ describe("npm start", () => {
     expect(r.stderr).toContain("BOT_TOKEN: got a value of 7 characters (hidden)");
     expect(r.stderr).not.toContain("123:abc");
   });
+
+  it("masks a bot token pasted into another setting, or inside the webhook URL's path", () => {
+    const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
+    const r = start({ ADMIN_IDS: token, WEBHOOK_URL: `http://bot.example.com/${token}` });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('ADMIN_IDS: got "[redacted]" (item 1 of 1)');
+    expect(r.stderr).toContain('WEBHOOK_URL: got "http://bot.example.com/[redacted]"');
+    expect(r.stderr).not.toContain("AAHdq");
+  });
 });

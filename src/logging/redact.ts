@@ -41,10 +41,13 @@ const EMAIL = /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[A-Za-z]{2,}/g;
 
 export const REDACTED = "[redacted]";
 
+/** Masks what unlocks something (a bot token, a URL's password) and leaves the rest readable. */
+export function scrubCredentials(s: string): string {
+  return s.replace(BOT_TOKEN, REDACTED).replace(URL_PASSWORD, `$1${REDACTED}@`);
+}
+
 export function scrubString(s: string): string {
-  return s
-    .replace(BOT_TOKEN, REDACTED)
-    .replace(URL_PASSWORD, `$1${REDACTED}@`)
+  return scrubCredentials(s)
     .replace(EMAIL, REDACTED)
     .replace(LONG_NUMBER, (digits, at: number, all: string) =>
       MIGRATION_STAMP.test(all.slice(at, at + 16)) ? digits : REDACTED,

@@ -1,5 +1,6 @@
 // `npm run playground`: the playground, whether or not a bot token is configured.
 import { ConfigError, loadConfig } from "../config/load.ts";
+import { scrubCredentials } from "../logging/redact.ts";
 import { runPlayground } from "./run.ts";
 
 /** sysexits.h EX_CONFIG, as the entry point uses it. */
@@ -9,6 +10,6 @@ try {
   await runPlayground(loadConfig());
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  process.stderr.write(`${e.message}\n`);
+  process.stderr.write(`${scrubCredentials(e.message)}\n`);
   process.exit(EXIT_CONFIG);
 }
