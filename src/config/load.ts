@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { configSchema, type Env, listItems, SECRET_VARIABLES } from "./schema.ts";
@@ -145,7 +145,12 @@ export function parseConfig(
 
 /** Puts `.env` (when present) under the real environment: a variable set in both keeps the real one. */
 export function loadEnvFile(envFile = ".env"): void {
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  if (!existsSync(envFile)) return;
+  // A container's bind mount of a missing file makes a directory of that name.
+  if (!statSync(envFile).isFile()) {
+    throw new ConfigError([`${envFile}: is not a file; put the settings in a file, or remove it`]);
+  }
+  process.loadEnvFile(envFile);
 }
 
 /** Reads `.env` (when present) under the real environment, then parses. */

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { METHODS } from "../../machines/refund/ids.ts";
 import { parseSupportHours } from "./support-hours.ts";
 
 /**
@@ -37,9 +38,10 @@ const telegramUserId = z
   .regex(/^[1-9]\d{0,15}$/, "a Telegram user id (a positive whole number)")
   .transform((s) => BigInt(s));
 
-const telegramChatId = z
+// A group's id is negative; a positive one is a person's chat, which can never be the staff group.
+const groupChatId = z
   .string()
-  .regex(/^-?[1-9]\d{0,15}$/, "a Telegram chat id (a whole number, negative for groups)")
+  .regex(/^-[1-9]\d{0,15}$/, "a group's chat id (negative, such as -1001234567890)")
   .transform((s) => BigInt(s));
 
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
@@ -86,18 +88,15 @@ const supportHours = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
-const slug = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case ids such as card, paypal");
-
-const positiveMinutes = z.coerce
-  .number({ message: "a number of minutes" })
-  .int("a whole number of minutes")
-  .positive("a positive number of minutes");
-
-const positiveWhole = (what: string) =>
-  z.coerce
-    .number({ message: `a number of ${what}` })
-    .int(`a whole number of ${what}`)
-    .positive(`a positive number of ${what}`);
+/**
+ * A whole number of `what` in decimal digits (Number() would also take 0x14, 1e1 or
+ * 0b1010), from `min` (0 or 1) to `max`, which `beyond` may explain.
+ */
+const whole = (what: string, o: { min: 0 | 1; max?: number; beyond?: string }) => {
+  let n = z.number().min(o.min, o.min === 0 ? `0 or more ${what}` : `a positive number of ${what}`);
+  if (o.max !== undefined) n = n.max(o.max, `at most ${o.max} ${what}${o.beyond ?? ""}`);
+  return z.string().trim().regex(/^\d+$/, `a whole number of ${what}`).transform(Number).pipe(n);
+};
 
 /** EVIDENCE_TYPES: MIME types (application/pdf) or families (image/*). */
 const mimeType = z
@@ -138,11 +137,11 @@ export function configSchema(languages: readonly string[]) {
       ),
       DATABASE_TIMEOUT_SECONDS: z.preprocess(
         blankToUndefined,
-        positiveWhole("seconds").max(300, "at most 300 seconds").default(10),
+        whole("seconds", { min: 1, max: 300 }).default(10),
       ),
       DATA_DIR: z.preprocess(blankToUndefined, z.string().default("./data")),
       ADMIN_IDS: commaList(telegramUserId),
-      STAFF_CHAT_ID: optional(telegramChatId),
+      STAFF_CHAT_ID: optional(groupChatId),
       DEFAULT_LANGUAGE: z.preprocess(
         blankToUndefined,
         z
@@ -162,12 +161,7 @@ export function configSchema(languages: readonly string[]) {
       ),
       WEBHOOK_ORDER_WAIT_MS: z.preprocess(
         blankToUndefined,
-        z.coerce
-          .number({ message: "a number of milliseconds" })
-          .int("a whole number of milliseconds")
-          .min(0, "0 or more milliseconds")
-          .max(2_000, "at most 2000 milliseconds")
-          .default(100),
+        whole("milliseconds", { min: 0, max: 2_000 }).default(100),
       ),
       HTTP_HOST: z.preprocess(blankToUndefined, host.default("127.0.0.1")),
       HTTP_PORT: z.preprocess(blankToUndefined, port.default(8080)),
@@ -176,20 +170,25 @@ export function configSchema(languages: readonly string[]) {
       HOLIDAYS: commaList(isoDate),
       SUPPORT_HOURS: optional(supportHours),
       // Bounded so that now minus the setting stays a date the database can compare.
-      CLOSED_CASE_DATA_DAYS: optional(positiveWhole("days").max(36_500, "at most 36500 days")),
-      UNREFUNDABLE_PAYMENT_METHODS: commaList(slug),
+      CLOSED_CASE_DATA_DAYS: optional(whole("days", { min: 1, max: 36_500 })),
+      // Only a method the customer can choose can ever match (machines/refund/ids.ts).
+      UNREFUNDABLE_PAYMENT_METHODS: commaList(
+        z.enum(METHODS, {
+          message: `the payment methods the bot asks about: ${METHODS.join(", ")}`,
+        }),
+      ),
       CONVERSATION_IDLE_MINUTES: z.preprocess(
         blankToUndefined,
-        positiveMinutes.max(525_600, "at most 525600 minutes (a year)").default(60),
+        whole("minutes", { min: 1, max: 525_600, beyond: " (a year)" }).default(60),
       ),
       EVIDENCE_MAX_FILES: z.preprocess(
         blankToUndefined,
-        positiveWhole("files").max(50, "at most 50 files").default(5),
+        whole("files", { min: 1, max: 50 }).default(5),
       ),
       // Telegram lets a bot fetch files of at most 20 MB; clients send up to 2 GB.
       EVIDENCE_MAX_MB: z.preprocess(
         blankToUndefined,
-        positiveWhole("megabytes").max(2000, "at most 2000 megabytes").default(10),
+        whole("megabytes", { min: 1, max: 2000 }).default(10),
       ),
       EVIDENCE_TYPES: z.preprocess(
         (v) => blankToUndefined(v) ?? "image/*,application/pdf",
@@ -203,10 +202,13 @@ export function configSchema(languages: readonly string[]) {
       ),
       BOT_API_TIMEOUT_SECONDS: z.preprocess(
         blankToUndefined,
-        positiveWhole("seconds").max(60, "at most 60 seconds").default(5),
+        whole("seconds", { min: 1, max: 60 }).default(5),
       ),
-      FLOOD_MAX_UPDATES: z.preprocess(blankToUndefined, positiveWhole("updates").default(20)),
-      FLOOD_WINDOW_SECONDS: z.preprocess(blankToUndefined, positiveWhole("seconds").default(10)),
+      FLOOD_MAX_UPDATES: z.preprocess(blankToUndefined, whole("updates", { min: 1 }).default(20)),
+      FLOOD_WINDOW_SECONDS: z.preprocess(
+        blankToUndefined,
+        whole("seconds", { min: 1 }).default(10),
+      ),
       LOG_LEVEL: z.preprocess(
         blankToUndefined,
         z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(", ")}` }).default("info"),

@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config/load.ts";
+import { ConfigError, loadEnvFile, parseConfig } from "../../src/config/load.ts";
 import { configSchema } from "../../src/config/schema.ts";
 
 const LANGS = ["en", "es", "ru", "uk"];
@@ -41,7 +43,7 @@ describe("parseConfig", () => {
         SUPPORT_EMAIL: "refunds@example.com",
         TIME_ZONE: "Europe/Kyiv",
         HOLIDAYS: "2026-12-25,2027-01-01",
-        UNREFUNDABLE_PAYMENT_METHODS: "crypto,qiwi",
+        UNREFUNDABLE_PAYMENT_METHODS: "crypto, bank",
         LOG_LEVEL: "warn",
       },
       LANGS,
@@ -59,7 +61,7 @@ describe("parseConfig", () => {
       orderWaitMs: 100,
     });
     expect(c.holidays).toEqual(["2026-12-25", "2027-01-01"]);
-    expect(c.unrefundablePaymentMethods).toEqual(["crypto", "qiwi"]);
+    expect(c.unrefundablePaymentMethods).toEqual(["crypto", "bank"]);
   });
 
   it("names every bad variable once, with what it got and what it expects", () => {
@@ -190,6 +192,36 @@ describe("parseConfig", () => {
     const p = problems({ WEBHOOK_SECRET: "s".repeat(16) });
     expect(p.find((x) => x.startsWith("WEBHOOK_URL:"))).toContain("required when WEBHOOK_SECRET");
     expect(p.join("\n")).not.toContain("s".repeat(16));
+  });
+
+  it("names a .env that is not a file (a container's mount of a missing one)", () => {
+    const env = path.join(mkdtempSync(path.join(tmpdir(), "env-")), ".env");
+    mkdirSync(env);
+    expect(() => loadEnvFile(env)).toThrow(ConfigError);
+    expect(() => loadEnvFile(env)).toThrow(`${env}: is not a file`);
+  });
+
+  it("takes only a group as the staff group", () => {
+    expect(problems({ STAFF_CHAT_ID: "123456789" })).toEqual([
+      'STAFF_CHAT_ID: got "123456789"; expected a group\'s chat id (negative, such as -1001234567890)',
+    ]);
+  });
+
+  it("reads numbers in decimal digits only", () => {
+    expect(
+      problems({ FLOOD_MAX_UPDATES: "0x14", EVIDENCE_MAX_MB: "1e1", WEBHOOK_ORDER_WAIT_MS: "-1" }),
+    ).toEqual([
+      'WEBHOOK_ORDER_WAIT_MS: got "-1"; expected a whole number of milliseconds',
+      'EVIDENCE_MAX_MB: got "1e1"; expected a whole number of megabytes',
+      'FLOOD_MAX_UPDATES: got "0x14"; expected a whole number of updates',
+    ]);
+    expect(parseConfig({ FLOOD_MAX_UPDATES: " 30 " }, LANGS).flood.maxUpdates).toBe(30);
+  });
+
+  it("takes as unrefundable only payment methods a customer can choose", () => {
+    expect(problems({ UNREFUNDABLE_PAYMENT_METHODS: "crypto,qiwi" })).toEqual([
+      'UNREFUNDABLE_PAYMENT_METHODS: got "qiwi" (item 2 of 2); expected the payment methods the bot asks about: card, paypal, crypto, bank, other',
+    ]);
   });
 
   it("refuses DEBUG, which makes the libraries print messages and secrets", () => {
