@@ -41,7 +41,14 @@ const shutdown = new Shutdown(logger);
 shutdown.listen();
 
 const started = (async () => {
-  const db = await openDatabase(config.database, logger);
+  // Which setting led to a database that cannot be opened: the operator's first question.
+  const db = await openDatabase(config.database, logger).catch((e: unknown) => {
+    const where =
+      config.database.kind === "postgres"
+        ? "DATABASE_URL"
+        : `DATA_DIR (${config.database.dataDir})`;
+    throw new Error(`${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  });
   shutdown.add("database", () => db.close());
 
   // The outbox sends through the transport's Bot API client; the transport

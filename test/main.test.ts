@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,19 @@ describe("npm start", () => {
     expect(r.stderr).toContain('TIME_ZONE: got "Nowhere/Land"');
     expect(r.stderr).toContain("BOT_TOKEN: got a value of 7 characters (hidden)");
     expect(r.stderr).not.toContain("123:abc");
+  });
+
+  it("names the setting behind a database that cannot be opened", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "data-")), "a-file");
+    writeFileSync(file, "");
+    const r = start({
+      BOT_TOKEN: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_",
+      SUPPORT_EMAIL: "help@example.com",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+      DATA_DIR: file,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Cannot start: DATA_DIR (${file}): `);
   });
 
   it("masks a bot token pasted into another setting, or inside the webhook URL's path", () => {
