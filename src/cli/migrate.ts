@@ -3,12 +3,12 @@
 //   DATABASE_URL unset           → the embedded PGlite in DATA_DIR (default ./data/, created if missing)
 // `npm run db:migrate -- --resolve-rolled-back <name>` marks a failed migration
 // as rolled back (like `prisma migrate resolve --rolled-back`), after fixing it.
-// Both variables are read from `.env` too, as the program reads them.
+// The settings are read and checked as the program reads them (`.env` included): a
+// configuration the program would refuse is refused here too, naming the setting.
 
-import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { loadEnvFile } from "../config/load.ts";
+import { ConfigError, type DatabaseConfig, loadConfig } from "../config/load.ts";
 import { lockDataFolder } from "../database/folder-lock.ts";
 import {
   applyMigrations,
@@ -18,6 +18,10 @@ import {
   type MigrationTarget,
   resolveRolledBack,
 } from "../database/migrations/index.ts";
+import { scrubCredentials } from "../logging/redact.ts";
+
+/** sysexits.h EX_CONFIG, as the program uses it. */
+const EXIT_CONFIG = 78;
 
 const USAGE = "Usage: npm run db:migrate [-- --resolve-rolled-back <migration_name>]\n";
 
@@ -39,24 +43,20 @@ const logger: MigrationLogger = {
 };
 
 async function withTarget<T>(
+  database: DatabaseConfig,
   fn: (target: MigrationTarget, where: string) => Promise<T>,
 ): Promise<T> {
-  const url = process.env.DATABASE_URL?.trim();
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
-      // Not echoed: it may hold a password.
-      throw new Error("DATABASE_URL must be a postgresql:// URL (its value is not shown).");
-    }
-    const client = new pg.Client({ connectionString: url });
+  if (database.kind === "postgres") {
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const where = `PostgreSQL ${new URL(url).host}${new URL(url).pathname}`;
-      return await fn({ kind: "postgres", client }, where);
+      const url = new URL(database.url);
+      return await fn({ kind: "postgres", client }, `PostgreSQL ${url.host}${url.pathname}`);
     } finally {
       await client.end();
     }
   }
-  const dataDir = path.resolve(process.env.DATA_DIR?.trim() || "./data");
+  const { dataDir } = database;
   const release = lockDataFolder(dataDir);
   try {
     const db = await PGlite.create(dataDir);
@@ -70,11 +70,22 @@ async function withTarget<T>(
   }
 }
 
+/** The database as the program would open it: the same settings, checked the same way. */
+function databaseOf(): DatabaseConfig {
+  try {
+    return loadConfig().database;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${scrubCredentials(e.message)}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+}
+
 const { resolve } = parseArgs(process.argv.slice(2));
-loadEnvFile();
+const database = databaseOf();
 
 try {
-  await withTarget(async (target, where) => {
+  await withTarget(database, async (target, where) => {
     if (resolve) {
       await resolveRolledBack(target, resolve);
       process.stdout.write(

@@ -31,8 +31,21 @@ describe("npm run db:migrate", () => {
       env: { ...process.env, DATABASE_URL: "host=127.0.0.1 user=postgres password=S3cretPw" },
       encoding: "utf8",
     });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain(
+      "DATABASE_URL: got a value of 46 characters (hidden); expected a postgresql:// URL",
+    );
     expect(r.stdout + r.stderr).not.toContain("S3cretPw");
+  });
+
+  it("refuses a DATABASE_URL as the program does: one whose password needs encoding is named", () => {
+    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: "postgresql://postgres:s3cr#et@127.0.0.1:5432/x" },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain("@ : / # in the password percent-encoded");
+    expect(r.stdout + r.stderr).not.toContain("s3cr#et");
   });
 });
