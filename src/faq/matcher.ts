@@ -159,6 +159,8 @@ export interface Faq {
   readonly languages: readonly string[];
   /** Matches a question; `userLanguage` (the chat's setting) only breaks ties of language. */
   match(text: string, options?: { userLanguage?: string }): FaqMatch;
+  /** The language `text`'s own letters or words settle, if they do ("TX-99812" tells none). */
+  languageTold(text: string): string | undefined;
   /** Ranks all entries for `text` in one language (for evaluation and debugging). */
   rank(text: string, language: string): Ranking;
   /** What the decision on `text` in `language` rests on (for evaluation and debugging). */
@@ -772,6 +774,17 @@ export function createFaqFromLocales(
         indexFindsNothing: indexFindsNothing(r),
         match: decide(text, r),
       };
+    },
+    languageTold(fullText) {
+      const text = fullText.slice(0, MAX_QUESTION_LENGTH);
+      // Two words at least: an order number, an e-mail address or a link tell no language,
+      // though their letters lean towards one.
+      const words = text.replace(/\S*[@/:]\S*/g, " ").match(/\p{L}{2,}/gu) ?? [];
+      if (words.length < 2) return undefined;
+      const latin = readTransliterated(text, languages, languageModel, traits);
+      if (latin) return latin.language;
+      const guess = detectLanguage(text, languages, undefined, languageModel, traits);
+      return guess.certain ? guess.candidates[0] : undefined;
     },
     topics(language) {
       const content = contents.get(language) ?? contents.get(languages[0] ?? "");

@@ -260,9 +260,12 @@ function faqText(f: Features, ctx: ChatContext, text: string, awaitingWords: boo
   const answer =
     m.kind === "handoff" ? human(f, "faq") : direct(async (ctx) => f.customer.answer(ctx, m));
   const run = async (ctx: ChatContext) => {
-    // Words for staff are confirmed in the chat's language: an order number or an e-mail
-    // address tells no language of its own, and the FAQ's guess would be a foreign one.
-    if (awaitingWords && (await f.staff.takeWords(ctx, text))) return;
+    // Words for staff are confirmed in their own language when they tell one, else in the
+    // chat's: an order number or an e-mail address tells none, and a guess would be foreign.
+    if (awaitingWords) {
+      ctx.lang = f.faq.languageTold(text) ?? ctx.lang;
+      if (await f.staff.takeWords(ctx, text)) return;
+    }
     // An FAQ question gets everything in its own language: the answer, a hand-off's prompt.
     // The chat's setting stays as it is.
     ctx.lang = m.language;

@@ -62,6 +62,17 @@ describe("language detection", () => {
     );
   });
 
+  it("tells the language of words, not of an order number, an e-mail address or a link", () => {
+    expect(
+      ["Почему мне не вернули деньги", "hola amigo", "a dengi na balanse sgorayut?"].map((t) =>
+        faq.languageTold(t),
+      ),
+    ).toEqual(["ru", "es", "ru"]);
+    expect(
+      ["TX-99812", "ann@example.com", "see https://example.com/x"].map((t) => faq.languageTold(t)),
+    ).toEqual([undefined, undefined, undefined]);
+  });
+
   it("only proposes languages it has", () => {
     expect(detectLanguage("Чи згорає баланс?", ["en", "ru"]).candidates).not.toContain("uk");
   });
