@@ -5,7 +5,8 @@ import type { PrismaClient } from "./open.ts";
  * Keeps the two tables that grow with traffic bounded:
  * - processed inbox rows are needed only to drop a late second delivery, and
  *   Telegram keeps an update for at most 24 hours: they go after KEEP_UPDATES;
- * - sent or failed outbox rows are kept a month for support questions;
+ * - sent or failed outbox rows are kept a month for support questions, but for
+ *   where a staff chat was shown someone, kept without its words;
  * and drops what nobody will use: a customer's photos and files sent during a
  * request that never became a case, an hour on, once no conversation of their
  * chat began before them (a request in progress keeps its files).
@@ -38,11 +39,25 @@ export class Retention {
       updates += n;
       if (n < BATCH) break;
     }
+    // A staff chat's message about someone stays known, without its words, for as long as
+    // their data is kept: erasing it (at their request, or a closed request's by
+    // CLOSED_CASE_DATA_DAYS) edits that message in the chat, which only this row locates.
+    for (;;) {
+      const n = await this.#prisma.$executeRaw`
+        UPDATE "OutboxMessage" SET "payload" = '{"erased":true}'::jsonb WHERE "id" IN (
+          SELECT "id" FROM "OutboxMessage"
+           WHERE "aboutUserId" IS NOT NULL AND "status" = 'sent' AND "messageId" IS NOT NULL
+             AND "createdAt" < ${messagesBefore} AND "payload" <> '{"erased":true}'::jsonb
+           LIMIT ${BATCH})`;
+      if (n < BATCH) break;
+    }
     for (;;) {
       const n = await this.#prisma.$executeRaw`
         DELETE FROM "OutboxMessage" WHERE "id" IN (
           SELECT "id" FROM "OutboxMessage"
-           WHERE "status" IN ('sent', 'failed') AND "createdAt" < ${messagesBefore} LIMIT ${BATCH})`;
+           WHERE "status" IN ('sent', 'failed') AND "createdAt" < ${messagesBefore}
+             AND NOT ("aboutUserId" IS NOT NULL AND "status" = 'sent' AND "messageId" IS NOT NULL)
+           LIMIT ${BATCH})`;
       messages += n;
       if (n < BATCH) break;
     }

@@ -43,6 +43,8 @@ export interface StaffChats {
   erasedText(tx: Tx, chatId: bigint, caseId: number | null, why: Why): Promise<string>;
   /** The edits of a request's cards, by name, in every chat that holds one. */
   cards(tx: Tx, caseId: number, why: Why): Promise<Outgoing[]>;
+  /** The names of staff messages that carry the person's id (an admin's question about them). */
+  refsNaming(userId: bigint): string[];
 }
 
 export type Why = "request" | "retention";
@@ -149,6 +151,13 @@ export class Erasures {
       where: { id: c.id },
       data: { accountId: ERASED, serviceRef: ERASED, comment: null, payoutDetails: null },
     });
+    // What the customer was sent, and staff were told about them, as long ago (the summary,
+    // an answer, a file) keeps its place in the log, not its words.
+    await tx.$executeRaw`
+      UPDATE "OutboxMessage" SET "payload" = '{"erased":true}'::jsonb
+       WHERE ("aboutUserId" = ${c.customerId} OR "chatId" = ${c.customerId})
+         AND "status" <> 'pending' AND "createdAt" < ${before}
+         AND "payload" <> '{"erased":true}'::jsonb`;
     if (this.#o.staff === undefined) return false;
     const edits = await this.#o.staff.cards(tx, c.id, "retention");
     await enqueue(tx, edits);
@@ -294,6 +303,12 @@ export async function erase(
     where: { aboutUserId: userId, status: { not: "pending" } },
     data: { payload: { erased: true }, aboutUserId: null },
   });
+  if (staff !== undefined) {
+    await tx.outboxMessage.updateMany({
+      where: { ref: { in: staff.refsNaming(userId) }, status: { not: "pending" } },
+      data: { payload: { erased: true }, ref: null },
+    });
+  }
   await tx.user.deleteMany({ where: { id: userId } });
   await tx.erasureRequest.deleteMany({ where: { userId } });
   return true;

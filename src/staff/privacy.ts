@@ -97,7 +97,7 @@ async function customer(ctx: ChatContext, userId: bigint) {
 }
 
 /** The erase question in a chat: one per person, its buttons removed once answered. */
-function forgetRef(userId: bigint): string {
+export function forgetRef(userId: bigint): string {
   return `forget:${userId}`;
 }
 

@@ -9,6 +9,7 @@ import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
 import { staffChatSpeakers, staffSpeakers } from "./notify.ts";
+import { forgetRef } from "./privacy.ts";
 import { nameOf } from "./words.ts";
 
 /** A case's card is one message per staff chat, named so that every change edits it. */
@@ -330,6 +331,7 @@ export function erasedStaffChats(deps: StaffDeps): StaffChats {
         });
       return out;
     },
+    refsNaming: (userId) => [forgetRef(userId)],
   };
 }
 

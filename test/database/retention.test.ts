@@ -9,7 +9,7 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
     await db.close();
   });
 
-  it("removes old processed updates and old delivered messages, and nothing else", async () => {
+  it("removes old processed updates and old delivered messages, and nothing else; where someone was shown stays known", async () => {
     db = await createTestDatabase(kind);
     const now = new Date();
     const ago = (ms: number) => new Date(now.getTime() - ms - 1000);
@@ -34,6 +34,13 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
         msg("failed", ago(KEEP_MESSAGES_MS)),
         msg("pending", ago(KEEP_MESSAGES_MS)),
         msg("sent", new Date()),
+        // A staff chat's message about someone: where it is stays known, its words go.
+        {
+          ...msg("sent", ago(KEEP_MESSAGES_MS)),
+          messageId: 7,
+          aboutUserId: 42n,
+          payload: { text: "Ann" },
+        },
       ],
     });
     expect(await new Retention(db.prisma, createLogger("silent")).tick(now)).toEqual({
@@ -42,12 +49,19 @@ describe.each(databaseKinds)("retention on %s", (kind) => {
       files: 0,
     });
     expect(
+      await db.prisma.outboxMessage.findMany({
+        where: { aboutUserId: 42n },
+        select: { messageId: true, payload: true },
+      }),
+    ).toEqual([{ messageId: 7n, payload: { erased: true } }]);
+    expect(
       (await db.prisma.inboundUpdate.findMany({ orderBy: { updateId: "asc" } })).map(
         (u) => u.updateId,
       ),
     ).toEqual([2n, 3n]);
     expect((await db.prisma.outboxMessage.findMany()).map((m) => m.status).sort()).toEqual([
       "pending",
+      "sent",
       "sent",
     ]);
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeCallback } from "../../src/callbacks/data.ts";
+import { Retention } from "../../src/database/retention.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { Erasures, requestErasure } from "../../src/privacy/erasure.ts";
 import { personalData } from "../../src/privacy/personal-data.ts";
@@ -13,6 +14,7 @@ import {
   press,
   pressWith,
   STAFF_ENV,
+  STAFF_GROUP,
   send,
   sendMedia,
   submitBalanceRequest,
@@ -51,8 +53,9 @@ async function everyRow(bot: TestBot): Promise<string[]> {
 }
 
 /** The background erasure pass of a test bot, as the program runs it. */
-function erasuresOf(b: TestBot): Erasures {
+function erasuresOf(b: TestBot, keepClosedDays?: number): Erasures {
   return new Erasures(b.db.prisma, createLogger("silent"), {
+    ...(keepClosedDays === undefined ? {} : { keepClosedDays }),
     staff: erasedStaffChats({
       config: b.config,
       i18n: b.core.i18n,
@@ -526,5 +529,83 @@ describe.each(databaseKinds)("privacy commands (%s)", (kind) => {
     await bot.flush();
     expect(await new Erasures(bot.db.prisma, createLogger("silent")).tick(new Date())).toBe(1);
     expect(await bot.db.prisma.user.count({ where: { id: BigInt(ZEB) } })).toBe(0);
+  });
+});
+
+// The outbox's rows are what locates a staff chat's message about someone, and sent rows
+// go after a month: erasing later must still find the messages.
+describe("staff chats' messages older than a month (pglite)", () => {
+  const DAY = 86_400_000;
+  let bot: TestBot | undefined;
+  afterEach(async () => {
+    await bot?.close();
+  });
+  const hourly = (b: TestBot, at: Date) =>
+    new Retention(b.db.prisma, createLogger("silent")).tick(at);
+
+  it("a closed request's card is edited by CLOSED_CASE_DATA_DAYS=90, 91 days on", async () => {
+    bot = await TestBot.create("pglite", STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    const id = await submitBalanceRequest(bot.customer(ZEB, "en", "Zebulon"));
+    await send(bot.member(901, STAFF_GROUP), `/reject ${id} Not covered`);
+    const shown = () => JSON.stringify(bot?.api.view(STAFF_GROUP));
+    expect(shown()).toContain("ann@example.com");
+    const later = new Date(Date.now() + 91 * DAY);
+    await hourly(bot, later);
+    expect(await erasuresOf(bot, 90).eraseClosed(later)).toBe(1);
+    await bot.flush();
+    expect(shown()).not.toContain("ann@example.com");
+  });
+
+  it("an erasure 31 days after the request edits its card and notices", async () => {
+    bot = await TestBot.create("pglite", STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    await submitBalanceRequest(bot.customer(ZEB, "en", "Zebulon"));
+    const shown = () => JSON.stringify(bot?.api.view(STAFF_GROUP));
+    expect(shown()).toContain("Zebulon");
+    const later = new Date(Date.now() + 31 * DAY);
+    await hourly(bot, later);
+    // Kept, without their words.
+    const outbox = (await everyRow(bot)).filter((r) => r.startsWith("OutboxMessage"));
+    expect(outbox.length).toBeGreaterThan(0);
+    expect(JSON.stringify(outbox)).not.toContain("Zebulon");
+    await requestErasure(bot.db.prisma, BigInt(ZEB), later);
+    expect(await erasuresOf(bot).tick(later)).toBe(1);
+    await bot.flush();
+    for (const trace of ["Zebulon", String(ZEB), "ann@example.com"]) {
+      expect(shown(), trace).not.toContain(trace);
+    }
+  });
+
+  it("CLOSED_CASE_DATA_DAYS=7 takes the words of what staff were told from the outbox's rows too", async () => {
+    bot = await TestBot.create("pglite", STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    const zeb = bot.customer(ZEB, "en", "Zebulon");
+    const id = await submitBalanceRequest(zeb);
+    const sam = bot.member(901, STAFF_GROUP);
+    await send(sam, `/ask ${id} Which order was it?`);
+    await send(zeb, ANSWER);
+    await send(sam, `/reject ${id} Not covered`);
+    const later = new Date(Date.now() + 8 * DAY);
+    await hourly(bot, later);
+    expect(await erasuresOf(bot, 7).eraseClosed(later)).toBe(1);
+    await bot.flush();
+    const rows = await everyRow(bot);
+    expect(rows.filter((r) => r.includes("QV-55613") || r.includes("ann@example.com"))).toEqual([]);
+  });
+
+  it("an admin's /privacy forget leaves no row with the person's id, the question's name included", async () => {
+    bot = await TestBot.create("pglite", STAFF_ENV);
+    await makeStaff(bot.db.prisma, 901);
+    await submitBalanceRequest(bot.customer(ZEB, "en", "Zebulon"));
+    const admin = bot.member(ADMIN, STAFF_GROUP);
+    await send(admin, `/privacy forget ${ZEB}`);
+    expect((await press(admin, `1|e|erase|${ZEB}`)).replies[0]?.text).toBe(
+      `The data of ${ZEB} will be erased within a few minutes.`,
+    );
+    await bot.flush();
+    expect(await erasuresOf(bot).tick(new Date())).toBe(1);
+    await bot.flush();
+    expect((await everyRow(bot)).filter((r) => r.includes(String(ZEB)))).toEqual([]);
   });
 });
