@@ -496,8 +496,11 @@ function writeStatement({ move, prompt, open }: WriteShape): HotStatement<"rows"
       FROM jsonb_array_elements(${slot("rows")}::jsonb) WITH ORDINALITY AS t(e, ord)
     ),
     gate AS (
+      -- A gate read but gone since (the person's data was erased) is no new chat: refused.
       INSERT INTO "Chat" ("id", "version")
-      SELECT lane, (e->>'readVersion')::int + 1 FROM input ORDER BY ord
+      SELECT lane, (e->>'readVersion')::int + 1 FROM input
+      WHERE (e->>'readVersion')::int = 0 OR EXISTS (SELECT 1 FROM "Chat" c WHERE c."id" = input.lane)
+      ORDER BY ord
       ON CONFLICT ("id") DO UPDATE SET "version" = EXCLUDED."version"
       WHERE "Chat"."version" = EXCLUDED."version" - 1
       RETURNING "id"

@@ -160,6 +160,22 @@ describe.each(databaseKinds)("the chat state's own statements on %s", (kind) => 
     expect(await db.prisma.conversation.findUnique({ where: { chatId: 42n } })).toBeNull();
   });
 
+  it("write nothing when the chat's gate was read and is gone since (the person's data erased)", async () => {
+    db = await createTestDatabase(kind);
+    expect(await writeChatState(db.prisma, write())).toBe(true);
+    // The erasure removes the gate with everything else of theirs.
+    await db.prisma.conversation.deleteMany();
+    await db.prisma.chat.deleteMany();
+    await db.prisma.user.deleteMany();
+    const stale = write({ updateId: 1001n, readVersion: 1 });
+    expect(await writeChatState(db.prisma, stale)).toBe(false);
+    expect(await writeChatState(db.prisma, stale, viaDriver(db.driver))).toBe(false);
+    expect(await db.prisma.conversation.count()).toBe(0);
+    expect(await db.prisma.chat.count()).toBe(0);
+    // Read anew, as the update is run again: a first contact.
+    expect(await writeChatState(db.prisma, { ...stale, readVersion: 0 })).toBe(true);
+  });
+
   it("write nothing over a conversation that a reminder moved on", async () => {
     db = await createTestDatabase(kind);
     expect(await writeChatState(db.prisma, write())).toBe(true);
