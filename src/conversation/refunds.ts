@@ -371,7 +371,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     },
     send(ctx, given) {
       const now = ctx.now.getTime();
-      if (given.type === "text") return advance(ctx, { type: "text", text: given.text, now });
+      if (given.type === "text")
+        return advance(ctx, { type: "text", text: given.text, lang: ctx.lang, now });
       let json: unknown;
       try {
         json = JSON.parse(given.json);
