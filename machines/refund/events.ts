@@ -25,6 +25,12 @@ export type ButtonEvent = z.infer<typeof ButtonEventSchema>;
 export interface TextEvent {
   type: "text";
   text: string;
+  /**
+   * The language the reader reads the chat in as they type: amounts and dates
+   * are read in it, since it may have changed since the start (/language).
+   * Without it (or one the machine does not know), the conversation's own.
+   */
+  lang?: string;
 }
 
 const now = z.number().int().min(0).max(8.64e15);
@@ -33,7 +39,12 @@ const now = z.number().int().min(0).max(8.64e15);
 export type RefundEvent = (ButtonEvent | TextEvent) & { now: number };
 
 export const RefundEventSchema: z.ZodType<RefundEvent> = z.union([
-  z.strictObject({ type: z.literal("text"), text: z.string().max(4096), now }),
+  z.strictObject({
+    type: z.literal("text"),
+    text: z.string().max(4096),
+    lang: z.string().max(16).optional(),
+    now,
+  }),
   ...ButtonEventSchema.options.map((o) => o.extend({ now })),
 ]) as unknown as z.ZodType<RefundEvent>;
 

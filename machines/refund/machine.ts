@@ -149,10 +149,15 @@ const machineSetup = setup({
       }
     }),
     setNow: assign({ now: ({ event }) => event.now }),
-    /** A typed or pressed answer to the question asked: stored when valid, else the reason is said. */
+    /**
+     * A typed or pressed answer to the question asked: stored when valid, else the reason is
+     * said. Typed words are read in the language they came with, which the conversation keeps.
+     */
     answer: enqueueActions(({ context, event, enqueue }, params: { q: QuestionId }) => {
       if (event.type !== "text" && event.type !== "choose") return;
-      const ctx = { ...context, now: event.now };
+      const said = event.type === "text" ? event.lang : undefined;
+      const lang = said !== undefined && grammar().languages.includes(said) ? said : context.lang;
+      const ctx = { ...context, now: event.now, lang };
       const r =
         event.type === "text"
           ? acceptText(params.q, event.text, ctx)
@@ -160,7 +165,7 @@ const machineSetup = setup({
       if (r.ok) enqueue.assign(store(ctx, params.q, r.value));
       else {
         enqueue.emit({ type: "reply", reply: errorReply(r.error) });
-        enqueue.assign({ now: event.now });
+        enqueue.assign({ now: event.now, lang });
       }
     }),
     /** Input that does not fit where the conversation is: say why, change nothing but the clock. */

@@ -1,10 +1,11 @@
+import { placeOf } from "../../machines/refund/step.ts";
 import type { PrismaClient } from "../database/open.ts";
 import type { I18n } from "../i18n/index.ts";
 import { createSpeaker } from "../i18n/speaker.ts";
 import type { Logger } from "../logging/logger.ts";
 import { enqueue } from "../outbox/write.ts";
 import { bumpGate } from "../updates/chat-state.ts";
-import { settleQuestion } from "./question.ts";
+import { settleEvidence, settleQuestion } from "./question.ts";
 
 /**
  * Unfinished refund conversations expire after CONVERSATION_IDLE_MINUTES of
@@ -64,6 +65,7 @@ export class IdleConversations {
           await tx.attachment.deleteMany({ where: { chatId: c.chatId, caseId: null } });
           await enqueue(tx, [
             settleQuestion(c.chatId),
+            ...(placeOf(c.snapshot) === "evidence" ? [settleEvidence(c.chatId)] : []),
             this.#message(c.chatId, c.user.language, "bot:conversation.expired"),
           ]);
         }

@@ -10,3 +10,8 @@ export function settleQuestion(chatId: bigint): Outgoing {
 
 /** The request's message about its files ("file 2 of 5"), edited as more arrive. */
 export const EVIDENCE_REF = "evidence";
+
+/** The files' message once the evidence question is behind: its Done would answer nothing. */
+export function settleEvidence(chatId: bigint): Outgoing {
+  return { kind: "unbutton", chatId, target: { ref: EVIDENCE_REF } };
+}

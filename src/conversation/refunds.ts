@@ -30,7 +30,7 @@ import type { Config } from "../config/load.ts";
 import type { Prisma } from "../database/generated/client.ts";
 import type { FaqStart } from "../faq/index.ts";
 import type { Button } from "../outbox/write.ts";
-import { EVIDENCE_REF, QUESTION_REF, settleQuestion } from "./question.ts";
+import { EVIDENCE_REF, QUESTION_REF, settleEvidence, settleQuestion } from "./question.ts";
 
 /** Where an FAQ answer's "start a request" button begins: the answers it already implies. */
 export const FAQ_STARTS: Record<Exclude<FaqStart, "none">, Answers> = {
@@ -162,13 +162,20 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     }
   }
 
-  /** Applies a step's result: replies, outcome, and the conversation as the step leaves it. */
-  async function apply(ctx: ChatContext, r: Stepped) {
+  /**
+   * Applies a step's result: replies, outcome, and the conversation as the step leaves it.
+   * `pressedQuestion`: the step answers a press on the question itself, whose message the
+   * press has already settled with the choice.
+   */
+  async function apply(ctx: ChatContext, r: Stepped, pressedQuestion: boolean) {
+    const was = ctx.conversation === null ? null : placeOf(ctx.conversation.snapshot);
     // The outcome first: the submission's reply names the case it queued.
     const params = r.outcome === null ? {} : await outcome(ctx, r.outcome);
-    // The question before this step keeps its text and loses its keyboard (a
-    // pressed button's message has already been settled with the choice).
-    if (!ctx.pressed && r.replies.length > 0) ctx.out.push(settleQuestion(ctx.chatId));
+    // The question before this step keeps its text and loses its keyboard: one live question.
+    if (!pressedQuestion && r.replies.length > 0) ctx.out.push(settleQuestion(ctx.chatId));
+    // Past the evidence question (answered, cancelled, replaced) the files' Done goes too.
+    if (was === "evidence" && placeOf(r.persisted) !== "evidence")
+      ctx.out.push(settleEvidence(ctx.chatId));
     for (const reply of r.replies) {
       const done = reply.key.startsWith("done.submitted");
       const { text, buttons } = renderReply(
@@ -245,16 +252,17 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
    * statement of its own and the chat's write opens the case; any other step
    * changes only the conversation and the replies, written with the chat.
    */
-  function applying<T>(r: Stepped, result: T): Plan<T> {
+  function applying<T>(r: Stepped, result: T, pressedQuestion = false): Plan<T> {
     const run = async (ctx: ChatContext) => {
-      await apply(ctx, r);
+      await apply(ctx, r, pressedQuestion);
       return result;
     };
     if (r.outcome === null) return direct(run);
     return r.outcome.kind === "submitted" ? oneStatement(run) : inTransaction(run);
   }
 
-  function advance(ctx: ChatContext, event: RefundEvent): Plan<"ok" | "stale"> {
+  /** `button`: the event is a press on a question's keyboard (unless stale, the open one's). */
+  function advance(ctx: ChatContext, event: RefundEvent, button = false): Plan<"ok" | "stale"> {
     const row = ctx.conversation;
     if (row === null) return STALE;
     const r = stepMachine(
@@ -268,8 +276,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
         return "stale";
       });
     // A button of an earlier question: answered as any stale button (its keyboard goes),
-    // and the machine's note leads to the question now open.
-    return applying(r, r.stale ? "stale" : "ok");
+    // and the machine's note leads to the question now open, sent anew in place of its copy.
+    return applying(r, r.stale ? "stale" : "ok", button && !r.stale);
   }
 
   /**
@@ -363,7 +371,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
     },
     send(ctx, given) {
       const now = ctx.now.getTime();
-      if (given.type === "text") return advance(ctx, { type: "text", text: given.text, now });
+      if (given.type === "text")
+        return advance(ctx, { type: "text", text: given.text, lang: ctx.lang, now });
       let json: unknown;
       try {
         json = JSON.parse(given.json);
@@ -373,9 +382,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundConversation
       const parsed = ButtonEventSchema.safeParse(json);
       if (!parsed.success) return STALE;
       const event = { ...parsed.data, now };
+      // The question's Skip and the files' message's Done both answer the evidence question:
+      // which was pressed is not known, so the answer settles both (one already shows the choice).
       return event.type === "choose" && event.q === "evidence"
         ? answerEvidence(ctx, event)
-        : advance(ctx, event);
+        : advance(ctx, event, true);
     },
     cancel(ctx) {
       if (ctx.conversation === null) return direct(async () => false);

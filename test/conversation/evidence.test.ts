@@ -13,8 +13,9 @@ import {
   sendMedia,
   submitBalanceRequest,
   textsTo,
+  toEvidence,
 } from "../staff/helpers.ts";
-import type { Reply, TestBot, TestUser } from "../support/bot.ts";
+import type { TestBot } from "../support/bot.ts";
 import { TestBot as Bot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 
@@ -24,24 +25,6 @@ const ENV = {
   EVIDENCE_MAX_MB: "1",
   EVIDENCE_TYPES: "image/*, application/pdf",
 };
-
-/** Drives a customer to the evidence question of an eligible request (A4, to the balance). */
-async function toEvidence(u: TestUser): Promise<Reply[]> {
-  let rs = await send(u, "/refund");
-  for (const part of [
-    '"v":"balance"',
-    '"v":"one_time"',
-    '"v":"no_sms"',
-    '"q":"code_shown","v":"no"',
-    '"q":"restrictions","v":"yes"',
-    '"q":"problem_date"',
-  ])
-    rs = (await pressWith(u, rs, part)).replies;
-  await send(u, "ann@example.com");
-  await send(u, "+44 7700 900123");
-  rs = await send(u, "2.50 EUR");
-  return (await pressWith(u, rs, '"q":"comment","v":"skip"')).replies;
-}
 
 /** The copyMessage calls made since `from`. */
 function copies(bot: TestBot, from: number) {

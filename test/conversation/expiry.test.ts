@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdleConversations } from "../../src/conversation/expiry.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { photo, toEvidence } from "../staff/helpers.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 
@@ -62,6 +63,23 @@ describe.each(databaseKinds)("idle conversations on %s", (kind) => {
     await idle().tick(new Date(c.lastActivityAt.getTime() + 61 * 60_000));
     expect(await bot.db.prisma.conversation.count({ where: { chatId: 3003n } })).toBe(0);
     expect(await bot.db.prisma.attachment.count({ where: { chatId: 3003n } })).toBe(0);
+  });
+
+  it("an expired request's question and files' message keep no button", async () => {
+    const u = bot.customer(3005, "en");
+    await toEvidence(u);
+    await bot.deliver(u.message(photo("ph-idle")));
+    // The refund conversation's buttons (callback kind `r`).
+    const refundKeyboards = () => bot.api.keyboards(3005, "1|r|");
+    expect(refundKeyboards()).toHaveLength(2);
+    const c = await bot.db.prisma.conversation.findUniqueOrThrow({ where: { chatId: 3005n } });
+    expect(await idle().tick(new Date(c.lastActivityAt.getTime() + 61 * 60_000))).toEqual({
+      reminded: 0,
+      expired: 1,
+    });
+    await bot.flush();
+    expect(bot.api.textsTo(3005).at(-1)).toMatch(/^I closed your unfinished refund request/);
+    expect(refundKeyboards()).toEqual([]);
   });
 
   it("leaves a request whose customer's words wait in the store, unprocessed, for them", async () => {

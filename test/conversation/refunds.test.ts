@@ -28,8 +28,15 @@ async function pressing(u: TestUser, rs: Reply[], ...fragments: string[]): Promi
   return current;
 }
 
-/** A one-time number's missing SMS, up to its summary, with the amount as typed. */
-async function smsRequestSummary(u: TestUser, amount = "2.50 EUR"): Promise<Reply[]> {
+/**
+ * A one-time number's missing SMS, up to its summary, with the amount as
+ * typed; `meanwhile` is what the customer does just before typing it.
+ */
+async function smsRequestSummary(
+  u: TestUser,
+  amount = "2.50 EUR",
+  meanwhile = async () => {},
+): Promise<Reply[]> {
   let rs = await u.send("/refund");
   rs = await pressing(
     u,
@@ -42,6 +49,7 @@ async function smsRequestSummary(u: TestUser, amount = "2.50 EUR"): Promise<Repl
   rs = await pressing(u, rs, '"q":"restrictions","v":"yes"', '"q":"problem_date"');
   await u.send("ann@example.com");
   await u.send("+44 7700 900123");
+  await meanwhile();
   rs = await u.send(amount);
   return pressing(u, rs, '"q":"comment","v":"skip"', '"q":"evidence","v":"skip"');
 }
@@ -84,6 +92,17 @@ describe("the refund conversation in the chat", () => {
     expect(summary).toContain(money);
     expect(summary).toMatch(/ de [a-z]+ de \d{4}/);
     expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}|1200\.50/);
+  });
+
+  it("reads an amount typed after /language in the language the chat is now in", async () => {
+    const u = bot.customer(2024, "en");
+    const rs = await smsRequestSummary(u, "1.500 EUR", async () => {
+      await u.send("/language");
+      await u.press(encodeCallback({ kind: "language", language: "es" }));
+    });
+    // In English "1.500 EUR" is refused (euros have two decimals); in Spanish it is 1500 €.
+    const money = new Intl.NumberFormat("es", { style: "currency", currency: "EUR" }).format(1500);
+    expect(rs.at(-1)?.text).toContain(money);
   });
 
   it("answers a second tap on an answered question's keyboard as a stale button, not as the choice", async () => {

@@ -79,6 +79,16 @@ export async function pressWith(u: TestUser, rs: Reply[], part: string) {
   throw new Error(`no button with ${part} in ${JSON.stringify(rs.map((r) => r.buttons))}`);
 }
 
+/**
+ * Presses the button whose callback data contains `part` on the newest message
+ * that shows it, as Telegram delivers the press; the replies in the presser's chat.
+ */
+export async function pressShown(u: TestUser, part: string): Promise<Reply[]> {
+  const from = u.bot.api.calls.length;
+  await u.pressOn(u.bot.api.showing(u.chat.id, part), part);
+  return repliesTo(u.bot, u.chat.id, from);
+}
+
 /** A photo as Telegram delivers one: its sizes, smallest first. */
 export function photo(id: string, bytes = 50_000): Record<string, unknown> {
   return {
@@ -110,28 +120,37 @@ export async function sendMedia(u: TestUser, fields: Record<string, unknown>): P
 }
 
 /**
- * Drives a customer's refund conversation to submission by buttons (matched by
- * their callback data, which stays put when labels change): an SMS that never
- * came, refunded to the balance (A4, F1). Returns the new case's id.
+ * Drives a customer's refund conversation by buttons (matched by their
+ * callback data, which stays put when labels change) to the evidence question
+ * of an eligible request: an SMS that never came, refunded to the balance
+ * (A4, F1). Returns the replies that ask it.
  */
+export async function toEvidence(u: TestUser): Promise<Reply[]> {
+  await send(u, "/refund");
+  for (const part of [
+    '"v":"balance"',
+    '"v":"one_time"',
+    '"v":"no_sms"',
+    '"q":"code_shown","v":"no"',
+    '"q":"restrictions","v":"yes"',
+    '"q":"problem_date"',
+  ])
+    await pressShown(u, part);
+  await send(u, "ann@example.com");
+  await send(u, "+44 7700 900123");
+  await send(u, "2.50 EUR");
+  return pressShown(u, '"q":"comment","v":"skip"');
+}
+
+/** The request of `toEvidence`, with `files`, submitted. Returns the new case's id. */
 export async function submitBalanceRequest(
   u: TestUser,
   files: readonly Record<string, unknown>[] = [],
 ): Promise<number> {
-  let rs = await send(u, "/refund");
+  let rs = await toEvidence(u);
   const step = async (part: string) => {
     rs = (await pressWith(u, rs, part)).replies;
   };
-  await step('"v":"balance"');
-  await step('"v":"one_time"');
-  await step('"v":"no_sms"');
-  await step('"q":"code_shown","v":"no"');
-  await step('"q":"restrictions","v":"yes"');
-  await step('"q":"problem_date"');
-  rs = await send(u, "ann@example.com");
-  rs = await send(u, "+44 7700 900123");
-  rs = await send(u, "2.50 EUR");
-  await step('"q":"comment","v":"skip"');
   // A further file edits the first one's message: its buttons stay where they were.
   for (const f of files) {
     const replies = await sendMedia(u, f);

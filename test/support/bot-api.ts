@@ -7,11 +7,21 @@ export interface Call {
   messageId?: number;
 }
 
+/** An inline keyboard's rows, as Telegram shows them and sends them back with a press. */
+export type Keyboard = { text: string; callback_data: string }[][];
+
 export interface ShownMessage {
   id: number;
   text: string;
   /** a caption set by editMessageCaption */
   caption?: string;
+  /** its inline keyboard, empty when it shows none */
+  keyboard: Keyboard;
+}
+
+function keyboardOf(payload: Record<string, unknown>): Keyboard {
+  const markup = payload.reply_markup as { inline_keyboard?: Keyboard } | undefined;
+  return markup?.inline_keyboard ?? [];
 }
 
 /**
@@ -58,19 +68,26 @@ export class RecordingBotApi implements BotApi {
       const m = shown.get(id);
       switch (c.method) {
         case "sendMessage":
-          shown.set(id, { id, text: String(c.payload.text) });
+          shown.set(id, { id, text: String(c.payload.text), keyboard: keyboardOf(c.payload) });
           break;
         case "copyMessage":
           shown.set(id, {
             id,
             text: `copy of message ${String(c.payload.message_id)} of ${String(c.payload.from_chat_id)}`,
+            keyboard: [],
           });
           break;
         case "sendDocument":
-          shown.set(id, { id, text: String(c.payload.caption) });
+          shown.set(id, { id, text: String(c.payload.caption), keyboard: [] });
           break;
         case "editMessageText":
-          if (m !== undefined) m.text = String(c.payload.text);
+          if (m !== undefined) {
+            m.text = String(c.payload.text);
+            m.keyboard = keyboardOf(c.payload);
+          }
+          break;
+        case "editMessageReplyMarkup":
+          if (m !== undefined) m.keyboard = keyboardOf(c.payload);
           break;
         case "editMessageCaption":
           if (m !== undefined) m.caption = String(c.payload.caption);
@@ -81,6 +98,25 @@ export class RecordingBotApi implements BotApi {
       }
     }
     return [...shown.values()];
+  }
+
+  /**
+   * The messages of one chat that still show a button someone could press,
+   * oldest first; with `prefix`, a button whose callback data starts with it.
+   */
+  keyboards(chatId: bigint | number, prefix = ""): ShownMessage[] {
+    return this.view(chatId).filter((m) =>
+      m.keyboard.flat().some((b) => b.callback_data.startsWith(prefix)),
+    );
+  }
+
+  /** The newest message of one chat that shows a button whose callback data contains `part`. */
+  showing(chatId: bigint | number, part: string): ShownMessage {
+    const m = this.keyboards(chatId).findLast((x) =>
+      x.keyboard.flat().some((b) => b.callback_data.includes(part)),
+    );
+    if (m === undefined) throw new Error(`no button ${part} shown in ${chatId}`);
+    return m;
   }
 
   /** The texts sent to one chat, in order. */

@@ -6,7 +6,7 @@ import type { I18n } from "../../src/i18n/index.ts";
 import { createLogger, type Logger } from "../../src/logging/logger.ts";
 import { Pace } from "../../src/outbox/pace.ts";
 import { createTelegrafTransport, type TelegrafTransport } from "../../src/transport/telegraf.ts";
-import { type Call, RecordingBotApi } from "./bot-api.ts";
+import { type Call, RecordingBotApi, type ShownMessage } from "./bot-api.ts";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./database.ts";
 
 export const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
@@ -197,6 +197,32 @@ export class TestUser {
       replies: replies(calls),
       answer: calls.find((c) => c.method === "answerCallbackQuery"),
     };
+  }
+
+  /**
+   * Presses the button whose callback data contains `part` on a message shown
+   * in this chat, as Telegram delivers it: with the message's text and
+   * keyboard (whatever the bot has done to that message since).
+   */
+  async pressOn(m: ShownMessage, part: string): Promise<Call[]> {
+    const data = m.keyboard.flat().find((b) => b.callback_data.includes(part))?.callback_data;
+    if (data === undefined) throw new Error(`no button ${part} on ${JSON.stringify(m)}`);
+    return this.bot.deliver({
+      update_id: this.bot.nextUpdateId(),
+      callback_query: {
+        id: `cq${this.bot.nextUpdateId()}`,
+        from: this.from,
+        chat_instance: "x",
+        message: {
+          message_id: m.id,
+          date: 0,
+          chat: this.chat,
+          text: m.text,
+          reply_markup: { inline_keyboard: m.keyboard },
+        },
+        data,
+      },
+    });
   }
 }
 

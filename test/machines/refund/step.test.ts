@@ -82,6 +82,40 @@ describe("conversation mechanics", () => {
     const c = converse([choose("want", "balance"), choose("service", "rented"), text("hello")]);
     expect(c.replies.slice(-2).map((r) => r.key)).toEqual(["error.use_buttons", "ask.what"]);
   });
+  it("reads a typed date or amount in the language it comes with, which the conversation keeps", () => {
+    // Begun in English, where 03/11/2026 may be either day and 1.500 has a decimal too many.
+    const c = converse([
+      choose("want", "balance"),
+      choose("service", "one_time"),
+      choose("what", "no_sms"),
+      choose("code_shown", "no"),
+      choose("restrictions", "yes"),
+    ]);
+    if (c.last.kind !== "ok") throw new Error("no conversation");
+    const typed = (stored: unknown, t: string, lang?: string) => {
+      const r = step(stored, { type: "text", text: t, now: NOW, ...(lang ? { lang } : {}) });
+      if (r.kind !== "ok") throw new Error(r.kind);
+      return r;
+    };
+    expect(typed(c.last.persisted, "03/11/2026").replies[0]?.key).toBe("error.date_ambiguous");
+    // The reader has switched to Spanish (/language): day first, a comma for decimals.
+    const dated = typed(c.last.persisted, "03/11/2026", "es");
+    const amount = typed(
+      typed(typed(dated.persisted, "me@example.com").persisted, "+49 30 1234567").persisted,
+      "1.500 EUR",
+    );
+    const context = (r: typeof amount) =>
+      (r.persisted.snapshot as { context: { lang: string; answers: Record<string, string> } })
+        .context;
+    expect(context(amount).answers).toMatchObject({
+      problem_date: "2026-11-03",
+      amount: "1500.00 EUR",
+    });
+    expect(context(amount).lang).toBe("es");
+    // A language the machine does not know leaves the conversation's own.
+    expect(context(typed(dated.persisted, "me@example.com", "xx")).lang).toBe("es");
+  });
+
   it("a button of an earlier question is not taken as an answer to this one", () => {
     const c = converse([choose("want", "balance"), choose("want", "payout")]);
     expect(c.replies.slice(-2).map((r) => r.key)).toEqual(["error.stale_button", "ask.service"]);
