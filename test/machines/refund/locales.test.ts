@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { SnapshotFrom } from "xstate";
 import type { RefundEvent } from "../../../machines/refund/events.ts";
 import { walk, where } from "../../../machines/refund/flow.ts";
+import { QUESTION_IDS } from "../../../machines/refund/ids.ts";
 import { refundMachine } from "../../../machines/refund/machine.ts";
 import { ANSWER_ERRORS, options, QUESTIONS } from "../../../machines/refund/questions.ts";
 import {
@@ -134,6 +135,8 @@ function repliesFor(unrefundableMethods: string[]): Reply[] {
   replies.push({ key: "error.nothing_back" });
   for (const k of ["cancelled", "handoff", "closed"]) replies.push({ key: `done.${k}` });
   for (const k of ["A1", "A2", "A3", "A4", "C1", "C2"]) replies.push({ key: `reason.${k}` });
+  // A hand-off's notice names the step the customer was at by its question's label.
+  for (const q of QUESTION_IDS) replies.push({ key: `field.${q}` });
   return replies;
 }
 
