@@ -222,16 +222,15 @@ const WITHOUT_TRANSACTION: ReadonlySet<StaffAction> = new Set([
   "done",
 ]);
 
-/** What each staff button on a case does. */
+/** What each staff button on a case does (the D3 confirmation says whether it still applied). */
 const ON_CASE: Record<
-  StaffAction,
+  Exclude<StaffAction, "confirm">,
   (f: Features, ctx: ChatContext, caseId: number, place: Place) => Promise<void>
 > = {
   claim: (f, ctx, id) => f.staff.act(ctx, id, { action: "claim" }),
   release: (f, ctx, id) => f.staff.act(ctx, id, { action: "release" }),
   done: (f, ctx, id) => f.staff.act(ctx, id, { action: "done" }),
   approve: (f, ctx, id) => f.staff.askD3(ctx, id, null),
-  confirm: (f, ctx, id) => f.staff.confirm(ctx, id),
   reject: (f, ctx, id, place) => f.staff.promptFor(ctx, "reject", id, place),
   ask: (f, ctx, id, place) => f.staff.promptFor(ctx, "ask", id, place),
   next: (f, ctx, _, place) => f.staff.next(ctx, place),
@@ -246,6 +245,8 @@ export const STAFF_BUTTONS = {
     needs: "by its step",
     plan: (f, _ctx, c, place) => {
       const run = async (ctx: ChatContext) => {
+        // A question that can no longer be confirmed is stale: in a private chat it loses its button.
+        if (c.action === "confirm") return f.staff.confirm(ctx, c.caseId, place);
         await ON_CASE[c.action](f, ctx, c.caseId, place);
         return true;
       };
