@@ -5,7 +5,7 @@ import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { COMMANDS } from "../routes/index.ts";
 import type { MenuScope } from "../routes/route.ts";
-import { isStaff, staffMembers } from "../staff/roles.ts";
+import { isAdmin, isStaff, staffMembers } from "../staff/roles.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 
 type BotCommand = { command: string; description: string };
@@ -79,9 +79,9 @@ export interface StaffMenusOptions {
 
 /**
  * Staff's menus: the staff commands in the staff group, per language, and in
- * each staff member's private chat theirs and the customer's, in their
- * language. A chat's menu outranks the one of every private chat, so
- * customers keep theirs. A role change is noted by the update that makes it
+ * each staff member's private chat theirs and the customer's (an admin's with
+ * the admins' too), in their language. A chat's menu outranks the one of
+ * every private chat, so customers keep theirs. A role change is noted by the update that makes it
  * (`changed`) and applied after a commit (`flush`) once the role the database
  * holds is the one the update set: an update that was rolled back or run
  * again applies nothing twice, and is forgotten after a minute.
@@ -155,7 +155,10 @@ export class StaffMenus {
       return;
     }
     const lang = i18n.pickLanguage(user.language ?? undefined, config.defaultLanguage);
-    const commands = commandsOf(i18n, lang, ["customer", "staff"]);
+    const scopes: MenuScope[] = isAdmin(user)
+      ? ["customer", "staff", "admin"]
+      : ["customer", "staff"];
+    const commands = commandsOf(i18n, lang, scopes);
     await call(api, logger, "setMyCommands", { scope, commands });
   }
 }

@@ -138,11 +138,12 @@ function staffCommand<A>(
   schema: z.ZodType<A, string>,
   run: (f: Features, ctx: ChatContext, args: A, place: Place) => Promise<void>,
   needs: Needs = "transaction",
+  menu: "staff" | "admin" = "staff",
 ): Command {
   return command({
     who: "staff",
     args: { schema, usage: `staff:usage.${name}` },
-    menu: { scope: "staff", description: `staff:menu.${name}` },
+    menu: { scope: menu, description: `staff:menu.${name}` },
     needs,
     run,
   });
@@ -204,7 +205,14 @@ export const STAFF_COMMANDS = {
   find: staffCommand("find", findText, (f, ctx, text) => f.staff.find(ctx, text, 0)),
   note: staffCommand("note", caseAndWords, (f, ctx, a) => f.staff.note(ctx, a.id, a.text)),
   replies: staffCommand("replies", replies, (f, ctx, change) => f.staff.replies(ctx, change)),
-  privacy: staffCommand("privacy", privacy, (_f, ctx, a) => personsData(ctx, a.op, a.userId)),
+  // For admins (checked in src/staff/privacy.ts): only their menu lists it.
+  privacy: staffCommand(
+    "privacy",
+    privacy,
+    (_f, ctx, a) => personsData(ctx, a.op, a.userId),
+    "transaction",
+    "admin",
+  ),
 } satisfies Record<string, Command>;
 
 type StaffAction = (typeof STAFF_ACTIONS)[number];
