@@ -119,7 +119,8 @@ export async function showCase(
 ): Promise<void> {
   const v = await loadView(ctx.tx, caseId);
   if (v === null) {
-    ctx.say("staff:refusal.notFound", { id: caseId });
+    // A press (a forged Open button) is refused by pop-up: the chat gains no message.
+    ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
     return;
   }
   const events = await ctx.tx.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
@@ -181,7 +182,7 @@ export async function showCase(
 /** The case's files, copied into this chat (its card's "Show files" button). */
 export async function showFiles(ctx: ChatContext, caseId: number): Promise<void> {
   const files = await caseFiles(ctx.tx, caseId);
-  if (files.length === 0) ctx.say("staff:files.none", { id: caseId });
+  if (files.length === 0) ctx.notify("staff:files.none", { id: caseId }, { alert: true });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
 }
 
