@@ -241,11 +241,11 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       ctx.notify("staff:result.claimed", { id: c.id, name: nameOf(ctx.user) });
       // Other chats' cards follow; this chat gets the case as its card.
       ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "skip")));
-      await showCase(ctx, c.id, place === "private");
+      await showCase(ctx, deps, c.id, place === "private");
     },
 
     async show(ctx, caseId, place) {
-      await showCase(ctx, caseId, place === "private");
+      await showCase(ctx, deps, caseId, place === "private");
     },
 
     async act(ctx, caseId, req) {

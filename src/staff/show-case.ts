@@ -8,7 +8,7 @@ import type { StaffChats, Why } from "../privacy/erasure.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
-import { staffChatSpeakers, staffSpeakers } from "./notify.ts";
+import { groupSpeaker, staffChatSpeakers, staffSpeakers } from "./notify.ts";
 import { nameOf } from "./words.ts";
 
 /** A case's card is one message per staff chat, named so that every change edits it. */
@@ -114,6 +114,7 @@ export async function loadView(
  */
 export async function showCase(
   ctx: ChatContext,
+  deps: Pick<StaffDeps, "config" | "i18n">,
   caseId: number,
   privateChat: boolean,
 ): Promise<void> {
@@ -139,26 +140,28 @@ export async function showCase(
       u,
     ]),
   );
+  // The group's card is the whole group's, edited by everyone's actions: in the group's language.
+  const s = privateChat ? ctx : groupSpeaker(deps);
   const full = privateChat && v.case.status === "approved" && v.case.assigneeId === ctx.user.id;
   // The log: the transitions and the attachments, in the order they happened.
-  const transitions = historyLines(ctx, events, people).map((line, i) => ({
+  const transitions = historyLines(s, events, people).map((line, i) => ({
     at: events[i]?.at.getTime() ?? 0,
     line,
   }));
   const attached = files.map((f) => ({
     at: f.createdAt.getTime(),
-    line: ctx.t("staff:files.event", {
-      at: ctx.date(f.createdAt),
+    line: s.t("staff:files.event", {
+      at: s.date(f.createdAt),
       who: nameOf(people.get(f.customerId) ?? null),
-      file: fileLabel(ctx, f),
+      file: fileLabel(s, f),
     }),
   }));
   const log = [...transitions, ...attached].sort((a, b) => a.at - b.at).map((e) => e.line);
   const text = caseMessage(
-    cardText(ctx, v, { fullDetails: full }),
-    ctx.t("staff:card.history"),
+    cardText(s, v, { fullDetails: full }),
+    s.t("staff:card.history"),
     log,
-    noteLines(ctx, notes, people),
+    noteLines(s, notes, people),
   );
   // This becomes the chat's card, kept current from now on; the copy before it keeps its
   // text and loses its buttons, so no chat has two live cards of one case.
@@ -173,7 +176,7 @@ export async function showCase(
     chatId: ctx.chatId,
     text,
     // The files are a button away: opening a case again must not post them all again.
-    buttons: cardButtons(ctx, v.case, v.files),
+    buttons: cardButtons(s, v.case, v.files),
     ref,
     about: v.case.customerId,
   });

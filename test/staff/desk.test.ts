@@ -111,6 +111,21 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     for (const b of opens ?? []) expect(b.text).toBe(`№${b.data.split("|")[3]}`);
   });
 
+  it("keeps the staff group's card in the group's language, whoever opened it with /case", async () => {
+    await makeStaff(bot.db.prisma, 906, "staff", "ru");
+    const id = await makeCase(bot.db.prisma, { customerId: 4296 });
+    const olga = bot.member(906, STAFF_GROUP, "ru");
+    const [card] = await send(olga, `/case ${id}`);
+    expect(card?.text).toMatch(new RegExp(`^Case #${id}`));
+    expect(card?.text).toContain("History:");
+    expect(card?.buttons.find((b) => b.data.endsWith(`|claim|${id}`))?.text).toMatch(/^Claim/);
+    const from = bot.api.calls.length;
+    await send(bot.member(901, STAFF_GROUP), `/claim ${id}`);
+    expect(editsTo(bot, STAFF_GROUP, from).at(-1)?.text).toMatch(new RegExp(`^Case #${id}`));
+    // What she is told herself stays in her language.
+    expect((await send(olga, "/case 999999"))[0]?.text).toBe("Заявки №999999 нет.");
+  });
+
   it("admins add and remove staff and admins; config admins stay; roles are checked every time", async () => {
     const admin = bot.member(ADMIN, STAFF_GROUP);
     const zoe = bot.member(4100, STAFF_GROUP);
