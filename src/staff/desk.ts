@@ -208,6 +208,24 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     return p?.fresh === true ? words : null;
   }
 
+  /**
+   * Someone no longer on staff: the case cards (`cardRef`) and D3 questions
+   * (`confirmRef`) in their private chat lose their buttons now, not at the
+   * case's next change: a chat that is no longer a staff chat keeps them without.
+   */
+  async function staffButtonsOff(ctx: ChatContext, userId: bigint): Promise<void> {
+    const named = await ctx.tx.outboxMessage.findMany({
+      where: {
+        chatId: userId,
+        OR: [{ ref: { startsWith: "card:" } }, { ref: { startsWith: "confirm:" } }],
+      },
+      distinct: ["ref"],
+      select: { ref: true },
+    });
+    for (const { ref } of named)
+      if (ref !== null) ctx.out.push({ kind: "unbutton", chatId: userId, target: { ref } });
+  }
+
   /** Whether message `messageId` of this chat is a prompt of the bot's (a private chat: few messages). */
   async function isPrompt(ctx: ChatContext, messageId: number): Promise<boolean> {
     const n = await ctx.tx.outboxMessage.count({
@@ -387,6 +405,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         return;
       }
       ctx.say(`staff:roles.now.${role}`, { id });
+      if (role === "customer") await staffButtonsOff(ctx, c.userId);
       logger.info({ userId: c.userId, role, by: ctx.user.id }, "role changed");
       deps.onRoleChanged?.(c.userId, role);
     },

@@ -12,6 +12,7 @@ import {
   ADMIN,
   document,
   editsTo,
+  liveKeyboards,
   makeCase,
   makeStaff,
   photo,
@@ -151,6 +152,25 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     const team = (await send(admin, "/staff"))[0]?.text ?? "";
     expect(team).toContain("Staff commands:");
     expect(team).toContain("S901 (id 901) — staff");
+  });
+
+  it("takes the case buttons off a private chat whose member leaves the staff", async () => {
+    await makeStaff(bot.db.prisma, 907);
+    const id = await makeCase(bot.db.prisma, { customerId: 4297 });
+    const other = await makeCase(bot.db.prisma, { customerId: 4298 });
+    const dora = bot.customer(907);
+    await send(dora, `/case ${id}`);
+    await send(dora, `/approve ${other}`);
+    const staffButtons = () =>
+      [...liveKeyboards(bot, 907).values()].flat().filter((d) => d.startsWith("1|s|"));
+    expect(staffButtons()).toContain(
+      encodeCallback({ kind: "staff", action: "confirm", caseId: other }),
+    );
+    expect(staffButtons()).toContain(
+      encodeCallback({ kind: "staff", action: "claim", caseId: id }),
+    );
+    await send(bot.customer(ADMIN), "/staff remove 907");
+    expect(staffButtons()).toEqual([]);
   });
 
   it("hand-off: the customer's question reaches the staff group and the reply comes back", async () => {
