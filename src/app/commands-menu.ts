@@ -5,7 +5,7 @@ import type { I18n } from "../i18n/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { COMMANDS } from "../routes/index.ts";
 import type { MenuScope } from "../routes/route.ts";
-import { isStaff, staffMembers } from "../staff/roles.ts";
+import { isAdmin, isStaff, staffMembers } from "../staff/roles.ts";
 import type { BotApi } from "../transport/bot-api.ts";
 
 type BotCommand = { command: string; description: string };
@@ -69,6 +69,9 @@ export async function registerCommandMenu(
     });
 }
 
+/** What an update sets that a member's menu follows. */
+export type MenuChange = { role: Role } | { language: string };
+
 export interface StaffMenusOptions {
   api: BotApi;
   prisma: PrismaClient;
@@ -79,16 +82,17 @@ export interface StaffMenusOptions {
 
 /**
  * Staff's menus: the staff commands in the staff group, per language, and in
- * each staff member's private chat theirs and the customer's, in their
- * language. A chat's menu outranks the one of every private chat, so
- * customers keep theirs. A role change is noted by the update that makes it
- * (`changed`) and applied after a commit (`flush`) once the role the database
- * holds is the one the update set: an update that was rolled back or run
- * again applies nothing twice, and is forgotten after a minute.
+ * each staff member's private chat theirs and the customer's (an admin's with
+ * the admins' too), in their language. A chat's menu outranks the one of
+ * every private chat, so customers keep theirs. A change of someone's role or
+ * of a member's language is noted by the update that makes it (`changed`) and
+ * applied after a commit (`flush`) once the database holds what the update
+ * set: an update that was rolled back or run again applies nothing twice, and
+ * is forgotten after a minute.
  */
 export class StaffMenus {
   readonly #o: StaffMenusOptions;
-  readonly #pending = new Map<bigint, { role: Role; at: number }>();
+  readonly #pending = new Map<bigint, { set: MenuChange; at: number }>();
 
   constructor(o: StaffMenusOptions) {
     this.#o = o;
@@ -123,17 +127,20 @@ export class StaffMenus {
     }
   }
 
-  /** Someone's role is being set to `role` by an update not committed yet. */
-  changed(userId: bigint, role: Role): void {
-    this.#pending.set(userId, { role, at: Date.now() });
+  /** Someone's role or language is being set by an update not committed yet. */
+  changed(userId: bigint, set: MenuChange): void {
+    this.#pending.set(userId, { set, at: Date.now() });
   }
 
-  /** Applies the role changes that are committed; a failure is logged and tried at the next commit. */
+  /** Applies the changes that are committed; a failure is logged and tried at the next commit. */
   async flush(): Promise<void> {
-    for (const [userId, { role, at }] of this.#pending) {
+    for (const [userId, { set, at }] of this.#pending) {
       try {
         const user = await this.#o.prisma.user.findUnique({ where: { id: userId } });
-        if (user?.role === role) {
+        const committed =
+          user !== null &&
+          ("role" in set ? user.role === set.role : user.language === set.language);
+        if (committed) {
           this.#pending.delete(userId);
           await this.#member(userId, user);
         } else if (Date.now() - at > 60_000) this.#pending.delete(userId);
@@ -155,7 +162,10 @@ export class StaffMenus {
       return;
     }
     const lang = i18n.pickLanguage(user.language ?? undefined, config.defaultLanguage);
-    const commands = commandsOf(i18n, lang, ["customer", "staff"]);
+    const scopes: MenuScope[] = isAdmin(user)
+      ? ["customer", "staff", "admin"]
+      : ["customer", "staff"];
+    const commands = commandsOf(i18n, lang, scopes);
     await call(api, logger, "setMyCommands", { scope, commands });
   }
 }

@@ -86,7 +86,7 @@ export function createCore(o: CoreOptions): Core {
   const staffDeps = { config: o.config, i18n, logger: o.logger };
   const staff = createStaffDesk({
     ...staffDeps,
-    onRoleChanged: (userId, role) => staffMenus.changed(userId, role),
+    onRoleChanged: (userId, role) => staffMenus.changed(userId, { role }),
   });
   const refunds = createRefundService({
     config: o.config,
@@ -102,6 +102,7 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     staff,
     flood,
+    onStaffLanguage: (userId, language) => staffMenus.changed(userId, { language }),
   });
   // The chat's read and write and the outbox's claim go through the driver, prepared
   // (cheaper per update: docs/benchmarks.md); HOT_PATH=prisma sends them through

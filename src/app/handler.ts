@@ -38,6 +38,8 @@ export interface HandlerDeps {
   staff: StaffDesk;
   /** limits how fast one customer's updates are handled */
   flood: FloodGate;
+  /** A staff member's language is being set (by an update not committed yet): their command menu follows. */
+  onStaffLanguage?: (userId: bigint, language: string) => void;
 }
 
 /**
@@ -78,6 +80,10 @@ export function createUpdateHandlers(deps: HandlerDeps): {
       admin,
     };
     const role = admin ? "admin" : (stored?.role ?? "customer");
+    // Someone on staff before they wrote (/staff add, ADMIN_IDS) has no language until now: their app's.
+    const languageLearned = (stored?.language ?? null) === null;
+    if (languageLearned && role !== "customer" && write.language !== null)
+      deps.onStaffLanguage?.(f.id, write.language);
     const user: User = {
       createdAt: now,
       ...stored,
@@ -91,6 +97,7 @@ export function createUpdateHandlers(deps: HandlerDeps): {
     };
     const unchanged =
       stored !== null &&
+      stored.language !== null &&
       stored.firstName === user.firstName &&
       stored.username === user.username &&
       (stored.blockedAt === null) === (blockedAt === null) &&

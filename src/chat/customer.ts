@@ -40,6 +40,8 @@ export interface CustomerDeps {
   config: Config;
   i18n: I18n;
   faq: Faq;
+  /** A staff member's language is being set (by an update not committed yet): their command menu follows. */
+  onStaffLanguage?: (userId: bigint, language: string) => void;
 }
 
 /** What the customer's private chat shows: menus, the FAQ, status; everything it says goes to `ctx.out`. */
@@ -131,6 +133,7 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
     async setLanguage(ctx, language) {
       if (!i18n.languages.includes(language)) return false;
       await ctx.tx.user.update({ where: { id: ctx.user.id }, data: { language } });
+      if (ctx.user.role !== "customer") deps.onStaffLanguage?.(ctx.user.id, language);
       ctx.lang = language;
       ctx.say("bot:languageMenu.changed");
       return true;

@@ -35,9 +35,10 @@ export function allowed(who: Who, user: Pick<User, "role">): boolean {
 
 /**
  * Whose Telegram command menu lists a command (src/app/commands-menu.ts):
- * every private chat's, or staff's (the staff group and their private chats).
+ * every private chat's, staff's (the staff group and their private chats), or
+ * admins' (their private chats: a group's menu is the same for all its members).
  */
-export type MenuScope = "customer" | "staff";
+export type MenuScope = "customer" | "staff" | "admin";
 
 /** A command's entry in the menu: its scope and the locale key of its description. */
 export interface MenuEntry {

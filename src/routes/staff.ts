@@ -138,11 +138,12 @@ function staffCommand<A>(
   schema: z.ZodType<A, string>,
   run: (f: Features, ctx: ChatContext, args: A, place: Place) => Promise<void>,
   needs: Needs = "transaction",
+  menu: "staff" | "admin" = "staff",
 ): Command {
   return command({
     who: "staff",
     args: { schema, usage: `staff:usage.${name}` },
-    menu: { scope: "staff", description: `staff:menu.${name}` },
+    menu: { scope: menu, description: `staff:menu.${name}` },
     needs,
     run,
   });
@@ -204,7 +205,14 @@ export const STAFF_COMMANDS = {
   find: staffCommand("find", findText, (f, ctx, text) => f.staff.find(ctx, text, 0)),
   note: staffCommand("note", caseAndWords, (f, ctx, a) => f.staff.note(ctx, a.id, a.text)),
   replies: staffCommand("replies", replies, (f, ctx, change) => f.staff.replies(ctx, change)),
-  privacy: staffCommand("privacy", privacy, (_f, ctx, a) => personsData(ctx, a.op, a.userId)),
+  // For admins (checked in src/staff/privacy.ts): only their menu lists it.
+  privacy: staffCommand(
+    "privacy",
+    privacy,
+    (_f, ctx, a) => personsData(ctx, a.op, a.userId),
+    "transaction",
+    "admin",
+  ),
 } satisfies Record<string, Command>;
 
 type StaffAction = (typeof STAFF_ACTIONS)[number];
@@ -222,16 +230,15 @@ const WITHOUT_TRANSACTION: ReadonlySet<StaffAction> = new Set([
   "done",
 ]);
 
-/** What each staff button on a case does. */
+/** What each staff button on a case does (the D3 confirmation says whether it still applied). */
 const ON_CASE: Record<
-  StaffAction,
+  Exclude<StaffAction, "confirm">,
   (f: Features, ctx: ChatContext, caseId: number, place: Place) => Promise<void>
 > = {
   claim: (f, ctx, id) => f.staff.act(ctx, id, { action: "claim" }),
   release: (f, ctx, id) => f.staff.act(ctx, id, { action: "release" }),
   done: (f, ctx, id) => f.staff.act(ctx, id, { action: "done" }),
   approve: (f, ctx, id) => f.staff.askD3(ctx, id, null),
-  confirm: (f, ctx, id) => f.staff.confirm(ctx, id),
   reject: (f, ctx, id, place) => f.staff.promptFor(ctx, "reject", id, place),
   ask: (f, ctx, id, place) => f.staff.promptFor(ctx, "ask", id, place),
   next: (f, ctx, _, place) => f.staff.next(ctx, place),
@@ -246,6 +253,8 @@ export const STAFF_BUTTONS = {
     needs: "by its step",
     plan: (f, _ctx, c, place) => {
       const run = async (ctx: ChatContext) => {
+        // A question that can no longer be confirmed is stale: in a private chat it loses its button.
+        if (c.action === "confirm") return f.staff.confirm(ctx, c.caseId, place);
         await ON_CASE[c.action](f, ctx, c.caseId, place);
         return true;
       };

@@ -64,8 +64,11 @@ export interface StaffDesk {
   act(ctx: ChatContext, caseId: number, req: ActionRequest): Promise<void>;
   /** Approving asks for the D3 check first (settled reading 3); the confirm button approves. */
   askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void>;
-  /** The confirm button: approves with D3 confirmed and the note /approve left. */
-  confirm(ctx: ChatContext, caseId: number): Promise<void>;
+  /**
+   * The confirm button: approves with D3 confirmed and the note /approve left;
+   * false when the question can no longer be confirmed by whoever pressed it.
+   */
+  confirm(ctx: ChatContext, caseId: number, place: Place): Promise<boolean>;
   /**
    * The reject and ask buttons: the staff member's words are their next
    * message in a private chat, their reply to the prompt in a group.
@@ -120,7 +123,10 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
   async function askD3(ctx: ChatContext, caseId: number, note: string | null): Promise<void> {
     // Asked only while approving applies: the case exists, may be approved, and is not someone else's.
     if ((await allowedMove(ctx, deps, caseId, "approve")) === null) return;
-    await setPrompt(ctx, "approve", caseId, note, false);
+    const ref = confirmRef(caseId, ctx.user.id);
+    // The question asked before for this case (its note replaced) is no longer open: its button goes.
+    if (await setPrompt(ctx, "approve", caseId, note, false))
+      ctx.out.push({ kind: "unbutton", chatId: ctx.chatId, target: { ref } });
     ctx.out.push({
       kind: "message",
       chatId: ctx.chatId,
@@ -133,14 +139,15 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
           },
         ],
       ],
-      ref: confirmRef(caseId, ctx.user.id),
+      ref,
     });
   }
 
   /**
    * Sets the staff member's prompt of `action` for the case in this chat; their
    * ones there expired a day ago go, and with `alone` (a private chat, where the
-   * next message is the words) their other reject and ask prompts too.
+   * next message is the words) their other reject and ask prompts too. True
+   * when they had been asked for it already (its message is still there).
    */
   async function setPrompt(
     ctx: ChatContext,
@@ -148,20 +155,25 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     caseId: number,
     note: string | null,
     alone: boolean,
-  ): Promise<void> {
-    // One statement: it may run outside a transaction.
+  ): Promise<boolean> {
+    // One statement: it may run outside a transaction. Its SELECT sees the prompts as they were.
     const since = new Date(ctx.now.getTime() - EXPIRED_KEPT_MS).toISOString();
-    await ctx.tx.$executeRaw`
+    const [r] = await ctx.tx.$queryRaw<{ asked: boolean }[]>`
       WITH dropped AS (
         DELETE FROM "StaffPrompt"
          WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId}
            AND NOT ("caseId" = ${caseId} AND "action" = ${action})
            AND ("at" <= ${since}::timestamp(3) OR (${alone}::boolean AND "action" IN ('reject', 'ask')))
+      ), upserted AS (
+        INSERT INTO "StaffPrompt" ("userId", "chatId", "caseId", "action", "note", "at")
+        VALUES (${ctx.user.id}, ${ctx.chatId}, ${caseId}, ${action}, ${note}, ${ctx.now.toISOString()}::timestamp(3))
+        ON CONFLICT ("userId", "chatId", "caseId", "action") DO UPDATE
+          SET "note" = EXCLUDED."note", "at" = EXCLUDED."at"
       )
-      INSERT INTO "StaffPrompt" ("userId", "chatId", "caseId", "action", "note", "at")
-      VALUES (${ctx.user.id}, ${ctx.chatId}, ${caseId}, ${action}, ${note}, ${ctx.now.toISOString()}::timestamp(3))
-      ON CONFLICT ("userId", "chatId", "caseId", "action") DO UPDATE
-        SET "note" = EXCLUDED."note", "at" = EXCLUDED."at"`;
+      SELECT EXISTS (SELECT 1 FROM "StaffPrompt"
+                      WHERE "userId" = ${ctx.user.id} AND "chatId" = ${ctx.chatId}
+                        AND "caseId" = ${caseId} AND "action" = ${action}) AS "asked"`;
+    return r?.asked === true;
   }
 
   /**
@@ -194,6 +206,24 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     // A reply to a prompt replaced since: its words were for that case, not the open one's.
     if (replyTo !== undefined && (await isPrompt(ctx, replyTo))) return { kind: "stale" };
     return p?.fresh === true ? words : null;
+  }
+
+  /**
+   * Someone no longer on staff: the case cards (`cardRef`) and D3 questions
+   * (`confirmRef`) in their private chat lose their buttons now, not at the
+   * case's next change: a chat that is no longer a staff chat keeps them without.
+   */
+  async function staffButtonsOff(ctx: ChatContext, userId: bigint): Promise<void> {
+    const named = await ctx.tx.outboxMessage.findMany({
+      where: {
+        chatId: userId,
+        OR: [{ ref: { startsWith: "card:" } }, { ref: { startsWith: "confirm:" } }],
+      },
+      distinct: ["ref"],
+      select: { ref: true },
+    });
+    for (const { ref } of named)
+      if (ref !== null) ctx.out.push({ kind: "unbutton", chatId: userId, target: { ref } });
   }
 
   /** Whether message `messageId` of this chat is a prompt of the bot's (a private chat: few messages). */
@@ -229,11 +259,11 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
       ctx.notify("staff:result.claimed", { id: c.id, name: nameOf(ctx.user) });
       // Other chats' cards follow; this chat gets the case as its card.
       ctx.out.push(...(await cardEdits(ctx.tx, deps, c.id, "skip")));
-      await showCase(ctx, c.id, place === "private");
+      await showCase(ctx, deps, c.id, place === "private");
     },
 
     async show(ctx, caseId, place) {
-      await showCase(ctx, caseId, place === "private");
+      await showCase(ctx, deps, caseId, place === "private");
     },
 
     async act(ctx, caseId, req) {
@@ -242,7 +272,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
 
     askD3,
 
-    async confirm(ctx, caseId) {
+    async confirm(ctx, caseId, place) {
       // The prompt /approve left comes with the case, and goes with the update's write.
       const v = await loadView(ctx.tx, caseId, { userId: ctx.user.id, chatId: ctx.chatId });
       const p = v?.prompt ?? null;
@@ -251,7 +281,15 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         // asked too long ago: approving asks again.
         if ((await allowedMove(ctx, deps, caseId, "approve", v)) !== null)
           ctx.notify("staff:d3.notYours", { id: caseId }, { alert: true });
-        return;
+        // Their own question expired: its button goes. (In a private chat the dispatch
+        // takes the pressed one's off; in a group that may be someone else's question.)
+        if (p !== null && place === "staff_group")
+          ctx.out.push({
+            kind: "unbutton",
+            chatId: ctx.chatId,
+            target: { ref: confirmRef(caseId, ctx.user.id) },
+          });
+        return false;
       }
       ctx.promptTaken = { action: "approve", caseId };
       // The question is answered: its button goes, whatever the approval meets.
@@ -267,6 +305,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         { action: "approve", d3Confirmed: true, note: p?.note ?? null },
         v,
       );
+      return true;
     },
 
     async promptFor(ctx, action, caseId, place) {
@@ -366,6 +405,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
         return;
       }
       ctx.say(`staff:roles.now.${role}`, { id });
+      if (role === "customer") await staffButtonsOff(ctx, c.userId);
       logger.info({ userId: c.userId, role, by: ctx.user.id }, "role changed");
       deps.onRoleChanged?.(c.userId, role);
     },

@@ -8,6 +8,11 @@ import type { StaffDeps } from "./deps.ts";
 import { staffDestinations } from "./roles.ts";
 import { languageOf } from "./words.ts";
 
+/** The staff group's speaker: its messages are the whole group's, in the default language. */
+export function groupSpeaker(deps: Pick<StaffDeps, "config" | "i18n">): Speaker {
+  return createSpeaker(deps.i18n, deps.config.defaultLanguage, deps.config.timeZone);
+}
+
 /**
  * Who on staff is told, each as a speaker in their own language: the staff
  * group when configured, else each staff member's private chat, or only the
@@ -46,8 +51,7 @@ export async function staffChatSpeakers(
   const { config, i18n } = deps;
   const out = new Map<bigint, Speaker>();
   const group = config.staffChatId;
-  if (group !== undefined && chatIds.includes(group))
-    out.set(group, createSpeaker(i18n, config.defaultLanguage, config.timeZone));
+  if (group !== undefined && chatIds.includes(group)) out.set(group, groupSpeaker(deps));
   const privateChats = chatIds.filter((id) => id > 0n);
   if (privateChats.length === 0) return out;
   const members = await tx.user.findMany({

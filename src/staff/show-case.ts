@@ -8,7 +8,7 @@ import type { StaffChats, Why } from "../privacy/erasure.ts";
 import { type CaseView, cardButtons, cardText, historyLines } from "./card.ts";
 import type { StaffDeps } from "./deps.ts";
 import { caseNotes, noteLines } from "./notes.ts";
-import { staffChatSpeakers, staffSpeakers } from "./notify.ts";
+import { groupSpeaker, staffChatSpeakers, staffSpeakers } from "./notify.ts";
 import { forgetRef } from "./privacy.ts";
 import { nameOf } from "./words.ts";
 
@@ -115,12 +115,14 @@ export async function loadView(
  */
 export async function showCase(
   ctx: ChatContext,
+  deps: Pick<StaffDeps, "config" | "i18n">,
   caseId: number,
   privateChat: boolean,
 ): Promise<void> {
   const v = await loadView(ctx.tx, caseId);
   if (v === null) {
-    ctx.say("staff:refusal.notFound", { id: caseId });
+    // A press (a forged Open button) is refused by pop-up: the chat gains no message.
+    ctx.notify("staff:refusal.notFound", { id: caseId }, { alert: true });
     return;
   }
   const events = await ctx.tx.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
@@ -139,26 +141,28 @@ export async function showCase(
       u,
     ]),
   );
+  // The group's card is the whole group's, edited by everyone's actions: in the group's language.
+  const s = privateChat ? ctx : groupSpeaker(deps);
   const full = privateChat && v.case.status === "approved" && v.case.assigneeId === ctx.user.id;
   // The log: the transitions and the attachments, in the order they happened.
-  const transitions = historyLines(ctx, events, people).map((line, i) => ({
+  const transitions = historyLines(s, events, people).map((line, i) => ({
     at: events[i]?.at.getTime() ?? 0,
     line,
   }));
   const attached = files.map((f) => ({
     at: f.createdAt.getTime(),
-    line: ctx.t("staff:files.event", {
-      at: ctx.date(f.createdAt),
+    line: s.t("staff:files.event", {
+      at: s.date(f.createdAt),
       who: nameOf(people.get(f.customerId) ?? null),
-      file: fileLabel(ctx, f),
+      file: fileLabel(s, f),
     }),
   }));
   const log = [...transitions, ...attached].sort((a, b) => a.at - b.at).map((e) => e.line);
   const text = caseMessage(
-    cardText(ctx, v, { fullDetails: full }),
-    ctx.t("staff:card.history"),
+    cardText(s, v, { fullDetails: full }),
+    s.t("staff:card.history"),
     log,
-    noteLines(ctx, notes, people),
+    noteLines(s, notes, people),
   );
   // This becomes the chat's card, kept current from now on; the copy before it keeps its
   // text and loses its buttons, so no chat has two live cards of one case.
@@ -173,7 +177,7 @@ export async function showCase(
     chatId: ctx.chatId,
     text,
     // The files are a button away: opening a case again must not post them all again.
-    buttons: cardButtons(ctx, v.case, v.files),
+    buttons: cardButtons(s, v.case, v.files),
     ref,
     about: v.case.customerId,
   });
@@ -182,7 +186,7 @@ export async function showCase(
 /** The case's files, copied into this chat (its card's "Show files" button). */
 export async function showFiles(ctx: ChatContext, caseId: number): Promise<void> {
   const files = await caseFiles(ctx.tx, caseId);
-  if (files.length === 0) ctx.say("staff:files.none", { id: caseId });
+  if (files.length === 0) ctx.notify("staff:files.none", { id: caseId }, { alert: true });
   for (const f of files) ctx.out.push(copyOf(ctx.chatId, f));
 }
 

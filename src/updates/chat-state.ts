@@ -239,7 +239,7 @@ function col<T>(value: T | null): T {
 /** The writer's row: created on first contact, kept up to date with their Telegram profile. */
 export interface UserWrite {
   id: bigint;
-  /** for a new row only: a stored choice is never overwritten */
+  /** for a row without one only: a stored choice is never overwritten */
   language: string | null;
   firstName: string | null;
   username: string | null;
@@ -522,6 +522,8 @@ function writeStatement({ move, prompt, open }: WriteShape): HotStatement<"rows"
       FROM ok WHERE jsonb_typeof(e->'user') = 'object'
       ON CONFLICT ("id") DO UPDATE SET "firstName" = EXCLUDED."firstName",
         "username" = EXCLUDED."username", "blockedAt" = EXCLUDED."blockedAt",
+        -- a stored choice is kept; a row made before its person wrote (/staff add) learns one
+        "language" = COALESCE("User"."language", EXCLUDED."language"),
         -- an admin (ADMIN_IDS) is raised; nobody is lowered here
         "role" = CASE WHEN EXCLUDED."role" = 'admin' THEN EXCLUDED."role" ELSE "User"."role" END,
         "updatedAt" = EXCLUDED."updatedAt"

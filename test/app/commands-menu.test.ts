@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registerCommandMenu } from "../../src/app/commands-menu.ts";
 import { createI18nFor } from "../../src/app/core.ts";
+import { encodeCallback } from "../../src/callbacks/data.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { ADMIN, STAFF_ENV, STAFF_GROUP, send } from "../staff/helpers.ts";
+import { ADMIN, makeStaff, STAFF_ENV, STAFF_GROUP, send } from "../staff/helpers.ts";
 import { TestBot, testConfig } from "../support/bot.ts";
 import { BotApiError, RecordingBotApi } from "../support/bot-api.ts";
 import { databaseKinds } from "../support/database.ts";
@@ -92,6 +93,43 @@ describe.each(databaseKinds)("staff menus on %s", (kind) => {
     expect(menusOf(ADMIN)[0]?.find((c) => c.command === "refund")?.description).toBe(
       "Оформить возврат",
     );
+  });
+
+  it("follows a member's language: known once they write after /staff add, then their /language", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await send(bot.customer(ADMIN), "/staff add 4300");
+    await expect.poll(() => menusOf(4300).length).toBe(1);
+    const queue = (menu: Menu | undefined) => menu?.find((c) => c.command === "queue")?.description;
+    expect(queue(menusOf(4300)[0])).toBe("Open cases, oldest deadline first");
+    const member = bot.customer(4300, "ru", "Petro");
+    await send(member, "/start");
+    await expect
+      .poll(() => queue(menusOf(4300).at(-1)))
+      .toBe("Открытые заявки, сначала с ближайшим сроком");
+    await member.press(encodeCallback({ kind: "language", language: "uk" }));
+    await expect
+      .poll(() => queue(menusOf(4300).at(-1)))
+      .toBe("Відкриті заявки, спершу з найближчим терміном");
+    // A customer's choice of language leaves the menus alone.
+    const calls = bot.api.calls.length;
+    await send(bot.customer(4301, "en"), "/start");
+    await bot.customer(4301).press(encodeCallback({ kind: "language", language: "es" }));
+    await bot.core.staffMenus.flush();
+    expect(bot.api.calls.slice(calls).filter((c) => c.method.endsWith("MyCommands"))).toEqual([]);
+  });
+
+  it("offers the admins' commands (/privacy) in admins' menus only", async () => {
+    bot = await TestBot.create(kind, STAFF_ENV);
+    await makeStaff(bot.db.prisma, 4200);
+    await bot.core.staffMenus.registerAll();
+    const commands = (chatId: number) => (menusOf(chatId)[0] ?? []).map((c) => c.command);
+    expect(commands(4200)).toContain("queue");
+    expect(commands(4200)).not.toContain("privacy");
+    expect(commands(ADMIN)).toContain("privacy");
+    expect((menusOf(STAFF_GROUP)[0] ?? []).map((c) => c.command)).not.toContain("privacy");
+    await send(bot.customer(ADMIN), "/admin add 4200");
+    await expect.poll(() => menusOf(4200).length).toBe(2);
+    expect((menusOf(4200)[1] ?? []).map((c) => c.command)).toContain("privacy");
   });
 
   it("gives a configured admin who has not written yet the staff menu in the default language", async () => {

@@ -12,6 +12,7 @@ import {
   ADMIN,
   document,
   editsTo,
+  liveKeyboards,
   makeCase,
   makeStaff,
   photo,
@@ -111,6 +112,21 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     for (const b of opens ?? []) expect(b.text).toBe(`№${b.data.split("|")[3]}`);
   });
 
+  it("keeps the staff group's card in the group's language, whoever opened it with /case", async () => {
+    await makeStaff(bot.db.prisma, 906, "staff", "ru");
+    const id = await makeCase(bot.db.prisma, { customerId: 4296 });
+    const olga = bot.member(906, STAFF_GROUP, "ru");
+    const [card] = await send(olga, `/case ${id}`);
+    expect(card?.text).toMatch(new RegExp(`^Case #${id}`));
+    expect(card?.text).toContain("History:");
+    expect(card?.buttons.find((b) => b.data.endsWith(`|claim|${id}`))?.text).toMatch(/^Claim/);
+    const from = bot.api.calls.length;
+    await send(bot.member(901, STAFF_GROUP), `/claim ${id}`);
+    expect(editsTo(bot, STAFF_GROUP, from).at(-1)?.text).toMatch(new RegExp(`^Case #${id}`));
+    // What she is told herself stays in her language.
+    expect((await send(olga, "/case 999999"))[0]?.text).toBe("Заявки №999999 нет.");
+  });
+
   it("admins add and remove staff and admins; config admins stay; roles are checked every time", async () => {
     const admin = bot.member(ADMIN, STAFF_GROUP);
     const zoe = bot.member(4100, STAFF_GROUP);
@@ -136,6 +152,25 @@ describe.each(databaseKinds)("staff desk (%s)", (kind) => {
     const team = (await send(admin, "/staff"))[0]?.text ?? "";
     expect(team).toContain("Staff commands:");
     expect(team).toContain("S901 (id 901) — staff");
+  });
+
+  it("takes the case buttons off a private chat whose member leaves the staff", async () => {
+    await makeStaff(bot.db.prisma, 907);
+    const id = await makeCase(bot.db.prisma, { customerId: 4297 });
+    const other = await makeCase(bot.db.prisma, { customerId: 4298 });
+    const dora = bot.customer(907);
+    await send(dora, `/case ${id}`);
+    await send(dora, `/approve ${other}`);
+    const staffButtons = () =>
+      [...liveKeyboards(bot, 907).values()].flat().filter((d) => d.startsWith("1|s|"));
+    expect(staffButtons()).toContain(
+      encodeCallback({ kind: "staff", action: "confirm", caseId: other }),
+    );
+    expect(staffButtons()).toContain(
+      encodeCallback({ kind: "staff", action: "claim", caseId: id }),
+    );
+    await send(bot.customer(ADMIN), "/staff remove 907");
+    expect(staffButtons()).toEqual([]);
   });
 
   it("hand-off: the customer's question reaches the staff group and the reply comes back", async () => {

@@ -26,6 +26,24 @@ export function editsTo(bot: TestBot, chatId: number, from = 0): Reply[] {
     .map(asReply);
 }
 
+/**
+ * The messages of one chat that still show a keyboard, as Telegram would show
+ * them now (sent, then edited or stripped), by message id, with their buttons' data.
+ */
+export function liveKeyboards(bot: TestBot, chatId: number): Map<number, string[]> {
+  const live = new Map<number, string[]>();
+  for (const c of bot.api.calls) {
+    if (String(c.payload.chat_id) !== String(chatId)) continue;
+    const id = c.messageId ?? Number(c.payload.message_id);
+    const data = asReply(c).buttons.map((b) => b.data);
+    if (c.method === "sendMessage" || (live.has(id) && c.method.startsWith("editMessage")))
+      live.set(id, data);
+    else if (c.method === "deleteMessage") live.delete(id);
+  }
+  for (const [id, data] of live) if (data.length === 0) live.delete(id);
+  return live;
+}
+
 /** Replies (with buttons) sent to one chat since `from` calls ago. */
 export function repliesTo(bot: TestBot, chatId: number, from = 0): Reply[] {
   return replies(
@@ -63,10 +81,10 @@ export async function answerPrompt(u: TestUser, caseId: number, text: string): P
   return repliesTo(u.bot, u.chat.id, from);
 }
 
-/** Presses a button; the replies are those in the presser's own chat. */
-export async function press(u: TestUser, data: string) {
+/** Presses a button (of message `messageId`); the replies are those in the presser's own chat. */
+export async function press(u: TestUser, data: string, messageId?: number) {
   const from = u.bot.api.calls.length;
-  const r = await u.press(data);
+  const r = await u.press(data, messageId);
   return { replies: repliesTo(u.bot, u.chat.id, from), answer: r.answer };
 }
 

@@ -290,6 +290,17 @@ describe.each(databaseKinds)("staff lifecycle (%s)", (kind) => {
     }
   });
 
+  it("refuses an Open or Show files press on a case that does not exist by pop-up, adding no group message", async () => {
+    const sam = bot.member(901, STAFF_GROUP);
+    for (const data of ["1|s|view|999999", "1|s|files|999999"]) {
+      const r = await press(sam, data);
+      expect(r.replies, data).toEqual([]);
+      expect(r.answer?.payload, data).toMatchObject({ show_alert: true });
+    }
+    // Typed, the same refusal is the command's answer.
+    expect((await send(sam, "/case 999999"))[0]?.text).toBe("There is no case #999999.");
+  });
+
   it("ignores other groups and plain chatter in the staff group", async () => {
     const other = bot.member(901, -100999, "en");
     expect(await send(other, "/queue")).toEqual([]);

@@ -3,7 +3,9 @@ import { encodeCallback } from "../../src/callbacks/data.ts";
 import { TestBot } from "../support/bot.ts";
 import { databaseKinds } from "../support/database.ts";
 import {
+  ADMIN,
   answerPrompt,
+  liveKeyboards,
   makeCase,
   makeStaff,
   press,
@@ -99,6 +101,58 @@ describe.each(databaseKinds)("staff prompts (%s)", (kind) => {
     await press(sam, staffButton("confirm", id));
     expect(await caseOf(id)).toMatchObject({ status: "approved", assigneeId: 951n });
     expect((await lastEvent(id))?.note).toBe("note of Sam");
+  });
+
+  /** The messages of a chat whose keyboard still confirms case `id`. */
+  const liveConfirms = (chatId: number, id: number) =>
+    [...liveKeyboards(bot, chatId)].filter(([, data]) => data.includes(staffButton("confirm", id)));
+  /** Ages every D3 question past its 30 minutes. */
+  const expireQuestions = () =>
+    bot.db.prisma.staffPrompt.updateMany({ data: { at: new Date(Date.now() - 31 * 60_000) } });
+
+  it("keeps one live D3 question per case: asking again takes the earlier one's button off", async () => {
+    const sam = bot.customer(951);
+    const id = await newCase();
+    await send(sam, `/approve ${id}`);
+    await send(sam, `/approve ${id} paid by hand`);
+    const live = liveConfirms(951, id);
+    expect(live).toHaveLength(1);
+    await press(sam, staffButton("confirm", id), live[0]?.[0]);
+    expect(await caseOf(id)).toMatchObject({ status: "approved" });
+    expect((await lastEvent(id))?.note).toBe("paid by hand");
+    expect(liveConfirms(951, id)).toEqual([]);
+  });
+
+  it("takes the button off a D3 question that can no longer be confirmed, with the refusal", async () => {
+    const sam = bot.customer(951);
+    const expired = await newCase();
+    const decided = await newCase();
+    await send(sam, `/approve ${expired}`);
+    await send(sam, `/approve ${decided}`);
+    await expireQuestions();
+    await send(bot.customer(ADMIN), `/reject ${decided} Not eligible.`);
+    for (const id of [expired, decided]) {
+      const [question] = liveConfirms(951, id);
+      const r = await press(sam, staffButton("confirm", id), question?.[0]);
+      expect(r.answer?.payload).toMatchObject({ show_alert: true });
+      expect(liveConfirms(951, id)).toEqual([]);
+    }
+    expect((await caseOf(expired)).status).toBe("submitted");
+  });
+
+  it("in the group, takes the button off a question its asker can no longer confirm, not off another's", async () => {
+    const sam = bot.member(951, STAFF_GROUP);
+    const ivan = bot.member(952, STAFF_GROUP);
+    const id = await newCase();
+    await send(sam, `/approve ${id}`);
+    const [question] = liveConfirms(STAFF_GROUP, id);
+    // Ivan did not ask: Sam's question stays Sam's to confirm.
+    await press(ivan, staffButton("confirm", id), question?.[0]);
+    expect(liveConfirms(STAFF_GROUP, id)).toHaveLength(1);
+    await expireQuestions();
+    const r = await press(sam, staffButton("confirm", id), question?.[0]);
+    expect(r.answer?.payload).toMatchObject({ show_alert: true });
+    expect(liveConfirms(STAFF_GROUP, id)).toEqual([]);
   });
 
   it("refuses Reject, Ask and Approve at the press where they do not apply, asking for nothing", async () => {
