@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 // The real entry point, as `npm start` runs it, in a folder with no .env.
 function start(env: Record<string, string>) {
@@ -24,6 +24,10 @@ describe("npm start", () => {
       cwd,
       env: { PATH: process.env.PATH ?? "" },
       stdio: ["ignore", "pipe", "pipe"],
+    });
+    // However the test ends (a timeout included), the playground does not outlive it.
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill("SIGKILL");
     });
     let out = "";
     let err = "";
@@ -53,7 +57,7 @@ describe("npm start", () => {
     }
     const [code] = await exited;
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it("exits with 1 for its supervisor when polling cannot start, closing what it opened without a false alarm", () => {
     // Nothing listens on port 9 (discard): every Bot API call is refused at once.

@@ -7,6 +7,12 @@ import { afterAll, describe, expect, it } from "vitest";
 describe("npm run db:migrate", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "migrate-cli-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const migrate = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+    });
 
   it("reads the database from .env, as the program does", () => {
     const dataDir = path.join(dir, "from-env");
@@ -14,11 +20,7 @@ describe("npm run db:migrate", () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
     delete env.DATA_DIR;
-    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
-      cwd: dir,
-      env,
-      encoding: "utf8",
-    });
+    const r = migrate(env);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(r.stdout).toContain(`embedded PGlite in ${dataDir}:`);
     expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
@@ -26,10 +28,9 @@ describe("npm run db:migrate", () => {
   });
 
   it("refuses a DATABASE_URL that is not a postgresql:// URL without echoing it", () => {
-    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
-      cwd: dir,
-      env: { ...process.env, DATABASE_URL: "host=127.0.0.1 user=postgres password=S3cretPw" },
-      encoding: "utf8",
+    const r = migrate({
+      ...process.env,
+      DATABASE_URL: "host=127.0.0.1 user=postgres password=S3cretPw",
     });
     expect(r.status).toBe(78);
     expect(r.stderr).toContain(
@@ -39,10 +40,9 @@ describe("npm run db:migrate", () => {
   });
 
   it("refuses a DATABASE_URL as the program does: one whose password needs encoding is named", () => {
-    const r = spawnSync(process.execPath, [path.resolve("src/cli/migrate.ts")], {
-      cwd: dir,
-      env: { ...process.env, DATABASE_URL: "postgresql://postgres:s3cr#et@127.0.0.1:5432/x" },
-      encoding: "utf8",
+    const r = migrate({
+      ...process.env,
+      DATABASE_URL: "postgresql://postgres:s3cr#et@127.0.0.1:5432/x",
     });
     expect(r.status).toBe(78);
     expect(r.stderr).toContain("@ : / # in the password percent-encoded");
