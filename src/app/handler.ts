@@ -1,10 +1,5 @@
 import { decodeCallback } from "../callbacks/data.ts";
-import {
-  type ChatContext,
-  createChatContext,
-  direct,
-  type Plan,
-} from "../chat/context.ts";
+import { type ChatContext, createChatContext, direct, type Plan } from "../chat/context.ts";
 import { createCustomerChat, type RefundConversations } from "../chat/customer.ts";
 import type { Config } from "../config/load.ts";
 import type { User } from "../database/generated/client.ts";
