@@ -87,11 +87,18 @@ export function createCustomerChat(deps: CustomerDeps): CustomerChat {
     const text = ctx.t(`faq:entries.${entryId}.answer`, { email });
     const buttons: Button[][] = [];
     if (entry.start !== "none") {
+      // An answer in another language than the chat's names it: the request goes on in it.
+      // One in the chat's names none, so a later /language is not undone by the old button.
+      const chat = i18n.pickLanguage(ctx.user.language ?? undefined, config.defaultLanguage);
       buttons.push([
         {
           text: ctx.t("faq:ui.startRequest"),
-          // The answer's language: the request goes on in it.
-          callback: { kind: "begin", start: entry.start, ...said, language: ctx.lang },
+          callback: {
+            kind: "begin",
+            start: entry.start,
+            ...said,
+            ...(ctx.lang === chat ? {} : { language: ctx.lang }),
+          },
         },
       ]);
     }
