@@ -126,6 +126,12 @@ export class Erasures {
       where: { case: closed, note: { not: null } },
       data: { note: null },
     });
+    // A question for a person answered as long ago is closed too, whether or not a request
+    // followed it (with one, its request's erasure above took it already).
+    await this.#prisma.handoff.updateMany({
+      where: { status: "answered", answeredAt: { lt: before }, question: { not: null } },
+      data: { question: null },
+    });
     if (wrote) this.#o.onCommitted?.();
     if (due.length > 0)
       this.#logger.info({ cases: due.length }, "closed requests' personal data erased");

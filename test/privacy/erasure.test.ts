@@ -594,6 +594,33 @@ describe("staff chats' messages older than a month (pglite)", () => {
     expect(rows.filter((r) => r.includes("QV-55613") || r.includes("ann@example.com"))).toEqual([]);
   });
 
+  it("CLOSED_CASE_DATA_DAYS takes the words of a question for a person answered as long ago, with no request", async () => {
+    bot = await TestBot.create("pglite", STAFF_ENV);
+    const at = (days: number) => new Date(Date.now() + days * DAY);
+    const asked = (answeredAt: Date | null) =>
+      bot?.db.prisma.handoff.create({
+        data: {
+          customerId: BigInt(ZEB),
+          chatId: BigInt(ZEB),
+          origin: "menu",
+          question: QUESTION,
+          status: answeredAt === null ? "open" : "answered",
+          answeredAt,
+        },
+      });
+    await bot.db.prisma.user.create({ data: { id: BigInt(ZEB), firstName: "Zebulon" } });
+    const old = await asked(new Date());
+    const recent = await asked(at(5));
+    const unanswered = await asked(null);
+    await erasuresOf(bot, 7).eraseClosed(at(8));
+    const rows = await bot.db.prisma.handoff.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((h) => [h.id, h.question])).toEqual([
+      [old?.id, null],
+      [recent?.id, QUESTION],
+      [unanswered?.id, QUESTION],
+    ]);
+  });
+
   it("an admin's /privacy forget leaves no row with the person's id, the question's name included", async () => {
     bot = await TestBot.create("pglite", STAFF_ENV);
     await makeStaff(bot.db.prisma, 901);
