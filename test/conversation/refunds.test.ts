@@ -270,14 +270,14 @@ describe("the refund conversation in the chat", () => {
   });
 
   it("an answer in the chat's own language names none, so an old button does not undo /language", async () => {
-    const u = bot.customer(2024, "en");
+    const u = bot.customer(2025, "en");
     const answer = await u.send("My rented number stopped working, please refund it to my balance");
     const begin = data(answer, "1|b|number_down");
     expect(begin).toBe("1|b|number_down|balance");
     await u.press(button(await u.send("/language"), "Русский"));
     const rs = (await u.press(begin)).replies;
     expect(rs.at(-1)?.text).toMatch(/[а-я]{4,}/);
-    const user = await bot.db.prisma.user.findUniqueOrThrow({ where: { id: 2024n } });
+    const user = await bot.db.prisma.user.findUniqueOrThrow({ where: { id: 2025n } });
     expect(user.language).toBe("ru");
   });
 
