@@ -13,7 +13,7 @@ import { showQueue } from "./queue.ts";
 import { ratingChanged } from "./rated.ts";
 import { changeReply, expandSaved, listReplies, type ReplyChange } from "./replies.ts";
 import { isAdmin, setRole, staffMembers } from "./roles.ts";
-import { cardEdits, loadView, newCaseCards, showCase, showFiles } from "./show-case.ts";
+import { CARD_REF, cardEdits, loadView, newCaseCards, showCase, showFiles } from "./show-case.ts";
 import { showStats } from "./stats.ts";
 import { takeNext } from "./take-next.ts";
 import { nameOf } from "./words.ts";
@@ -21,9 +21,11 @@ import { nameOf } from "./words.ts";
 /** Where an update came from, as the staff side sees it. */
 export type Place = "private" | "staff_group";
 
+const CONFIRM_REF = "confirm:";
+
 /** The D3 question a staff member is asked before approving: its button goes once answered. */
 function confirmRef(caseId: number, userId: bigint): string {
-  return `confirm:${caseId}:${userId}`;
+  return `${CONFIRM_REF}${caseId}:${userId}`;
 }
 
 /** A reject or ask button's request for words: in a group, the words reply to it. */
@@ -217,7 +219,7 @@ export function createStaffDesk(deps: StaffDeps): StaffDesk {
     const named = await ctx.tx.outboxMessage.findMany({
       where: {
         chatId: userId,
-        OR: [{ ref: { startsWith: "card:" } }, { ref: { startsWith: "confirm:" } }],
+        OR: [{ ref: { startsWith: CARD_REF } }, { ref: { startsWith: CONFIRM_REF } }],
       },
       distinct: ["ref"],
       select: { ref: true },

@@ -12,9 +12,12 @@ import { groupSpeaker, staffChatSpeakers, staffSpeakers } from "./notify.ts";
 import { forgetRef } from "./privacy.ts";
 import { nameOf } from "./words.ts";
 
+/** How every case card's name begins. */
+export const CARD_REF = "card:";
+
 /** A case's card is one message per staff chat, named so that every change edits it. */
 export function cardRef(caseId: number): string {
-  return `card:${caseId}`;
+  return `${CARD_REF}${caseId}`;
 }
 
 const PERSON = { id: true, firstName: true, username: true, language: true } as const;
